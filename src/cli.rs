@@ -1,0 +1,108 @@
+//! Command line (SPEC §2).
+
+use crate::render::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "actuator-lint",
+    version,
+    about = "Checks that every Spring Boot service in a monorepo is really scraped and probed the way its Kubernetes and Prometheus configuration assumes",
+    long_about = None,
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit status: 0 = nothing at or above --fail-on, 1 = findings, 2 = usage or configuration error.\nRun `actuator-lint explain RULE` for a rule's documentation."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub check: CheckArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint a repository (the default command)
+    Check(CheckArgs),
+    /// List the rules
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
+    /// Print a rule's documentation
+    Explain {
+        /// Rule name, e.g. `liveness-budget-too-short`
+        rule: String,
+    },
+    /// Show what was discovered and linked, with evidence (for when a finding surprises you)
+    Model(ModelArgs),
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    Human,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CommonArgs {
+    /// Configuration file [default: actuator-lint.toml or .actuator-lint.toml at the root]
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Measured boot time of a service, e.g. `order-service=161s`, `order-service=2m41s` (repeatable)
+    #[arg(long = "boot-time", value_name = "SERVICE=DURATION")]
+    pub boot_time: Vec<String>,
+    /// A log with Spring Boot's `Started … in N seconds` lines (repeatable)
+    #[arg(long = "boot-log", value_name = "FILE")]
+    pub boot_log: Vec<PathBuf>,
+    /// Active Spring profile(s) for services whose workload does not say (repeatable or comma-separated)
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub profile: Vec<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// Repository root(s) to lint
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Write the report to FILE instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Only run these rules (comma-separated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Never run these rules (comma-separated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// Lowest severity that makes the exit status 1
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Never colour the output (also: NO_COLOR)
+    #[arg(long)]
+    pub no_color: bool,
+    /// Print only the diagnostics, no summary line
+    #[arg(long)]
+    pub quiet: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ModelArgs {
+    /// Repository root
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}

@@ -1,0 +1,213 @@
+//! Which files are read, and as what. Classification is by path here; YAML/JSON documents are
+//! further classified by content after parsing (a `kind:` makes a Kubernetes object, never the
+//! file name).
+
+use crate::source::{decode, SourceFile, SourceSet};
+use std::path::{Path, PathBuf};
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    GradleSettings {
+        kotlin: bool,
+    },
+    GradleBuild {
+        kotlin: bool,
+    },
+    GradleProperties,
+    VersionCatalog,
+    MavenPom,
+    SpringConfig,
+    JvmSource,
+    Dockerfile,
+    /// Any other YAML file: Kubernetes, Prometheus, Compose, kustomize, Helm values, file_sd.
+    Yaml,
+    /// JSON: file_sd target lists (and anything else, classified by content).
+    Json,
+    BootLog,
+    LintConfig,
+    Other,
+}
+
+/// Directories never worth reading (SPEC §4), beyond what `.gitignore` says.
+pub const DEFAULT_EXCLUDES: &[&str] = &["build", "target", ".gradle", "node_modules", "out", ".git", ".idea"];
+
+/// Largest file read; larger ones are reported, not loaded.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+pub fn classify(path: &str) -> FileKind {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    match name {
+        "settings.gradle.kts" => return FileKind::GradleSettings { kotlin: true },
+        "settings.gradle" => return FileKind::GradleSettings { kotlin: false },
+        "build.gradle.kts" => return FileKind::GradleBuild { kotlin: true },
+        "build.gradle" => return FileKind::GradleBuild { kotlin: false },
+        "gradle.properties" => return FileKind::GradleProperties,
+        "pom.xml" => return FileKind::MavenPom,
+        "actuator-lint.toml" | ".actuator-lint.toml" => return FileKind::LintConfig,
+        _ => {}
+    }
+    if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
+        return FileKind::Dockerfile;
+    }
+    if name.ends_with(".versions.toml") && path.contains("gradle/") {
+        return FileKind::VersionCatalog;
+    }
+    // Precompiled convention plugins are build scripts too.
+    if name.ends_with(".gradle.kts") && (path.contains("buildSrc/") || path.contains("build-logic/")) {
+        return FileKind::GradleBuild { kotlin: true };
+    }
+    if is_spring_config(path) {
+        return FileKind::SpringConfig;
+    }
+    if (name.ends_with(".java") || name.ends_with(".kt")) && path.contains("src/main/") {
+        return FileKind::JvmSource;
+    }
+    if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+        return FileKind::Yaml;
+    }
+    if lower.ends_with(".json") {
+        return FileKind::Json;
+    }
+    FileKind::Other
+}
+
+/// `application*.{yml,yaml,properties}` / `bootstrap*` under `src/main/resources[/config]`.
+pub fn is_spring_config(path: &str) -> bool {
+    let Some((dir, name)) = path.rsplit_once('/') else {
+        return false;
+    };
+    let in_resources = dir.ends_with("src/main/resources") || dir.ends_with("src/main/resources/config");
+    let stem_ok = name.starts_with("application") || name.starts_with("bootstrap");
+    let ext_ok = [".yml", ".yaml", ".properties"].iter().any(|e| name.ends_with(e));
+    in_resources && stem_ok && ext_ok
+}
+
+/// A file that was found but not loaded, and why.
+#[derive(Clone, Debug)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+pub struct Discovered {
+    pub files: Vec<(String, PathBuf, FileKind)>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Walks `root` honouring `.gitignore` (and `.ignore`), the default excludes and `exclude`
+/// globs. `extra` are files named by the user (boot logs) that are read whatever their kind.
+pub fn discover(root: &Path, exclude: &globset::GlobSet, extra: &globset::GlobSet) -> Discovered {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(false)
+        .require_git(false)
+        .follow_links(false)
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && DEFAULT_EXCLUDES.contains(&name.as_ref()))
+        })
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                skipped.push(Skipped {
+                    path: err_path(&err, root),
+                    reason: format!("not readable: {err}"),
+                });
+                continue;
+            }
+        };
+        let Some(ft) = entry.file_type() else { continue };
+        if !ft.is_file() {
+            if ft.is_symlink() {
+                // Symlinks are not followed: they could lead out of the root or loop.
+                let rel = rel_path(entry.path(), root);
+                skipped.push(Skipped {
+                    path: rel,
+                    reason: "symbolic link, not followed".into(),
+                });
+            }
+            continue;
+        }
+        let rel = rel_path(entry.path(), root);
+        if exclude.is_match(&rel) {
+            continue;
+        }
+        let mut kind = classify(&rel);
+        if extra.is_match(&rel) {
+            kind = FileKind::BootLog;
+        }
+        if kind == FileKind::Other {
+            continue;
+        }
+        files.push((rel, entry.path().to_path_buf(), kind));
+    }
+    Discovered { files, skipped }
+}
+
+fn err_path(err: &ignore::Error, root: &Path) -> String {
+    match err {
+        ignore::Error::WithPath { path, .. } => rel_path(path, root),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => err_path(err, root),
+        _ => ".".into(),
+    }
+}
+
+pub fn rel_path(path: &Path, root: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    s.join("/")
+}
+
+/// Reads discovered files into a `SourceSet` (in parallel: it is all independent I/O).
+pub fn load(found: Discovered) -> (SourceSet, Vec<Skipped>) {
+    use rayon::prelude::*;
+    let Discovered { files, mut skipped } = found;
+    let read: Vec<Result<SourceFile, Skipped>> = files.into_par_iter().map(|(rel, abs, kind)| read_one(rel, &abs, kind)).collect();
+    let mut set = SourceSet::new();
+    for r in read {
+        match r {
+            Ok(file) => {
+                set.add(file);
+            }
+            Err(s) => skipped.push(s),
+        }
+    }
+    (set, skipped)
+}
+
+fn read_one(rel: String, abs: &Path, kind: FileKind) -> Result<SourceFile, Skipped> {
+    let skip = |reason: String| Skipped { path: rel.clone(), reason };
+    let meta = std::fs::metadata(abs).map_err(|e| skip(format!("not readable: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(skip(format!(
+            "{} bytes, larger than the {} MiB limit",
+            meta.len(),
+            MAX_FILE_BYTES / 1024 / 1024
+        )));
+    }
+    let bytes = std::fs::read(abs).map_err(|e| skip(format!("not readable: {e}")))?;
+    if kind == FileKind::JvmSource && !bytes.windows(20).any(|w| w == b"SpringBootApplicatio") {
+        // Only main classes matter; keep memory proportional to what is analysed.
+        return Ok(SourceFile::new(rel, String::new()));
+    }
+    let latin1 = rel.ends_with(".properties");
+    let Some((text, enc, bom)) = decode(&bytes, latin1) else {
+        return Err(skip("not valid UTF-8 text".into()));
+    };
+    if text.contains('\0') {
+        return Err(skip("binary content".into()));
+    }
+    let mut f = SourceFile::new(rel, text);
+    f.encoding = enc;
+    f.had_bom = bom;
+    f.kind = kind;
+    Ok(f)
+}

@@ -1,0 +1,149 @@
+//! Edits to Spring configuration that keep the file's own style: comma strings, block and
+//! flow lists, `.properties` and indexed keys; or a new minimal `management` block.
+
+use super::edits;
+use crate::diagnostic::Edit;
+use crate::link::Deployment;
+use crate::model::spring::{Origin, Service};
+use crate::parse::yaml::{Kind, Node};
+use crate::parse::Parsed;
+use crate::source::{SourceSet, Span};
+
+const INCLUDE: &str = "management.endpoints.web.exposure.include";
+
+/// Edits that add `id` to the effective exposure `include` of one deployment.
+pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, dep: &Deployment, id: &str) -> Option<Vec<Edit>> {
+    match dep.effective.get_list(INCLUDE) {
+        Some(found) => {
+            let prop = *found.props.last()?;
+            let file = prop.value_span.file;
+            let f = sources.get(file);
+            if let Some(shape) = &prop.list {
+                if shape.flow {
+                    // `[health, info]` → `[health, info, prometheus]`
+                    let close = Span::empty(file, shape.span.end.saturating_sub(1));
+                    return (f.slice(Span::new(file, close.start..close.start + 1)) == "]")
+                        .then(|| vec![edits::replace(close, format!(", {id}"))]);
+                }
+                let last = shape.last_item;
+                let line = f.line_col(last.start).line;
+                let prefix = &f.text[f.line_range(line).start as usize..last.start as usize];
+                if !prefix.trim_end().ends_with('-') {
+                    return None;
+                }
+                return Some(vec![edits::insert_lines_after(sources, last, &[format!("{prefix}{id}")])]);
+            }
+            if found.props.len() > 1 || prop.key.ends_with(']') {
+                // Indexed form: `include[0]=health` → add `include[n]=prometheus`.
+                if !f.path.ends_with(".properties") {
+                    return None;
+                }
+                let base = prop.key.rsplit_once('[').map_or(prop.key.as_str(), |(b, _)| b);
+                return Some(vec![edits::insert_lines_after(
+                    sources,
+                    prop.value_span,
+                    &[format!("{base}[{}]={id}", found.props.len())],
+                )]);
+            }
+            // A comma-separated scalar, in a config file or an env var of a manifest.
+            let raw = f.slice(prop.value_span);
+            let trimmed_len = raw.trim_end().len() as u32;
+            let mut end = prop.value_span.start + trimmed_len;
+            if raw.starts_with('"') || raw.starts_with('\'') {
+                end = end.saturating_sub(1);
+            }
+            let sep = if raw.contains(", ") { ", " } else { "," };
+            let value = if raw.trim().is_empty() || prop.value.trim().is_empty() {
+                id.to_string()
+            } else {
+                format!("{sep}{id}")
+            };
+            Some(vec![edits::replace(Span::empty(file, end), value)])
+        }
+        None => add_management_block(sources, parsed, svc, id),
+    }
+}
+
+/// No `include` anywhere: add one that keeps the default (`health`) and adds `id`, because
+/// setting `include` replaces the default (semantics §1.2).
+fn add_management_block(sources: &SourceSet, parsed: &[Parsed], svc: &Service, id: &str) -> Option<Vec<Edit>> {
+    let file = svc.primary_config?;
+    let f = sources.get(file);
+    let defaults = if svc.boot_version.at_least(2, 5) { "health" } else { "health,info" };
+    let value = format!("{defaults},{id}");
+    match &parsed[file.0 as usize] {
+        Parsed::Properties(_) => Some(vec![edits::append_block(sources, file, &[format!("{INCLUDE}={value}")])]),
+        Parsed::Yaml(docs) => {
+            let root = &docs.first()?.root;
+            let path = ["management", "endpoints", "web", "exposure", "include"];
+            if !root.is_map() || root.flow {
+                return (root.is_null() || docs.is_empty()).then(|| vec![edits::append_block(sources, file, &block(&path, &value, 0, 2))]);
+            }
+            // The deepest existing block mapping on the path.
+            let mut node: &Node = root;
+            let mut depth = 0;
+            while depth < path.len() - 1 {
+                match node.get(path[depth]) {
+                    Some(child) if child.is_map() && !child.flow => {
+                        node = child;
+                        depth += 1;
+                    }
+                    Some(_) => return None,
+                    None => break,
+                }
+            }
+            let unit = indent_unit(sources, root, file);
+            let (indent, anchor) = match &node.kind {
+                Kind::Map(entries) if depth > 0 => {
+                    let first = &entries.first()?.0;
+                    (edits::column(f, first.span.start), entries.last()?.1.span.clone())
+                }
+                Kind::Map(entries) => (0, entries.last()?.1.span.clone()),
+                _ => return None,
+            };
+            if depth == 0 {
+                return Some(vec![edits::append_block(sources, file, &block(&path, &value, 0, unit))]);
+            }
+            let lines = block(&path[depth..], &value, indent, unit);
+            Some(vec![edits::insert_lines_after(sources, Span::new(file, anchor), &lines)])
+        }
+        _ => None,
+    }
+}
+
+fn block(keys: &[&str], value: &str, indent: usize, unit: usize) -> Vec<String> {
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let pad = " ".repeat(indent + i * unit);
+            if i + 1 == keys.len() {
+                format!("{pad}{k}: {value}")
+            } else {
+                format!("{pad}{k}:")
+            }
+        })
+        .collect()
+}
+
+/// The file's indentation step (2 unless the first nested mapping says otherwise).
+fn indent_unit(sources: &SourceSet, root: &Node, file: crate::source::FileId) -> usize {
+    let f = sources.get(file);
+    for (_, v) in root.as_map() {
+        if let Some((k, _)) = v.as_map().first() {
+            if !v.flow {
+                let c = edits::column(f, k.span.start);
+                if c > 0 {
+                    return c;
+                }
+            }
+        }
+    }
+    2
+}
+
+/// Whether the deciding `include` lives in a file (not a manifest env var) — for messages.
+pub fn decided_in_file(dep: &Deployment) -> bool {
+    dep.effective
+        .get_list(INCLUDE)
+        .is_some_and(|l| matches!(l.layer.origin, Origin::File { .. }))
+}

@@ -1,0 +1,112 @@
+//! actuator-lint: a static analyzer for Spring Boot monorepos, their Kubernetes manifests and
+//! their Prometheus configuration.
+//!
+//! Pipeline: discover → load (`SourceSet`) → parse → model → link → rules → filter → sort →
+//! render. Everything after loading is pure and works on in-memory sources, which is how the
+//! tests drive it.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod fix;
+pub mod link;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod rules;
+pub mod source;
+
+use config::{Config, Level};
+use diagnostic::Diagnostic;
+use source::SourceSet;
+
+/// Everything besides the sources that changes a lint result.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    pub config: Config,
+    /// `--boot-time SERVICE=DURATION`, in seconds.
+    pub boot_times: Vec<(String, f64)>,
+    /// `--profile`: active Spring profiles where no workload says.
+    pub profiles: Vec<String>,
+    /// `--select`: only these rules (all when `None`).
+    pub select: Option<Vec<String>>,
+    /// `--ignore`: never these rules.
+    pub ignore: Vec<String>,
+    pub limits: parse::yaml::Limits,
+}
+
+pub struct Analysis {
+    pub parsed: Vec<parse::Parsed>,
+    pub workspace: model::Workspace,
+    pub links: link::Links,
+}
+
+pub struct Report {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+    pub services: usize,
+}
+
+/// Parse, model and link: everything before rules.
+pub fn analyze(sources: &SourceSet, options: &Options) -> Analysis {
+    let (parsed, failures) = parse::parse_all(sources, &options.limits);
+    let workspace = model::assemble::build(sources, &parsed, failures, options);
+    let links = link::link(&workspace, sources, options);
+    Analysis { parsed, workspace, links }
+}
+
+fn enabled(name: &str, options: &Options) -> bool {
+    if options.ignore.iter().any(|i| i == name) {
+        return false;
+    }
+    if let Some(sel) = &options.select {
+        return sel.iter().any(|s| s == name);
+    }
+    !matches!(options.config.rules.get(name), Some(Level::Off))
+}
+
+pub fn lint(sources: &SourceSet, options: &Options) -> Report {
+    let a = analyze(sources, options);
+    let cx = rules::Context {
+        sources,
+        ws: &a.workspace,
+        links: &a.links,
+        options,
+        parsed: &a.parsed,
+    };
+    let mut diagnostics = Vec::new();
+    for rule in rules::ALL {
+        let meta = rule.meta();
+        if !enabled(meta.name, options) {
+            continue;
+        }
+        let start = diagnostics.len();
+        rule.check(&cx, &mut diagnostics);
+        if let Some(Level::On(sev)) = options.config.rules.get(meta.name) {
+            for d in &mut diagnostics[start..] {
+                d.severity = *sev;
+            }
+        }
+    }
+    sort_and_dedupe(sources, &mut diagnostics);
+    Report {
+        diagnostics,
+        files: sources.len(),
+        services: a.workspace.services.len(),
+    }
+}
+
+/// Path, line, column, rule, message (SPEC §3); exact duplicates removed.
+pub fn sort_and_dedupe(sources: &SourceSet, diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        let pa = sources.path(a.primary.span.file);
+        let pb = sources.path(b.primary.span.file);
+        pa.cmp(pb)
+            .then(a.primary.span.start.cmp(&b.primary.span.start))
+            .then(a.rule.cmp(b.rule))
+            .then(a.message.cmp(&b.message))
+    });
+    diags.dedup_by(|a, b| a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message);
+}

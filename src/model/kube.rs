@@ -1,0 +1,532 @@
+//! Kubernetes objects: workloads with their containers and probes, Services, ServiceMonitors,
+//! PodMonitors, Prometheus CRs and kube-prometheus-stack values. Dispatch is on `kind`.
+
+use super::labels::LabelSelector;
+use crate::parse::yaml::{Document, Node};
+use crate::source::{FileId, Span, Spanned};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortRef {
+    Number(i64),
+    Name(String),
+}
+
+impl PortRef {
+    fn from_node(n: &Node) -> Option<PortRef> {
+        let s = n.as_str()?;
+        Some(match s.trim().parse::<i64>() {
+            Ok(v) => PortRef::Number(v),
+            Err(_) => PortRef::Name(s.to_string()),
+        })
+    }
+    pub fn describe(&self) -> String {
+        match self {
+            PortRef::Number(n) => n.to_string(),
+            PortRef::Name(s) => s.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub port: i64,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnvVar {
+    pub name: String,
+    /// `None` for `valueFrom` (Secret/ConfigMap refs): unknown, not empty.
+    pub value: Option<String>,
+    pub span: Span,
+    pub value_span: Span,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ProbeKind {
+    Liveness,
+    Readiness,
+    Startup,
+}
+
+impl ProbeKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ProbeKind::Liveness => "livenessProbe",
+            ProbeKind::Readiness => "readinessProbe",
+            ProbeKind::Startup => "startupProbe",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Handler {
+    HttpGet {
+        path: Option<Spanned<String>>,
+        port: Option<Spanned<PortRef>>,
+        scheme: Option<String>,
+    },
+    TcpSocket {
+        port: Option<Spanned<PortRef>>,
+    },
+    Grpc {
+        port: Option<i64>,
+    },
+    Exec {
+        command: Vec<String>,
+    },
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub struct Probe {
+    pub kind: ProbeKind,
+    /// The `livenessProbe:` key.
+    pub key_span: Span,
+    /// The probe's mapping.
+    pub span: Span,
+    pub handler: Handler,
+    /// The handler entry (`httpGet:` … end of its value), to copy into a new probe.
+    pub handler_span: Option<Span>,
+    pub initial_delay: Option<Spanned<i64>>,
+    pub period: Option<Spanned<i64>>,
+    pub failure_threshold: Option<Spanned<i64>>,
+    pub timeout: Option<Spanned<i64>>,
+    /// Where `initialDelaySeconds` is written: key start to value end.
+    pub initial_delay_entry: Option<Span>,
+}
+
+/// Kubernetes defaults (semantics §9.1).
+impl Probe {
+    pub fn d(&self) -> i64 {
+        self.initial_delay.as_ref().map_or(0, |v| v.value.max(0))
+    }
+    pub fn p(&self) -> i64 {
+        self.period.as_ref().map_or(10, |v| v.value.max(1))
+    }
+    pub fn f(&self) -> i64 {
+        self.failure_threshold.as_ref().map_or(3, |v| v.value.max(1))
+    }
+    pub fn t(&self) -> i64 {
+        self.timeout.as_ref().map_or(1, |v| v.value.max(1))
+    }
+    /// Earliest kill: D + (F−1)·P (semantics §9.2).
+    pub fn earliest_kill(&self) -> i64 {
+        self.d() + (self.f() - 1) * self.p()
+    }
+    /// Latest kill: D + F·P + T.
+    pub fn latest_kill(&self) -> i64 {
+        self.d() + self.f() * self.p() + self.t()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub name: Spanned<String>,
+    pub image: Option<Spanned<String>>,
+    pub ports: Vec<ContainerPort>,
+    pub env: Vec<EnvVar>,
+    pub args: Vec<Spanned<String>>,
+    pub probes: Vec<Probe>,
+    /// The container's mapping.
+    pub span: Span,
+}
+
+impl Container {
+    pub fn probe(&self, kind: ProbeKind) -> Option<&Probe> {
+        self.probes.iter().find(|p| p.kind == kind)
+    }
+    /// Image name without registry, tag or digest: `registry/x/order-service:1.2` → `order-service`.
+    pub fn image_name(&self) -> Option<&str> {
+        let img = self.image.as_ref()?.value.as_str();
+        let no_digest = img.split('@').next().unwrap_or(img);
+        let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+        Some(last.split(':').next().unwrap_or(last))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub kind: String,
+    pub name: Spanned<String>,
+    pub namespace: String,
+    pub labels: Vec<(String, String)>,
+    pub pod_labels: Vec<(String, String)>,
+    pub pod_annotations: Vec<(String, String)>,
+    pub containers: Vec<Container>,
+    pub file: FileId,
+}
+
+impl Workload {
+    pub fn describe(&self) -> String {
+        format!("{} `{}`", self.kind, self.name.value)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ServicePort {
+    pub name: Option<Spanned<String>>,
+    pub port: i64,
+    pub target_port: Option<Spanned<PortRef>>,
+    /// The port's mapping; its start is where a `name:` key would go.
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct KubeService {
+    pub name: Spanned<String>,
+    pub namespace: String,
+    pub labels: Vec<(String, String)>,
+    pub selector: Option<LabelSelector>,
+    pub ports: Vec<ServicePort>,
+    pub cluster_ip: Option<String>,
+    pub file: FileId,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NamespaceScope {
+    Any,
+    Names(Vec<String>),
+    /// Absent `namespaceSelector`: the monitor's own namespace.
+    Own,
+}
+
+#[derive(Clone, Debug)]
+pub struct MonitorEndpoint {
+    pub port: Option<Spanned<String>>,
+    pub target_port: Option<Spanned<PortRef>>,
+    pub path: Option<Spanned<String>>,
+    pub scheme: Option<Spanned<String>>,
+    pub span: Span,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum MonitorKind {
+    Service,
+    Pod,
+}
+
+#[derive(Clone, Debug)]
+pub struct Monitor {
+    pub kind: MonitorKind,
+    pub name: Spanned<String>,
+    pub namespace: String,
+    pub labels: Vec<(String, String)>,
+    /// `metadata.labels` (or `metadata` when there are none): where a label would be added.
+    pub labels_span: Span,
+    pub selector: LabelSelector,
+    pub namespace_scope: NamespaceScope,
+    pub endpoints: Vec<MonitorEndpoint>,
+    pub file: FileId,
+}
+
+impl Monitor {
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            MonitorKind::Service => "ServiceMonitor",
+            MonitorKind::Pod => "PodMonitor",
+        }
+    }
+    pub fn watches_namespace(&self, ns: &str) -> bool {
+        match &self.namespace_scope {
+            NamespaceScope::Any => true,
+            NamespaceScope::Names(n) => n.iter().any(|x| x == ns),
+            NamespaceScope::Own => self.namespace == ns,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct PrometheusCr {
+    pub name: Spanned<String>,
+    pub namespace: String,
+    /// `None` = null selector = selects nothing; `Some(empty)` selects all.
+    pub service_monitor_selector: Option<LabelSelector>,
+    pub service_monitor_ns_selector: Option<LabelSelector>,
+    pub pod_monitor_selector: Option<LabelSelector>,
+    pub pod_monitor_ns_selector: Option<LabelSelector>,
+    pub ignore_namespace_selectors: bool,
+    pub span: Span,
+}
+
+/// kube-prometheus-stack `values*.yaml`: decides the rendered Prometheus CR's selectors
+/// (semantics §8).
+#[derive(Clone, Debug)]
+pub struct StackValues {
+    pub file: FileId,
+    pub span: Span,
+    /// The effective selector; `None` means "the `release: <release>` label" default.
+    pub service_monitor_selector: Option<LabelSelector>,
+    pub pod_monitor_selector: Option<LabelSelector>,
+}
+
+fn int(n: &Node, file: FileId) -> Option<Spanned<i64>> {
+    n.as_i64().map(|v| Spanned::new(v, Span::new(file, n.span.clone())))
+}
+
+fn string(n: &Node, file: FileId) -> Option<Spanned<String>> {
+    n.as_string().map(|v| Spanned::new(v, Span::new(file, n.span.clone())))
+}
+
+fn port_ref(n: &Node, file: FileId) -> Option<Spanned<PortRef>> {
+    PortRef::from_node(n).map(|v| Spanned::new(v, Span::new(file, n.span.clone())))
+}
+
+fn probe(kind: ProbeKind, key: &Node, n: &Node, file: FileId) -> Probe {
+    let handler = if let Some(h) = n.get("httpGet") {
+        Handler::HttpGet {
+            path: string(h.at("path"), file),
+            port: port_ref(h.at("port"), file),
+            scheme: h.at("scheme").as_string(),
+        }
+    } else if let Some(h) = n.get("tcpSocket") {
+        Handler::TcpSocket {
+            port: port_ref(h.at("port"), file),
+        }
+    } else if let Some(h) = n.get("grpc") {
+        Handler::Grpc {
+            port: h.at("port").as_i64(),
+        }
+    } else if let Some(h) = n.get("exec") {
+        Handler::Exec {
+            command: h.at("command").as_seq().iter().filter_map(|c| c.as_string()).collect(),
+        }
+    } else {
+        Handler::Unknown
+    };
+    let handler_span = ["httpGet", "tcpSocket", "grpc", "exec"]
+        .iter()
+        .find_map(|k| n.entry(k))
+        .map(|(k, v)| Span::new(file, k.span.start..v.span.end));
+    let initial_delay_entry = n
+        .entry("initialDelaySeconds")
+        .map(|(k, v)| Span::new(file, k.span.start..v.span.end));
+    Probe {
+        kind,
+        key_span: Span::new(file, key.span.clone()),
+        span: Span::new(file, n.span.clone()),
+        handler,
+        handler_span,
+        initial_delay: int(n.at("initialDelaySeconds"), file),
+        period: int(n.at("periodSeconds"), file),
+        failure_threshold: int(n.at("failureThreshold"), file),
+        timeout: int(n.at("timeoutSeconds"), file),
+        initial_delay_entry,
+    }
+}
+
+fn container(n: &Node, file: FileId) -> Container {
+    let ports = n
+        .at("ports")
+        .as_seq()
+        .iter()
+        .filter_map(|p| {
+            Some(ContainerPort {
+                name: p.at("name").as_string(),
+                port: p.at("containerPort").as_i64()?,
+                span: Span::new(file, p.span.clone()),
+            })
+        })
+        .collect();
+    let env = n
+        .at("env")
+        .as_seq()
+        .iter()
+        .filter_map(|e| {
+            let name = e.at("name").as_string()?;
+            let value = if e.get("valueFrom").is_some() {
+                None
+            } else {
+                Some(e.at("value").as_string().unwrap_or_default())
+            };
+            let value_node = e.get("value").unwrap_or(e);
+            Some(EnvVar {
+                name,
+                value,
+                span: Span::new(file, e.span.clone()),
+                value_span: Span::new(file, value_node.span.clone()),
+            })
+        })
+        .collect();
+    let args = n.at("args").as_seq().iter().filter_map(|a| string(a, file)).collect();
+    let probes = [ProbeKind::Liveness, ProbeKind::Readiness, ProbeKind::Startup]
+        .into_iter()
+        .filter_map(|k| n.entry(k.key()).filter(|(_, v)| v.is_map()).map(|(key, v)| probe(k, key, v, file)))
+        .collect();
+    Container {
+        name: string(n.at("name"), file).unwrap_or_else(|| Spanned::new(String::new(), Span::new(file, n.span.clone()))),
+        image: string(n.at("image"), file),
+        ports,
+        env,
+        args,
+        probes,
+        span: Span::new(file, n.span.clone()),
+    }
+}
+
+/// The pod spec and pod metadata of any workload kind.
+fn pod_template<'a>(kind: &str, root: &'a Node) -> Option<(&'a Node, &'a Node)> {
+    let spec = root.at("spec");
+    let tmpl = match kind {
+        "Pod" => return Some((root.at("metadata"), spec)),
+        "CronJob" => spec.at("jobTemplate").at("spec").at("template"),
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "ReplicationController" => spec.at("template"),
+        _ => return None,
+    };
+    Some((tmpl.at("metadata"), tmpl.at("spec")))
+}
+
+#[derive(Default)]
+pub struct KubeObjects {
+    pub workloads: Vec<Workload>,
+    pub services: Vec<KubeService>,
+    pub monitors: Vec<Monitor>,
+    pub prometheus_crs: Vec<PrometheusCr>,
+}
+
+/// Reads one document if it is a Kubernetes object we model; returns whether it was one.
+pub fn read_object(doc: &Document, file: FileId, default_ns: &str, out: &mut KubeObjects) -> bool {
+    let root = &doc.root;
+    let (Some(kind), Some(_)) = (root.at("kind").as_str(), root.at("apiVersion").as_str()) else {
+        return false;
+    };
+    let meta = root.at("metadata");
+    let name = string(meta.at("name"), file).unwrap_or_else(|| Spanned::new(String::new(), Span::new(file, meta.span.clone())));
+    let namespace = meta.at("namespace").as_string().unwrap_or_else(|| default_ns.to_string());
+    let labels = meta.at("labels").string_map();
+    match kind {
+        "Service" => {
+            let spec = root.at("spec");
+            let ports = spec
+                .at("ports")
+                .as_seq()
+                .iter()
+                .map(|p| ServicePort {
+                    name: string(p.at("name"), file),
+                    port: p.at("port").as_i64().unwrap_or(0),
+                    target_port: port_ref(p.at("targetPort"), file),
+                    span: Span::new(file, p.span.clone()),
+                })
+                .collect();
+            out.services.push(KubeService {
+                name,
+                namespace,
+                labels,
+                selector: spec
+                    .get("selector")
+                    .filter(|s| s.is_map())
+                    .map(|s| LabelSelector::from_map(s, file)),
+                ports,
+                cluster_ip: spec.at("clusterIP").as_string(),
+                file,
+            });
+        }
+        "ServiceMonitor" | "PodMonitor" => {
+            let spec = root.at("spec");
+            let mkind = if kind == "ServiceMonitor" {
+                MonitorKind::Service
+            } else {
+                MonitorKind::Pod
+            };
+            let eps_key = if mkind == MonitorKind::Service {
+                "endpoints"
+            } else {
+                "podMetricsEndpoints"
+            };
+            let ns_sel = spec.at("namespaceSelector");
+            let namespace_scope = if ns_sel.at("any").as_bool() == Some(true) {
+                NamespaceScope::Any
+            } else if let Some(names) = ns_sel.get("matchNames") {
+                NamespaceScope::Names(names.as_seq().iter().filter_map(|n| n.as_string()).collect())
+            } else {
+                NamespaceScope::Own
+            };
+            let endpoints = spec
+                .at(eps_key)
+                .as_seq()
+                .iter()
+                .map(|e| MonitorEndpoint {
+                    port: string(e.at("port"), file),
+                    target_port: port_ref(e.at("targetPort"), file).or_else(|| port_ref(e.at("portNumber"), file)),
+                    path: string(e.at("path"), file),
+                    scheme: string(e.at("scheme"), file),
+                    span: Span::new(file, e.span.clone()),
+                })
+                .collect();
+            let labels_node = meta.get("labels").filter(|l| l.is_map()).unwrap_or(meta);
+            out.monitors.push(Monitor {
+                kind: mkind,
+                name,
+                namespace,
+                labels,
+                labels_span: Span::new(file, labels_node.span.clone()),
+                selector: LabelSelector::from_node(spec.at("selector"), file),
+                namespace_scope,
+                endpoints,
+                file,
+            });
+        }
+        "Prometheus"
+            if root
+                .at("apiVersion")
+                .as_str()
+                .is_some_and(|a| a.starts_with("monitoring.coreos.com")) =>
+        {
+            let spec = root.at("spec");
+            let sel = |k: &str| spec.get(k).filter(|n| !n.is_null()).map(|n| LabelSelector::from_node(n, file));
+            out.prometheus_crs.push(PrometheusCr {
+                name,
+                namespace,
+                service_monitor_selector: sel("serviceMonitorSelector"),
+                service_monitor_ns_selector: sel("serviceMonitorNamespaceSelector"),
+                pod_monitor_selector: sel("podMonitorSelector"),
+                pod_monitor_ns_selector: sel("podMonitorNamespaceSelector"),
+                ignore_namespace_selectors: spec.at("ignoreNamespaceSelectors").as_bool() == Some(true),
+                span: Span::new(file, root.span.clone()),
+            });
+        }
+        _ => {
+            let Some((pod_meta, pod_spec)) = pod_template(kind, root) else {
+                return true;
+            };
+            let containers = pod_spec.at("containers").as_seq().iter().map(|c| container(c, file)).collect();
+            out.workloads.push(Workload {
+                kind: kind.to_string(),
+                name,
+                namespace,
+                labels,
+                pod_labels: pod_meta.at("labels").string_map(),
+                pod_annotations: pod_meta.at("annotations").string_map(),
+                containers,
+                file,
+            });
+        }
+    }
+    true
+}
+
+/// kube-prometheus-stack values: `prometheus.prometheusSpec.serviceMonitorSelector[NilUsesHelmValues]`.
+pub fn read_stack_values(doc: &Document, file: FileId) -> Option<StackValues> {
+    let spec = doc.root.at("prometheus").get("prometheusSpec")?;
+    let effective = |sel: &str, nil: &str| {
+        let selector = spec.get(sel).map(|n| LabelSelector::from_node(n, file));
+        let nil_uses_helm = spec.at(nil).as_bool().unwrap_or(true);
+        match selector {
+            Some(s) if !s.is_empty() => Some(s),
+            // Empty selector with NilUsesHelmValues=false renders `{}`: every monitor.
+            _ if !nil_uses_helm => Some(LabelSelector {
+                match_labels: vec![],
+                match_expressions: vec![],
+                span: Span::new(file, spec.span.clone()),
+            }),
+            _ => None,
+        }
+    };
+    Some(StackValues {
+        file,
+        span: Span::new(file, spec.span.clone()),
+        service_monitor_selector: effective("serviceMonitorSelector", "serviceMonitorSelectorNilUsesHelmValues"),
+        pod_monitor_selector: effective("podMonitorSelector", "podMonitorSelectorNilUsesHelmValues"),
+    })
+}

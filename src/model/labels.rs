@@ -1,0 +1,96 @@
+//! Kubernetes label selectors (Service `spec.selector`, ServiceMonitor `spec.selector`,
+//! Prometheus `serviceMonitorSelector`).
+
+use crate::parse::yaml::Node;
+use crate::source::{FileId, Span};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Requirement {
+    pub key: String,
+    pub op: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabelSelector {
+    pub match_labels: Vec<(String, String)>,
+    pub match_expressions: Vec<Requirement>,
+    pub span: Span,
+}
+
+impl LabelSelector {
+    /// `matchLabels`/`matchExpressions` form (ServiceMonitor, Prometheus CR).
+    pub fn from_node(node: &Node, file: FileId) -> LabelSelector {
+        let match_expressions = node
+            .at("matchExpressions")
+            .as_seq()
+            .iter()
+            .map(|e| Requirement {
+                key: e.at("key").as_string().unwrap_or_default(),
+                op: e.at("operator").as_string().unwrap_or_default(),
+                values: e.at("values").as_seq().iter().filter_map(|v| v.as_string()).collect(),
+            })
+            .collect();
+        LabelSelector {
+            match_labels: node.at("matchLabels").string_map(),
+            match_expressions,
+            span: Span::new(file, node.span.clone()),
+        }
+    }
+
+    /// Plain map form (Service `spec.selector`).
+    pub fn from_map(node: &Node, file: FileId) -> LabelSelector {
+        LabelSelector {
+            match_labels: node.string_map(),
+            match_expressions: Vec::new(),
+            span: Span::new(file, node.span.clone()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.match_labels.is_empty() && self.match_expressions.is_empty()
+    }
+
+    /// `None` when an operator is unknown (treated as "cannot tell").
+    pub fn matches(&self, labels: &[(String, String)]) -> Option<bool> {
+        let get = |k: &str| labels.iter().find(|(lk, _)| lk == k).map(|(_, v)| v.as_str());
+        for (k, v) in &self.match_labels {
+            if get(k) != Some(v.as_str()) {
+                return Some(false);
+            }
+        }
+        for r in &self.match_expressions {
+            let val = get(&r.key);
+            let ok = match r.op.as_str() {
+                "In" => val.is_some_and(|v| r.values.iter().any(|x| x == v)),
+                "NotIn" => !val.is_some_and(|v| r.values.iter().any(|x| x == v)),
+                "Exists" => val.is_some(),
+                "DoesNotExist" => val.is_none(),
+                _ => return None,
+            };
+            if !ok {
+                return Some(false);
+            }
+        }
+        Some(true)
+    }
+
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = self.match_labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        for r in &self.match_expressions {
+            parts.push(format!("{} {} ({})", r.key, r.op, r.values.join(",")));
+        }
+        if parts.is_empty() {
+            "{}".into()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+pub fn describe_labels(labels: &[(String, String)]) -> String {
+    if labels.is_empty() {
+        return "no labels".into();
+    }
+    labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
+}

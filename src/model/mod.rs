@@ -1,0 +1,71 @@
+//! The model: everything discovered in the repo, with spans, before anything is linked.
+//! Built once from parsed files; no filesystem access.
+
+pub mod assemble;
+pub mod boot;
+pub mod build;
+pub mod kube;
+pub mod labels;
+pub mod prometheus;
+pub mod spring;
+
+use crate::source::{FileId, Span, Spanned};
+
+pub type ModuleId = usize;
+pub type ServiceId = usize;
+pub type WorkloadId = usize;
+pub type KubeServiceId = usize;
+pub type MonitorId = usize;
+pub type JobId = usize;
+
+/// Something the repo cannot tell statically. Never an error; reported as `analysis-gap`
+/// when it affects a service.
+#[derive(Clone, Debug)]
+pub struct Gap {
+    pub message: String,
+    pub span: Span,
+    pub services: Vec<ServiceId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ParseError {
+    pub file: FileId,
+    pub offset: u32,
+    pub message: String,
+}
+
+#[derive(Default, Debug)]
+pub struct Workspace {
+    pub modules: Vec<build::Module>,
+    pub services: Vec<spring::Service>,
+    pub workloads: Vec<kube::Workload>,
+    pub kube_services: Vec<kube::KubeService>,
+    pub monitors: Vec<kube::Monitor>,
+    pub prometheus_crs: Vec<kube::PrometheusCr>,
+    pub stack_values: Vec<kube::StackValues>,
+    pub prom_configs: Vec<prometheus::PromConfig>,
+    pub jobs: Vec<prometheus::Job>,
+    pub compose_services: Vec<prometheus::ComposeService>,
+    pub boot: Vec<boot::Observation>,
+    pub gaps: Vec<Gap>,
+    pub parse_errors: Vec<ParseError>,
+}
+
+impl Workspace {
+    pub fn service_by_name(&self, name: &str) -> Option<ServiceId> {
+        self.services.iter().position(|s| s.name == name)
+    }
+
+    /// Config and CLI accept a service's name, directory name, Gradle path or module path.
+    pub fn resolve_service(&self, key: &str) -> Option<ServiceId> {
+        let key = key.trim();
+        self.services.iter().position(|s| {
+            let m = &self.modules[s.module];
+            s.name == key || m.gradle_path == key || m.dir == key.trim_end_matches('/') || m.dir.rsplit('/').next() == Some(key)
+        })
+    }
+}
+
+pub fn spanned<T>(value: T, span: Span) -> Spanned<T> {
+    Spanned::new(value, span)
+}

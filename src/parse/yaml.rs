@@ -1,0 +1,471 @@
+//! A spanned YAML tree built from saphyr-parser's event stream.
+//!
+//! Why our own tree: every diagnostic needs the byte range of keys *and* values, multi-document
+//! streams are the norm in Kubernetes manifests, and hostile input (alias bombs, deep nesting)
+//! must become a diagnostic rather than exhaust memory or the stack. The builder is iterative,
+//! so depth is bounded by `Limits`, not by the Rust stack. JSON (file_sd target files) is read
+//! through the same parser because JSON is a subset of YAML 1.2, which gives JSON positions too.
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use std::ops::Range;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub max_depth: usize,
+    /// Nodes in one stream, counting every alias expansion: an alias bomb stops here.
+    pub max_nodes: usize,
+    pub max_documents: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 128,
+            max_nodes: 1_000_000,
+            max_documents: 10_000,
+        }
+    }
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    Scalar(String, Style),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub kind: Kind,
+    /// Byte range of the node in the file (for block collections: first to last child).
+    pub span: Range<u32>,
+    /// True for `[a, b]` / `{a: b}` collections.
+    pub flow: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    pub root: Node,
+    /// Byte range of the document's content.
+    pub span: Range<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct YamlError {
+    pub message: String,
+    pub offset: u32,
+}
+
+static NULL_NODE: Node = Node {
+    kind: Kind::Scalar(String::new(), Style::Plain),
+    span: 0..0,
+    flow: false,
+};
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar(s, _) if !self.is_null() => Some(s),
+            _ => None,
+        }
+    }
+    /// Scalars of any style as text, `None` for collections and null.
+    pub fn as_string(&self) -> Option<String> {
+        self.as_str().map(str::to_string)
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, Kind::Scalar(s, Style::Plain) if matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+    pub fn style(&self) -> Option<Style> {
+        match &self.kind {
+            Kind::Scalar(_, st) => Some(*st),
+            _ => None,
+        }
+    }
+    /// Integers, also when written as quoted strings (`"10"`), which kubectl users do.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_str()?.trim().parse().ok()
+    }
+    pub fn as_f64(&self) -> Option<f64> {
+        self.as_str()?.trim().parse().ok()
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.as_str()?.trim() {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
+            _ => None,
+        }
+    }
+    pub fn as_seq(&self) -> &[Node] {
+        match &self.kind {
+            Kind::Seq(v) => v,
+            _ => &[],
+        }
+    }
+    pub fn as_map(&self) -> &[(Node, Node)] {
+        match &self.kind {
+            Kind::Map(v) => v,
+            _ => &[],
+        }
+    }
+    pub fn is_map(&self) -> bool {
+        matches!(self.kind, Kind::Map(_))
+    }
+    pub fn is_seq(&self) -> bool {
+        matches!(self.kind, Kind::Seq(_))
+    }
+    /// The value for `key` in a mapping (last one wins, as in Spring's and Go's decoders).
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(_, v)| v)
+    }
+    pub fn entry(&self, key: &str) -> Option<(&Node, &Node)> {
+        self.as_map()
+            .iter()
+            .rev()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+    pub fn path(&self, keys: &[&str]) -> Option<&Node> {
+        keys.iter().try_fold(self, |n, k| n.get(k))
+    }
+    /// `get` that yields an empty null node, for chained look-ups.
+    pub fn at(&self, key: &str) -> &Node {
+        self.get(key).unwrap_or(&NULL_NODE)
+    }
+    /// A mapping of scalar keys to scalar values (labels, selectors, annotations).
+    pub fn string_map(&self) -> Vec<(String, String)> {
+        self.as_map()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_string().unwrap_or_default())))
+            .collect()
+    }
+}
+
+enum Frame {
+    Seq {
+        start: u32,
+        items: Vec<Node>,
+        anchor: usize,
+        flow: bool,
+    },
+    Map {
+        start: u32,
+        entries: Vec<(Node, Node)>,
+        pending_key: Option<Node>,
+        anchor: usize,
+        flow: bool,
+    },
+}
+
+struct Offsets {
+    line_starts: Vec<u32>,
+    ascii: bool,
+}
+
+impl Offsets {
+    fn new(text: &str) -> Offsets {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
+            .collect();
+        Offsets {
+            line_starts,
+            ascii: text.is_ascii(),
+        }
+    }
+    fn byte(&self, text: &str, m: saphyr_parser::Marker) -> u32 {
+        if self.ascii {
+            return (m.index() as u32).min(text.len() as u32);
+        }
+        let Some(&start) = self.line_starts.get(m.line().saturating_sub(1)) else {
+            return text.len() as u32;
+        };
+        let rest = &text[start as usize..];
+        let within = rest.char_indices().nth(m.col()).map(|(i, _)| i).unwrap_or(rest.len());
+        start + within as u32
+    }
+}
+
+/// Parses a YAML stream. Documents before an error are returned with the error.
+pub fn parse(text: &str, limits: &Limits) -> (Vec<Document>, Option<YamlError>) {
+    let offsets = Offsets::new(text);
+    let mut parser = Parser::new_from_str(text);
+    let mut docs = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: std::collections::HashMap<usize, Node> = Default::default();
+    let mut nodes = 0usize;
+    let mut doc_start = 0u32;
+    let mut root: Option<Node> = None;
+
+    loop {
+        let (event, span) = match parser.next_event() {
+            None => break,
+            Some(Ok(ev)) => ev,
+            Some(Err(e)) => {
+                let m = e.marker();
+                let offset = offsets.byte(text, *m);
+                return (
+                    docs,
+                    Some(YamlError {
+                        message: e.info().to_string(),
+                        offset,
+                    }),
+                );
+            }
+        };
+        let start = offsets.byte(text, span.start);
+        let end = offsets.byte(text, span.end);
+        let err = |message: String, offset: u32| Some(YamlError { message, offset });
+        let finished: Option<Node> = match event {
+            Event::StreamStart | Event::Nothing => None,
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                doc_start = start;
+                root = None;
+                if docs.len() >= limits.max_documents {
+                    return (
+                        docs,
+                        err(format!("more than {} YAML documents in one file", limits.max_documents), start),
+                    );
+                }
+                None
+            }
+            Event::DocumentEnd => {
+                let root_node = root.take().unwrap_or(Node {
+                    kind: Kind::Scalar(String::new(), Style::Plain),
+                    span: doc_start..doc_start,
+                    flow: false,
+                });
+                let span = doc_start.min(root_node.span.start)..root_node.span.end.max(doc_start);
+                docs.push(Document { root: root_node, span });
+                anchors.clear();
+                None
+            }
+            Event::Alias(id) => match anchors.get(&id) {
+                Some(target) => {
+                    nodes += count_nodes(target);
+                    if nodes > limits.max_nodes {
+                        return (
+                            docs,
+                            err(
+                                format!(
+                                    "YAML aliases expand to more than {} nodes (an alias bomb?); not expanded",
+                                    limits.max_nodes
+                                ),
+                                start,
+                            ),
+                        );
+                    }
+                    let mut n = target.clone();
+                    // The alias is used where it is written: point there, keep the structure.
+                    n.span = start..end;
+                    Some(n)
+                }
+                None => return (docs, err("unknown YAML alias".into(), start)),
+            },
+            Event::Scalar(value, style, anchor, _tag) => {
+                nodes += 1;
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    ScalarStyle::SingleQuoted => Style::SingleQuoted,
+                    ScalarStyle::DoubleQuoted => Style::DoubleQuoted,
+                    ScalarStyle::Literal => Style::Literal,
+                    ScalarStyle::Folded => Style::Folded,
+                };
+                let n = Node {
+                    kind: Kind::Scalar(value.into_owned(), style),
+                    span: start..end.max(start),
+                    flow: false,
+                };
+                if anchor > 0 {
+                    anchors.insert(anchor, n.clone());
+                }
+                Some(n)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                if stack.len() >= limits.max_depth {
+                    return (docs, err(format!("YAML nested deeper than {} levels", limits.max_depth), start));
+                }
+                nodes += 1;
+                let flow = text.as_bytes().get(start as usize).is_some_and(|b| *b == b'[' || *b == b'{');
+                stack.push(if matches!(event, Event::SequenceStart(..)) {
+                    Frame::Seq {
+                        start,
+                        items: Vec::new(),
+                        anchor,
+                        flow,
+                    }
+                } else {
+                    Frame::Map {
+                        start,
+                        entries: Vec::new(),
+                        pending_key: None,
+                        anchor,
+                        flow,
+                    }
+                });
+                None
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = stack.pop() else {
+                    return (docs, err("unbalanced YAML collection".into(), start));
+                };
+                let (kind, s, anchor, flow, last_end) = match frame {
+                    Frame::Seq {
+                        start,
+                        items,
+                        anchor,
+                        flow,
+                    } => {
+                        let last = items.last().map(|n| n.span.end);
+                        (Kind::Seq(items), start, anchor, flow, last)
+                    }
+                    Frame::Map {
+                        start,
+                        entries,
+                        anchor,
+                        flow,
+                        ..
+                    } => {
+                        let last = entries.last().map(|(_, v)| v.span.end);
+                        (Kind::Map(entries), start, anchor, flow, last)
+                    }
+                };
+                // Flow collections end at their bracket; block ones at their last child.
+                let e = if flow { end } else { last_end.unwrap_or(end).max(s) };
+                let n = Node {
+                    kind,
+                    span: s..e.max(s),
+                    flow,
+                };
+                if anchor > 0 {
+                    nodes += count_nodes(&n);
+                    anchors.insert(anchor, n.clone());
+                }
+                Some(n)
+            }
+        };
+        if nodes > limits.max_nodes {
+            return (docs, err(format!("more than {} YAML nodes", limits.max_nodes), start));
+        }
+        if let Some(node) = finished {
+            match stack.last_mut() {
+                None => root = Some(node),
+                Some(Frame::Seq { items, .. }) => items.push(node),
+                Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+                    None => *pending_key = Some(node),
+                    Some(k) => entries.push((k, node)),
+                },
+            }
+        }
+    }
+    (docs, None)
+}
+
+fn count_nodes(n: &Node) -> usize {
+    // Iterative: the tree may be as deep as the limits allow.
+    let mut count = 0;
+    let mut todo = vec![n];
+    while let Some(n) = todo.pop() {
+        count += 1;
+        match &n.kind {
+            Kind::Scalar(..) => {}
+            Kind::Seq(items) => todo.extend(items.iter()),
+            Kind::Map(entries) => {
+                for (k, v) in entries {
+                    todo.push(k);
+                    todo.push(v);
+                }
+            }
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(text: &str) -> Node {
+        let (docs, err) = parse(text, &Limits::default());
+        assert!(err.is_none(), "{err:?}");
+        docs.into_iter().next().unwrap().root
+    }
+
+    #[test]
+    fn spans_of_keys_and_values() {
+        let text = "management:\n  endpoints:\n    web:\n      exposure:\n        include: health,info\n";
+        let root = one(text);
+        let inc = root.path(&["management", "endpoints", "web", "exposure", "include"]).unwrap();
+        assert_eq!(&text[inc.span.start as usize..inc.span.end as usize], "health,info");
+        let (k, _) = root
+            .at("management")
+            .at("endpoints")
+            .at("web")
+            .at("exposure")
+            .entry("include")
+            .unwrap();
+        assert_eq!(&text[k.span.start as usize..k.span.end as usize], "include");
+    }
+
+    #[test]
+    fn quoted_and_non_ascii_spans() {
+        let text = "é: \"x\"\nb: 'y'\n";
+        let root = one(text);
+        let b = root.get("b").unwrap();
+        let s = &text[b.span.start as usize..b.span.end as usize];
+        assert!(s.contains('y'), "{s}");
+        assert_eq!(root.get("é").unwrap().as_str(), Some("x"));
+    }
+
+    #[test]
+    fn multi_document_and_null() {
+        let (docs, err) = parse("a: 1\n---\nb:\n---\n", &Limits::default());
+        assert!(err.is_none());
+        assert_eq!(docs.len(), 3);
+        assert!(docs[1].root.get("b").unwrap().is_null());
+        assert_eq!(docs[0].root.get("a").unwrap().as_i64(), Some(1));
+    }
+
+    #[test]
+    fn errors_have_offsets() {
+        let (_, err) = parse("a: [1, 2\nb: c\n", &Limits::default());
+        assert!(err.unwrap().offset > 0);
+        let (_, err) = parse("include: *\n", &Limits::default());
+        assert!(err.is_some());
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let (_, err) = parse(&text, &Limits::default());
+        assert!(err.unwrap().message.contains("alias"));
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let text = "[".repeat(100_000);
+        let (_, err) = parse(&text, &Limits::default());
+        assert!(err.is_some());
+    }
+
+    #[test]
+    fn json_is_yaml() {
+        let root = one("[{\"targets\": [\"10.0.0.1:80\"], \"labels\": {\"app\": \"x\"}}]");
+        assert_eq!(root.as_seq()[0].at("labels").at("app").as_str(), Some("x"));
+    }
+}

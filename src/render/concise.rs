@@ -1,0 +1,18 @@
+//! `path:line:column: severity[rule]: message` — one line each, for editors and grep.
+
+use crate::source::SourceSet;
+
+pub fn render(sources: &SourceSet, report: &crate::Report) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let (l, c, _, _) = super::position(sources, d.primary.span);
+        out.push_str(&format!(
+            "{}:{l}:{c}: {}[{}]: {}\n",
+            sources.path(d.primary.span.file),
+            d.severity.as_str(),
+            d.rule,
+            d.message.replace('\n', " ")
+        ));
+    }
+    out
+}

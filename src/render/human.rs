@@ -1,0 +1,156 @@
+//! miette's graphical report. Our `Diagnostic` stays ours; this adapter is the only place that
+//! knows miette. A miette diagnostic has one source, so labels in other files are rendered as
+//! related diagnostics, each with its own snippet (zkat/miette#193).
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::{SourceSet, Span};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::fmt;
+
+struct Adapter {
+    message: String,
+    code: Option<String>,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Adapter>,
+}
+
+impl fmt::Debug for Adapter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Adapter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Adapter {}
+
+impl miette::Diagnostic for Adapter {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+    }
+}
+
+fn severity(s: Severity) -> miette::Severity {
+    match s {
+        Severity::Error => miette::Severity::Error,
+        Severity::Warning => miette::Severity::Warning,
+        Severity::Info => miette::Severity::Advice,
+    }
+}
+
+fn source(sources: &SourceSet, span: Span, prefix: &str) -> NamedSource<String> {
+    let f = sources.get(span.file);
+    NamedSource::new(format!("{prefix}{}", f.path), f.text.clone())
+}
+
+fn labeled(sources: &SourceSet, span: Span, label: &str, primary: bool) -> LabeledSpan {
+    let f = sources.get(span.file);
+    let s = f.clamp(span.start) as usize;
+    let e = (f.clamp(span.end) as usize).max(s);
+    let label = (!label.is_empty()).then(|| label.to_string());
+    if primary {
+        LabeledSpan::new_primary_with_span(label, (s, e - s))
+    } else {
+        LabeledSpan::new_with_span(label, (s, e - s))
+    }
+}
+
+fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str) -> Adapter {
+    let file = d.primary.span.file;
+    let mut labels = vec![labeled(sources, d.primary.span, &d.primary.message, true)];
+    let mut related = Vec::new();
+    for r in &d.related {
+        if r.span.file == file {
+            labels.push(labeled(sources, r.span, &r.message, false));
+        } else {
+            related.push(Adapter {
+                message: r.message.clone(),
+                code: None,
+                severity: miette::Severity::Advice,
+                help: None,
+                source: source(sources, r.span, prefix),
+                labels: vec![labeled(sources, r.span, "", false)],
+                related: vec![],
+            });
+        }
+    }
+    let mut help = d.help.clone();
+    if let Some(fix) = &d.fix {
+        let how = match fix.applicability {
+            crate::diagnostic::Applicability::Safe => "fix",
+            crate::diagnostic::Applicability::Unsafe => "unsafe fix",
+            crate::diagnostic::Applicability::DisplayOnly => "suggestion",
+        };
+        let line = format!("{how}: {}", fix.title);
+        help = Some(match help {
+            Some(h) => format!("{h}\n{line}"),
+            None => line,
+        });
+    }
+    Adapter {
+        message: d.message.clone(),
+        code: Some(d.rule.to_string()),
+        severity: severity(d.severity),
+        help,
+        source: source(sources, d.primary.span, prefix),
+        labels,
+        related,
+    }
+}
+
+pub fn handler(opts: &super::RenderOptions) -> GraphicalReportHandler {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width)
+        .with_links(false)
+        .with_show_related_as_nested(true)
+}
+
+pub fn render_one(sources: &SourceSet, d: &Diagnostic, opts: &super::RenderOptions, prefix: &str) -> String {
+    let mut out = String::new();
+    let a = adapt(sources, d, prefix);
+    if handler(opts).render_report(&mut out, &a).is_err() {
+        out = format!("{}[{}]: {}\n", d.severity.as_str(), d.rule, d.message);
+    }
+    out
+}
+
+pub fn render(sources: &SourceSet, report: &crate::Report, opts: &super::RenderOptions) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        out.push_str(&render_one(sources, d, opts, ""));
+        out.push('\n');
+    }
+    out.push_str(&super::summary_line(report));
+    out.push('\n');
+    out
+}

@@ -1,0 +1,88 @@
+//! Output formats. Machine formats go to stdout (or `--output`); nothing else does.
+
+pub mod concise;
+pub mod human;
+pub mod json;
+pub mod model;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceSet;
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Concise,
+    Json,
+}
+
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions { color: false, width: 100 }
+    }
+}
+
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+pub fn counts(diags: &[Diagnostic]) -> Counts {
+    let n = |s| diags.iter().filter(|d| d.severity == s).count();
+    Counts {
+        errors: n(Severity::Error),
+        warnings: n(Severity::Warning),
+        infos: n(Severity::Info),
+    }
+}
+
+/// 1-based line/column of a span's start and end.
+pub fn position(sources: &SourceSet, span: crate::source::Span) -> (u32, u32, u32, u32) {
+    let (s, e) = sources.line_col(span);
+    (s.line, s.column, e.line, e.column)
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// `3 errors, 1 warning in 2 services (41 files)`.
+pub fn summary_line(report: &crate::Report) -> String {
+    let c = counts(&report.diagnostics);
+    let mut parts = vec![];
+    if c.errors > 0 {
+        parts.push(plural(c.errors, "error"));
+    }
+    if c.warnings > 0 {
+        parts.push(plural(c.warnings, "warning"));
+    }
+    if c.infos > 0 {
+        parts.push(plural(c.infos, "info"));
+    }
+    let mut svcs: Vec<&str> = report.diagnostics.iter().filter_map(|d| d.service.as_deref()).collect();
+    svcs.sort();
+    svcs.dedup();
+    if parts.is_empty() {
+        return format!(
+            "no problems in {} ({})",
+            plural(report.services, "service"),
+            plural(report.files, "file")
+        );
+    }
+    format!(
+        "{} in {} ({})",
+        parts.join(", "),
+        plural(svcs.len(), "service"),
+        plural(report.files, "file")
+    )
+}

@@ -1,0 +1,1 @@
+pub mod prometheus_registry_missing;

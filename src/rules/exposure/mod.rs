@@ -1,0 +1,1 @@
+pub mod prometheus_endpoint_not_exposed;

@@ -1,0 +1,2 @@
+pub mod analysis_gap;
+pub mod parse_error;

@@ -1,0 +1,106 @@
+use super::budget::{self, Verdict};
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
+use crate::fix::edits;
+use crate::model::kube::{Probe, ProbeKind};
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::source::{SourceSet, Span};
+
+declare_rule!(LivenessBudgetTooShort {
+    name: "liveness-budget-too-short",
+    category: Probes,
+    severity: Error,
+    fix: Sometimes,
+    summary: "without a startupProbe, the livenessProbe kills the container before it finishes booting",
+});
+
+/// Indentation of the line holding `span`, with a list dash counted as a space.
+pub fn indent_of(sources: &SourceSet, span: Span) -> String {
+    let f = sources.get(span.file);
+    let col = edits::column(f, span.start);
+    f.line_text(f.line_col(span.start).line)
+        .chars()
+        .take(col)
+        .map(|c| if c == '-' { ' ' } else { c })
+        .collect()
+}
+
+impl Rule for LivenessBudgetTooShort {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let margin = cx.options.config.margin;
+        for t in budget::targets(cx) {
+            if t.container.probe(ProbeKind::Startup).is_some() {
+                continue;
+            }
+            let Some(p) = t.container.probe(ProbeKind::Liveness) else {
+                continue;
+            };
+            let Some(obs) = budget::boot_time(cx, t.service_id) else { continue };
+            let b = obs.seconds;
+            let (severity, message) = match budget::verdict(p, b, margin) {
+                Verdict::Fine => continue,
+                Verdict::Certain => (
+                    Severity::Error,
+                    format!(
+                        "the livenessProbe of {} restarts `{}` before it finishes booting, forever: it kills by `{}` at the latest, and boot takes `{}` (from {})",
+                        t.workload.describe(),
+                        t.service.name,
+                        budget::latest_arithmetic(p),
+                        budget::secs(b),
+                        budget::evidence_text(obs)
+                    ),
+                ),
+                Verdict::Possible => (
+                    Severity::Warning,
+                    format!(
+                        "the livenessProbe of {} may restart `{}` during boot: it can kill as early as `{}`, and boot takes `{}` (`{}` with the {margin} margin, from {})",
+                        t.workload.describe(),
+                        t.service.name,
+                        budget::earliest_arithmetic(p),
+                        budget::secs(b),
+                        budget::secs(b * margin),
+                        budget::evidence_text(obs)
+                    ),
+                ),
+            };
+            let threshold = budget::threshold_for(0, 10, b, margin);
+            let mut d = Diagnostic::new(Self::META.name, severity, message, Label::new(p.key_span, "no startupProbe guards boot, so this probe runs from container start"))
+                .service(Some(&t.service.name))
+                .help(format!(
+                    "add a startupProbe that allows the boot (`periodSeconds: 10`, `failureThreshold: {threshold}` covers `{}`), and drop `initialDelaySeconds` from the livenessProbe",
+                    budget::secs(b * margin)
+                ));
+            if let Some(l) = budget::evidence_label(cx, obs) {
+                d.related.push(l);
+            }
+            d = d.fix(startup_probe_fix(cx.sources, p, threshold));
+            out.push(d);
+        }
+    }
+}
+
+/// A startupProbe with the livenessProbe's own handler, inserted just above it.
+fn startup_probe_fix(sources: &SourceSet, liveness: &Probe, threshold: i64) -> Option<Fix> {
+    let handler = liveness.handler_span?;
+    let f = sources.get(handler.file);
+    let indent = indent_of(sources, liveness.key_span);
+    let child = indent_of(sources, handler);
+    if child.len() <= indent.len() {
+        return None;
+    }
+    let first = f.line_col(handler.start).line;
+    let last = f.line_col(handler.end.saturating_sub(1).max(handler.start)).line;
+    let mut lines = vec![format!("{indent}startupProbe:")];
+    lines.extend((first..=last).map(|l| f.line_text(l).to_string()));
+    lines.push(format!("{child}periodSeconds: 10"));
+    lines.push(format!("{child}failureThreshold: {threshold}"));
+    Some(Fix {
+        title: format!("add a startupProbe allowing `10 × ({threshold} − 1) = {} s`", 10 * (threshold - 1)),
+        applicability: Applicability::Unsafe,
+        edits: vec![edits::insert_lines_before(sources, liveness.key_span, &lines)],
+    })
+}

@@ -1,0 +1,88 @@
+use super::budget::{self, Verdict};
+use super::liveness_budget_too_short::indent_of;
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
+use crate::fix::edits;
+use crate::model::kube::ProbeKind;
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::source::Span;
+
+declare_rule!(StartupBudgetTooShort {
+    name: "startup-budget-too-short",
+    category: Probes,
+    severity: Error,
+    fix: Sometimes,
+    summary: "the startupProbe kills the container before it finishes booting",
+});
+
+impl Rule for StartupBudgetTooShort {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let margin = cx.options.config.margin;
+        for t in budget::targets(cx) {
+            let Some(p) = t.container.probe(ProbeKind::Startup) else { continue };
+            let Some(obs) = budget::boot_time(cx, t.service_id) else { continue };
+            let b = obs.seconds;
+            let (severity, message) = match budget::verdict(p, b, margin) {
+                Verdict::Fine => continue,
+                Verdict::Certain => (
+                    Severity::Error,
+                    format!(
+                        "the startupProbe of {} restarts `{}` before it finishes booting, forever: it kills by `{}` at the latest, and boot takes `{}` (from {})",
+                        t.workload.describe(),
+                        t.service.name,
+                        budget::latest_arithmetic(p),
+                        budget::secs(b),
+                        budget::evidence_text(obs)
+                    ),
+                ),
+                Verdict::Possible => (
+                    Severity::Warning,
+                    format!(
+                        "the startupProbe of {} may restart `{}` during boot: it can kill as early as `{}`, and boot takes `{}` (`{}` with the {margin} margin, from {})",
+                        t.workload.describe(),
+                        t.service.name,
+                        budget::earliest_arithmetic(p),
+                        budget::secs(b),
+                        budget::secs(b * margin),
+                        budget::evidence_text(obs)
+                    ),
+                ),
+            };
+            let threshold = budget::threshold_for(p.d(), p.p(), b, margin);
+            let allows = p.d() + (threshold - 1) * p.p();
+            let primary = p.failure_threshold.as_ref().map_or(p.key_span, |f| f.span);
+            let mut d = Diagnostic::new(Self::META.name, severity, message, Label::new(primary, "allows too little time"))
+                .service(Some(&t.service.name))
+                .help(format!(
+                    "set `failureThreshold: {threshold}` (`{} + {} × ({threshold} − 1) = {allows} s` ≥ `{}`)",
+                    p.d(),
+                    p.p(),
+                    budget::secs(b * margin)
+                ));
+            if let Some(l) = budget::evidence_label(cx, obs) {
+                d.related.push(l);
+            }
+            let edit = match &p.failure_threshold {
+                Some(f) => Some(edits::replace(f.span, threshold.to_string())),
+                None => p.handler_span.map(|h| {
+                    let child = indent_of(cx.sources, h);
+                    edits::insert_lines_after(
+                        cx.sources,
+                        Span::empty(p.span.file, p.span.end.saturating_sub(1).max(p.span.start)),
+                        &[format!("{child}failureThreshold: {threshold}")],
+                    )
+                }),
+            };
+            d = d.fix(edit.map(|e| Fix {
+                title: format!("set `failureThreshold: {threshold}`"),
+                applicability: Applicability::Safe,
+                edits: vec![e],
+            }));
+            out.push(d);
+        }
+    }
+}

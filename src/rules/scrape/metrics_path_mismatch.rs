@@ -1,0 +1,173 @@
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
+use crate::fix::edits;
+use crate::link::{Scrape, Via};
+use crate::model::spring::PortType;
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::source::{SourceSet, Span};
+use std::collections::BTreeMap;
+
+declare_rule!(MetricsPathMismatch {
+    name: "metrics-path-mismatch",
+    category: Scrape,
+    severity: Error,
+    fix: Sometimes,
+    summary: "the path a scrape uses is not the path the service serves Prometheus metrics on",
+});
+
+/// Replaces a YAML scalar's text, keeping its quotes.
+pub fn replace_scalar(sources: &SourceSet, span: Span, value: &str) -> Edit {
+    let raw = sources.text(span);
+    let quoted = raw.len() >= 2 && ((raw.starts_with('"') && raw.ends_with('"')) || (raw.starts_with('\'') && raw.ends_with('\'')));
+    if quoted {
+        edits::replace(Span::new(span.file, span.start + 1..span.end - 1), value)
+    } else {
+        edits::replace(span, value)
+    }
+}
+
+fn site(cx: &Context<'_>, s: &Scrape) -> (String, Span) {
+    match &s.via {
+        Via::Job { job, .. } => (format!("job `{}`", cx.ws.jobs[*job].name.value), cx.ws.jobs[*job].name.span),
+        Via::Monitor { monitor, endpoint, .. } => {
+            let m = &cx.ws.monitors[*monitor];
+            (format!("{} `{}`", m.kind_name(), m.name.value), m.endpoints[*endpoint].span)
+        }
+    }
+}
+
+impl Rule for MetricsPathMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // Group scrapes by where their path is decided: one job, one endpoint, one override.
+        let mut groups: BTreeMap<(Span, String), Vec<(&Scrape, Vec<String>)>> = BTreeMap::new();
+        for sc in &cx.links.scrapes {
+            let served: Vec<String> = cx
+                .links
+                .reached(sc)
+                .iter()
+                .filter(|d| d.actuator.port_type != PortType::Disabled)
+                .map(|d| d.actuator.prometheus_path.clone())
+                .collect();
+            if served.is_empty() {
+                continue;
+            }
+            let key = (sc.path_span, site(cx, sc).0);
+            let entry = groups.entry(key).or_default();
+            if !entry.iter().any(|(o, _)| o.service == sc.service && o.deployment == sc.deployment) {
+                entry.push((sc, served));
+            }
+        }
+        for ((path_span, site_name), members) in groups {
+            let wrong: Vec<&(&Scrape, Vec<String>)> = members.iter().filter(|(sc, served)| !served.contains(&sc.path)).collect();
+            if wrong.is_empty() {
+                continue;
+            }
+            let mut all_served: Vec<&String> = members.iter().flat_map(|(_, s)| s.iter()).collect();
+            all_served.sort();
+            all_served.dedup();
+            let path = &wrong[0].0.path;
+            if all_served.len() == 1 {
+                let target = all_served[0];
+                let names: Vec<String> = {
+                    let mut n: Vec<String> = wrong
+                        .iter()
+                        .map(|(sc, _)| format!("`{}`", cx.ws.services[sc.service].name))
+                        .collect();
+                    n.dedup();
+                    n
+                };
+                let sc = wrong[0].0;
+                let label = if sc.path_explicit {
+                    "scrapes this path"
+                } else {
+                    "no path set: Prometheus uses `/metrics`"
+                };
+                let mut d = Diagnostic::new(
+                    Self::META.name,
+                    Self::META.default_severity,
+                    format!(
+                        "{site_name} scrapes `{path}` but {} serve{} Prometheus metrics on `{target}`",
+                        names.join(", "),
+                        if names.len() == 1 { "s" } else { "" }
+                    ),
+                    Label::new(path_span, label),
+                )
+                .service(Some(&cx.ws.services[sc.service].name));
+                d = served_here(cx, d, sc);
+                d = d.help(format!("scrape `{target}`"));
+                d = d.fix(fix(cx, sc, target));
+                out.push(d);
+            } else {
+                for (sc, served) in wrong {
+                    let svc = &cx.ws.services[sc.service];
+                    let primary = match &sc.via {
+                        Via::Job { job, target } => cx.ws.jobs[*job].targets[*target].address.span,
+                        _ => path_span,
+                    };
+                    let mut d = Diagnostic::new(
+                        Self::META.name,
+                        Self::META.default_severity,
+                        format!(
+                            "{site_name} scrapes `{path}` but its target `{}` serves Prometheus metrics on `{}`",
+                            svc.name, served[0]
+                        ),
+                        Label::new(primary, format!("`{}` is scraped here", svc.name)),
+                    )
+                    .service(Some(&svc.name))
+                    .related(path_span, format!("the path `{path}` applies to every target of {site_name}"));
+                    d = served_here(cx, d, sc);
+                    d = d.help("the targets of this job serve different paths: move this target to its own job with its own `metrics_path` (or set a `__metrics_path__` label on it)");
+                    out.push(d);
+                }
+            }
+        }
+    }
+}
+
+fn served_here(cx: &Context<'_>, mut d: Diagnostic, sc: &Scrape) -> Diagnostic {
+    let svc = &cx.ws.services[sc.service];
+    if let Some(dep) = cx.links.reached(sc).first() {
+        for (span, what) in dep.actuator.path_spans.iter().take(2) {
+            d = d.related(*span, format!("`{}` serves under {what}", svc.name));
+        }
+        if dep.actuator.path_spans.is_empty() {
+            if let Some(f) = svc.primary_config {
+                d = d.related(
+                    Span::new(f, cx.sources.get(f).line_range(1)),
+                    format!("`{}` keeps the default actuator paths", svc.name),
+                );
+            }
+        }
+    }
+    d
+}
+
+fn fix(cx: &Context<'_>, sc: &Scrape, target: &str) -> Option<Fix> {
+    let edit = if sc.path_explicit {
+        replace_scalar(cx.sources, sc.path_span, target)
+    } else {
+        let f = cx.sources.get(sc.path_span.file);
+        let (key, anchor) = match &sc.via {
+            Via::Job { job, .. } => ("metrics_path", cx.ws.jobs[*job].name.span),
+            Via::Monitor { monitor, endpoint, .. } => {
+                let ep = &cx.ws.monitors[*monitor].endpoints[*endpoint];
+                ("path", ep.port.as_ref().map_or(ep.span, |p| p.span))
+            }
+        };
+        // The key sits at the same column as the entry we anchor on.
+        let line = f.line_col(anchor.start).line;
+        let text = f.line_text(line);
+        let col = edits::column(f, anchor.start);
+        let indent: String = text.chars().take(col).map(|c| if c == '-' { ' ' } else { c }).collect();
+        edits::insert_lines_after(cx.sources, anchor, &[format!("{indent}{key}: {target}")])
+    };
+    Some(Fix {
+        title: format!("scrape `{target}`"),
+        applicability: Applicability::Unsafe,
+        edits: vec![edit],
+    })
+}

@@ -1,0 +1,122 @@
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::fix::edits;
+use crate::model::kube::{MonitorKind, NamespaceScope};
+use crate::model::labels::describe_labels;
+use crate::rules::{Context, Rule, RuleMeta};
+
+declare_rule!(MonitorSelectsNothing {
+    name: "monitor-selects-nothing",
+    category: Scrape,
+    severity: Error,
+    fix: Sometimes,
+    summary: "a ServiceMonitor/PodMonitor selector matches no Service or pod in the repository",
+});
+
+impl Rule for MonitorSelectsNothing {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for (mi, m) in cx.ws.monitors.iter().enumerate() {
+            let scope = match &m.namespace_scope {
+                NamespaceScope::Any => "any namespace".to_string(),
+                NamespaceScope::Names(n) => format!(
+                    "namespace{} {}",
+                    if n.len() == 1 { "" } else { "s" },
+                    n.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
+                ),
+                NamespaceScope::Own => format!("its own namespace `{}`", m.namespace),
+            };
+            let (what, candidates): (&str, Vec<(String, Vec<(String, String)>, crate::source::Span, String)>) = match m.kind {
+                MonitorKind::Service => {
+                    if !cx.links.monitor_services[mi].is_empty() {
+                        continue;
+                    }
+                    (
+                        "Service",
+                        cx.ws
+                            .kube_services
+                            .iter()
+                            .map(|k| (k.name.value.clone(), k.labels.clone(), k.name.span, k.namespace.clone()))
+                            .collect(),
+                    )
+                }
+                MonitorKind::Pod => {
+                    let any = cx
+                        .ws
+                        .workloads
+                        .iter()
+                        .any(|w| m.watches_namespace(&w.namespace) && m.selector.matches(&w.pod_labels) == Some(true));
+                    if any {
+                        continue;
+                    }
+                    (
+                        "pod",
+                        cx.ws
+                            .workloads
+                            .iter()
+                            .map(|w| (w.name.value.clone(), w.pod_labels.clone(), w.name.span, w.namespace.clone()))
+                            .collect(),
+                    )
+                }
+            };
+            // With nothing to compare against (no object in a watched namespace and no object
+            // carrying the selected labels), the targets live elsewhere: unknown, not an error.
+            let in_scope: Vec<_> = candidates.iter().filter(|c| m.watches_namespace(&c.3)).collect();
+            let label_match: Vec<_> = candidates.iter().filter(|c| m.selector.matches(&c.1) == Some(true)).collect();
+            let near = cx.links.monitor_near_misses[mi].first().map(|&k| &cx.ws.kube_services[k]);
+            if in_scope.is_empty() && label_match.is_empty() && near.is_none() {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                Self::META.name,
+                Self::META.default_severity,
+                format!(
+                    "{} `{}` selects no {what}: none in {scope} has labels `{}`",
+                    m.kind_name(),
+                    m.name.value,
+                    m.selector.describe()
+                ),
+                Label::new(m.selector.span, "selects nothing"),
+            );
+            if let Some(ks) = near {
+                d = d.related(ks.name.span, format!("Service `{}` selects pods with these labels but carries {} itself; a ServiceMonitor matches a Service's own `metadata.labels`", ks.name.value, describe_labels(&ks.labels)));
+                d = d.help(format!(
+                    "add the labels `{}` to Service `{}`'s `metadata.labels`",
+                    m.selector.describe(),
+                    ks.name.value
+                ));
+                if ks.labels.is_empty() && !m.selector.match_labels.is_empty() && m.selector.match_expressions.is_empty() {
+                    let f = cx.sources.get(ks.name.span.file);
+                    let indent: String = " ".repeat(edits::column(f, ks.name.span.start));
+                    let mut lines = vec![format!("{indent}labels:")];
+                    lines.extend(m.selector.match_labels.iter().map(|(k, v)| format!("{indent}  {k}: {v}")));
+                    d = d.fix(Some(Fix {
+                        title: format!("label Service `{}`", ks.name.value),
+                        applicability: Applicability::Safe,
+                        edits: vec![edits::insert_lines_after(cx.sources, ks.name.span, &lines)],
+                    }));
+                }
+            } else if let Some(c) = label_match.first() {
+                d = d.related(c.2, format!("{what} `{}` has these labels but is in namespace `{}`", c.0, c.3));
+                d = d.help(format!(
+                    "add `{}` to `spec.namespaceSelector.matchNames`, or move the {} to that namespace",
+                    c.3,
+                    m.kind_name()
+                ));
+            } else if let Some(c) = in_scope.first() {
+                d = d.related(c.2, format!("{what} `{}` has {}", c.0, describe_labels(&c.1)));
+                d = d.help(format!("make `spec.selector` match the labels of the {what} to scrape"));
+            }
+            if let Some(k) = cx.links.monitor_near_misses[mi].first() {
+                let svc = cx.links.kube_service_workloads[*k]
+                    .iter()
+                    .find_map(|w| cx.links.deployments.iter().position(|ds| ds.iter().any(|d| d.workload == Some(*w))));
+                d = d.service(svc.map(|s| cx.ws.services[s].name.as_str()));
+            }
+            out.push(d);
+        }
+    }
+}
