@@ -215,6 +215,35 @@ fn validate_rules(names: &[String], flag: &str) -> Result<(), u8> {
     Ok(())
 }
 
+/// Builds sources and options from in-memory files (rule-doc examples, fuzzing), with the
+/// same config and boot-log handling as a directory.
+pub fn from_memory(files: &[(String, String)]) -> Result<(SourceSet, Options), String> {
+    let mut config = Config::default();
+    if let Some((path, text)) = files.iter().find(|(p, _)| p == "actuator-lint.toml" || p == ".actuator-lint.toml") {
+        config = config::parse(text, path, &rules::names()).map_err(|e| e.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; "))?;
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    for p in &config.boot_logs {
+        b.add(globset::Glob::new(p).map_err(|e| e.to_string())?);
+    }
+    let logs = b.build().map_err(|e| e.to_string())?;
+    let mut sources = SourceSet::new();
+    for (path, text) in files {
+        let mut f = SourceFile::new(path.clone(), text.clone());
+        if logs.is_match(path) {
+            f.kind = FileKind::BootLog;
+        }
+        sources.add(f);
+    }
+    Ok((
+        sources,
+        Options {
+            config,
+            ..Options::default()
+        },
+    ))
+}
+
 /// Lints one root exactly as `check` does: what the fixture tests call.
 pub fn lint_root(root: &Path, args: &CheckArgs) -> Result<(Prepared, Report), u8> {
     let mut p = prepare(root, &args.common)?;

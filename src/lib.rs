@@ -17,6 +17,7 @@ pub mod parse;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 
 use config::{Config, Level};
 use diagnostic::Diagnostic;
@@ -89,6 +90,19 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
                 d.severity = *sev;
             }
         }
+    }
+    let sups = suppress::collect(sources, &a.parsed);
+    let ran = |r: &str| enabled(r, options);
+    let known = |r: &str| rules::by_name(r).map(|m| m.meta().name.to_string());
+    let unused = suppress::apply(&sups, &mut diagnostics, &ran, &known);
+    if enabled("unused-suppression", options) {
+        let level = options.config.rules.get("unused-suppression").copied();
+        diagnostics.extend(unused.into_iter().map(|mut d| {
+            if let Some(Level::On(sev)) = level {
+                d.severity = sev;
+            }
+            d
+        }));
     }
     sort_and_dedupe(sources, &mut diagnostics);
     Report {

@@ -48,8 +48,24 @@ fn run_case(path: &Utf8Path) -> datatest_stable::Result<()> {
     // Conventions every diagnostic must meet (clippy's message convention, kube-linter's
     // "every finding says how to fix it", ruff's declared fix availability).
     for d in &report.diagnostics {
+        // Lowercase unless it starts with code or a proper noun (a Kubernetes kind, a format).
+        const PROPER: &[&str] = &[
+            "ServiceMonitor",
+            "PodMonitor",
+            "Prometheus",
+            "Helm",
+            "YAML",
+            "JSON",
+            "TOML",
+            "Gradle",
+            "Deployment",
+            "StatefulSet",
+            "Service",
+            "Spring",
+        ];
+        let first_word = d.message.split([' ', ':']).next().unwrap_or("");
         let first = d.message.chars().next().unwrap_or(' ');
-        if first.is_uppercase() || d.message.ends_with('.') {
+        if (first.is_uppercase() && !PROPER.contains(&first_word)) || d.message.ends_with('.') {
             return Err(format!("{path}: message must start lowercase and not end with `.`: {}", d.message).into());
         }
         if d.help.is_none() && d.fix.is_none() {

@@ -165,8 +165,22 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             .clone()
             .or_else(|| options.config.boot_version.as_deref().and_then(|v| BootVersion::parse(v, None)))
             .unwrap_or_else(BootVersion::assumed);
+        let remote_config = layers.iter().find_map(|l| {
+            let p = l.props.get("spring.config.import")?;
+            p.value
+                .split(',')
+                .any(|i| i.trim().trim_start_matches("optional:").starts_with("configserver:"))
+                .then_some(p.value_span)
+        });
+        let remote_config = remote_config.or_else(|| {
+            // Spring Cloud Config's bootstrap context (`spring.cloud.config.uri` in bootstrap.yml).
+            layers
+                .iter()
+                .find_map(|l| l.props.get("spring.cloud.config.uri").map(|p| p.value_span))
+        });
         ws.services.push(Service {
             name: if name.is_empty() { "root".into() } else { name },
+            remote_config,
             name_span,
             module: mi,
             main_classes,
@@ -176,6 +190,16 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
         });
     }
     ws.services.sort_by(|a, b| a.name.cmp(&b.name).then(a.module.cmp(&b.module)));
+    for (i, s) in ws.services.iter().enumerate() {
+        if let Some(span) = s.remote_config {
+            ws.gaps.push(Gap {
+                message: format!("`{}` imports configuration from a Config Server, which may set or override its actuator settings; what it serves cannot be known from the repository", s.name),
+                span,
+                services: vec![i],
+                help: "if the Config Server sets `management.*`, nothing to do; to check it anyway, add the served values to a profile file the linter can read, or suppress this with `[rules] analysis-gap = \"off\"`".into(),
+            });
+        }
+    }
 }
 
 fn kubernetes(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
@@ -190,11 +214,10 @@ fn kubernetes(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], option
             if read_object(d, id, &default_ns, &mut objs) {
                 continue;
             }
-            let name = f.path.rsplit('/').next().unwrap_or("");
-            if name.starts_with("values") {
-                if let Some(v) = read_stack_values(d, id) {
-                    ws.stack_values.push(v);
-                }
+            // kube-prometheus-stack values are recognised by content: teams name them freely
+            // (`override-values.yaml`, `values-prod.yaml`, `kps.yaml`).
+            if let Some(v) = read_stack_values(d, id) {
+                ws.stack_values.push(v);
             }
         }
     }
@@ -326,6 +349,7 @@ fn helm_gaps(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed]) {
             ),
             span: Span::new(first, 0..sources.get(first).line_range(1).end),
             services,
+            help: format!("lint the rendered manifests too: `helm template {chart_name} | actuator-lint --manifests -` (rendered-manifest input is planned; until then run the linter on `helm template` output written into the repository)"),
         });
     }
 }

@@ -299,7 +299,7 @@ pub fn build_modules(sources: &SourceSet, parsed: &[Parsed]) -> Vec<Module> {
     // Custom catalogs declared in settings: versionCatalogs { create("x") { from(files(...)) } }
     let mut extra_catalogs = Vec::new();
     for (sid, s) in &settings {
-        let root = parent_dir(&sources.path(*sid)).to_string();
+        let root = parent_dir(sources.path(*sid)).to_string();
         for (name, file) in &s.catalogs {
             let path = dir_join(&root, &file.value);
             if let Some(fid) = sources.find(&path) {

@@ -25,6 +25,8 @@ pub struct Gap {
     pub message: String,
     pub span: Span,
     pub services: Vec<ServiceId>,
+    /// What the user can do about it.
+    pub help: String,
 }
 
 #[derive(Clone, Debug)]

@@ -128,8 +128,8 @@ pub fn yaml_layer(doc: &Document, file: FileId, document: usize, label: String) 
 }
 
 fn flatten(node: &Node, prefix: String, file: FileId, out: &mut BTreeMap<String, Prop>) {
-    match &node.kind {
-        Kind::Map(entries) => {
+    if let Kind::Map(entries) = &node.kind {
+        {
             for (k, v) in entries {
                 let Some(key) = k.as_str() else { continue };
                 let full = if prefix.is_empty() {
@@ -163,7 +163,6 @@ fn flatten(node: &Node, prefix: String, file: FileId, out: &mut BTreeMap<String,
                 }
             }
         }
-        _ => {}
     }
 }
 
@@ -425,6 +424,8 @@ pub struct Service {
     /// The main config file, where a new `management` block would be added.
     pub primary_config: Option<FileId>,
     pub boot_version: BootVersion,
+    /// Where a Config Server import is declared: its actuator settings are then unknown.
+    pub remote_config: Option<Span>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -80,7 +80,32 @@ fn labeled(sources: &SourceSet, span: Span, label: &str, primary: bool) -> Label
     }
 }
 
-fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str) -> Adapter {
+/// Greedy word wrap. miette's own wrapping also re-wraps nested snippets (long log lines
+/// then break mid-line), so we wrap prose here and turn miette's off.
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for (i, para) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut col = 0;
+        for word in para.split(' ') {
+            let w = word.chars().count();
+            if col > 0 && col + 1 + w > width {
+                out.push('\n');
+                col = 0;
+            } else if col > 0 {
+                out.push(' ');
+                col += 1;
+            }
+            out.push_str(word);
+            col += w;
+        }
+    }
+    out
+}
+
+fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, width: usize) -> Adapter {
     let file = d.primary.span.file;
     let mut labels = vec![labeled(sources, d.primary.span, &d.primary.message, true)];
     let mut related = Vec::new();
@@ -89,7 +114,7 @@ fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str) -> Adapter {
             labels.push(labeled(sources, r.span, &r.message, false));
         } else {
             related.push(Adapter {
-                message: r.message.clone(),
+                message: wrap(&r.message, width.saturating_sub(12).max(40)),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
@@ -113,10 +138,10 @@ fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str) -> Adapter {
         });
     }
     Adapter {
-        message: d.message.clone(),
+        message: wrap(&d.message, width.saturating_sub(4).max(40)),
         code: Some(d.rule.to_string()),
         severity: severity(d.severity),
-        help,
+        help: help.map(|h| wrap(&h, width.saturating_sub(8).max(40))),
         source: source(sources, d.primary.span, prefix),
         labels,
         related,
@@ -133,11 +158,12 @@ pub fn handler(opts: &super::RenderOptions) -> GraphicalReportHandler {
         .with_width(opts.width)
         .with_links(false)
         .with_show_related_as_nested(true)
+        .with_wrap_lines(false)
 }
 
 pub fn render_one(sources: &SourceSet, d: &Diagnostic, opts: &super::RenderOptions, prefix: &str) -> String {
     let mut out = String::new();
-    let a = adapt(sources, d, prefix);
+    let a = adapt(sources, d, prefix, opts.width);
     if handler(opts).render_report(&mut out, &a).is_err() {
         out = format!("{}[{}]: {}\n", d.severity.as_str(), d.rule, d.message);
     }

@@ -23,6 +23,7 @@ pub static ALL: &[&dyn Rule] = &[
     &exposure::prometheus_endpoint_not_exposed::PrometheusEndpointNotExposed,
     &build::prometheus_registry_missing::PrometheusRegistryMissing,
     &probes::startup_budget_too_short::StartupBudgetTooShort,
+    &meta::unused_suppression::UnusedSuppression,
 ];
 
 pub fn by_name(name: &str) -> Option<&'static dyn Rule> {

@@ -15,6 +15,9 @@ declare_rule!(MetricsPathMismatch {
     summary: "the path a scrape uses is not the path the service serves Prometheus metrics on",
 });
 
+/// A scrape and the paths its reached deployments serve.
+type Member<'a> = (&'a Scrape, Vec<String>);
+
 /// Replaces a YAML scalar's text, keeping its quotes.
 pub fn replace_scalar(sources: &SourceSet, span: Span, value: &str) -> Edit {
     let raw = sources.text(span);
@@ -43,7 +46,7 @@ impl Rule for MetricsPathMismatch {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         // Group scrapes by where their path is decided: one job, one endpoint, one override.
-        let mut groups: BTreeMap<(Span, String), Vec<(&Scrape, Vec<String>)>> = BTreeMap::new();
+        let mut groups: BTreeMap<(Span, String), Vec<Member<'_>>> = BTreeMap::new();
         for sc in &cx.links.scrapes {
             let served: Vec<String> = cx
                 .links

@@ -13,6 +13,9 @@ declare_rule!(MonitorSelectsNothing {
     summary: "a ServiceMonitor/PodMonitor selector matches no Service or pod in the repository",
 });
 
+/// An object a monitor could have meant: name, labels, where, namespace.
+type Candidate = (String, Vec<(String, String)>, crate::source::Span, String);
+
 impl Rule for MonitorSelectsNothing {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -29,7 +32,7 @@ impl Rule for MonitorSelectsNothing {
                 ),
                 NamespaceScope::Own => format!("its own namespace `{}`", m.namespace),
             };
-            let (what, candidates): (&str, Vec<(String, Vec<(String, String)>, crate::source::Span, String)>) = match m.kind {
+            let (what, candidates): (&str, Vec<Candidate>) = match m.kind {
                 MonitorKind::Service => {
                     if !cx.links.monitor_services[mi].is_empty() {
                         continue;
@@ -90,7 +93,7 @@ impl Rule for MonitorSelectsNothing {
                 ));
                 if ks.labels.is_empty() && !m.selector.match_labels.is_empty() && m.selector.match_expressions.is_empty() {
                     let f = cx.sources.get(ks.name.span.file);
-                    let indent: String = " ".repeat(edits::column(f, ks.name.span.start));
+                    let indent = f.indent_at(ks.name.span.start).to_string();
                     let mut lines = vec![format!("{indent}labels:")];
                     lines.extend(m.selector.match_labels.iter().map(|(k, v)| format!("{indent}  {k}: {v}")));
                     d = d.fix(Some(Fix {

@@ -1,0 +1,156 @@
+//! Suppressions (SPEC §8): `actuator-lint: allow(rule-a, rule-b) -- reason` in a comment on the
+//! reported line or the line above, and the Kubernetes annotation
+//! `actuator-lint.io/allow: "rule-a,rule-b"` on the object. A suppression that hides nothing is
+//! itself reported (`unused-suppression`), so stale ones do not pile up.
+
+use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::parse::Parsed;
+use crate::source::{FileId, SourceSet, Span};
+
+pub const ANNOTATION: &str = "actuator-lint.io/allow";
+const MARKER: &str = "actuator-lint: allow(";
+
+#[derive(Debug)]
+pub struct Suppression {
+    pub rules: Vec<String>,
+    /// Where it is written.
+    pub span: Span,
+    /// The diagnostics it may hide: their primary span must start in this range.
+    pub scope: Span,
+}
+
+fn is_comment_prefix(before: &str) -> bool {
+    let t = before.trim_end();
+    t.ends_with('#')
+        || t.ends_with("//")
+        || t.ends_with("<!--")
+        || t.ends_with("/*")
+        || t.ends_with('!')
+        || t.contains("# ")
+        || t.contains("// ")
+        || t.ends_with('*')
+}
+
+/// Finds comment suppressions in one file.
+fn comments(file: FileId, sources: &SourceSet, out: &mut Vec<Suppression>) {
+    let f = sources.get(file);
+    if !f.text.contains(MARKER) {
+        return;
+    }
+    for (idx, _) in f.text.match_indices(MARKER) {
+        let lc = f.line_col(idx as u32);
+        let line = f.line_range(lc.line);
+        let before = &f.text[line.start as usize..idx];
+        if !is_comment_prefix(before) {
+            continue;
+        }
+        let rest = &f.text[idx + MARKER.len()..line.end as usize];
+        let Some(close) = rest.find(')') else { continue };
+        let rules: Vec<String> = rest[..close]
+            .split(',')
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        let span = Span::new(file, idx as u32..idx as u32 + (MARKER.len() + close + 1) as u32);
+        // A comment alone on its line covers the next line; a trailing one covers its own.
+        let own_line = before.trim().chars().all(|c| "#/!*<-".contains(c));
+        let scope = if own_line && lc.line < f.line_count() as u32 {
+            let next = f.line_range(lc.line + 1);
+            Span::new(file, line.start..next.end)
+        } else {
+            Span::new(file, line.clone())
+        };
+        out.push(Suppression { rules, span, scope });
+    }
+}
+
+/// The annotation on Kubernetes objects: covers the whole object.
+fn annotations(file: FileId, parsed: &Parsed, out: &mut Vec<Suppression>) {
+    let Parsed::Yaml(docs) = parsed else { return };
+    for d in docs {
+        let Some((_, v)) = d.root.at("metadata").at("annotations").entry(ANNOTATION) else {
+            continue;
+        };
+        let rules = v
+            .as_str()
+            .unwrap_or("")
+            .split(',')
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty())
+            .collect();
+        out.push(Suppression {
+            rules,
+            span: Span::new(file, v.span.clone()),
+            scope: Span::new(file, d.root.span.clone()),
+        });
+    }
+}
+
+pub fn collect(sources: &SourceSet, parsed: &[Parsed]) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for (id, _) in sources.iter() {
+        comments(id, sources, &mut out);
+        annotations(id, &parsed[id.0 as usize], &mut out);
+    }
+    out
+}
+
+/// Removes suppressed diagnostics; returns `unused-suppression` findings for suppressions that
+/// name a rule which ran and hid nothing, or a rule that does not exist.
+pub fn apply(
+    sups: &[Suppression],
+    diags: &mut Vec<Diagnostic>,
+    ran: &dyn Fn(&str) -> bool,
+    known: &dyn Fn(&str) -> Option<String>,
+) -> Vec<Diagnostic> {
+    let mut used = vec![vec![false; 0]; sups.len()];
+    for (i, s) in sups.iter().enumerate() {
+        used[i] = vec![false; s.rules.len()];
+    }
+    diags.retain(|d| {
+        let p = d.primary.span;
+        for (i, s) in sups.iter().enumerate() {
+            if s.scope.file != p.file || p.start < s.scope.start || p.start > s.scope.end {
+                continue;
+            }
+            if let Some(j) = s.rules.iter().position(|r| r == d.rule) {
+                used[i][j] = true;
+                return false;
+            }
+        }
+        true
+    });
+    let mut out = Vec::new();
+    for (i, s) in sups.iter().enumerate() {
+        for (j, r) in s.rules.iter().enumerate() {
+            if used[i][j] {
+                continue;
+            }
+            let (message, help) = match known(r) {
+                // The rule did not run (`--select`, `[rules] … = "off"`): cannot tell.
+                Some(_) if !ran(r) => continue,
+                Some(_) => (
+                    format!("the suppression of `{r}` hides nothing: no `{r}` finding is reported here"),
+                    "remove it, or move it onto the reported line (or the line above)".to_string(),
+                ),
+                None => (
+                    format!("`{r}` is not a rule, so this suppression hides nothing"),
+                    crate::config::did_you_mean(r, crate::rules::names()).map_or_else(
+                        || "`actuator-lint rules` lists the rule names".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    ),
+                ),
+            };
+            out.push(
+                Diagnostic::new(
+                    "unused-suppression",
+                    Severity::Warning,
+                    message,
+                    Label::new(s.span, "suppresses nothing"),
+                )
+                .help(help),
+            );
+        }
+    }
+    out
+}
