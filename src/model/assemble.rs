@@ -23,7 +23,8 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], failures: Vec<ParseFailure>
             .collect(),
         ..Workspace::default()
     };
-    ws.modules = build_modules(sources, parsed);
+    let failed: Vec<crate::source::FileId> = ws.parse_errors.iter().map(|e| e.file).collect();
+    ws.modules = build_modules(sources, parsed, &failed);
     services(&mut ws, sources, parsed, options);
     kubernetes(&mut ws, sources, parsed, options);
     prometheus(&mut ws, sources, parsed);
@@ -73,26 +74,10 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
                 .iter()
                 .find(|(_, f)| module_dir(&f.path) == Some(dir.as_str()) && f.kind == FileKind::JvmSource && !f.text.is_empty())
                 .map(|(id, _)| Span::empty(id, 0));
-            ws.modules.push(Module {
-                gradle_path: String::new(),
-                dir: dir.clone(),
-                build_file: None,
-                kotlin_dsl: true,
-                build_root: dir.clone(),
-                boot_plugin: None,
-                boot_version: None,
-                deps: vec![],
-                dep_block: None,
-                unknown: span
-                    .map(|s| {
-                        (
-                            "no Gradle build file for this module was found (Maven and other builds are not analysed yet)".to_string(),
-                            s,
-                        )
-                    })
-                    .into_iter()
-                    .collect(),
-            });
+            ws.modules.push(Module::unbuilt(
+                dir,
+                span.map(|s| ("no Gradle or Maven build file for this module was found".to_string(), s)),
+            ));
         }
     }
     for (mi, m) in ws.modules.iter().enumerate() {

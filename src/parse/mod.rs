@@ -4,6 +4,7 @@
 pub mod bootlog;
 pub mod catalog;
 pub mod gradle;
+pub mod maven;
 pub mod properties;
 pub mod yaml;
 
@@ -18,6 +19,7 @@ pub enum Parsed {
     Settings(gradle::Settings),
     Build(gradle::BuildScript),
     Catalog(catalog::Catalog),
+    Pom(maven::Pom),
     BootLog(Vec<bootlog::BootLine>),
     /// `@SpringBootApplication` classes: (short name Boot logs, span of the class name).
     Source(Vec<(String, std::ops::Range<u32>)>),
@@ -72,6 +74,11 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
             Ok(c) => (Parsed::Catalog(c), vec![]),
             Err(e) => (Parsed::Nothing, vec![fail(e.offset, e.message)]),
         },
+        FileKind::MavenPom => match maven::parse(text) {
+            Ok(p) => (Parsed::Pom(p), vec![]),
+            Err(e) => (Parsed::Nothing, vec![fail(e.offset, e.message)]),
+        },
+        FileKind::GradleProperties => (Parsed::Properties(properties::parse(text)), vec![]),
         FileKind::BootLog => (Parsed::BootLog(bootlog::parse(text)), vec![]),
         FileKind::JvmSource => (Parsed::Source(main_classes(&f.path, text)), vec![]),
         _ => (Parsed::Nothing, vec![]),

@@ -1,0 +1,1 @@
+//! Model tests: in-memory repositories, resolved as the CLI would.
