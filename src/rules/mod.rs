@@ -11,6 +11,7 @@ mod scrape;
 pub use rule::{Category, Context, FixAvailability, Rule, RuleMeta};
 
 pub static ALL: &[&dyn Rule] = &[
+    &build::actuator_starter_missing::ActuatorStarterMissing,
     &meta::analysis_gap::AnalysisGap,
     &probes::boot_time_unknown::BootTimeUnknown,
     &probes::liveness_budget_too_short::LivenessBudgetTooShort,
@@ -21,7 +22,9 @@ pub static ALL: &[&dyn Rule] = &[
     &scrape::monitor_selects_nothing::MonitorSelectsNothing,
     &meta::parse_error::ParseError,
     &exposure::prometheus_endpoint_not_exposed::PrometheusEndpointNotExposed,
+    &build::prometheus_registry_incompatible::PrometheusRegistryIncompatible,
     &build::prometheus_registry_missing::PrometheusRegistryMissing,
+    &build::prometheus_registry_not_packaged::PrometheusRegistryNotPackaged,
     &probes::startup_budget_too_short::StartupBudgetTooShort,
     &meta::unused_suppression::UnusedSuppression,
 ];

@@ -137,6 +137,7 @@ pub fn modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> Vec
                 catalog: None,
                 maven: None,
                 pins_win: false,
+                micrometer_override: None,
             },
             vars: Vars::default(),
             pending: Vec::new(),
@@ -1090,6 +1091,12 @@ impl<'a> ModuleBuilder<'a> {
         }
         if self.module.boot_version.is_none() {
             self.module.boot_version = self.build_boot_version(plugin_dirs);
+        }
+        // The dependency-management plugin reads `micrometer.version` to override Boot's.
+        if self.module.pins_win {
+            if let Some(d) = self.vars.get("micrometer.version") {
+                self.module.micrometer_override = Some((d.value.clone(), d.span));
+            }
         }
         let name = self
             .module

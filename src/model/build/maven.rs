@@ -175,6 +175,7 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
         maven: None,
         // A version written on a dependency wins over dependency management.
         pins_win: true,
+        micrometer_override: None,
     };
 
     let mut boot_managed = false;
@@ -304,6 +305,12 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
         }
     }
 
+    // With the Boot parent, `<micrometer.version>` overrides the managed Micrometer version.
+    if boot_managed {
+        if let Some(d) = vars.get("micrometer.version") {
+            m.micrometer_override = Some((d.value.clone(), d.span));
+        }
+    }
     if let Some(b) = &me.pom.dependencies_block {
         m.dep_block = Some(DepBlock {
             file: me.file,

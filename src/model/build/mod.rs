@@ -150,9 +150,11 @@ pub struct Module {
     pub coords: Option<(String, String)>,
     pub catalog: Option<CatalogUse>,
     pub maven: Option<MavenInfo>,
-    /// Versions are managed (Spring dependency-management plugin, a Boot BOM `platform`,
-    /// a Boot parent POM): a pinned version then wins over Boot's (semantics §2).
+    /// A version written on a declaration wins over Boot's managed one (Spring's
+    /// dependency-management plugin, Maven); with only a Gradle `platform(…)` the higher wins.
     pub pins_win: bool,
+    /// Boot's managed Micrometer version overridden (`micrometer.version` property).
+    pub micrometer_override: Option<(String, Span)>,
 }
 
 impl Module {
@@ -175,6 +177,7 @@ impl Module {
             catalog: None,
             maven: None,
             pins_win: false,
+            micrometer_override: None,
         }
     }
 }
