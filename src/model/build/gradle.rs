@@ -138,6 +138,7 @@ pub fn modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> Vec
                 maven: None,
                 pins_win: false,
                 micrometer_override: None,
+                managed: vec![],
             },
             vars: Vars::default(),
             pending: Vec::new(),
@@ -705,6 +706,11 @@ impl<'a> ModuleBuilder<'a> {
         }
         for s in script.applied_scripts.iter().filter(|s| s.context == Context::Own) {
             self.script_applied(file, s, via, conditional || s.conditional, depth);
+        }
+        for v in &script.managed {
+            if let Some((g, n, _)) = self.vars.resolve(&v.value).as_deref().and_then(parse_gav) {
+                self.module.managed.push((g, n, Span::new(file, v.span.clone())));
+            }
         }
         // Boot versions pinned by this script's BOMs.
         for bom in script.boms.iter() {

@@ -176,6 +176,7 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
         // A version written on a dependency wins over dependency management.
         pins_win: true,
         micrometer_override: None,
+        managed: vec![],
     };
 
     let mut boot_managed = false;
@@ -195,6 +196,7 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
         }
     }
     for (g, a, d, file) in &managed {
+        m.managed.push((g.clone(), a.clone(), Span::new(*file, d.span.clone())));
         let scope = resolve(&d.scope);
         if g == BOOT_GROUP && a == "spring-boot-dependencies" && scope.as_deref() == Some("import") {
             boot_managed = true;

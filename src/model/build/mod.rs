@@ -155,6 +155,9 @@ pub struct Module {
     pub pins_win: bool,
     /// Boot's managed Micrometer version overridden (`micrometer.version` property).
     pub micrometer_override: Option<(String, Span)>,
+    /// Versions managed without adding a dependency (`<dependencyManagement>`, the Gradle
+    /// dependency-management plugin's `dependency(…)`): group, name, where.
+    pub managed: Vec<(String, String, Span)>,
 }
 
 impl Module {
@@ -178,6 +181,7 @@ impl Module {
             maven: None,
             pins_win: false,
             micrometer_override: None,
+            managed: vec![],
         }
     }
 }

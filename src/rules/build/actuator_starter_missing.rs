@@ -29,7 +29,12 @@ impl Rule for ActuatorStarterMissing {
                 continue;
             }
             let m = &cx.ws.modules[s.module];
-            let Some(primary) = primary_span(cx, m) else { continue };
+            let Some((primary, block)) = primary_span(cx, m) else { continue };
+            let label = if block {
+                "actuator is not declared in these dependencies"
+            } else {
+                "this service's build declares no dependencies of its own"
+            };
             let mut d = Diagnostic::new(
                 Self::META.name,
                 Self::META.default_severity,
@@ -38,7 +43,7 @@ impl Rule for ActuatorStarterMissing {
                     s.name,
                     demand.why()
                 ),
-                Label::new(primary, "actuator is not declared in these dependencies"),
+                Label::new(primary, label),
             )
             .service(Some(&s.name));
             if let Some(np) = &actuator.not_packaged {

@@ -48,9 +48,10 @@ pub fn demand<'a>(cx: &'a Context<'a>, service: usize) -> Option<Demand<'a>> {
     (scrape.is_some() || listed.is_some()).then_some(Demand { scrape, listed })
 }
 
-/// The line a "missing dependency" diagnostic points at: the module's `dependencies {` /
-/// `<dependencies>`, else where the Boot plugin is applied, else the build file's first line.
-pub fn primary_span(cx: &Context<'_>, m: &Module) -> Option<Span> {
+/// The line a "missing dependency" diagnostic points at, and whether it is the module's own
+/// dependencies block: `dependencies {` / `<dependencies>`, else where the Boot plugin is
+/// applied, else the build file's first line.
+pub fn primary_span(cx: &Context<'_>, m: &Module) -> Option<(Span, bool)> {
     let line_of = |file, offset| {
         let f: &SourceFile = cx.sources.get(file);
         let line = f.line_col(offset).line;
@@ -60,13 +61,13 @@ pub fn primary_span(cx: &Context<'_>, m: &Module) -> Option<Span> {
         Span::new(file, r.start + lead..r.end)
     };
     if let Some(b) = &m.dep_block {
-        return Some(line_of(b.file, b.open));
+        return Some((line_of(b.file, b.open), true));
     }
     if let Some(p) = m.boot_plugin.filter(|p| Some(p.file) == m.build_file) {
-        return Some(line_of(p.file, p.start));
+        return Some((line_of(p.file, p.start), false));
     }
     let file = m.build_file?;
-    Some(Span::new(file, cx.sources.get(file).line_range(1)))
+    Some((Span::new(file, cx.sources.get(file).line_range(1)), false))
 }
 
 /// An artifact a fix adds.
@@ -160,17 +161,18 @@ fn gradle(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
     } else {
         format!("{} {notation}", a.configuration)
     };
-    let mut help = format!(
-        "add `{line}` to the `dependencies` block of `{}` (Spring Boot manages its version)",
-        f.path
-    );
-    if let Some((_, entry)) = &catalog_edit {
-        let cfile = m.catalog.as_ref().map(|c| cx.sources.path(c.file)).unwrap_or_default();
-        help = format!(
-            "add `{line}` to the `dependencies` block of `{}` and `{entry}` to `[libraries]` in `{cfile}` (Spring Boot manages its version)",
-            f.path
-        );
-    }
+    let block = if m.dep_block.is_some() {
+        format!("to the `dependencies` block of `{}`", f.path)
+    } else {
+        format!("in a new `dependencies` block at the end of `{}`", f.path)
+    };
+    let help = match &catalog_edit {
+        Some((_, entry)) => {
+            let cfile = m.catalog.as_ref().map(|c| cx.sources.path(c.file)).unwrap_or_default();
+            format!("add `{line}` {block} and `{entry}` to `[libraries]` in `{cfile}` (Spring Boot manages its version)")
+        }
+        None => format!("add `{line}` {block} (Spring Boot manages its version)"),
+    };
     let mut fix_edits = Vec::new();
     match &m.dep_block {
         Some(b) => {

@@ -31,7 +31,12 @@ impl Rule for PrometheusRegistryMissing {
                 continue;
             }
             let m = &cx.ws.modules[s.module];
-            let Some(primary) = primary_span(cx, m) else { continue };
+            let Some((primary, block)) = primary_span(cx, m) else { continue };
+            let label = if block {
+                "the registry is not declared in these dependencies"
+            } else {
+                "this service's build declares no dependencies of its own"
+            };
             let mut d = Diagnostic::new(
                 Self::META.name,
                 Self::META.default_severity,
@@ -40,10 +45,14 @@ impl Rule for PrometheusRegistryMissing {
                     s.name,
                     demand.why()
                 ),
-                Label::new(primary, "the registry is not declared in these dependencies"),
+                Label::new(primary, label),
             )
             .service(Some(&s.name));
             d = demand.relate(d);
+            // The trap: a version managed in a parent/BOM block is not a dependency.
+            if let Some((_, _, span)) = m.managed.iter().find(|(g, n, _)| g == GROUP && ARTIFACTS.contains(&n.as_str())) {
+                d = d.related(*span, "only its version is managed here, which adds no dependency");
+            }
             match add(cx, m, &REGISTRY) {
                 Some(a) => d = d.help(a.help).fix(a.fix),
                 None => d = d.help("declare `io.micrometer:micrometer-registry-prometheus` on the service's runtime classpath"),

@@ -45,7 +45,7 @@ impl Rule for PrometheusRegistryNotPackaged {
                     Label::new(dep.span, "not on the runtime classpath of the jar"),
                 )
             } else {
-                let Some(primary) = primary_span(cx, m) else { continue };
+                let Some((primary, _)) = primary_span(cx, m) else { continue };
                 Diagnostic::new(
                     Self::META.name,
                     Self::META.default_severity,
