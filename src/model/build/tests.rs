@@ -595,3 +595,18 @@ fn actuator_is_found_the_same_way() {
         "present services/order-service/build.gradle.kts:2"
     );
 }
+
+#[test]
+fn managed_versions_are_recorded() {
+    let files = [
+        ("settings.gradle.kts", "rootProject.name = \"x\"\n"),
+        ("src/main/kotlin/App.kt", APP),
+        (
+            "build.gradle.kts",
+            "dependencyManagement {\n    dependencies {\n        dependency(\"io.micrometer:micrometer-registry-prometheus:1.12.5\")\n    }\n}\n",
+        ),
+    ];
+    let (_, ws) = analyze(&files);
+    assert_eq!(module(&ws, "").managed.len(), 1);
+}
+
