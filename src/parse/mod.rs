@@ -19,7 +19,7 @@ pub enum Parsed {
     Settings(gradle::Settings),
     Build(gradle::BuildScript),
     Catalog(catalog::Catalog),
-    Pom(maven::Pom),
+    Pom(Box<maven::Pom>),
     BootLog(Vec<bootlog::BootLine>),
     /// `@SpringBootApplication` classes: (short name Boot logs, span of the class name).
     Source(Vec<(String, std::ops::Range<u32>)>),
@@ -75,7 +75,7 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
             Err(e) => (Parsed::Nothing, vec![fail(e.offset, e.message)]),
         },
         FileKind::MavenPom => match maven::parse(text) {
-            Ok(p) => (Parsed::Pom(p), vec![]),
+            Ok(p) => (Parsed::Pom(Box::new(p)), vec![]),
             Err(e) => (Parsed::Nothing, vec![fail(e.offset, e.message)]),
         },
         FileKind::GradleProperties => (Parsed::Properties(properties::parse(text)), vec![]),

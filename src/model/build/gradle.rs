@@ -914,6 +914,24 @@ impl<'a> ModuleBuilder<'a> {
         }
     }
 
+    /// The version's own span inside a `"g:n:version"` literal (else the whole literal).
+    fn version_in_string(&self, file: FileId, span: &std::ops::Range<u32>, version: &str) -> Span {
+        let text = self
+            .input
+            .sources
+            .get(file)
+            .text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("");
+        match text.rfind(&format!(":{version}")) {
+            Some(i) => {
+                let start = span.start + i as u32 + 1;
+                Span::new(file, start..start + version.len() as u32)
+            }
+            None => Span::new(file, span.clone()),
+        }
+    }
+
     fn resolve(&self, file: FileId, n: &Notation) -> Vec<Resolved> {
         let plain = |coord: Coord| Resolved {
             coord,
@@ -935,7 +953,7 @@ impl<'a> ModuleBuilder<'a> {
                 };
                 let (version, version_span) = match version {
                     Some(v) if v.contains('$') => (self.vars.resolve(v).or(Some(v.clone())), self.vars.span_of_template(v)),
-                    Some(v) => (Some(v.clone()), Some(Span::new(file, span.clone()))),
+                    Some(v) => (Some(v.clone()), Some(self.version_in_string(file, span, v))),
                     None => (None, None),
                 };
                 vec![Resolved {

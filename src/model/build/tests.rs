@@ -609,4 +609,3 @@ fn managed_versions_are_recorded() {
     let (_, ws) = analyze(&files);
     assert_eq!(module(&ws, "").managed.len(), 1);
 }
-

@@ -47,7 +47,10 @@ impl Rule for ActuatorStarterMissing {
             )
             .service(Some(&s.name));
             if let Some(np) = &actuator.not_packaged {
-                d = d.related(np.dep.span, format!("declared only in `{}`, which is not packaged", np.dep.configuration));
+                d = d.related(
+                    np.dep.span,
+                    format!("declared only in `{}`, which is not packaged", np.dep.configuration),
+                );
             }
             d = d.related(reg.dep.span, "the registry is declared here");
             d = demand.relate(d);

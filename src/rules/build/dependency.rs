@@ -123,7 +123,10 @@ fn style(cx: &Context<'_>, m: &Module) -> Style {
         return Style { quote: '"', parens: true };
     }
     let Some(b) = &m.dep_block else {
-        return Style { quote: '\'', parens: false };
+        return Style {
+            quote: '\'',
+            parens: false,
+        };
     };
     let f = cx.sources.get(b.file);
     let body = f.text.get(b.open as usize..b.close as usize).unwrap_or("");
@@ -140,7 +143,10 @@ fn style(cx: &Context<'_>, m: &Module) -> Style {
             let quote = l.chars().find(|c| *c == '\'' || *c == '"').unwrap_or('\'');
             Style { quote, parens }
         }
-        None => Style { quote: '\'', parens: false },
+        None => Style {
+            quote: '\'',
+            parens: false,
+        },
     }
 }
 
@@ -210,7 +216,9 @@ fn gradle(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
 /// The accessor for the artifact in the module's catalog, adding a `[libraries]` entry (with
 /// `toml_edit`, so the file keeps its formatting and comments) when there is none.
 fn catalog_alias(cx: &Context<'_>, c: &CatalogUse, a: &Artifact) -> Option<(String, Option<(Edit, String)>)> {
-    let Parsed::Catalog(cat) = &cx.parsed[c.file.0 as usize] else { return None };
+    let Parsed::Catalog(cat) = &cx.parsed[c.file.0 as usize] else {
+        return None;
+    };
     if let Some(lib) = cat.libraries.iter().find(|l| l.group == a.group && l.name == a.name) {
         return Some((format!("{}.{}", c.root, lib.accessor), None));
     }
@@ -243,7 +251,10 @@ fn catalog_alias(cx: &Context<'_>, c: &CatalogUse, a: &Artifact) -> Option<(Stri
     let new = doc.to_string();
     let entry = format!("{alias} = {{ module = \"{}:{}\" }}", a.group, a.name);
     let edit = minimal_edit(c.file, text, &new)?;
-    Some((format!("{}.{}", c.root, crate::parse::catalog::accessor(&alias)), Some((edit, entry))))
+    Some((
+        format!("{}.{}", c.root, crate::parse::catalog::accessor(&alias)),
+        Some((edit, entry)),
+    ))
 }
 
 /// The single replacement that turns `old` into `new` (common prefix and suffix kept).

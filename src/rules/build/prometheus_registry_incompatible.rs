@@ -78,7 +78,8 @@ impl Rule for PrometheusRegistryIncompatible {
             .related(boot_span, boot_label)
             .service(Some(&s.name))
             .help("remove the pinned version so Spring Boot's dependency management picks the Micrometer it was built with, or change the Spring Boot version (3.3 introduced Prometheus client 1.x)");
-            if span != f.dep.span {
+            let inside = span.file == f.dep.span.file && f.dep.span.start <= span.start && span.end <= f.dep.span.end;
+            if !inside {
                 d = d.related(f.dep.span, "the registry is declared here");
             }
             out.push(d);

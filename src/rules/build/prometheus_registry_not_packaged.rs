@@ -30,7 +30,12 @@ impl Rule for PrometheusRegistryNotPackaged {
             let Some(np) = found.not_packaged else { continue };
             let m = &cx.ws.modules[s.module];
             let dep = &np.dep;
-            let own = dep.via.is_empty() && dep.origin.is_none() && Some(dep.span.file) == m.build_file;
+            // In the service's own build file, outside a test suite (where a line beside it
+            // would stay in the suite).
+            let own = dep.via.is_empty()
+                && dep.origin.is_none()
+                && Some(dep.span.file) == m.build_file
+                && !dep.configuration.starts_with("testing:");
             let where_ = describe(m, dep);
             let message = format!(
                 "`{}` {} but declares `io.micrometer:micrometer-registry-prometheus` only {where_}, which is not packaged into the Boot jar, so Spring Boot never creates the `prometheus` endpoint",
@@ -52,16 +57,35 @@ impl Rule for PrometheusRegistryNotPackaged {
                     message,
                     Label::new(primary, "the registry is not packaged from these dependencies"),
                 )
-                .related(dep.span, format!("declared {where_}"))
+                .related(dep.span, {
+                    let how: Vec<&str> = dep.via.iter().map(|h| h.note.as_str()).collect();
+                    match (how.is_empty(), &dep.origin) {
+                        (false, _) => format!("declared {where_} here; the service {}", how.join(", which ")),
+                        (true, Some(o)) => format!("declared {where_} here, in {o}"),
+                        (true, None) => format!("declared {where_} here"),
+                    }
+                })
             }
             .service(Some(&s.name));
+            // A scope written nowhere on the dependency comes from `<dependencyManagement>`.
+            if m.kind == BuildKind::Maven && !cx.sources.get(dep.span.file).slice(dep.span).contains("<scope>") {
+                if let Some((_, _, span)) = m.managed.iter().find(|(g, n, _)| g == GROUP && ARTIFACTS.contains(&n.as_str())) {
+                    d = d.related(
+                        *span,
+                        format!("the `{}` scope comes from this `<dependencyManagement>` entry", dep.configuration),
+                    );
+                }
+            }
             d = demand.relate(d);
             let (help, fix) = match (m.kind, own) {
                 (BuildKind::Gradle, true) => gradle_beside(cx, m, dep),
                 (BuildKind::Maven, true) => maven_scope(cx, dep),
                 _ => match add(cx, m, &REGISTRY) {
                     Some(a) => (a.help, a.fix),
-                    None => ("declare `io.micrometer:micrometer-registry-prometheus` in a packaged configuration".into(), None),
+                    None => (
+                        "declare `io.micrometer:micrometer-registry-prometheus` in a packaged configuration".into(),
+                        None,
+                    ),
                 },
             };
             out.push(d.help(help).fix(fix));
@@ -85,7 +109,10 @@ fn gradle_beside(cx: &Context<'_>, m: &Module, dep: &Dep) -> (String, Option<Fix
     let f = cx.sources.get(dep.span.file);
     let notation = dep.notation.map(|n| f.slice(n).to_string()).unwrap_or_default();
     let declaration = f.slice(dep.span);
-    let parens = m.kotlin_dsl || declaration.trim_start_matches(|c: char| c.is_alphanumeric() || c == '"').starts_with('(');
+    let parens = m.kotlin_dsl
+        || declaration
+            .trim_start_matches(|c: char| c.is_alphanumeric() || c == '"')
+            .starts_with('(');
     let line = if parens {
         format!("runtimeOnly({notation})")
     } else {
@@ -129,7 +156,11 @@ fn maven_scope(cx: &Context<'_>, dep: &Dep) -> (String, Option<Fix>) {
             let child = text.find("<artifactId>").map_or(dep.span.start, |i| dep.span.start + i as u32);
             let indent = f.indent_at(child).to_string();
             title = "add `<scope>compile</scope>`".to_string();
-            edits::insert_lines_before(cx.sources, Span::empty(dep.span.file, close), &[format!("{indent}<scope>compile</scope>")])
+            edits::insert_lines_before(
+                cx.sources,
+                Span::empty(dep.span.file, close),
+                &[format!("{indent}<scope>compile</scope>")],
+            )
         }
     };
     let help = format!("{title}: `compile` (the default scope) puts the registry in the jar and keeps it on the test classpath");
