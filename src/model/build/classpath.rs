@@ -79,11 +79,8 @@ fn declaration_hops(d: &Dep) -> Vec<Hop> {
         note.push_str(&format!(" in {o}"));
     }
     hops.push(Hop { span: d.span, note });
-    if let Some(c) = d.catalog_entry {
-        hops.push(Hop {
-            span: c,
-            note: "catalog entry".into(),
-        });
+    if let Some(r) = &d.resolved {
+        hops.push(r.clone());
     }
     hops
 }

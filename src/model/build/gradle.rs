@@ -535,7 +535,8 @@ fn project_accessor(path: &str) -> String {
 
 struct Resolved {
     coord: Coord,
-    catalog_entry: Option<Span>,
+    /// The catalog entry or variable the notation resolved through.
+    resolved: Option<Hop>,
     version_span: Option<Span>,
     /// The catalog (root, file) the notation went through.
     catalog: Option<(String, FileId)>,
@@ -907,7 +908,7 @@ impl<'a> ModuleBuilder<'a> {
                 optional: false,
                 via: via.to_vec(),
                 origin: origin.clone(),
-                catalog_entry: r.catalog_entry,
+                resolved: r.resolved,
                 version_span: r.version_span,
             };
             self.pending.push((dep, d.when_plugin.clone()));
@@ -935,7 +936,7 @@ impl<'a> ModuleBuilder<'a> {
     fn resolve(&self, file: FileId, n: &Notation) -> Vec<Resolved> {
         let plain = |coord: Coord| Resolved {
             coord,
-            catalog_entry: None,
+            resolved: None,
             version_span: None,
             catalog: None,
         };
@@ -962,7 +963,7 @@ impl<'a> ModuleBuilder<'a> {
                         name: a,
                         version,
                     },
-                    catalog_entry: None,
+                    resolved: None,
                     version_span,
                     catalog: None,
                 }]
@@ -1005,12 +1006,15 @@ impl<'a> ModuleBuilder<'a> {
                 } else {
                     self.vars.get(text).map(|d| d.value.clone()).and_then(|v| self.vars.resolve(&v))
                 };
-                let span = if quoted { None } else { self.vars.get(text).map(|d| d.span) };
+                let def = if quoted { None } else { self.vars.get(text) };
                 match value.as_deref().and_then(parse_gav) {
                     Some((group, name, version)) => vec![Resolved {
+                        version_span: def.filter(|_| version.is_some()).map(|d| d.span),
                         coord: Coord::Module { group, name, version },
-                        catalog_entry: span,
-                        version_span: None,
+                        resolved: def.map(|d| Hop {
+                            span: d.span,
+                            note: format!("variable `{}`", d.name),
+                        }),
                         catalog: None,
                     }],
                     None => vec![plain(Coord::Unknown(text.clone()))],
@@ -1025,7 +1029,7 @@ impl<'a> ModuleBuilder<'a> {
         let acc = accessor.trim_end_matches(".get()");
         let unknown = || Resolved {
             coord: Coord::Unknown(accessor.to_string()),
-            catalog_entry: None,
+            resolved: None,
             version_span: None,
             catalog: None,
         };
@@ -1036,9 +1040,12 @@ impl<'a> ModuleBuilder<'a> {
             if let Some(def) = self.vars.get(acc) {
                 if let Some((group, name, version)) = self.vars.resolve(&def.value).as_deref().and_then(parse_gav) {
                     return vec![Resolved {
+                        version_span: version.as_ref().map(|_| def.span),
                         coord: Coord::Module { group, name, version },
-                        catalog_entry: Some(def.span),
-                        version_span: None,
+                        resolved: Some(Hop {
+                            span: def.span,
+                            note: format!("variable `{}`", def.name),
+                        }),
                         catalog: None,
                     }];
                 }
@@ -1052,7 +1059,10 @@ impl<'a> ModuleBuilder<'a> {
                     name: l.name.clone(),
                     version: l.version.clone(),
                 },
-                catalog_entry: Some(Span::new(cfile, l.span.clone())),
+                resolved: Some(Hop {
+                    span: Span::new(cfile, l.span.clone()),
+                    note: format!("catalog entry `{}`", l.alias),
+                }),
                 version_span: l.version.as_ref().map(|_| Span::new(cfile, l.span.clone())),
                 catalog: Some((root.to_string(), cfile)),
             })
@@ -1065,12 +1075,15 @@ impl<'a> ModuleBuilder<'a> {
                     .map(|a| {
                         let mut r = lib(&catalog::accessor(a)).unwrap_or_else(|| Resolved {
                             coord: Coord::Unknown(a.clone()),
-                            catalog_entry: None,
+                            resolved: None,
                             version_span: None,
                             catalog: None,
                         });
                         // The bundle is what the build file names; point at it.
-                        r.catalog_entry = Some(Span::new(cfile, bundle.span.clone()));
+                        r.resolved = Some(Hop {
+                            span: Span::new(cfile, bundle.span.clone()),
+                            note: format!("catalog bundle `{}`", bundle.name),
+                        });
                         r
                     })
                     .collect();

@@ -254,7 +254,7 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
                 optional: d.optional,
                 via: via.clone(),
                 origin: conditional.then(|| "a `<profile>`".to_string()),
-                catalog_entry: None,
+                resolved: None,
                 version_span,
             });
         }

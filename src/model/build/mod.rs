@@ -76,8 +76,8 @@ pub struct Dep {
     /// Where it was written when not in the module's own dependencies: `subprojects {}`,
     /// `configure(…) {}`, a profile.
     pub origin: Option<String>,
-    /// The version catalog entry the notation resolved through.
-    pub catalog_entry: Option<Span>,
+    /// The version-catalog entry, bundle or variable the notation resolved through.
+    pub resolved: Option<Hop>,
     /// Where the version is written, when it is (a literal, a catalog version, a property).
     pub version_span: Option<Span>,
 }
