@@ -41,8 +41,24 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             "    config files: {}",
             if files.is_empty() { "none".to_string() } else { files.join(", ") }
         );
-        artifact_origin(&mut o, sources, ws, s.module, "micrometer-registry-prometheus", REGISTRY_GROUP, REGISTRY_ARTIFACTS);
-        artifact_origin(&mut o, sources, ws, s.module, "spring-boot-starter-actuator", ACTUATOR_GROUP, ACTUATOR_ARTIFACTS);
+        artifact_origin(
+            &mut o,
+            sources,
+            ws,
+            s.module,
+            "micrometer-registry-prometheus",
+            REGISTRY_GROUP,
+            REGISTRY_ARTIFACTS,
+        );
+        artifact_origin(
+            &mut o,
+            sources,
+            ws,
+            s.module,
+            "spring-boot-starter-actuator",
+            ACTUATOR_GROUP,
+            ACTUATOR_ARTIFACTS,
+        );
         match crate::model::boot::largest(&ws.boot, si) {
             Some(b) => {
                 let _ = writeln!(o, "    boot time: {:.3} s ({:?})", b.seconds, b.evidence);
@@ -178,7 +194,15 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
 
 /// Where an artifact on the service's classpath comes from, as a file:line chain through
 /// plugins, scripts, parent POMs and project dependencies; or why it is not, or unknown.
-fn artifact_origin(o: &mut String, sources: &SourceSet, ws: &crate::model::Workspace, module: usize, label: &str, group: &str, names: &[&str]) {
+fn artifact_origin(
+    o: &mut String,
+    sources: &SourceSet,
+    ws: &crate::model::Workspace,
+    module: usize,
+    label: &str,
+    group: &str,
+    names: &[&str],
+) {
     let l = lookup(&ws.modules, module, group, names);
     let hops = |chain: &[Hop]| {
         chain
@@ -190,7 +214,9 @@ fn artifact_origin(o: &mut String, sources: &SourceSet, ws: &crate::model::Works
     match (&l.found, &l.not_packaged) {
         (Some(f), _) => {
             let name = match &f.dep.coord {
-                crate::model::build::Coord::Module { name, version: Some(v), .. } => format!("`{name}` {v}"),
+                crate::model::build::Coord::Module {
+                    name, version: Some(v), ..
+                } => format!("`{name}` {v}"),
                 crate::model::build::Coord::Module { name, .. } => format!("`{name}`"),
                 _ => String::new(),
             };
@@ -212,8 +238,13 @@ fn artifact_origin(o: &mut String, sources: &SourceSet, ws: &crate::model::Works
         }
         (None, None) => {
             let m = &ws.modules[module];
-            let build = m.build_file.map_or("no build file".to_string(), |f| format!("`{}`", sources.path(f)));
-            let _ = writeln!(o, "    {label}: absent (not declared by {build} or anything it applies or depends on)");
+            let build = m
+                .build_file
+                .map_or("no build file".to_string(), |f| format!("`{}`", sources.path(f)));
+            let _ = writeln!(
+                o,
+                "    {label}: absent (not declared by {build} or anything it applies or depends on)"
+            );
         }
     }
 }

@@ -93,14 +93,6 @@ impl Walk<'_> {
         }
     }
 
-    /// A module of the repository that a coordinate names (Maven modules, Gradle projects
-    /// substituted by `includeBuild`).
-    fn local(&self, group: &str, name: &str) -> Option<ModuleId> {
-        self.modules
-            .iter()
-            .position(|x| x.coords.as_ref().is_some_and(|(g, n)| g == group && n == name))
-    }
-
     /// `under_condition`: the path to this module is conditional, so a find is only "maybe".
     fn walk(&mut self, at: ModuleId, depth: usize, prefix: &[Hop], under_condition: bool) -> Option<Found> {
         if self.visited[at] || depth > MAX_DEPTH {
@@ -143,7 +135,7 @@ impl Walk<'_> {
                     }
                 }
                 Coord::Module { group, name, .. } if reaches => {
-                    if let Some(t) = self.local(group, name).filter(|t| *t != at) {
+                    if let Some(t) = d.target.filter(|t| *t != at && *t < self.modules.len()) {
                         self.follow(at, t, d, depth, prefix, under_condition || d.conditional || reach == Reach::Unknown)?;
                         if let Some(f) = self.out.found.take() {
                             return Some(f);
@@ -155,24 +147,18 @@ impl Walk<'_> {
                         ));
                     }
                 }
-                Coord::Project(p) if reaches => {
-                    let target = self
-                        .modules
-                        .iter()
-                        .position(|x| x.kind == BuildKind::Gradle && x.build_root == m.build_root && x.gradle_path == *p);
-                    match target {
-                        Some(t) => {
-                            self.follow(at, t, d, depth, prefix, under_condition || d.conditional || reach == Reach::Unknown)?;
-                            if let Some(f) = self.out.found.take() {
-                                return Some(f);
-                            }
+                Coord::Project(p) if reaches => match d.target.filter(|t| *t < self.modules.len()) {
+                    Some(t) => {
+                        self.follow(at, t, d, depth, prefix, under_condition || d.conditional || reach == Reach::Unknown)?;
+                        if let Some(f) = self.out.found.take() {
+                            return Some(f);
                         }
-                        None => self
-                            .out
-                            .unknown
-                            .push((format!("project dependency `{p}` is not a project of this build"), d.span)),
                     }
-                }
+                    None => self
+                        .out
+                        .unknown
+                        .push((format!("project dependency `{p}` is not a project of this build"), d.span)),
+                },
                 Coord::Unknown(text) if reaches => {
                     self.out
                         .unknown

@@ -18,7 +18,8 @@ use crate::parse::catalog::{self, Catalog};
 use crate::parse::gradle::{BuildScript, Context, Dependency, Notation, PluginRef, ProjectSet, ScriptRef, Settings};
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Deepest chain of plugins applying plugins / scripts applying scripts that is followed.
 const MAX_APPLY_DEPTH: usize = 8;
@@ -39,6 +40,8 @@ struct Input<'a> {
     properties: BTreeMap<String, FileId>,
     parsed: &'a [Parsed],
     failed: BTreeSet<FileId>,
+    /// Build scripts with a `gradlePlugin { }` block (binary plugins implemented in code).
+    plugin_declarations: Vec<FileId>,
 }
 
 impl<'a> Input<'a> {
@@ -91,6 +94,7 @@ pub fn modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> Vec
         properties: BTreeMap::new(),
         parsed,
         failed: failed.iter().copied().collect(),
+        plugin_declarations: Vec::new(),
     };
     let mut catalog_files = Vec::new();
     for (id, f) in sources.iter() {
@@ -98,6 +102,9 @@ pub fn modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> Vec
             Parsed::Settings(s) if matches!(file_name(&f.path), "settings.gradle" | "settings.gradle.kts") => input.settings.push((id, s)),
             Parsed::Build(b) => {
                 input.scripts.insert(id, b);
+                if f.text.contains("gradlePlugin") {
+                    input.plugin_declarations.push(id);
+                }
             }
             Parsed::Catalog(c) => catalog_files.push((id, c)),
             Parsed::Properties(_) if f.kind == crate::discover::FileKind::GradleProperties => {
@@ -112,6 +119,12 @@ pub fn modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> Vec
     let catalogs = catalogs(&input, &catalog_files);
     let projects = projects(&input, &in_plugin_build);
 
+    let by_path: HashMap<(String, String), usize> = projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ((p.build_root.clone(), p.path.clone()), i))
+        .collect();
+    let boot_cache = RefCell::new(BTreeMap::new());
     let mut out = Vec::new();
     for p in &projects {
         let mut b = ModuleBuilder {
@@ -119,6 +132,8 @@ pub fn modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> Vec
             catalogs: &catalogs,
             conventions: &conventions,
             projects: &projects,
+            by_path: &by_path,
+            boot_cache: &boot_cache,
             project: p,
             module: Module {
                 gradle_path: p.path.clone(),
@@ -430,6 +445,10 @@ struct ModuleBuilder<'a> {
     catalogs: &'a Catalogs<'a>,
     conventions: &'a [Convention],
     projects: &'a [Project],
+    /// (build root, path) → index into `projects`.
+    by_path: &'a HashMap<(String, String), usize>,
+    /// The build-level Boot version, per (build root, plugin build), computed once.
+    boot_cache: &'a RefCell<BTreeMap<(String, Option<String>), Option<BootVersion>>>,
     project: &'a Project,
     module: Module,
     vars: Vars,
@@ -543,26 +562,27 @@ struct Resolved {
 }
 
 impl<'a> ModuleBuilder<'a> {
-    /// Variables visible to this project: its own scripts, its ancestors' scripts (extra
-    /// properties are inherited), then gradle.properties of the project and the build root.
-    fn scope_vars(&self) -> Vars {
-        let mut vars = Vars::default();
-        let mut chain: Vec<&Project> = vec![self.project];
+    /// This project, then its parent, up to the root project of its build.
+    fn lineage(&self) -> Vec<&'a Project> {
+        let mut chain: Vec<&'a Project> = vec![self.project];
         let mut path = self.project.path.clone();
         while path != ":" {
             path = match path.rsplit_once(':') {
                 Some(("", _)) | None => ":".to_string(),
                 Some((p, _)) => p.to_string(),
             };
-            if let Some(p) = self
-                .projects
-                .iter()
-                .find(|p| p.path == path && p.build_root == self.project.build_root)
-            {
-                chain.push(p);
+            if let Some(&i) = self.by_path.get(&(self.project.build_root.clone(), path.clone())) {
+                chain.push(&self.projects[i]);
             }
         }
-        for p in chain {
+        chain
+    }
+
+    /// Variables visible to this project: its own scripts, its ancestors' scripts (extra
+    /// properties are inherited), then gradle.properties of the project and the build root.
+    fn scope_vars(&self) -> Vars {
+        let mut vars = Vars::default();
+        for p in self.lineage() {
             if let Some(f) = p.build_file {
                 self.script_vars(f, &p.dir, &mut vars, 0);
             }
@@ -636,19 +656,10 @@ impl<'a> ModuleBuilder<'a> {
             self.apply_script(f, &[], false, None, 0, true);
             self.dep_block(f);
         }
-        // Blocks of this project and the projects above it that configure other projects.
-        let injectors: Vec<&Project> = self
-            .projects
-            .iter()
-            .filter(|p| {
-                p.build_root == self.project.build_root
-                    && p.build_file.is_some()
-                    && (p.path == self.project.path || is_descendant(&self.project.path, &p.path) || p.path == ":")
-            })
-            .collect();
-        // Root-most first, like Gradle evaluates them.
-        let mut injectors = injectors;
-        injectors.sort_by_key(|p| if p.path == ":" { 0 } else { p.path.matches(':').count() });
+        // Blocks of this project and the projects above it that configure other projects,
+        // root-most first, like Gradle evaluates them.
+        let mut injectors = self.lineage();
+        injectors.reverse();
         for inj in injectors {
             let Some(file) = inj.build_file else { continue };
             self.inject(file, &inj.path);
@@ -876,10 +887,10 @@ impl<'a> ModuleBuilder<'a> {
     fn binary_plugin_in_repo(&self, id: &str) -> Option<&'a str> {
         let quoted = [format!("\"{id}\""), format!("'{id}'")];
         self.input
-            .scripts
-            .keys()
+            .plugin_declarations
+            .iter()
             .map(|f| self.input.sources.get(*f))
-            .find(|f| f.text.contains("gradlePlugin") && quoted.iter().any(|q| f.text.contains(q.as_str())))
+            .find(|f| quoted.iter().any(|q| f.text.contains(q.as_str())))
             .map(|f| f.path.as_str())
     }
 
@@ -910,6 +921,7 @@ impl<'a> ModuleBuilder<'a> {
                 origin: origin.clone(),
                 resolved: r.resolved,
                 version_span: r.version_span,
+                target: None,
             };
             self.pending.push((dep, d.when_plugin.clone()));
         }
@@ -1158,6 +1170,16 @@ impl<'a> ModuleBuilder<'a> {
     /// `plugins { … apply false }`, the catalog, `buildscript` classpath, or the plugin build
     /// the Boot plugin came from.
     fn build_boot_version(&self, plugin_dirs: &[String]) -> Option<BootVersion> {
+        let key = (self.project.build_root.clone(), self.boot_from.clone());
+        if let Some(v) = self.boot_cache.borrow().get(&key) {
+            return v.clone();
+        }
+        let v = self.compute_build_boot_version(plugin_dirs);
+        self.boot_cache.borrow_mut().insert(key, v.clone());
+        v
+    }
+
+    fn compute_build_boot_version(&self, plugin_dirs: &[String]) -> Option<BootVersion> {
         let root = &self.project.build_root;
         for (sid, s) in &self.input.settings {
             if parent_dir(self.input.path(*sid)) != root.as_str() {

@@ -256,6 +256,7 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
                 origin: conditional.then(|| "a `<profile>`".to_string()),
                 resolved: None,
                 version_span,
+                target: None,
             });
         }
     }

@@ -80,6 +80,9 @@ pub struct Dep {
     pub resolved: Option<Hop>,
     /// Where the version is written, when it is (a literal, a catalog version, a property).
     pub version_span: Option<Span>,
+    /// The module of the repository a project dependency or a coordinate names (set once all
+    /// modules are known).
+    pub target: Option<super::ModuleId>,
 }
 
 /// Where a new dependency is added in the module's own build file.
@@ -209,7 +212,43 @@ pub fn build_modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) 
     let mut modules = gradle::modules(sources, parsed, failed);
     modules.extend(maven::modules(sources, parsed));
     modules.sort_by(|a, b| a.dir.cmp(&b.dir).then(a.gradle_path.cmp(&b.gradle_path)));
+    link_targets(&mut modules);
     modules
+}
+
+/// Resolves project dependencies and coordinates of repository modules (Maven modules, Gradle
+/// projects substituted by `includeBuild`) to module indexes, once.
+fn link_targets(modules: &mut [Module]) {
+    use std::collections::HashMap;
+    let mut by_coords: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut by_path: HashMap<(&str, &str), usize> = HashMap::new();
+    for (i, m) in modules.iter().enumerate() {
+        if let Some((g, n)) = &m.coords {
+            by_coords.entry((g.as_str(), n.as_str())).or_insert(i);
+        }
+        if m.kind == BuildKind::Gradle {
+            by_path.entry((m.build_root.as_str(), m.gradle_path.as_str())).or_insert(i);
+        }
+    }
+    let targets: Vec<Vec<Option<usize>>> = modules
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            m.deps
+                .iter()
+                .map(|d| match &d.coord {
+                    Coord::Project(p) => by_path.get(&(m.build_root.as_str(), p.as_str())).copied(),
+                    Coord::Module { group, name, .. } => by_coords.get(&(group.as_str(), name.as_str())).copied().filter(|t| *t != i),
+                    Coord::Unknown(_) => None,
+                })
+                .collect()
+        })
+        .collect();
+    for (m, ts) in modules.iter_mut().zip(targets) {
+        for (d, t) in m.deps.iter_mut().zip(ts) {
+            d.target = t;
+        }
+    }
 }
 
 /// `"a/b"` + `"../c"` → `"a/c"`; `None` when it leaves the lint root.
