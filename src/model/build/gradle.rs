@@ -440,6 +440,9 @@ fn build_file_of(input: &Input<'_>, dir: &str, name: &str, custom: Option<&str>)
     })
 }
 
+/// Build-level Boot versions by (build root, plugin build the Boot plugin came from).
+type BootCache = RefCell<BTreeMap<(String, Option<String>), Option<BootVersion>>>;
+
 struct ModuleBuilder<'a> {
     input: &'a Input<'a>,
     catalogs: &'a Catalogs<'a>,
@@ -448,7 +451,7 @@ struct ModuleBuilder<'a> {
     /// (build root, path) → index into `projects`.
     by_path: &'a HashMap<(String, String), usize>,
     /// The build-level Boot version, per (build root, plugin build), computed once.
-    boot_cache: &'a RefCell<BTreeMap<(String, Option<String>), Option<BootVersion>>>,
+    boot_cache: &'a BootCache,
     project: &'a Project,
     module: Module,
     vars: Vars,
