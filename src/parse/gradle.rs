@@ -162,6 +162,8 @@ pub struct BuildScript {
     pub package: Option<String>,
     /// `group = "…"` of the project itself
     pub group: Option<Str>,
+    /// `"g:n[:v]"` string literals outside anything understood (see `unread_coordinates`)
+    pub mentions: Vec<Str>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -244,9 +246,31 @@ pub fn parse_build(text: &str, dsl: Dsl) -> (BuildScript, Vec<ParseIssue>) {
     let mut visitor = BuildVisitor {
         tk: &toks,
         out: BuildScript::default(),
+        read: Vec::new(),
     };
     walk(&mut visitor, 0, toks.len(), &State::root());
-    (visitor.out, issues)
+    let mut out = visitor.out;
+    out.mentions = unread_coordinates(&toks, &out, &visitor.read);
+    (out, issues)
+}
+
+/// String literals that look like `group:name` coordinates but are not part of anything this
+/// reader understood: a dependency added in a form it does not know (`dependencies.add(…)` at
+/// the top level, a helper function). The model treats them as "may declare it".
+fn unread_coordinates(tk: &Toks<'_>, b: &BuildScript, read: &[Range<u32>]) -> Vec<Str> {
+    let mut understood: Vec<Range<u32>> = read.to_vec();
+    understood.extend(b.dependencies.iter().map(|d| d.span.clone()));
+    understood.extend(b.plugins.iter().map(|p| p.span.clone()));
+    understood.extend(b.vars.iter().map(|v| v.value.span.clone()));
+    understood.extend(b.boms.iter().chain(b.managed.iter()).map(|s| s.span.clone()));
+    understood.extend(b.applied_scripts.iter().map(|s| s.span.clone()));
+    understood.sort_by_key(|r| r.start);
+    let inside = |r: &Range<u32>| understood.iter().take_while(|u| u.start <= r.start).any(|u| r.end <= u.end);
+    (0..tk.len())
+        .filter_map(|i| tk.str_tok(i))
+        .filter(|s| !inside(&s.span))
+        .filter(|s| matches!(module_from_str(s.clone()), Some(Notation::Module { .. })))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -1998,6 +2022,9 @@ fn catalog_name(tk: &Toks<'_>, seg: &Seg, stmt: usize) -> Option<Str> {
 struct BuildVisitor<'a> {
     tk: &'a Toks<'a>,
     out: BuildScript,
+    /// Regions read as something that adds no dependency (`constraints {}`,
+    /// `dependencyManagement {}`).
+    read: Vec<Range<u32>>,
 }
 
 impl<'a> Visitor<'a> for BuildVisitor<'a> {
@@ -2006,6 +2033,15 @@ impl<'a> Visitor<'a> for BuildVisitor<'a> {
     }
 
     fn statement(&mut self, i: usize, hi: usize, st: &State) -> usize {
+        // Output and assertions declare nothing, whatever strings they print.
+        if matches!(
+            self.tk.ident(i),
+            Some("println" | "print" | "printf" | "logger" | "error" | "check" | "require" | "assert" | "description" | "because")
+        ) {
+            let end = self.tk.stmt_end(i, hi);
+            self.read.push(self.tk.span(i, end));
+            return end;
+        }
         match st.mode {
             Mode::Deps => self.dep_statement(i, hi, st),
             Mode::Ext => self.ext_statement(i, hi),
@@ -2054,9 +2090,36 @@ impl BuildVisitor<'_> {
             }
         }
         let chain = tk.chain(i, hi);
+        if self.dependencies_add(&chain, i, st) {
+            return chain.end;
+        }
         self.plugin_apply_call(&chain, i, st);
         self.chain_blocks(&chain, i, st);
         chain.end
+    }
+
+    /// `dependencies.add("runtimeOnly", "g:n")` / `project.dependencies.add(…)` outside a
+    /// `dependencies {}` block.
+    fn dependencies_add(&mut self, chain: &Chain, stmt: usize, st: &State) -> bool {
+        let tk = self.tk;
+        let names: Vec<&str> = chain.segs.iter().map(|s| s.name.as_str()).collect();
+        let shaped = matches!(
+            names.as_slice(),
+            ["dependencies", "add"] | ["project" | "rootProject", "dependencies", "add"]
+        );
+        let Some(open) = chain.segs.last().and_then(|s| s.args).filter(|_| shaped) else {
+            return false;
+        };
+        let (lo, hi) = tk.inner(open);
+        let args = tk.split_commas(lo, hi);
+        let Some((&(x, y), rest)) = args.split_first() else {
+            return false;
+        };
+        let Some(conf) = tk.only_str(x, y) else {
+            return false;
+        };
+        self.declare(conf.value, rest, tk.span(stmt, chain.end), st);
+        true
     }
 
     fn chain_blocks(&mut self, chain: &Chain, stmt: usize, st: &State) {
@@ -2267,6 +2330,7 @@ impl BuildVisitor<'_> {
         let excluded = is_ident && NOT_CONFIGURATIONS.contains(&name);
         let declarable = !name.is_empty() && !excluded;
         if is_ident && name == "constraints" && tk.is_open(i + 1, '{') {
+            self.read.push(tk.span(i, tk.after(i + 1)));
             return tk.after(i + 1);
         }
         if declarable && tk.is_open(i + 1, '(') {
@@ -2507,6 +2571,7 @@ impl BuildVisitor<'_> {
     /// of the io.spring.dependency-management plugin: it manages versions and adds nothing.
     fn dependency_management(&mut self, open: usize) {
         let tk = self.tk;
+        self.read.push(tk.span(open, tk.after(open)));
         let (lo, hi) = tk.inner(open);
         for j in lo..hi {
             let Some(name @ ("mavenBom" | "dependency")) = tk.ident(j) else {
@@ -3911,5 +3976,36 @@ dependencyManagement {
             values(&build(groovy, Dsl::Groovy).boms),
             vec!["org.springframework.boot:spring-boot-dependencies:2.7.18"]
         );
+    }
+
+    #[test]
+    fn top_level_dependencies_add_and_unread_coordinates() {
+        let text = r#"dependencies.add("runtimeOnly", "io.micrometer:micrometer-registry-prometheus")
+project.dependencies.add("implementation", libs.web)
+registerDependency("io.micrometer:micrometer-registry-prometheus")
+println("io.micrometer:micrometer-registry-prometheus")
+val note = "a sentence io.micrometer:micrometer-registry-prometheus with spaces"
+dependencies {
+    constraints { implementation("io.micrometer:micrometer-core:1.12.0") }
+    implementation("a:b")
+}
+dependencyManagement { dependencies { dependency("x:y:1") } }
+"#;
+        let b = build(text, Dsl::Kotlin);
+        assert_eq!(
+            deps(&b),
+            vec![
+                "runtimeOnly io.micrometer:micrometer-registry-prometheus",
+                "implementation catalog libs.web",
+                "implementation a:b",
+            ]
+        );
+        let mentions: Vec<&str> = b.mentions.iter().map(|m| slice(text, &m.span)).collect();
+        assert_eq!(mentions, vec!["\"io.micrometer:micrometer-registry-prometheus\""]);
+        assert_eq!(
+            slice(text, &b.mentions[0].span.clone()),
+            "\"io.micrometer:micrometer-registry-prometheus\""
+        );
+        assert!(b.mentions[0].span.start > 100);
     }
 }

@@ -167,6 +167,14 @@ impl Walk<'_> {
                 _ => {}
             }
         }
+        for (g, n, span) in &m.mentions {
+            if g == self.group && self.names.contains(&n.as_str()) {
+                self.out.unknown.push((
+                    format!("`{g}:{n}` is written here in a form the linter does not read as a dependency"),
+                    *span,
+                ));
+            }
+        }
         None
     }
 

@@ -154,6 +154,7 @@ pub fn modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> Vec
                 pins_win: false,
                 micrometer_override: None,
                 managed: vec![],
+                mentions: vec![],
             },
             vars: Vars::default(),
             pending: Vec::new(),
@@ -673,6 +674,11 @@ impl<'a> ModuleBuilder<'a> {
         let Some(script) = self.input.scripts.get(&file).copied() else {
             return;
         };
+        // Where in an ancestor's script an unread coordinate sits is unknown: it may be meant
+        // for this project.
+        if injector != self.module.gradle_path {
+            self.record_mentions(file, script);
+        }
         let target = self.module.gradle_path.clone();
         for p in &script.plugins {
             let a = applies(&p.context, injector, &target);
@@ -722,6 +728,7 @@ impl<'a> ModuleBuilder<'a> {
         for s in script.applied_scripts.iter().filter(|s| s.context == Context::Own) {
             self.script_applied(file, s, via, conditional || s.conditional, depth);
         }
+        self.record_mentions(file, script);
         for v in &script.managed {
             if let Some((g, n, _)) = self.vars.resolve(&v.value).as_deref().and_then(parse_gav) {
                 self.module.managed.push((g, n, Span::new(file, v.span.clone())));
@@ -745,6 +752,14 @@ impl<'a> ModuleBuilder<'a> {
                         self.set_boot_version(&v, Span::new(file, span.clone()), false);
                     }
                 }
+            }
+        }
+    }
+
+    fn record_mentions(&mut self, file: FileId, script: &BuildScript) {
+        for s in &script.mentions {
+            if let Some((g, n, _)) = self.vars.resolve(&s.value).as_deref().and_then(parse_gav) {
+                self.module.mentions.push((g, n, Span::new(file, s.span.clone())));
             }
         }
     }

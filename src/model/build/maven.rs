@@ -177,6 +177,7 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
         pins_win: true,
         micrometer_override: None,
         managed: vec![],
+        mentions: vec![],
     };
 
     let mut boot_managed = false;

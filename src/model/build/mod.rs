@@ -161,6 +161,10 @@ pub struct Module {
     /// Versions managed without adding a dependency (`<dependencyManagement>`, the Gradle
     /// dependency-management plugin's `dependency(…)`): group, name, where.
     pub managed: Vec<(String, String, Span)>,
+    /// Coordinates written in a script that applies to the module, in a form the reader does
+    /// not understand (`dependencies.add(…)` at the top level, a helper function): they may
+    /// declare it, so they make a "missing" unknown.
+    pub mentions: Vec<(String, String, Span)>,
 }
 
 impl Module {
@@ -185,6 +189,7 @@ impl Module {
             pins_win: false,
             micrometer_override: None,
             managed: vec![],
+            mentions: vec![],
         }
     }
 }

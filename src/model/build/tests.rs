@@ -609,3 +609,31 @@ fn managed_versions_are_recorded() {
     let (_, ws) = analyze(&files);
     assert_eq!(module(&ws, "").managed.len(), 1);
 }
+
+#[test]
+fn unread_declarations_are_unknown_not_missing() {
+    let files = [
+        SETTINGS,
+        MAIN,
+        (
+            "services/order-service/build.gradle.kts",
+            "fun metrics(vararg deps: String) = deps.forEach { dependencies.add(\"runtimeOnly\", it) }\nmetrics(\"io.micrometer:micrometer-registry-prometheus\")\n",
+        ),
+    ];
+    assert!(
+        registry(&files, "services/order-service").starts_with("unknown `io.micrometer:micrometer-registry-prometheus` is written here")
+    );
+    // Top-level `dependencies.add(…)` is read as a declaration.
+    let files = [
+        SETTINGS,
+        MAIN,
+        (
+            "services/order-service/build.gradle.kts",
+            "dependencies.add(\"runtimeOnly\", \"io.micrometer:micrometer-registry-prometheus\")\n",
+        ),
+    ];
+    assert_eq!(
+        registry(&files, "services/order-service"),
+        "present services/order-service/build.gradle.kts:1"
+    );
+}
