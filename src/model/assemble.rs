@@ -66,18 +66,32 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             }
         }
     }
-    // A Spring Boot main class in a directory no Gradle build covers (a Maven or unknown build):
-    // still a service, with an unknown classpath.
+    // A Spring Boot main class in a directory no Gradle or Maven build covers (a POM that does
+    // not parse, another build tool): still a service, with an unknown classpath.
     for dir in mains.keys() {
         if !ws.modules.iter().any(|m| &m.dir == dir) {
-            let span = sources
-                .iter()
-                .find(|(_, f)| module_dir(&f.path) == Some(dir.as_str()) && f.kind == FileKind::JvmSource && !f.text.is_empty())
-                .map(|(id, _)| Span::empty(id, 0));
-            ws.modules.push(Module::unbuilt(
-                dir,
-                span.map(|s| ("no Gradle or Maven build file for this module was found".to_string(), s)),
-            ));
+            let pom = if dir.is_empty() {
+                "pom.xml".to_string()
+            } else {
+                format!("{dir}/pom.xml")
+            };
+            let broken = sources.find(&pom).filter(|id| ws.parse_errors.iter().any(|e| e.file == *id));
+            let why = match broken {
+                Some(id) => Some((
+                    format!("`{pom}` has a syntax error, so its dependencies are unknown"),
+                    Span::empty(id, 0),
+                )),
+                None => sources
+                    .iter()
+                    .find(|(_, f)| module_dir(&f.path) == Some(dir.as_str()) && f.kind == FileKind::JvmSource && !f.text.is_empty())
+                    .map(|(id, _)| {
+                        (
+                            ("no Gradle or Maven build file for this module was found".to_string()),
+                            Span::empty(id, 0),
+                        )
+                    }),
+            };
+            ws.modules.push(Module::unbuilt(dir, why));
         }
     }
     for (mi, m) in ws.modules.iter().enumerate() {
