@@ -1165,6 +1165,16 @@ impl<'a> ModuleBuilder<'a> {
                 self.module.micrometer_override = Some((d.value.clone(), d.span));
             }
         }
+        // The project name: the last path segment, or for a root project its
+        // `rootProject.name` (what `includeBuild` substitution matches on).
+        let root_name = || {
+            self.input
+                .settings
+                .iter()
+                .find(|(id, _)| parent_dir(self.input.path(*id)) == self.project.build_root)
+                .and_then(|(_, s)| s.root_project_name.as_ref().map(|n| n.value.clone()))
+                .unwrap_or_else(|| file_name(&self.module.dir).to_string())
+        };
         let name = self
             .module
             .gradle_path
@@ -1172,7 +1182,7 @@ impl<'a> ModuleBuilder<'a> {
             .next()
             .filter(|n| !n.is_empty())
             .map(str::to_string)
-            .unwrap_or_else(|| file_name(&self.module.dir).to_string());
+            .unwrap_or_else(root_name);
         if let Some(g) = self
             .project
             .build_file

@@ -203,8 +203,11 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
             boot_managed = true;
             if m.boot_version.is_none() {
                 if let Some(v) = resolve(&d.version) {
-                    let span = d.version.as_ref().map_or(d.span.clone(), |t| t.span.clone());
-                    m.boot_version = BootVersion::parse(&v, Some(Span::new(*file, span)));
+                    let span = d
+                        .version
+                        .as_ref()
+                        .map_or(Span::new(*file, d.span.clone()), |t| version_span(&vars, *file, t));
+                    m.boot_version = BootVersion::parse(&v, Some(span));
                 }
             }
         }
@@ -277,8 +280,11 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
                 m.plugins.push(BOOT_PLUGIN.to_string());
                 if m.boot_version.is_none() {
                     if let Some(v) = resolve(&plugin.version) {
-                        let span = plugin.version.as_ref().map_or(plugin.span.clone(), |t| t.span.clone());
-                        m.boot_version = BootVersion::parse(&v, Some(Span::new(p.file, span)));
+                        let span = plugin
+                            .version
+                            .as_ref()
+                            .map_or(Span::new(p.file, plugin.span.clone()), |t| version_span(&vars, p.file, t));
+                        m.boot_version = BootVersion::parse(&v, Some(span));
                     }
                 }
                 break;

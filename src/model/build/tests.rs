@@ -637,3 +637,55 @@ fn unread_declarations_are_unknown_not_missing() {
         "present services/order-service/build.gradle.kts:1"
     );
 }
+
+#[test]
+fn included_build_substitutes_coordinates() {
+    let files = [
+        (
+            "settings.gradle.kts",
+            "rootProject.name = \"shop\"\nincludeBuild(\"shared/metrics\")\ninclude(\"services:order-service\")\n",
+        ),
+        MAIN,
+        (
+            "services/order-service/build.gradle.kts",
+            "dependencies {\n    implementation(\"com.acme:acme-metrics\")\n}\n",
+        ),
+        ("shared/metrics/settings.gradle.kts", "rootProject.name = \"acme-metrics\"\n"),
+        (
+            "shared/metrics/build.gradle.kts",
+            "group = \"com.acme\"\ndependencies {\n    api(\"io.micrometer:micrometer-registry-prometheus\")\n}\n",
+        ),
+    ];
+    assert_eq!(
+        registry(&files, "services/order-service"),
+        "present services/order-service/build.gradle.kts:2 > shared/metrics/build.gradle.kts:3"
+    );
+}
+
+#[test]
+fn maven_boot_version_from_bom_import() {
+    let pom = r#"<project>
+  <groupId>com.acme</groupId>
+  <artifactId>order-service</artifactId>
+  <version>1</version>
+  <properties><spring-boot.version>3.5.0</spring-boot.version></properties>
+  <dependencyManagement>
+    <dependencies>
+      <dependency>
+        <groupId>org.springframework.boot</groupId>
+        <artifactId>spring-boot-dependencies</artifactId>
+        <version>${spring-boot.version}</version>
+        <type>pom</type>
+        <scope>import</scope>
+      </dependency>
+    </dependencies>
+  </dependencyManagement>
+</project>
+"#;
+    let (sources, ws) = analyze(&[("pom.xml", pom), ("src/main/java/App.java", APP)]);
+    let m = module(&ws, "");
+    let v = m.boot_version.as_ref().unwrap();
+    assert_eq!(v.text, "3.5.0");
+    assert_eq!(at(&sources, v.span.unwrap()), "pom.xml:5");
+    assert!(m.maven.as_ref().unwrap().boot_managed);
+}
