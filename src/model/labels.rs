@@ -1,8 +1,8 @@
 //! Kubernetes label selectors (Service `spec.selector`, ServiceMonitor `spec.selector`,
 //! Prometheus `serviceMonitorSelector`).
 
-use crate::parse::yaml::Node;
-use crate::source::{FileId, Span};
+use super::tree::SNode;
+use crate::source::Span;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Requirement {
@@ -20,7 +20,7 @@ pub struct LabelSelector {
 
 impl LabelSelector {
     /// `matchLabels`/`matchExpressions` form (ServiceMonitor, Prometheus CR).
-    pub fn from_node(node: &Node, file: FileId) -> LabelSelector {
+    pub fn from_node(node: &SNode) -> LabelSelector {
         let match_expressions = node
             .at("matchExpressions")
             .as_seq()
@@ -34,16 +34,16 @@ impl LabelSelector {
         LabelSelector {
             match_labels: node.at("matchLabels").string_map(),
             match_expressions,
-            span: Span::new(file, node.span.clone()),
+            span: node.span,
         }
     }
 
     /// Plain map form (Service `spec.selector`).
-    pub fn from_map(node: &Node, file: FileId) -> LabelSelector {
+    pub fn from_map(node: &SNode) -> LabelSelector {
         LabelSelector {
             match_labels: node.string_map(),
             match_expressions: Vec::new(),
-            span: Span::new(file, node.span.clone()),
+            span: node.span,
         }
     }
 

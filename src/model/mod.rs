@@ -4,10 +4,15 @@
 pub mod assemble;
 pub mod boot;
 pub mod build;
+pub mod helm;
 pub mod kube;
+pub mod kustomize;
 pub mod labels;
+pub mod monitoring;
+pub mod promcheck;
 pub mod prometheus;
 pub mod spring;
+pub mod tree;
 
 use crate::source::{FileId, Span, Spanned};
 
@@ -51,6 +56,8 @@ pub struct Workspace {
     pub boot: Vec<boot::Observation>,
     pub gaps: Vec<Gap>,
     pub parse_errors: Vec<ParseError>,
+    /// Scrape wiring beyond the core lists above (kustomize builds, Helm, Namespaces, ...).
+    pub wiring: monitoring::Wiring,
 }
 
 impl Workspace {

@@ -107,7 +107,8 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         for sc in a.links.scrapes_of(si) {
             let how = match &sc.via {
                 Via::Job { .. } => "job",
-                Via::Monitor { .. } => "monitor",
+                Via::Monitor { .. } | Via::PodMonitor { .. } => "monitor",
+                Via::Annotations { .. } => "annotations",
             };
             let _ = writeln!(o, "    scraped ({how}) on {} — {}", sc.path, sc.evidence);
         }
@@ -163,6 +164,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             let r = match &sd.resolution {
                 SdResolution::Files(p, f) => format!("repo `{p}` matches {} file(s)", f.len()),
                 SdResolution::Outside(s) => format!("mounted from `{s}`, outside the repository: not checked"),
+                SdResolution::NotMounted { dir, service } => format!("`{dir}` is not mounted into the `{service}` container"),
                 SdResolution::Unknown(w) => format!("not resolved: {w}"),
             };
             let _ = writeln!(o, "    file_sd `{}`: {r}", sd.pattern.value);

@@ -30,13 +30,7 @@ pub fn replace_scalar(sources: &SourceSet, span: Span, value: &str) -> Edit {
 }
 
 fn site(cx: &Context<'_>, s: &Scrape) -> (String, Span) {
-    match &s.via {
-        Via::Job { job, .. } => (format!("job `{}`", cx.ws.jobs[*job].name.value), cx.ws.jobs[*job].name.span),
-        Via::Monitor { monitor, endpoint, .. } => {
-            let m = &cx.ws.monitors[*monitor];
-            (format!("{} `{}`", m.kind_name(), m.name.value), m.endpoints[*endpoint].span)
-        }
-    }
+    crate::link::scrape::describe_site(cx.ws, &s.via)
 }
 
 impl Rule for MetricsPathMismatch {
@@ -156,10 +150,13 @@ fn fix(cx: &Context<'_>, sc: &Scrape, target: &str) -> Option<Fix> {
         let f = cx.sources.get(sc.path_span.file);
         let (key, anchor) = match &sc.via {
             Via::Job { job, .. } => ("metrics_path", cx.ws.jobs[*job].name.span),
-            Via::Monitor { monitor, endpoint, .. } => {
+            Via::Monitor { monitor, endpoint, .. } | Via::PodMonitor { monitor, endpoint } => {
                 let ep = &cx.ws.monitors[*monitor].endpoints[*endpoint];
                 ("path", ep.port.as_ref().map_or(ep.span, |p| p.span))
             }
+            // The path comes from a pod/Service annotation that is not there yet: the help says
+            // which one to add; a job-wide `metrics_path` would change every other target too.
+            Via::Annotations { .. } => return None,
         };
         // The key sits at the same column as the entry we anchor on.
         let line = f.line_col(anchor.start).line;

@@ -18,7 +18,7 @@ impl Rule for MonitorNotSelected {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (mi, m) in cx.ws.monitors.iter().enumerate() {
-            let Selection::NotSelected { reason, span, assumed } = &cx.links.monitor_selection[mi] else {
+            let Selection::NotSelected { reason, span, assumed, .. } = &cx.links.monitor_selection[mi] else {
                 continue;
             };
             let severity = if *assumed { Severity::Warning } else { Self::META.default_severity };
