@@ -897,6 +897,9 @@ fn annotation_scrapes(cx: &Cx<'_>, scrapes: &mut Vec<Scrape>, kube_jobs: &mut BT
             continue;
         }
         let mut result = KubeJob::Evaluated;
+        // One scrape per (workload, Service) of this job: the targets of a pod's several ports
+        // are alternatives, like a ServiceMonitor endpoint without `port`.
+        let mut grouped: BTreeMap<(WorkloadId, Option<KubeServiceId>), (Vec<PortReach>, Value, Value, String)> = BTreeMap::new();
         for sd in &job.kube_sd {
             for cand in candidates(cx, job, &sd.role.value, &sd.namespaces) {
                 let labels = match relabel::run(&job.relabel, cand.labels) {
@@ -910,51 +913,55 @@ fn annotation_scrapes(cx: &Cx<'_>, scrapes: &mut Vec<Scrape>, kube_jobs: &mut BT
                 let Some(addr) = labels.get("__address__") else { continue };
                 let w = &ws.workloads[cand.workload];
                 let port: Option<i64> = addr.text.rsplit_once(':').and_then(|(_, p)| p.parse().ok());
-                let reach = match (port, cand.via_service_port, cand.kube_service) {
+                let reach: Option<PortReach> = match (port, cand.via_service_port, cand.kube_service) {
                     (Some(_), Some(pi), Some(ki)) => {
                         let ks = &ws.kube_services[ki];
-                        match through_service(ks, &ks.ports[pi], w, None) {
-                            Some(r) => Reach::Ports(vec![r]),
-                            None => Reach::Unknown("the Service's targetPort names no container port".into()),
-                        }
+                        through_service(ks, &ks.ports[pi], w, None)
                     }
-                    (Some(p), _, _) if addr.text.starts_with("10.0.0.1:") => Reach::Ports(vec![PortReach {
+                    (Some(p), _, _) if addr.text.starts_with("10.0.0.1:") => Some(PortReach {
                         port: p,
                         decided_at: addr.span.unwrap_or(w.name.span),
                         chain: format!("pod port `{p}`"),
-                    }]),
-                    (Some(_), _, _) => Reach::Unknown(format!("the address is rewritten to `{}`", addr.text)),
-                    (None, _, _) => Reach::Unknown("the target has no port".into()),
+                    }),
+                    _ => None,
                 };
-                let path = labels
-                    .get("__metrics_path__")
-                    .cloned()
-                    .unwrap_or_else(|| Value::known("/metrics", None));
+                let path = labels.get("__metrics_path__").cloned().unwrap_or_else(|| Value::known("/metrics", None));
                 let scheme = labels.get("__scheme__").cloned().unwrap_or_else(|| Value::known("http", None));
-                let path_explicit = path.span.is_some();
-                let via_obj = match cand.kube_service {
-                    Some(k) => format!("Service `{}`", ws.kube_services[k].name.value),
-                    None => w.describe(),
-                };
-                for s in cx.services_of_workload(cand.workload) {
-                    scrapes.push(Scrape {
-                        service: s,
-                        deployment: cx.deployment_of(s, cand.workload),
-                        via: Via::Annotations {
-                            job: ji,
-                            workload: cand.workload,
-                            kube_service: cand.kube_service,
-                        },
-                        path: path.text.clone(),
-                        path_span: path.span.unwrap_or(job.name.span),
-                        path_explicit,
-                        evidence: format!("job `{}` ({} role) keeps {via_obj}", job.name.value, sd.role.value),
-                        reach: reach.clone(),
-                        scheme: scheme.text.clone(),
-                        scheme_span: scheme.span,
-                        scheme_anchor: job.name.span,
-                    });
-                }
+                let entry = grouped
+                    .entry((cand.workload, cand.kube_service))
+                    .or_insert_with(|| (vec![], path, scheme, sd.role.value.clone()));
+                entry.0.extend(reach);
+            }
+        }
+        for ((wi, ks), (ports, path, scheme, role)) in grouped {
+            let w = &ws.workloads[wi];
+            let via_obj = match ks {
+                Some(k) => format!("Service `{}`", ws.kube_services[k].name.value),
+                None => w.describe(),
+            };
+            let reach = if ports.is_empty() {
+                Reach::Unknown("the relabeled address is not a pod or Service port".into())
+            } else {
+                Reach::Ports(ports)
+            };
+            for s in cx.services_of_workload(wi) {
+                scrapes.push(Scrape {
+                    service: s,
+                    deployment: cx.deployment_of(s, wi),
+                    via: Via::Annotations {
+                        job: ji,
+                        workload: wi,
+                        kube_service: ks,
+                    },
+                    path: path.text.clone(),
+                    path_span: path.span.unwrap_or(job.name.span),
+                    path_explicit: path.span.is_some(),
+                    evidence: format!("job `{}` ({role} role) keeps {via_obj}", job.name.value),
+                    reach: reach.clone(),
+                    scheme: scheme.text.clone(),
+                    scheme_span: scheme.span,
+                    scheme_anchor: job.name.span,
+                });
             }
         }
         kube_jobs.insert(ji, result);

@@ -383,6 +383,17 @@ pub struct StackValues {
     pub additional_scrape_configs: Option<SNode>,
 }
 
+/// IANA_SVC_NAME (semantics §9.3): ≤ 15 of `[-a-z0-9]`, a letter, no edge or double hyphen.
+pub fn valid_port_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 15
+        && n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && n.chars().any(|c| c.is_ascii_lowercase())
+        && !n.starts_with('-')
+        && !n.ends_with('-')
+        && !n.contains("--")
+}
+
 fn int(n: &SNode) -> Option<Spanned<i64>> {
     n.as_i64().map(|v| Spanned::new(v, n.span))
 }

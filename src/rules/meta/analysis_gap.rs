@@ -31,7 +31,7 @@ impl Rule for AnalysisGap {
                 format!("{}{affects}", g.message),
                 Label::new(g.span, "not analysed"),
             )
-            .help("lint the rendered manifests too: `helm template … | actuator-lint --manifests -`");
+            .help(g.help.clone());
             if g.services.len() == 1 {
                 d = d.service(Some(&cx.ws.services[g.services[0]].name));
             }

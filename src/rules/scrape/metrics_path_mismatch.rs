@@ -1,6 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
 use crate::fix::edits;
+use crate::rules::scrape::yaml_edit::insert_sibling_key;
 use crate::link::{Scrape, Via};
 use crate::model::spring::PortType;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -95,7 +96,14 @@ impl Rule for MetricsPathMismatch {
                 )
                 .service(Some(&cx.ws.services[sc.service].name));
                 d = served_here(cx, d, sc);
-                d = d.help(format!("scrape `{target}`"));
+                d = d.help(if annotation_written(cx, sc) {
+                    format!("scrape `{target}`")
+                } else {
+                    format!(
+                        "annotate the {} with `prometheus.io/path: \"{target}\"`",
+                        if matches!(sc.via, Via::Annotations { kube_service: Some(_), .. }) { "Service" } else { "pod template" }
+                    )
+                });
                 d = d.fix(fix(cx, sc, target));
                 out.push(d);
             } else {
@@ -143,27 +151,35 @@ fn served_here(cx: &Context<'_>, mut d: Diagnostic, sc: &Scrape) -> Diagnostic {
     d
 }
 
+fn annotation_written(cx: &Context<'_>, sc: &Scrape) -> bool {
+    match &sc.via {
+        Via::Annotations { workload, kube_service, .. } => {
+            cx.ws.workloads[*workload].pod_annotation_entries.iter().any(|a| a.value_span == sc.path_span)
+                || kube_service.is_some_and(|k| cx.ws.kube_services[k].annotations.iter().any(|a| a.value_span == sc.path_span))
+        }
+        _ => true,
+    }
+}
+
 fn fix(cx: &Context<'_>, sc: &Scrape, target: &str) -> Option<Fix> {
+    if !annotation_written(cx, sc) {
+        return None;
+    }
     let edit = if sc.path_explicit {
         replace_scalar(cx.sources, sc.path_span, target)
     } else {
-        let f = cx.sources.get(sc.path_span.file);
-        let (key, anchor) = match &sc.via {
-            Via::Job { job, .. } => ("metrics_path", cx.ws.jobs[*job].name.span),
+        let (key, mapping, anchor) = match &sc.via {
+            Via::Job { job, .. } => ("metrics_path", cx.ws.jobs[*job].name.span, cx.ws.jobs[*job].name.span),
             Via::Monitor { monitor, endpoint, .. } | Via::PodMonitor { monitor, endpoint } => {
                 let ep = &cx.ws.monitors[*monitor].endpoints[*endpoint];
-                ("path", ep.port.as_ref().map_or(ep.span, |p| p.span))
+                ("path", ep.span, ep.port.as_ref().map_or(ep.span, |p| p.span))
             }
             // The path comes from a pod/Service annotation that is not there yet: the help says
             // which one to add; a job-wide `metrics_path` would change every other target too.
             Via::Annotations { .. } => return None,
         };
-        // The key sits at the same column as the entry we anchor on.
-        let line = f.line_col(anchor.start).line;
-        let text = f.line_text(line);
-        let col = edits::column(f, anchor.start);
-        let indent: String = text.chars().take(col).map(|c| if c == '-' { ' ' } else { c }).collect();
-        edits::insert_lines_after(cx.sources, anchor, &[format!("{indent}{key}: {target}")])
+        // The key sits at the column of the mapping's keys.
+        insert_sibling_key(cx.sources, mapping, anchor, &format!("{key}: {target}"))
     };
     Some(Fix {
         title: format!("scrape `{target}`"),

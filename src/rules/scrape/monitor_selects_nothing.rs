@@ -23,6 +23,10 @@ impl Rule for MonitorSelectsNothing {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (mi, m) in cx.ws.monitors.iter().enumerate() {
+            // Objects the repository cannot show (unrendered charts, remote bases) may match.
+            if cx.ws.wiring.objects_may_be_missing(&m.origin) {
+                continue;
+            }
             let scope = match &m.namespace_scope {
                 NamespaceScope::Any => "any namespace".to_string(),
                 NamespaceScope::Names(n) => format!(
@@ -47,12 +51,7 @@ impl Rule for MonitorSelectsNothing {
                     )
                 }
                 MonitorKind::Pod => {
-                    let any = cx
-                        .ws
-                        .workloads
-                        .iter()
-                        .any(|w| m.watches_namespace(&w.namespace) && m.selector.matches(&w.pod_labels) == Some(true));
-                    if any {
+                    if !cx.links.monitor_pods[mi].is_empty() {
                         continue;
                     }
                     (
