@@ -115,7 +115,7 @@ fn container_port_named<'w>(w: &'w Workload, container: Option<usize>, name: &st
 }
 
 /// A Service port followed to the container: targetPort by name, by number, or absent (= port).
-fn through_service(ks: &KubeService, sp: &crate::model::kube::ServicePort, w: &Workload, container: Option<usize>) -> Option<PortReach> {
+pub fn through_service(ks: &KubeService, sp: &crate::model::kube::ServicePort, w: &Workload, container: Option<usize>) -> Option<PortReach> {
     let label = format!("Service `{}` port {}", ks.name.value, sp.describe());
     if ks.headless() {
         return sp.port_span.map(|s| PortReach {
@@ -489,14 +489,24 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
         match prom {
             Some(p) if !p.host_network() => {
                 if hits.is_empty() {
+                    // The port may be one a Compose service publishes on the host: then its
+                    // service name and container port reach it from the Prometheus container.
+                    let published = ws.compose_services.iter().find_map(|c| {
+                        let pm = c.ports.iter().find(|pm| pm.host.is_some() && pm.host == port)?;
+                        Some((c.name.value.clone(), pm.container))
+                    });
+                    let hint = published
+                        .as_ref()
+                        .map(|(n, _)| format!(" (port `{}` is published on the host by Compose service `{n}`)", port.unwrap_or(0)))
+                        .unwrap_or_default();
                     return (
                         TargetKind::Unresolved {
                             reason: format!(
-                                "inside the `{}` container `{host}` is the Prometheus container itself, which has nothing on port `{}`",
+                                "inside the `{}` container `{host}` is the Prometheus container itself, which has nothing on port `{}`{hint}",
                                 p.name.value,
                                 port.map_or("?".into(), |p| p.to_string())
                             ),
-                            suggestion: None,
+                            suggestion: published.map(|(n, c)| format!("{n}:{c}")),
                         },
                         vec![],
                     );
@@ -1302,7 +1312,7 @@ pub fn describe_site(ws: &Workspace, via: &Via) -> (String, Span) {
         Via::Job { job, .. } => (format!("job `{}`", ws.jobs[*job].name.value), ws.jobs[*job].name.span),
         Via::Monitor { monitor, endpoint, .. } | Via::PodMonitor { monitor, endpoint } => {
             let m = &ws.monitors[*monitor];
-            (format!("{} `{}`", m.kind_name(), m.name.value), m.endpoints[*endpoint].span)
+            (format!("{} `{}`{}", m.kind_name(), m.name.value, m.origin.suffix()), m.endpoints[*endpoint].span)
         }
         Via::Annotations {
             job,

@@ -330,6 +330,8 @@ pub struct Monitor {
     pub labels_span: Span,
     /// True when `labels_span` is the `labels` mapping itself.
     pub has_labels_map: bool,
+    /// Where each label's value is written.
+    pub label_values: Vec<(String, Span)>,
     pub selector: LabelSelector,
     pub namespace_scope: NamespaceScope,
     pub endpoints: Vec<MonitorEndpoint>,
@@ -641,6 +643,9 @@ fn read_object_at(root: &SNode, default_ns: &str, origin: &Origin, out: &mut Kub
                 labels,
                 labels_span: labels_map.map_or(meta.span, |l| l.span),
                 has_labels_map: labels_map.is_some(),
+                label_values: labels_map
+                    .map(|l| l.as_map().iter().filter_map(|(k, v)| Some((k.as_string()?, v.span))).collect())
+                    .unwrap_or_default(),
                 selector: LabelSelector::from_node(selector_node),
                 namespace_scope,
                 endpoints,

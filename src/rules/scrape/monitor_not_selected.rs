@@ -16,8 +16,28 @@ declare_rule!(MonitorNotSelected {
 
 /// Adds the missing labels to the monitor's `metadata.labels` (creating the mapping).
 fn add_labels(cx: &Context<'_>, m: &Monitor, want: &[(String, String)]) -> Option<Fix> {
+    // A label with another value (`release: kube-prometheus-stack` for release `kps`): set it.
+    let wrong: Vec<(&(String, String), Span)> = want
+        .iter()
+        .filter_map(|w| {
+            let (_, span) = m.label_values.iter().find(|(k, _)| *k == w.0)?;
+            (m.labels.iter().any(|(k, v)| *k == w.0 && *v != w.1)).then_some((w, *span))
+        })
+        .collect();
+    if !wrong.is_empty() {
+        if wrong.len() != want.len() {
+            return None;
+        }
+        return Some(Fix {
+            title: wrong.iter().map(|((k, v), _)| format!("set `{k}: {v}`")).collect::<Vec<_>>().join(", "),
+            applicability: Applicability::Unsafe,
+            edits: wrong
+                .iter()
+                .map(|((_, v), span)| crate::rules::scrape::metrics_path_mismatch::replace_scalar(cx.sources, *span, v))
+                .collect(),
+        });
+    }
     let missing: Vec<&(String, String)> = want.iter().filter(|(k, _)| !m.labels.iter().any(|(lk, _)| lk == k)).collect();
-    // A label with another value is a decision someone made: not overwritten.
     if missing.len() != want.len() || missing.is_empty() || cx.sources.text(m.labels_span).starts_with('{') {
         return None;
     }
@@ -70,7 +90,14 @@ impl Rule for MonitorNotSelected {
                 Label::new(m.labels_span, "not selected"),
             );
             if let Some(s) = span {
-                d = d.related(*s, "monitor selector");
+                let what = match want {
+                    Some(w) if !w.is_empty() => format!(
+                        "selects monitors labelled {}",
+                        w.iter().map(|(k, v)| format!("`{k}: {v}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    _ => "monitor selector".to_string(),
+                };
+                d = d.related(*s, what);
             }
             let fix = if m.name.span.file == m.labels_span.file {
                 want.as_ref().and_then(|w| add_labels(cx, m, w))
@@ -81,8 +108,7 @@ impl Rule for MonitorNotSelected {
                 "add the label `release: <your kube-prometheus-stack release name>` to the monitor, or declare the selector in actuator-lint.toml (`[prometheus] service-monitor-selector = { release = \"…\" }`)".to_string()
             } else if let Some(w) = want.as_ref().filter(|_| fix.is_some()) {
                 format!(
-                    "add the label{} {} to the monitor",
-                    if w.len() == 1 { "" } else { "s" },
+                    "label the monitor {}",
                     w.iter().map(|(k, v)| format!("`{k}: {v}`")).collect::<Vec<_>>().join(", ")
                 )
             } else {

@@ -38,6 +38,14 @@ impl Rule for ScrapeTargetUnresolved {
             }
             let localhost = matches!(host, "localhost" | "127.0.0.1" | "::1" | "0.0.0.0");
             match suggestion {
+                Some(s) if s.contains(':') => {
+                    d = d.help(format!("scrape `{s}` (the Compose service name and its container port)"));
+                    d = d.fix(Some(Fix {
+                        title: format!("scrape `{s}`"),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![replace_scalar(cx.sources, t.address.span, s)],
+                    }));
+                }
                 Some(s) => {
                     d = d.help(format!("did you mean `{s}`?"));
                     // The host part of the target, keeping its port and quotes.

@@ -56,6 +56,18 @@ impl Rule for ServiceNotScraped {
                 (None, Some(c)) => ws.compose_services[c].name.span,
                 (None, None) => continue,
             };
+            // Annotated (`prometheus.io/*`) means meant to be scraped, or explicitly not:
+            // `scrape-annotations-ignored` speaks for those.
+            let annotated = deps.iter().filter_map(|d| d.workload).any(|wi| {
+                let w = &ws.workloads[wi];
+                w.meta_annotations.iter().chain(w.pod_annotation_entries.iter()).any(|a| a.key.starts_with("prometheus.io/"))
+                    || ws.kube_services.iter().enumerate().any(|(ki, k)| {
+                        cx.links.kube_service_workloads[ki].contains(&wi) && k.annotations.iter().any(|a| a.key.starts_with("prometheus.io/"))
+                    })
+            });
+            if annotated {
+                continue;
+            }
             if !matches!(find_artifact(&ws.modules, s.module, GROUP, ARTIFACTS), Presence::Present(_)) {
                 continue;
             }
