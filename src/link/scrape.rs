@@ -140,7 +140,7 @@ pub fn through_service(ks: &KubeService, sp: &crate::model::kube::ServicePort, w
         None => sp.port_span.map(|s| PortReach {
             port: sp.port,
             decided_at: s,
-            chain: format!("{label} (no targetPort: the same number)"),
+            chain: format!("{label} without targetPort, so container port `{}`", sp.port),
         }),
     }
 }
@@ -574,7 +574,7 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
             }
             for s in spring {
                 let reach = Reach::Ports(
-                    target_port_reach(t, cx.sources, format!("Compose service `{}` port", c.name.value))
+                    target_port_reach(t, cx.sources, format!("container port `{}` on the Compose network", port.unwrap_or(0)))
                         .into_iter()
                         .collect(),
                 );
@@ -940,7 +940,11 @@ fn annotation_scrapes(cx: &Cx<'_>, scrapes: &mut Vec<Scrape>, kube_jobs: &mut BT
                 let entry = grouped
                     .entry((cand.workload, cand.kube_service))
                     .or_insert_with(|| (vec![], path, scheme, sd.role.value.clone()));
-                entry.0.extend(reach);
+                if let Some(r) = reach {
+                    if !entry.0.iter().any(|e| e.port == r.port && e.decided_at == r.decided_at) {
+                        entry.0.push(r);
+                    }
+                }
             }
         }
         for ((wi, ks), (ports, path, scheme, role)) in grouped {

@@ -198,6 +198,30 @@ fn report(cx: &Context<'_>, sc: &Scrape, ports: &[PortReach], port: i64, port_sp
         let main = dep.effective.value("server.port").and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or(8080);
         main == first.port
     });
+    // A Service port without `targetPort` forwards to the same number: add the targetPort.
+    let bare = cx
+        .ws
+        .kube_services
+        .iter()
+        .flat_map(|k| k.ports.iter())
+        .find(|p| p.port_span == Some(first.decided_at) && p.target_port.is_none());
+    if let (Some(sp), 1) = (bare, ports.len()) {
+        return d
+            .help(format!(
+                "add `targetPort: {port}` to the Service port: without it the Service forwards to container port `{}`",
+                sp.port
+            ))
+            .fix(Some(Fix {
+                title: format!("add `targetPort: {port}`"),
+                applicability: Applicability::Unsafe,
+                edits: vec![crate::rules::scrape::yaml_edit::insert_sibling_key(
+                    cx.sources,
+                    sp.span,
+                    first.decided_at,
+                    &format!("targetPort: {port}"),
+                )],
+            }));
+    }
     if let Via::Annotations { .. } = sc.via {
         if !cx.ws.workloads.iter().any(|w| w.pod_annotation_entries.iter().any(|a| a.value_span == first.decided_at)) {
             return d.help(format!("annotate the pod template with `prometheus.io/port: \"{port}\"`"));
