@@ -59,7 +59,10 @@ fn covers(list: &[(&str, Option<&Vec<String>>)], ns: &str) -> bool {
 /// annotation values must be strings).
 fn entry_text(cx: &Context<'_>, a: &Annotation) -> String {
     let key = cx.sources.text(a.key_span);
-    let value = if a.plain {
+    // Only plain scalars YAML would read as something else than a string get quotes.
+    let typed = a.value.parse::<f64>().is_ok()
+        || matches!(a.value.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "");
+    let value = if a.plain && typed {
         format!("\"{}\"", a.value)
     } else {
         cx.sources.text(a.value_span).to_string()
@@ -155,23 +158,63 @@ impl Rule for ScrapeAnnotationsIgnored {
                 out.push(d);
             }
             // 2. On the pod template.
-            for a in w.pod_annotation_entries.iter().filter(|a| a.key.starts_with(PREFIX)) {
-                let r = readers(cx, &a.key);
-                if let Some(d) = unread(cx, &r, a, "pod", &w.namespace, &w.describe(), service_of(wi)) {
-                    out.push(d);
-                }
-            }
+            let found: Vec<Finding> = w
+                .pod_annotation_entries
+                .iter()
+                .filter(|a| a.key.starts_with(PREFIX))
+                .filter_map(|a| unread(cx, &readers(cx, &a.key), a, "pod", &w.namespace, &w.describe(), service_of(wi)))
+                .collect();
+            out.extend(merge(&w.describe(), service_of(wi), found));
         }
         for (ki, ks) in cx.ws.kube_services.iter().enumerate() {
             let svc = cx.links.kube_service_workloads[ki].first().and_then(|w| service_of(*w));
-            for a in ks.annotations.iter().filter(|a| a.key.starts_with(PREFIX)) {
-                let r = readers(cx, &a.key);
-                if let Some(d) = unread(cx, &r, a, "service", &ks.namespace, &format!("Service `{}`", ks.name.value), svc) {
-                    out.push(d);
-                }
-            }
+            let owner = format!("Service `{}`", ks.name.value);
+            let found: Vec<Finding> = ks
+                .annotations
+                .iter()
+                .filter(|a| a.key.starts_with(PREFIX))
+                .filter_map(|a| unread(cx, &readers(cx, &a.key), a, "service", &ks.namespace, &owner, svc))
+                .collect();
+            out.extend(merge(&owner, svc, found));
         }
     }
+}
+
+/// One finding about one annotation: a finished diagnostic, or "ignored because …".
+enum Finding {
+    Done(Diagnostic),
+    Ignored { key: String, span: Span, reason: String, help: String },
+}
+
+/// Annotations of one object ignored for the same reason: one diagnostic naming them all.
+fn merge(owner: &str, service: Option<&str>, found: Vec<Finding>) -> Vec<Diagnostic> {
+    let meta = ScrapeAnnotationsIgnored::META;
+    let mut out = Vec::new();
+    let mut groups: Vec<(String, String, Span, Vec<String>)> = Vec::new();
+    for f in found {
+        match f {
+            Finding::Done(d) => out.push(d),
+            Finding::Ignored { key, span, reason, help } => match groups.iter_mut().find(|g| g.0 == reason && g.1 == help) {
+                Some(g) => g.3.push(key),
+                None => groups.push((reason, help, span, vec![key])),
+            },
+        }
+    }
+    for (reason, help, span, keys) in groups {
+        let names: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+        let verb = if keys.len() == 1 { "is" } else { "are" };
+        out.push(
+            Diagnostic::new(
+                meta.name,
+                meta.default_severity,
+                format!("{} on {owner} {verb} ignored: {reason}", names.join(", ")),
+                Label::new(span, "nothing reads this"),
+            )
+            .service(service)
+            .help(help),
+        );
+    }
+    out
 }
 
 /// Whether every job that gates on this annotation with a `keep` rule rejects its value.
@@ -190,7 +233,7 @@ fn gate_drops(cx: &Context<'_>, object: &str, a: &Annotation) -> bool {
 }
 
 /// An annotation on a pod template (`object` = "pod") or a Service that nothing reads.
-fn unread(cx: &Context<'_>, r: &Readers<'_>, a: &Annotation, object: &str, ns: &str, owner: &str, service: Option<&str>) -> Option<Diagnostic> {
+fn unread(cx: &Context<'_>, r: &Readers<'_>, a: &Annotation, object: &str, ns: &str, owner: &str, service: Option<&str>) -> Option<Finding> {
     let meta = ScrapeAnnotationsIgnored::META;
     let (same, other) = if object == "pod" { (&r.pod, &r.service) } else { (&r.service, &r.pod) };
     let where_ = if object == "pod" { "pod" } else { "Service" };
@@ -199,7 +242,7 @@ fn unread(cx: &Context<'_>, r: &Readers<'_>, a: &Annotation, object: &str, ns: &
         // usually exactly `true`) drops the pods it was meant to add.
         let affirmative = ["true", "yes", "on", "1"].iter().any(|v| a.value.trim().eq_ignore_ascii_case(v));
         if a.key == "prometheus.io/scrape" && affirmative && gate_drops(cx, object, a) {
-            return Some(
+            return Some(Finding::Done(
                 Diagnostic::new(
                     meta.name,
                     meta.default_severity,
@@ -217,29 +260,28 @@ fn unread(cx: &Context<'_>, r: &Readers<'_>, a: &Annotation, object: &str, ns: &
                     applicability: Applicability::Safe,
                     edits: vec![edits::replace(a.value_span, "\"true\"")],
                 })),
-            );
+            ));
         }
         return None;
     }
     if r.forced.is_none() && (r.unknown || !r.defines) {
         return None;
     }
-    let (message, help) = if r.forced == Some(false) {
+    let (reason, help) = if r.forced == Some(false) {
         (
-            format!("`{}` on {owner} is ignored: actuator-lint.toml says this Prometheus does not honour `prometheus.io/*` annotations", a.key),
-            "scrape it with a ServiceMonitor/PodMonitor or a scrape job instead, or remove the annotation".to_string(),
+            "actuator-lint.toml says this Prometheus does not honour `prometheus.io/*` annotations".to_string(),
+            "scrape it with a ServiceMonitor/PodMonitor or a scrape job instead, or remove the annotations".to_string(),
         )
     } else if covers(other, ns) {
         let jobs: Vec<String> = other.iter().map(|(j, _)| format!("`{j}`")).collect();
         (
             format!(
-                "`{}` on {owner} is ignored: job {} reads {} annotations, not {where_} annotations",
-                a.key,
+                "job {} reads {} annotations, not {where_} annotations",
                 jobs.join(", "),
                 if object == "pod" { "Service" } else { "pod" }
             ),
             format!(
-                "move the annotation to the {}",
+                "move the annotations to the {}",
                 if object == "pod" { "Service that selects these pods" } else { "pod template of the workload" }
             ),
         )
@@ -247,16 +289,18 @@ fn unread(cx: &Context<'_>, r: &Readers<'_>, a: &Annotation, object: &str, ns: &
         let how = if !cx.ws.prometheus_crs.is_empty() || !cx.ws.stack_values.is_empty() {
             "the Prometheus here is run by prometheus-operator, which scrapes ServiceMonitors and PodMonitors only"
         } else {
-            "no `kubernetes_sd_configs` job in the repository's Prometheus configuration has the relabel rules that honour it"
+            "no `kubernetes_sd_configs` job in the repository's Prometheus configuration has the relabel rules that honour them"
         };
         (
-            format!("`{}` on {owner} is ignored: {how}", a.key),
+            how.to_string(),
             "annotations are a convention implemented by relabel rules: add a job that honours them, or scrape the service with a ServiceMonitor/PodMonitor".to_string(),
         )
     };
-    Some(
-        Diagnostic::new(meta.name, meta.default_severity, message, Label::new(a.key_span, "nothing reads this"))
-            .service(service)
-            .help(help),
-    )
+    let _ = (meta, owner, service);
+    Some(Finding::Ignored {
+        key: a.key.clone(),
+        span: a.key_span,
+        reason,
+        help,
+    })
 }
