@@ -73,7 +73,7 @@ impl Rule for MonitoringFileMissing {
                     name,
                     sev,
                     format!(
-                        "Compose service `{}` mounts its Prometheus configuration from `{}`, but `{repo_path}` is not in the repository: Docker mounts an empty directory there and Prometheus does not start",
+                        "the Prometheus configuration that Compose service `{}` mounts from `{}` is not in the repository (`{repo_path}`): Docker mounts an empty directory there and Prometheus does not start",
                         svc.name.value, v.source
                     ),
                     Label::new(v.source_span, "no such file"),
@@ -89,8 +89,17 @@ fn missing(cx: &Context<'_>, what: &str, span: Span, res: &SdResolution, effect:
     let meta = MonitoringFileMissing::META;
     match res {
         SdResolution::Files(repo, files) if files.is_empty() => {
-            let shown = if repo.contains('*') { format!("matches no file at `{repo}`") } else { format!("`{repo}` does not exist") };
-            Some(Diagnostic::new(meta.name, meta.default_severity, format!("{what} {shown} in the repository, so Prometheus {effect}"), Label::new(span, "matches nothing")))
+            let shown = if repo.contains('*') {
+                format!("matches no file (it is `{repo}` in the repository)")
+            } else {
+                format!("is `{repo}` in the repository, which does not exist")
+            };
+            Some(Diagnostic::new(
+                meta.name,
+                meta.default_severity,
+                format!("{what} {shown}, so Prometheus {effect}"),
+                Label::new(span, "matches nothing"),
+            ))
         }
         SdResolution::NotMounted { dir, service } => {
             let svc = cx.ws.compose_services.iter().find(|s| &s.name.value == service);
