@@ -161,7 +161,14 @@ fn kube_gaps(ws: &mut Workspace, sources: &SourceSet, kz: &kustomize::Output) {
             .collect()
     };
     for g in &kz.gaps {
-        let services = names_in(ws, Some(g.group), &[]);
+        let mut services = names_in(ws, Some(g.group), &[]);
+        // A remote base's URL usually names what it brings.
+        let text = sources.text(g.span);
+        for (i, s) in ws.services.iter().enumerate() {
+            if text.contains(s.name.as_str()) && !services.contains(&i) {
+                services.push(i);
+            }
+        }
         let dir = &kz.builds[g.group].dir;
         ws.gaps.push(Gap {
             message: format!("kustomize build `{}`: {}", if dir.is_empty() { "." } else { dir }, g.message),

@@ -104,7 +104,13 @@ impl Rule for MonitorNotSelected {
             } else {
                 None
             };
-            d = d.help(if *assumed {
+            let null = reason.contains("a null selector selects no monitors");
+            d = d.help(if null {
+                format!(
+                    "set `{}: {{}}` on the Prometheus (empty selects every monitor), or a `matchLabels` that this monitor carries",
+                    if m.kind == crate::model::kube::MonitorKind::Pod { "podMonitorSelector" } else { "serviceMonitorSelector" }
+                )
+            } else if *assumed {
                 "add the label `release: <your kube-prometheus-stack release name>` to the monitor, or declare the selector in actuator-lint.toml (`[prometheus] service-monitor-selector = { release = \"…\" }`)".to_string()
             } else if let Some(w) = want.as_ref().filter(|_| fix.is_some()) {
                 format!(
