@@ -719,6 +719,7 @@ pub fn read_stack_values(root: &SNode, alias: Option<&str>) -> Option<StackValue
             _ if !nil_uses_helm => Some(LabelSelector {
                 match_labels: vec![],
                 match_expressions: vec![],
+                value_spans: vec![],
                 span: spec.entry_span(nil).unwrap_or(spec.span),
             }),
             _ => None,

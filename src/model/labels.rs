@@ -16,6 +16,8 @@ pub struct LabelSelector {
     pub match_labels: Vec<(String, String)>,
     pub match_expressions: Vec<Requirement>,
     pub span: Span,
+    /// Where each `matchLabels` value is written (same order as `match_labels`).
+    pub value_spans: Vec<Span>,
 }
 
 impl LabelSelector {
@@ -35,6 +37,7 @@ impl LabelSelector {
             match_labels: node.at("matchLabels").string_map(),
             match_expressions,
             span: node.span,
+            value_spans: node.at("matchLabels").as_map().iter().filter(|(k, _)| k.as_str().is_some()).map(|(_, v)| v.span).collect(),
         }
     }
 
@@ -44,6 +47,7 @@ impl LabelSelector {
             match_labels: node.string_map(),
             match_expressions: Vec::new(),
             span: node.span,
+            value_spans: node.as_map().iter().filter(|(k, _)| k.as_str().is_some()).map(|(_, v)| v.span).collect(),
         }
     }
 

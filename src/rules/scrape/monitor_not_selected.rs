@@ -121,6 +121,10 @@ impl Rule for MonitorNotSelected {
                 "give the monitor the labels (and namespace) its Prometheus selects, or widen the Prometheus selector".to_string()
             });
             d = d.fix(fix);
+            let scraped = cx.links.scrapes.iter().find(|sc| {
+                matches!(sc.via, crate::link::Via::Monitor { monitor, .. } | crate::link::Via::PodMonitor { monitor, .. } if monitor == mi)
+            });
+            d = d.service(scraped.map(|sc| cx.ws.services[sc.service].name.as_str()));
             out.push(d);
         }
     }

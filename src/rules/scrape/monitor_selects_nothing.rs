@@ -111,6 +111,37 @@ impl Rule for MonitorSelectsNothing {
             } else if let Some(c) = in_scope.first() {
                 d = d.related(c.2, format!("{what} `{}` has {}", c.0, describe_labels(&c.1)));
                 d = d.help(format!("make `spec.selector` match the labels of the {what} to scrape"));
+                // One object in scope carries every selected key, only with other values (a
+                // renamed app, `catalog-v2`): point the selector at it.
+                let sel = &m.selector;
+                let same_keys: Vec<_> = in_scope
+                    .iter()
+                    .filter(|c| !sel.match_labels.is_empty() && sel.match_labels.iter().all(|(k, _)| c.1.iter().any(|(ck, _)| ck == k)))
+                    .collect();
+                if let ([c], true) = (same_keys.as_slice(), sel.match_expressions.is_empty() && sel.value_spans.len() == sel.match_labels.len()) {
+                    let changes: Vec<(String, String, crate::source::Span)> = sel
+                        .match_labels
+                        .iter()
+                        .zip(&sel.value_spans)
+                        .filter_map(|((k, v), span)| {
+                            let want = c.1.iter().find(|(ck, _)| ck == k).map(|(_, cv)| cv)?;
+                            (want != v).then(|| (k.clone(), want.clone(), *span))
+                        })
+                        .collect();
+                    let edits: Vec<_> = changes
+                        .iter()
+                        .map(|(_, want, span)| crate::rules::scrape::metrics_path_mismatch::replace_scalar(cx.sources, *span, want))
+                        .collect();
+                    if !edits.is_empty() {
+                        let pairs: Vec<String> = changes.iter().map(|(k, v, _)| format!("`{k}: {v}`")).collect();
+                        d = d.help(format!("select {what} `{}` with {}", c.0, pairs.join(", ")));
+                        d = d.fix(Some(Fix {
+                            title: format!("select {what} `{}`", c.0),
+                            applicability: Applicability::Unsafe,
+                            edits,
+                        }));
+                    }
+                }
             }
             if let Some(k) = cx.links.monitor_near_misses[mi].first() {
                 let svc = cx.links.kube_service_workloads[*k]
