@@ -219,7 +219,9 @@ fn add_manifests(sources: &mut SourceSet, root: &Path, args: &[String], globs: &
                     .take(discover::MAX_FILE_BYTES)
                     .read_to_end(&mut buf)
                     .map_err(|e| e.to_string())?;
-                decode(&buf, false).map(|(t, _, _)| t).ok_or_else(|| "stdin is not UTF-8 text".to_string())
+                decode(&buf, false)
+                    .map(|(t, _, _)| t)
+                    .ok_or_else(|| "stdin is not UTF-8 text".to_string())
             });
             match read {
                 Ok(t) => ("<stdin>".to_string(), t.clone()),

@@ -117,10 +117,11 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
 /// would be lost (and may lie outside the root), so it becomes advice.
 fn drop_fixes_into_rendered(sources: &SourceSet, diags: &mut [Diagnostic]) {
     for d in diags.iter_mut() {
-        let rendered = d
-            .fix
-            .as_ref()
-            .is_some_and(|f| f.edits.iter().any(|e| sources.get(e.span.file).kind == discover::FileKind::Manifests));
+        let rendered = d.fix.as_ref().is_some_and(|f| {
+            f.edits
+                .iter()
+                .any(|e| sources.get(e.span.file).kind == discover::FileKind::Manifests)
+        });
         if rendered {
             let title = d.fix.take().map(|f| f.title).unwrap_or_default();
             let advice = "this is rendered output: make the change in the chart or overlay that renders it";

@@ -67,9 +67,25 @@ fn anchored(re: &str) -> Option<regex::Regex> {
     regex::Regex::new(&format!("^(?:{re})$")).ok()
 }
 
-pub fn run(rules: &[Relabel], mut labels: Labels) -> Outcome {
-    for r in rules {
-        let Some(re) = anchored(&r.regex) else {
+/// A job's rules with their regexes compiled once (a job is run against every pod).
+pub struct Compiled<'a> {
+    rules: Vec<(&'a Relabel, Option<regex::Regex>)>,
+}
+
+pub fn compile(rules: &[Relabel]) -> Compiled<'_> {
+    Compiled {
+        rules: rules.iter().map(|r| (r, anchored(&r.regex))).collect(),
+    }
+}
+
+pub fn run(rules: &[Relabel], labels: Labels) -> Outcome {
+    run_compiled(&compile(rules), labels)
+}
+
+pub fn run_compiled(compiled: &Compiled<'_>, mut labels: Labels) -> Outcome {
+    for (r, re) in &compiled.rules {
+        let r = *r;
+        let Some(re) = re else {
             return Outcome::Unknown(format!("relabel regex `{}` does not compile", r.regex));
         };
         let values: Vec<&Value> = r.source_labels.iter().map(|l| labels.get(l)).map(|v| v.unwrap_or(&EMPTY)).collect();

@@ -81,13 +81,50 @@ struct Cx<'a> {
     deployments: &'a [Vec<Deployment>],
     wl: WorkloadLinks<'a>,
     ksw: Vec<Vec<WorkloadId>>,
+    /// Workload → the services it runs (the inverse of `wl`).
+    workload_services: Vec<Vec<ServiceId>>,
+    /// Kubernetes Service DNS names (`svc`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local`)
+    /// and pinned ClusterIPs → Services: targets are resolved by look-up, not by scanning.
+    dns: BTreeMap<String, Vec<KubeServiceId>>,
+    /// Every key `Workspace::resolve_service` accepts → the first service it names.
+    service_keys: BTreeMap<String, ServiceId>,
 }
 
 impl Cx<'_> {
     fn services_of_workload(&self, wi: WorkloadId) -> Vec<ServiceId> {
-        (0..self.ws.services.len())
-            .filter(|s| self.wl[*s].iter().any(|(w, _, _)| *w == wi))
-            .collect()
+        self.workload_services.get(wi).cloned().unwrap_or_default()
+    }
+    fn resolve_service(&self, key: &str) -> Option<ServiceId> {
+        self.service_keys.get(key.trim()).copied()
+    }
+    fn kube_services_exact(&self, host: &str) -> Vec<KubeServiceId> {
+        if let Some(v) = self.dns.get(host) {
+            return v.clone();
+        }
+        // `svc.ns.svc.<any cluster domain>`
+        let parts: Vec<&str> = host.split('.').collect();
+        if parts.len() > 3 && parts[2] == "svc" {
+            if let Some(v) = self.dns.get(&parts[..3].join(".")) {
+                return v.clone();
+            }
+        }
+        vec![]
+    }
+    /// Services a target host names, including StatefulSet pods of headless Services
+    /// (`<pod>.<svc>.<ns>.svc…`).
+    fn kube_services_for(&self, host: &str) -> Vec<KubeServiceId> {
+        let direct = self.kube_services_exact(host);
+        if !direct.is_empty() {
+            return direct;
+        }
+        match host.split_once('.') {
+            Some((_, rest)) => {
+                let mut v = self.kube_services_exact(rest);
+                v.retain(|k| self.ws.kube_services[*k].headless());
+                v
+            }
+            None => vec![],
+        }
     }
     fn deployment_of(&self, svc: ServiceId, wi: WorkloadId) -> Option<usize> {
         self.deployments[svc].iter().position(|d| d.workload == Some(wi))
@@ -115,7 +152,12 @@ fn container_port_named<'w>(w: &'w Workload, container: Option<usize>, name: &st
 }
 
 /// A Service port followed to the container: targetPort by name, by number, or absent (= port).
-pub fn through_service(ks: &KubeService, sp: &crate::model::kube::ServicePort, w: &Workload, container: Option<usize>) -> Option<PortReach> {
+pub fn through_service(
+    ks: &KubeService,
+    sp: &crate::model::kube::ServicePort,
+    w: &Workload,
+    container: Option<usize>,
+) -> Option<PortReach> {
     let label = format!("Service `{}` port {}", ks.name.value, sp.describe());
     if ks.headless() {
         return sp.port_span.map(|s| PortReach {
@@ -438,25 +480,6 @@ fn known_names(cx: &Cx<'_>) -> Vec<String> {
     v
 }
 
-/// `svc`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.<cluster domain>`; StatefulSet pods
-/// `pod.svc.ns.svc…` of headless Services.
-fn dns_matches(host: &str, ks: &KubeService) -> bool {
-    let n = &ks.name.value;
-    let ns = &ks.namespace;
-    if host == n || host == format!("{n}.{ns}") || host == format!("{n}.{ns}.svc") || host.starts_with(&format!("{n}.{ns}.svc.")) {
-        return true;
-    }
-    if ks.headless() {
-        if let Some((_, rest)) = host.split_once('.') {
-            return rest == format!("{n}.{ns}")
-                || rest == format!("{n}.{ns}.svc")
-                || rest.starts_with(&format!("{n}.{ns}.svc."))
-                || rest == n.as_str();
-        }
-    }
-    false
-}
-
 fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: &Target) -> (TargetKind, Vec<Hit>) {
     let ws = cx.ws;
     let cfg = &ws.prom_configs[job.config];
@@ -468,7 +491,7 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
     // Labels name the service: file_sd files written by deploy scripts do this.
     for key in ["application", "app", "service"] {
         if let Some(v) = t.label(key) {
-            if let Some(s) = ws.resolve_service(&v.value) {
+            if let Some(s) = cx.resolve_service(&v.value) {
                 hits.push(Hit {
                     service: s,
                     deployment: (cx.deployments[s].len() == 1).then_some(0),
@@ -574,9 +597,13 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
             }
             for s in spring {
                 let reach = Reach::Ports(
-                    target_port_reach(t, cx.sources, format!("container port `{}` on the Compose network", port.unwrap_or(0)))
-                        .into_iter()
-                        .collect(),
+                    target_port_reach(
+                        t,
+                        cx.sources,
+                        format!("container port `{}` on the Compose network", port.unwrap_or(0)),
+                    )
+                    .into_iter()
+                    .collect(),
                 );
                 add_hit(
                     &mut hits,
@@ -592,10 +619,8 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
         // Kubernetes Service DNS names and pinned ClusterIPs.
         if !found_compose {
             let mut other = None;
-            for (ki, ks) in ws.kube_services.iter().enumerate() {
-                if !(dns_matches(&host, ks) || ks.cluster_ip.as_deref() == Some(host.as_str())) {
-                    continue;
-                }
+            for ki in cx.kube_services_for(&host) {
+                let ks = &ws.kube_services[ki];
                 let mut any = false;
                 for &wi in &cx.ksw[ki] {
                     for s in cx.services_of_workload(wi) {
@@ -645,7 +670,7 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
             }
         }
         if hits.is_empty() {
-            if let Some(s) = ws.service_by_name(&host) {
+            if let Some(s) = ws.services.iter().position(|s| s.name == host) {
                 hits.push(Hit {
                     service: s,
                     deployment: (cx.deployments[s].len() == 1).then_some(0),
@@ -907,12 +932,15 @@ fn annotation_scrapes(cx: &Cx<'_>, scrapes: &mut Vec<Scrape>, kube_jobs: &mut BT
             continue;
         }
         let mut result = KubeJob::Evaluated;
+        let compiled = relabel::compile(&job.relabel);
         // One scrape per (workload, Service) of this job: the targets of a pod's several ports
         // are alternatives, like a ServiceMonitor endpoint without `port`.
-        let mut grouped: BTreeMap<(WorkloadId, Option<KubeServiceId>), (Vec<PortReach>, Value, Value, String)> = BTreeMap::new();
+        // (ports, path, scheme, role) per (workload, Service)
+        type Group = (Vec<PortReach>, Value, Value, String);
+        let mut grouped: BTreeMap<(WorkloadId, Option<KubeServiceId>), Group> = BTreeMap::new();
         for sd in &job.kube_sd {
             for cand in candidates(cx, job, &sd.role.value, &sd.namespaces) {
-                let labels = match relabel::run(&job.relabel, cand.labels) {
+                let labels = match relabel::run_compiled(&compiled, cand.labels) {
                     Outcome::Kept(l) => l,
                     Outcome::Dropped { .. } => continue,
                     Outcome::Unknown(why) => {
@@ -935,7 +963,10 @@ fn annotation_scrapes(cx: &Cx<'_>, scrapes: &mut Vec<Scrape>, kube_jobs: &mut BT
                     }),
                     _ => None,
                 };
-                let path = labels.get("__metrics_path__").cloned().unwrap_or_else(|| Value::known("/metrics", None));
+                let path = labels
+                    .get("__metrics_path__")
+                    .cloned()
+                    .unwrap_or_else(|| Value::known("/metrics", None));
                 let scheme = labels.get("__scheme__").cloned().unwrap_or_else(|| Value::known("http", None));
                 let entry = grouped
                     .entry((cand.workload, cand.kube_service))
@@ -1188,12 +1219,55 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments:
         })
         .collect();
     let monitor_selection = ws.monitors.iter().map(|m| selection(ws, options, m)).collect();
+    let mut workload_services = vec![Vec::new(); ws.workloads.len()];
+    for (si, links) in wl.iter().enumerate() {
+        for (wi, _, _) in links {
+            if let Some(v) = workload_services.get_mut(*wi) {
+                if !v.contains(&si) {
+                    v.push(si);
+                }
+            }
+        }
+    }
+    let mut dns: BTreeMap<String, Vec<KubeServiceId>> = BTreeMap::new();
+    for (ki, ks) in ws.kube_services.iter().enumerate() {
+        let (n, ns) = (&ks.name.value, &ks.namespace);
+        let mut names = vec![
+            n.clone(),
+            format!("{n}.{ns}"),
+            format!("{n}.{ns}.svc"),
+            format!("{n}.{ns}.svc.cluster.local"),
+        ];
+        if let Some(ip) = ks.cluster_ip.as_deref().filter(|ip| !ip.is_empty() && *ip != "None") {
+            names.push(ip.to_string());
+        }
+        for name in names {
+            dns.entry(name).or_default().push(ki);
+        }
+    }
+    let mut service_keys: BTreeMap<String, ServiceId> = BTreeMap::new();
+    for (si, s) in ws.services.iter().enumerate() {
+        let m = &ws.modules[s.module];
+        for k in [
+            s.name.as_str(),
+            m.gradle_path.as_str(),
+            m.dir.as_str(),
+            m.dir.rsplit('/').next().unwrap_or(""),
+        ] {
+            if !k.is_empty() {
+                service_keys.entry(k.to_string()).or_insert(si);
+            }
+        }
+    }
     let cx = Cx {
         ws,
         sources,
         deployments,
         wl,
         ksw,
+        workload_services,
+        dns,
+        service_keys,
     };
     let mut scrapes = Vec::new();
     monitor_scrapes(&cx, &monitor_services, &monitor_pods, &mut scrapes);
@@ -1316,7 +1390,10 @@ pub fn describe_site(ws: &Workspace, via: &Via) -> (String, Span) {
         Via::Job { job, .. } => (format!("job `{}`", ws.jobs[*job].name.value), ws.jobs[*job].name.span),
         Via::Monitor { monitor, endpoint, .. } | Via::PodMonitor { monitor, endpoint } => {
             let m = &ws.monitors[*monitor];
-            (format!("{} `{}`{}", m.kind_name(), m.name.value, m.origin.suffix()), m.endpoints[*endpoint].span)
+            (
+                format!("{} `{}`{}", m.kind_name(), m.name.value, m.origin.suffix()),
+                m.endpoints[*endpoint].span,
+            )
         }
         Via::Annotations {
             job,

@@ -345,7 +345,9 @@ impl Ctx<'_> {
             }
         }
         // commonLabels go into selectors too; `labels` only when asked.
-        let mut label_sets: Vec<(Vec<(SNode, SNode)>, bool, bool)> = Vec::new();
+        // (pairs, into selectors, into pod templates)
+        type LabelSet = (Vec<(SNode, SNode)>, bool, bool);
+        let mut label_sets: Vec<LabelSet> = Vec::new();
         if let Some(cl) = k.get("commonLabels").filter(|c| c.is_map()) {
             label_sets.push((cl.as_map().to_vec(), true, true));
         }
@@ -562,10 +564,9 @@ fn add_labels(o: &mut SNode, pairs: &[(SNode, SNode)], selectors: bool, template
         o.child_map("metadata").child_map("labels").set(key, v.clone());
         if selectors {
             match kind.as_str() {
-                "Service" | "ReplicationController" => {
-                    if o.at("spec").get("selector").is_some() || kind == "Service" {
-                        o.child_map("spec").child_map("selector").set(key, v.clone());
-                    }
+                "Service" => o.child_map("spec").child_map("selector").set(key, v.clone()),
+                "ReplicationController" if o.at("spec").get("selector").is_some() => {
+                    o.child_map("spec").child_map("selector").set(key, v.clone())
                 }
                 "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => {
                     o.child_map("spec")

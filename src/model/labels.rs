@@ -37,7 +37,13 @@ impl LabelSelector {
             match_labels: node.at("matchLabels").string_map(),
             match_expressions,
             span: node.span,
-            value_spans: node.at("matchLabels").as_map().iter().filter(|(k, _)| k.as_str().is_some()).map(|(_, v)| v.span).collect(),
+            value_spans: node
+                .at("matchLabels")
+                .as_map()
+                .iter()
+                .filter(|(k, _)| k.as_str().is_some())
+                .map(|(_, v)| v.span)
+                .collect(),
         }
     }
 
@@ -47,7 +53,12 @@ impl LabelSelector {
             match_labels: node.string_map(),
             match_expressions: Vec::new(),
             span: node.span,
-            value_spans: node.as_map().iter().filter(|(k, _)| k.as_str().is_some()).map(|(_, v)| v.span).collect(),
+            value_spans: node
+                .as_map()
+                .iter()
+                .filter(|(k, _)| k.as_str().is_some())
+                .map(|(_, v)| v.span)
+                .collect(),
         }
     }
 

@@ -144,7 +144,11 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             .iter()
             .map(|k| format!("Service `{}`", ws.kube_services[*k].name.value))
             .collect();
-        sel.extend(a.links.monitor_pods[mi].iter().map(|w| format!("pods of {}", ws.workloads[*w].describe())));
+        sel.extend(
+            a.links.monitor_pods[mi]
+                .iter()
+                .map(|w| format!("pods of {}", ws.workloads[*w].describe())),
+        );
         let picked = match &a.links.monitor_selection[mi] {
             Selection::Selected(by) => format!("selected by {by}"),
             Selection::NotSelected { reason, .. } => format!("NOT selected: {reason}"),

@@ -1,9 +1,9 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
 use crate::fix::edits;
-use crate::rules::scrape::yaml_edit::insert_sibling_key;
 use crate::link::{Scrape, Via};
 use crate::model::spring::PortType;
+use crate::rules::scrape::yaml_edit::insert_sibling_key;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::{SourceSet, Span};
 use std::collections::BTreeMap;
@@ -101,7 +101,11 @@ impl Rule for MetricsPathMismatch {
                 } else {
                     format!(
                         "annotate the {} with `prometheus.io/path: \"{target}\"`",
-                        if matches!(sc.via, Via::Annotations { kube_service: Some(_), .. }) { "Service" } else { "pod template" }
+                        if matches!(sc.via, Via::Annotations { kube_service: Some(_), .. }) {
+                            "Service"
+                        } else {
+                            "pod template"
+                        }
                     )
                 });
                 d = d.fix(fix(cx, sc, target));
@@ -153,8 +157,13 @@ fn served_here(cx: &Context<'_>, mut d: Diagnostic, sc: &Scrape) -> Diagnostic {
 
 fn annotation_written(cx: &Context<'_>, sc: &Scrape) -> bool {
     match &sc.via {
-        Via::Annotations { workload, kube_service, .. } => {
-            cx.ws.workloads[*workload].pod_annotation_entries.iter().any(|a| a.value_span == sc.path_span)
+        Via::Annotations {
+            workload, kube_service, ..
+        } => {
+            cx.ws.workloads[*workload]
+                .pod_annotation_entries
+                .iter()
+                .any(|a| a.value_span == sc.path_span)
                 || kube_service.is_some_and(|k| cx.ws.kube_services[k].annotations.iter().any(|a| a.value_span == sc.path_span))
         }
         _ => true,

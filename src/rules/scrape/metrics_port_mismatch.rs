@@ -28,7 +28,11 @@ fn editable(cx: &Context<'_>, r: &PortReach) -> bool {
         .kube_services
         .iter()
         .any(|k| k.ports.iter().any(|p| p.port_span == Some(r.decided_at)));
-    let compose = cx.ws.compose_services.iter().any(|c| c.ports.iter().any(|p| p.span == r.decided_at));
+    let compose = cx
+        .ws
+        .compose_services
+        .iter()
+        .any(|c| c.ports.iter().any(|p| p.span == r.decided_at));
     !service_port && !compose
 }
 
@@ -86,22 +90,40 @@ impl Rule for MetricsPortMismatch {
 fn at_site(cx: &Context<'_>, sc: &Scrape, port: i64) -> Option<(Span, String, String)> {
     let ws = cx.ws;
     match &sc.via {
-        Via::Monitor { monitor, endpoint, kube_service } => {
+        Via::Monitor {
+            monitor,
+            endpoint,
+            kube_service,
+        } => {
             let ep = &ws.monitors[*monitor].endpoints[*endpoint];
             let p = ep.port.as_ref()?;
             let ks = &ws.kube_services[*kube_service];
             let w = cx.links.kube_service_workloads[*kube_service].first().map(|w| &ws.workloads[*w])?;
-            let alt = ks.ports.iter().find(|sp| {
-                sp.name.is_some() && through_service(ks, sp, w, None).is_some_and(|r| r.port == port)
-            })?;
+            let alt = ks
+                .ports
+                .iter()
+                .find(|sp| sp.name.is_some() && through_service(ks, sp, w, None).is_some_and(|r| r.port == port))?;
             let name = alt.name.as_ref()?.value.clone();
-            Some((p.span, name.clone(), format!("scrape the Service port `{name}`, which leads to `{port}`")))
+            Some((
+                p.span,
+                name.clone(),
+                format!("scrape the Service port `{name}`, which leads to `{port}`"),
+            ))
         }
         Via::PodMonitor { monitor, endpoint } => {
             let ep = &ws.monitors[*monitor].endpoints[*endpoint];
             let p = ep.port.as_ref()?;
-            let w = cx.links.deployments[sc.service].iter().find_map(|d| d.workload).map(|w| &ws.workloads[w])?;
-            let name = w.containers.iter().flat_map(|c| c.ports.iter()).find(|cp| cp.port == port)?.name.clone()?;
+            let w = cx.links.deployments[sc.service]
+                .iter()
+                .find_map(|d| d.workload)
+                .map(|w| &ws.workloads[w])?;
+            let name = w
+                .containers
+                .iter()
+                .flat_map(|c| c.ports.iter())
+                .find(|cp| cp.port == port)?
+                .name
+                .clone()?;
             Some((p.span, name.clone(), format!("scrape the container port `{name}` (`{port}`)")))
         }
         Via::Job { job, target } => {
@@ -110,18 +132,27 @@ fn at_site(cx: &Context<'_>, sc: &Scrape, port: i64) -> Option<(Span, String, St
             // Through a Service, the number to use is the Service port that leads to it.
             let via_service = ws.kube_services.iter().enumerate().find_map(|(ki, ks)| {
                 let w = cx.links.kube_service_workloads[ki].first().map(|w| &ws.workloads[*w])?;
-                if !cx.links.deployments[sc.service].iter().any(|d| d.workload.is_some_and(|dw| cx.links.kube_service_workloads[ki].contains(&dw))) {
+                if !cx.links.deployments[sc.service]
+                    .iter()
+                    .any(|d| d.workload.is_some_and(|dw| cx.links.kube_service_workloads[ki].contains(&dw)))
+                {
                     return None;
                 }
                 if !ks.ports.iter().any(|sp| Some(sp.port as u16) == t.port()) {
                     return None;
                 }
-                ks.ports.iter().find(|sp| through_service(ks, sp, w, None).is_some_and(|r| r.port == port)).map(|sp| sp.port)
+                ks.ports
+                    .iter()
+                    .find(|sp| through_service(ks, sp, w, None).is_some_and(|r| r.port == port))
+                    .map(|sp| sp.port)
             });
-            match via_service {
-                Some(sp) => Some((span, sp.to_string(), format!("scrape the Service port `{sp}`, which leads to `{port}`"))),
-                None => None,
-            }
+            via_service.map(|sp| {
+                (
+                    span,
+                    sp.to_string(),
+                    format!("scrape the Service port `{sp}`, which leads to `{port}`"),
+                )
+            })
         }
         Via::Annotations { .. } => None,
     }
@@ -193,11 +224,21 @@ fn report(cx: &Context<'_>, sc: &Scrape, ports: &[PortReach], port: i64, port_sp
         .workloads
         .iter()
         .any(|w| w.pod_annotation_entries.iter().any(|a| a.value_span == first.decided_at))
-        || cx.ws.kube_services.iter().any(|k| k.annotations.iter().any(|a| a.value_span == first.decided_at));
-    let main_port_reached = container_port && management && cx.links.reached(sc).iter().any(|dep| {
-        let main = dep.effective.value("server.port").and_then(|v| v.trim().parse::<i64>().ok()).unwrap_or(8080);
-        main == first.port
-    });
+        || cx
+            .ws
+            .kube_services
+            .iter()
+            .any(|k| k.annotations.iter().any(|a| a.value_span == first.decided_at));
+    let main_port_reached = container_port
+        && management
+        && cx.links.reached(sc).iter().any(|dep| {
+            let main = dep
+                .effective
+                .value("server.port")
+                .and_then(|v| v.trim().parse::<i64>().ok())
+                .unwrap_or(8080);
+            main == first.port
+        });
     // A Service port without `targetPort` forwards to the same number: add the targetPort.
     let bare = cx
         .ws
@@ -223,7 +264,12 @@ fn report(cx: &Context<'_>, sc: &Scrape, ports: &[PortReach], port: i64, port_sp
             }));
     }
     if let Via::Annotations { .. } = sc.via {
-        if !cx.ws.workloads.iter().any(|w| w.pod_annotation_entries.iter().any(|a| a.value_span == first.decided_at)) {
+        if !cx
+            .ws
+            .workloads
+            .iter()
+            .any(|w| w.pod_annotation_entries.iter().any(|a| a.value_span == first.decided_at))
+        {
             return d.help(format!("annotate the pod template with `prometheus.io/port: \"{port}\"`"));
         }
     }

@@ -29,7 +29,11 @@ fn add_labels(cx: &Context<'_>, m: &Monitor, want: &[(String, String)]) -> Optio
             return None;
         }
         return Some(Fix {
-            title: wrong.iter().map(|((k, v), _)| format!("set `{k}: {v}`")).collect::<Vec<_>>().join(", "),
+            title: wrong
+                .iter()
+                .map(|((k, v), _)| format!("set `{k}: {v}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
             applicability: Applicability::Unsafe,
             edits: wrong
                 .iter()
@@ -42,7 +46,13 @@ fn add_labels(cx: &Context<'_>, m: &Monitor, want: &[(String, String)]) -> Optio
         return None;
     }
     let f = cx.sources.get(m.labels_span.file);
-    let quote = |v: &str| if v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) && v.parse::<f64>().is_err() { v.to_string() } else { format!("\"{v}\"") };
+    let quote = |v: &str| {
+        if v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) && v.parse::<f64>().is_err() {
+            v.to_string()
+        } else {
+            format!("\"{v}\"")
+        }
+    };
     let edit = if m.has_labels_map {
         let col = edits::column(f, m.labels_span.start);
         let indent = " ".repeat(col);
@@ -74,7 +84,13 @@ impl Rule for MonitorNotSelected {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (mi, m) in cx.ws.monitors.iter().enumerate() {
-            let Selection::NotSelected { reason, span, assumed, want } = &cx.links.monitor_selection[mi] else {
+            let Selection::NotSelected {
+                reason,
+                span,
+                assumed,
+                want,
+            } = &cx.links.monitor_selection[mi]
+            else {
                 continue;
             };
             let severity = if *assumed { Severity::Warning } else { Self::META.default_severity };
@@ -86,7 +102,11 @@ impl Rule for MonitorNotSelected {
             let mut d = Diagnostic::new(
                 Self::META.name,
                 severity,
-                format!("{} `{}` ({labels}) is not picked up by any Prometheus: {reason}", m.kind_name(), m.name.value),
+                format!(
+                    "{} `{}` ({labels}) is not picked up by any Prometheus: {reason}",
+                    m.kind_name(),
+                    m.name.value
+                ),
                 Label::new(m.labels_span, "not selected"),
             );
             if let Some(s) = span {

@@ -212,9 +212,15 @@ fn container_ports(cx: &Context<'_>, mi: usize, workloads: &[&Workload], out: &m
         );
         let c = first.containers.first();
         if let Some(c) = c {
-            d = d.related(c.ports.first().map_or(c.name.span, |p| p.span), format!("the pods declare {}", ports_of(first)));
+            d = d.related(
+                c.ports.first().map_or(c.name.span, |p| p.span),
+                format!("the pods declare {}", ports_of(first)),
+            );
         }
-        if let Some(si) = cx.links.deployments.iter().position(|ds| ds.iter().any(|dp| dp.workload.is_some_and(|w| std::ptr::eq(&cx.ws.workloads[w], *first)))) {
+        if let Some(si) = cx.links.deployments.iter().position(|ds| {
+            ds.iter()
+                .any(|dp| dp.workload.is_some_and(|w| std::ptr::eq(&cx.ws.workloads[w], *first)))
+        }) {
             d = d.service(Some(&cx.ws.services[si].name));
         }
         d = d.help(match want {

@@ -118,7 +118,10 @@ impl Rule for MonitorSelectsNothing {
                     .iter()
                     .filter(|c| !sel.match_labels.is_empty() && sel.match_labels.iter().all(|(k, _)| c.1.iter().any(|(ck, _)| ck == k)))
                     .collect();
-                if let ([c], true) = (same_keys.as_slice(), sel.match_expressions.is_empty() && sel.value_spans.len() == sel.match_labels.len()) {
+                if let ([c], true) = (
+                    same_keys.as_slice(),
+                    sel.match_expressions.is_empty() && sel.value_spans.len() == sel.match_labels.len(),
+                ) {
                     let changes: Vec<(String, String, crate::source::Span)> = sel
                         .match_labels
                         .iter()

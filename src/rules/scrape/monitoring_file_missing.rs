@@ -33,7 +33,13 @@ impl Rule for MonitoringFileMissing {
         for job in &cx.ws.jobs {
             for sd in &job.file_sd {
                 let what = format!("`file_sd_configs` pattern `{}` of job `{}`", sd.pattern.value, job.name.value);
-                if let Some(d) = missing(cx, &what, sd.pattern.span, &sd.resolution, "finds no targets: every target in it is silently absent") {
+                if let Some(d) = missing(
+                    cx,
+                    &what,
+                    sd.pattern.span,
+                    &sd.resolution,
+                    "finds no targets: every target in it is silently absent",
+                ) {
                     out.push(d.help("create the target files there, or point the pattern at where they are (through a volume of the Prometheus container)"));
                 }
             }
@@ -64,7 +70,9 @@ impl Rule for MonitoringFileMissing {
             else {
                 continue;
             };
-            let ContainerPath::Repo(repo_path) = container_to_repo(svc, &config) else { continue };
+            let ContainerPath::Repo(repo_path) = container_to_repo(svc, &config) else {
+                continue;
+            };
             if !visible(&repo_path) || exists(cx, &repo_path) {
                 continue;
             }

@@ -33,9 +33,7 @@ impl Rule for PrometheusConfigInvalid {
                 let edits = es
                     .into_iter()
                     .map(|e| match e {
-                        PEdit::Replace(span, text) => {
-                            crate::rules::scrape::metrics_path_mismatch::replace_scalar(cx.sources, span, &text)
-                        }
+                        PEdit::Replace(span, text) => crate::rules::scrape::metrics_path_mismatch::replace_scalar(cx.sources, span, &text),
                         PEdit::KeyAfter(anchor, line) => insert_sibling_key(cx.sources, anchor, anchor, &line),
                     })
                     .collect();

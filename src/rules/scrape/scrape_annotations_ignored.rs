@@ -61,7 +61,10 @@ fn entry_text(cx: &Context<'_>, a: &Annotation) -> String {
     let key = cx.sources.text(a.key_span);
     // Only plain scalars YAML would read as something else than a string get quotes.
     let typed = a.value.parse::<f64>().is_ok()
-        || matches!(a.value.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "");
+        || matches!(
+            a.value.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | ""
+        );
     let value = if a.plain && typed {
         format!("\"{}\"", a.value)
     } else {
@@ -129,6 +132,17 @@ impl Rule for ScrapeAnnotationsIgnored {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        // Few distinct keys, many objects: who reads a key is computed once.
+        let keys: std::collections::BTreeSet<&str> = cx
+            .ws
+            .workloads
+            .iter()
+            .flat_map(|w| w.pod_annotation_entries.iter())
+            .chain(cx.ws.kube_services.iter().flat_map(|k| k.annotations.iter()))
+            .map(|a| a.key.as_str())
+            .filter(|k| k.starts_with(PREFIX))
+            .collect();
+        let cache: std::collections::BTreeMap<&str, Readers<'_>> = keys.into_iter().map(|k| (k, readers(cx, k))).collect();
         let service_of = |wi: usize| {
             cx.links
                 .deployments
@@ -162,7 +176,7 @@ impl Rule for ScrapeAnnotationsIgnored {
                 .pod_annotation_entries
                 .iter()
                 .filter(|a| a.key.starts_with(PREFIX))
-                .filter_map(|a| unread(cx, &readers(cx, &a.key), a, "pod", &w.namespace, &w.describe(), service_of(wi)))
+                .filter_map(|a| unread(cx, &cache[a.key.as_str()], a, "pod", &w.namespace, &w.describe(), service_of(wi)))
                 .collect();
             out.extend(merge(&w.describe(), service_of(wi), found));
         }
@@ -173,7 +187,7 @@ impl Rule for ScrapeAnnotationsIgnored {
                 .annotations
                 .iter()
                 .filter(|a| a.key.starts_with(PREFIX))
-                .filter_map(|a| unread(cx, &readers(cx, &a.key), a, "service", &ks.namespace, &owner, svc))
+                .filter_map(|a| unread(cx, &cache[a.key.as_str()], a, "service", &ks.namespace, &owner, svc))
                 .collect();
             out.extend(merge(&owner, svc, found));
         }
@@ -183,7 +197,12 @@ impl Rule for ScrapeAnnotationsIgnored {
 /// One finding about one annotation: a finished diagnostic, or "ignored because …".
 enum Finding {
     Done(Diagnostic),
-    Ignored { key: String, span: Span, reason: String, help: String },
+    Ignored {
+        key: String,
+        span: Span,
+        reason: String,
+        help: String,
+    },
 }
 
 /// Annotations of one object ignored for the same reason: one diagnostic naming them all.
@@ -222,7 +241,11 @@ fn gate_drops(cx: &Context<'_>, object: &str, a: &Annotation) -> bool {
     let label = format!("__meta_kubernetes_{object}_annotation_{}", crate::link::relabel::sanitize(&a.key));
     let mut gates = 0;
     for j in &cx.ws.jobs {
-        for r in j.relabel.iter().filter(|r| r.action == "keep" && r.source_labels == [label.clone()]) {
+        for r in j
+            .relabel
+            .iter()
+            .filter(|r| r.action == "keep" && r.source_labels == [label.clone()])
+        {
             gates += 1;
             if regex::Regex::new(&format!("^(?:{})$", r.regex)).is_ok_and(|re| re.is_match(&a.value)) {
                 return false;
@@ -233,9 +256,21 @@ fn gate_drops(cx: &Context<'_>, object: &str, a: &Annotation) -> bool {
 }
 
 /// An annotation on a pod template (`object` = "pod") or a Service that nothing reads.
-fn unread(cx: &Context<'_>, r: &Readers<'_>, a: &Annotation, object: &str, ns: &str, owner: &str, service: Option<&str>) -> Option<Finding> {
+fn unread(
+    cx: &Context<'_>,
+    r: &Readers<'_>,
+    a: &Annotation,
+    object: &str,
+    ns: &str,
+    owner: &str,
+    service: Option<&str>,
+) -> Option<Finding> {
     let meta = ScrapeAnnotationsIgnored::META;
-    let (same, other) = if object == "pod" { (&r.pod, &r.service) } else { (&r.service, &r.pod) };
+    let (same, other) = if object == "pod" {
+        (&r.pod, &r.service)
+    } else {
+        (&r.service, &r.pod)
+    };
     let where_ = if object == "pod" { "pod" } else { "Service" };
     if r.forced == Some(true) || (r.forced.is_none() && covers(same, ns)) {
         // Read: an affirmative value the job's `keep` rule does not match (its regex is anchored,
@@ -282,7 +317,11 @@ fn unread(cx: &Context<'_>, r: &Readers<'_>, a: &Annotation, object: &str, ns: &
             ),
             format!(
                 "move the annotations to the {}",
-                if object == "pod" { "Service that selects these pods" } else { "pod template of the workload" }
+                if object == "pod" {
+                    "Service that selects these pods"
+                } else {
+                    "pod template of the workload"
+                }
             ),
         )
     } else {

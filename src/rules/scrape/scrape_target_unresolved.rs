@@ -20,7 +20,9 @@ impl Rule for ScrapeTargetUnresolved {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for ((ji, ti), kind) in &cx.links.targets {
-            let TargetKind::Unresolved { reason, suggestion } = kind else { continue };
+            let TargetKind::Unresolved { reason, suggestion } = kind else {
+                continue;
+            };
             let job = &cx.ws.jobs[*ji];
             let t = &job.targets[*ti];
             let host = t.host();
@@ -51,7 +53,10 @@ impl Rule for ScrapeTargetUnresolved {
                     // The host part of the target, keeping its port and quotes.
                     let raw = cx.sources.text(t.address.span);
                     if let Some(at) = raw.find(host) {
-                        let span = Span::new(t.address.span.file, t.address.span.start + at as u32..t.address.span.start + (at + host.len()) as u32);
+                        let span = Span::new(
+                            t.address.span.file,
+                            t.address.span.start + at as u32..t.address.span.start + (at + host.len()) as u32,
+                        );
                         d = d.fix(Some(Fix {
                             title: format!("scrape `{s}`"),
                             applicability: Applicability::Unsafe,

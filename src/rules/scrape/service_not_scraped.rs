@@ -40,7 +40,8 @@ impl Rule for ServiceNotScraped {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let ws = cx.ws;
-        let defines = !ws.prom_configs.is_empty() || !ws.monitors.is_empty() || !ws.prometheus_crs.is_empty() || !ws.stack_values.is_empty();
+        let defines =
+            !ws.prom_configs.is_empty() || !ws.monitors.is_empty() || !ws.prometheus_crs.is_empty() || !ws.stack_values.is_empty();
         if !defines || scraping_partly_unknown(cx) {
             return;
         }
@@ -60,9 +61,13 @@ impl Rule for ServiceNotScraped {
             // `scrape-annotations-ignored` speaks for those.
             let annotated = deps.iter().filter_map(|d| d.workload).any(|wi| {
                 let w = &ws.workloads[wi];
-                w.meta_annotations.iter().chain(w.pod_annotation_entries.iter()).any(|a| a.key.starts_with("prometheus.io/"))
+                w.meta_annotations
+                    .iter()
+                    .chain(w.pod_annotation_entries.iter())
+                    .any(|a| a.key.starts_with("prometheus.io/"))
                     || ws.kube_services.iter().enumerate().any(|(ki, k)| {
-                        cx.links.kube_service_workloads[ki].contains(&wi) && k.annotations.iter().any(|a| a.key.starts_with("prometheus.io/"))
+                        cx.links.kube_service_workloads[ki].contains(&wi)
+                            && k.annotations.iter().any(|a| a.key.starts_with("prometheus.io/"))
                     })
             });
             if annotated {

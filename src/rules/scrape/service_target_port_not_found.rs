@@ -73,7 +73,9 @@ impl Rule for ServiceTargetPortNotFound {
                     .position(|ds| ds.iter().any(|d| d.workload == Some(wi)))
                     .map(|s| cx.ws.services[s].name.as_str());
                 d = d.service(svc);
-                let related = ports.first().map_or(w.containers.first().map_or(w.name.span, |c| c.name.span), |p| p.span);
+                let related = ports
+                    .first()
+                    .map_or(w.containers.first().map_or(w.name.span, |c| c.name.span), |p| p.span);
                 d = d.related(related, format!("the containers of {} {declared}", w.describe()));
                 if missing.len() == 1
                     && ports.len() == 1
@@ -90,7 +92,10 @@ impl Rule for ServiceTargetPortNotFound {
                     d = d.fix(Some(Fix {
                         title: format!("name the container port `{name}`"),
                         applicability: Applicability::Safe,
-                        edits: vec![edits::replace(Span::empty(p.span.file, p.span.start), format!("name: {name}{nl}{indent}"))],
+                        edits: vec![edits::replace(
+                            Span::empty(p.span.file, p.span.start),
+                            format!("name: {name}{nl}{indent}"),
+                        )],
                     }));
                 } else if missing.len() == 1 && ports.len() == 1 {
                     let target = ports[0].name.clone().unwrap_or_else(|| ports[0].port.to_string());

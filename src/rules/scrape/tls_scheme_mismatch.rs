@@ -57,9 +57,19 @@ impl Rule for TlsSchemeMismatch {
             } else {
                 "no scheme set: Prometheus uses `http`".to_string()
             };
-            let mut d = Diagnostic::new(Self::META.name, Self::META.default_severity, message, Label::new(primary, label)).service(Some(&svc.name));
+            let mut d =
+                Diagnostic::new(Self::META.name, Self::META.default_severity, message, Label::new(primary, label)).service(Some(&svc.name));
             match tls_span {
-                Some(s) => d = d.related(s, if serves_tls { "TLS is switched on here" } else { "TLS is switched off here" }),
+                Some(s) => {
+                    d = d.related(
+                        s,
+                        if serves_tls {
+                            "TLS is switched on here"
+                        } else {
+                            "TLS is switched off here"
+                        },
+                    )
+                }
                 None => {
                     if let Some(f) = svc.primary_config {
                         d = d.related(
