@@ -339,3 +339,34 @@ fn add_config(ws: &mut Workspace, root: SNode, source: ConfigSource, sources: &S
     read_jobs(root.at("scrape_configs"), idx, &mut ws.jobs);
     idx
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every reader here meets YAML of the wrong shape in real repositories: none may panic.
+    #[test]
+    fn hostile_shapes_do_not_panic() {
+        let files: Vec<(String, String)> = [
+            ("settings.gradle.kts", "rootProject.name = \"x\"\n"),
+            ("build.gradle.kts", "plugins { id(\"org.springframework.boot\") version \"3.2.5\" }\n"),
+            ("src/main/kotlin/A.kt", "@SpringBootApplication\nclass A\n"),
+            ("src/main/resources/application.yml", "server:\n  port: ${PORT}\nmanagement: 5\n"),
+            ("k8s/a.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec: []\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: y, annotations: [a]}\nspec:\n  template:\n    metadata: 5\n    spec:\n      containers: x\n---\napiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [5, {port: x, targetPort: {}}], selector: [a]}\n---\napiVersion: v1\nkind: List\nitems: {a: b}\n---\nkind: Pod\napiVersion: v1\n"),
+            ("k8s/m.yaml", "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: m, labels: [x]}\nspec: {selector: x, endpoints: {a: 1}, namespaceSelector: {matchNames: x}}\n---\napiVersion: monitoring.coreos.com/v1\nkind: PodMonitor\nmetadata: {name: p}\nspec: {selector: {matchExpressions: [{key: a, operator: Weird}]}, podMetricsEndpoints: [{portNumber: x}, 5]}\n---\napiVersion: monitoring.coreos.com/v1\nkind: Prometheus\nmetadata: {name: p}\nspec: {serviceMonitorSelector: [], podMonitorNamespaceSelector: 5}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {prometheus.yml: 5, other.yml: \"scrape_configs: [\"}\n"),
+            ("monitoring/prometheus.yml", "global: []\nrule_files: 5\nscrape_config_files: [\"a/**/b\"]\nscrape_configs:\n  - 5\n  - job_name: []\n  - job_name: a\n    scrape_interval: x\n    scrape_timeout: 1h\n    static_configs: [[1], {targets: 5}, {targets: [\"http://:/x\", \"[::1]:80\", 7]}]\n    file_sd_configs: [{files: {}}, {files: [\"/x/*/y.json\"]}]\n    relabel_configs: [{regex: \"(\", action: keep}, {action: hashmod}, 5]\n    kubernetes_sd_configs: [{role: pod, namespaces: {names: 5}}, 7]\n"),
+            ("docker-compose.yml", "services:\n  a: 5\n  prometheus:\n    image: prom/prometheus\n    command: 5\n    volumes: [5, \"./x\", {source: 1}]\n    ports: [\"a:b\", {target: x}, 5]\n    networks: {n: {aliases: 5}}\n"),
+            ("deploy/a/kustomization.yaml", "resources: {x: 1}\npatches: [5, {path: 5}, {patch: \"- op: move\\n  from: /a\\n  path: /b\\n\", target: {kind: \"(\"}}]\nimages: [{name: 5}]\ncommonLabels: [1]\nlabels: 5\nnamespace: []\n"),
+            ("deploy/b/kustomization.yaml", "resources: [../c]\n"),
+            ("deploy/c/kustomization.yaml", "resources: [../b, missing.yaml, ../../../../etc]\nconfigMapGenerator: [{name: x, files: [nope], literals: [a, b=c]}]\n"),
+            ("helmfile.yaml", "releases: [5, {name: x, chart: y/kube-prometheus-stack, values: [5, {prometheus: 5}]}]\n"),
+            ("targets.json", "[{\"targets\": \"a\", \"labels\": [1]}, 5]"),
+            ("values.yaml", "prometheus:\n  prometheusSpec:\n    serviceMonitorSelector: 5\n    additionalScrapeConfigs: {a: 1}\n"),
+        ]
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+        let (sources, options) = crate::app::from_memory(&files).expect("in memory");
+        let report = crate::lint(&sources, &options);
+        // It still reports what it can (the config has real problems).
+        assert!(report.diagnostics.iter().any(|d| d.rule == "prometheus-config-invalid"));
+    }
+}
