@@ -557,7 +557,12 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
                             }]),
                             None => Reach::Ports(target_port_reach(t, cx.sources, "the host network".into()).into_iter().collect()),
                         };
-                        if published.is_some() || hits.is_empty() {
+                        // A host-network service is there only on the port it serves.
+                        let listens = published.is_some()
+                            || cx.deployments[s]
+                                .iter()
+                                .any(|d| served_port(d).is_some_and(|(p, _, _)| Some(p) == port.map(i64::from)));
+                        if listens {
                             add_hit(
                                 &mut hits,
                                 Hit {
@@ -579,6 +584,16 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
                     );
                 }
             }
+        }
+        if hits.is_empty() {
+            // On the host network, any process of the host may listen there.
+            return (
+                TargetKind::Unknown(format!(
+                    "nothing the repository runs listens on host port `{}`",
+                    port.map_or("?".into(), |p| p.to_string())
+                )),
+                vec![],
+            );
         }
     } else {
         // Compose service names, container names, hostnames and aliases.
