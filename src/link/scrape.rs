@@ -159,13 +159,9 @@ pub fn through_service(
     container: Option<usize>,
 ) -> Option<PortReach> {
     let label = format!("Service `{}` port {}", ks.name.value, sp.describe());
-    if ks.headless() {
-        return sp.port_span.map(|s| PortReach {
-            port: sp.port,
-            decided_at: s,
-            chain: format!("{label} (headless: DNS returns pod IPs)"),
-        });
-    }
+    // Endpoints (what monitors and the endpoints role read) carry the resolved targetPort for
+    // headless Services too; only clients resolving the DNS name pick their own port, which
+    // `resolve_target` handles.
     match &sp.target_port {
         Some(tp) => match &tp.value {
             PortRef::Number(n) => Some(PortReach {

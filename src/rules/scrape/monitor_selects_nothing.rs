@@ -114,10 +114,25 @@ impl Rule for MonitorSelectsNothing {
                 // One object in scope carries every selected key, only with other values (a
                 // renamed app, `catalog-v2`): point the selector at it.
                 let sel = &m.selector;
-                let same_keys: Vec<_> = in_scope
+                let mut same_keys: Vec<_> = in_scope
                     .iter()
                     .filter(|c| !sel.match_labels.is_empty() && sel.match_labels.iter().all(|(k, _)| c.1.iter().any(|(ck, _)| ck == k)))
                     .collect();
+                // Several candidates: the one named like the monitor is the one it was written for.
+                if same_keys.len() > 1 {
+                    same_keys.retain(|c| c.0 == m.name.value);
+                }
+                if let [c] = same_keys.as_slice() {
+                    let svc = cx
+                        .ws
+                        .kube_services
+                        .iter()
+                        .position(|k| k.name.value == c.0 && k.namespace == c.3)
+                        .and_then(|k| cx.links.kube_service_workloads[k].first().copied())
+                        .or_else(|| cx.ws.workloads.iter().position(|w| w.name.value == c.0 && w.namespace == c.3))
+                        .and_then(|w| cx.links.deployments.iter().position(|ds| ds.iter().any(|d| d.workload == Some(w))));
+                    d = d.service(svc.map(|s| cx.ws.services[s].name.as_str()));
+                }
                 if let ([c], true) = (
                     same_keys.as_slice(),
                     sel.match_expressions.is_empty() && sel.value_spans.len() == sel.match_labels.len(),
