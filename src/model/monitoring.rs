@@ -291,6 +291,45 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
             add_config(ws, d, ConfigSource::ConfigMap(what.clone()), sources);
         }
     }
+    // Values of the prometheus-community `prometheus` chart: `serverFiles."prometheus.yml"`
+    // replaces the chart's jobs when it lists `scrape_configs`; otherwise the chart's default
+    // jobs (which honour `prometheus.io/*` annotations) run, and they are not in the repo.
+    for (id, f) in sources.iter() {
+        if !yamlish(f.kind) || is_compose_file(&f.path) {
+            continue;
+        }
+        for d in docs(&parsed[id.0 as usize], id) {
+            let Some(sf) = d.get("serverFiles").filter(|s| s.is_map()) else {
+                continue;
+            };
+            match sf.at("prometheus.yml").get("scrape_configs") {
+                Some(list) if list.is_seq() => {
+                    let mut root = SNode::null(list.span);
+                    root.set("scrape_configs", list.clone());
+                    add_config(
+                        ws,
+                        root,
+                        ConfigSource::ConfigMap("serverFiles of the `prometheus` chart".into()),
+                        sources,
+                    );
+                }
+                _ => ws
+                    .wiring
+                    .unknown_scrape_config
+                    .push((sf.span, "values of the `prometheus` chart keep its default scrape jobs".into())),
+            }
+            if let Some(extra) = d.get("extraScrapeConfigs").filter(|e| e.as_str().is_some()) {
+                let text = &sources.get(id).text;
+                for list in embedded_documents(extra, text, &options.limits).unwrap_or_default() {
+                    if list.is_seq() {
+                        let mut root = SNode::null(list.span);
+                        root.set("scrape_configs", list);
+                        add_config(ws, root, ConfigSource::StackValues, sources);
+                    }
+                }
+            }
+        }
+    }
     // kube-prometheus-stack `additionalScrapeConfigs`.
     let extra: Vec<SNode> = ws.stack_values.iter().filter_map(|v| v.additional_scrape_configs.clone()).collect();
     for list in extra {
