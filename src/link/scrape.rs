@@ -1024,6 +1024,10 @@ fn annotation_scrapes(cx: &Cx<'_>, scrapes: &mut Vec<Scrape>, kube_jobs: &mut BT
     }
 }
 
+fn declares(w: &Workload, port: i64) -> bool {
+    w.containers.iter().any(|c| c.ports.iter().any(|p| p.port == port))
+}
+
 fn monitor_scrapes(cx: &Cx<'_>, monitor_services: &[Vec<KubeServiceId>], monitor_pods: &[Vec<WorkloadId>], scrapes: &mut Vec<Scrape>) {
     let ws = cx.ws;
     for (mi, m) in ws.monitors.iter().enumerate() {
@@ -1052,6 +1056,10 @@ fn monitor_scrapes(cx: &Cx<'_>, monitor_services: &[Vec<KubeServiceId>], monitor
                                     }
                                 } else if let Some(tp) = &ep.target_port {
                                     match &tp.value {
+                                        // The operator keeps only declared container ports.
+                                        PortRef::Number(n) if !declares(w, *n) => {
+                                            Reach::Unknown("the endpoint targetPort is no declared container port".into())
+                                        }
                                         PortRef::Number(n) => Reach::Ports(vec![PortReach {
                                             port: *n,
                                             decided_at: tp.span,
@@ -1112,6 +1120,8 @@ fn monitor_scrapes(cx: &Cx<'_>, monitor_services: &[Vec<KubeServiceId>], monitor
                             };
                             let reach = if let Some(port) = &ep.port {
                                 named(&port.value, "port")
+                            } else if ep.port_number.as_ref().is_some_and(|pn| !declares(w, pn.value)) {
+                                Reach::Unknown("the endpoint portNumber is no declared container port".into())
                             } else if let Some(pn) = &ep.port_number {
                                 Reach::Ports(vec![PortReach {
                                     port: pn.value,
@@ -1120,6 +1130,9 @@ fn monitor_scrapes(cx: &Cx<'_>, monitor_services: &[Vec<KubeServiceId>], monitor
                                 }])
                             } else if let Some(tp) = &ep.target_port {
                                 match &tp.value {
+                                    PortRef::Number(n) if !declares(w, *n) => {
+                                        Reach::Unknown("the endpoint targetPort is no declared container port".into())
+                                    }
                                     PortRef::Number(n) => Reach::Ports(vec![PortReach {
                                         port: *n,
                                         decided_at: tp.span,

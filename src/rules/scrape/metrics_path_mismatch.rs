@@ -43,6 +43,12 @@ impl Rule for MetricsPathMismatch {
         // Group scrapes by where their path is decided: one job, one endpoint, one override.
         let mut groups: BTreeMap<(Span, String), Vec<Member<'_>>> = BTreeMap::new();
         for sc in &cx.links.scrapes {
+            // A target written with a path is rejected as a whole (`prometheus-config-invalid`).
+            if let Via::Job { job, target } = &sc.via {
+                if cx.ws.jobs[*job].targets[*target].address.value.contains('/') {
+                    continue;
+                }
+            }
             let served: Vec<String> = cx
                 .links
                 .reached(sc)

@@ -31,7 +31,12 @@ impl Rule for MonitoringFileMissing {
         let name = Self::META.name;
         let sev = Self::META.default_severity;
         for job in &cx.ws.jobs {
-            for sd in &job.file_sd {
+            // An invalid pattern is `prometheus-config-invalid`'s; what it would match is moot.
+            for sd in job
+                .file_sd
+                .iter()
+                .filter(|sd| crate::model::promcheck::valid_pattern(&sd.pattern.value, true))
+            {
                 let what = format!("`file_sd_configs` pattern `{}` of job `{}`", sd.pattern.value, job.name.value);
                 if let Some(d) = missing(
                     cx,
