@@ -950,6 +950,10 @@ fn annotation_scrapes(cx: &Cx<'_>, scrapes: &mut Vec<Scrape>, kube_jobs: &mut BT
         type Group = (Vec<PortReach>, Value, Value, String);
         let mut grouped: BTreeMap<(WorkloadId, Option<KubeServiceId>), Group> = BTreeMap::new();
         for sd in &job.kube_sd {
+            if let Some(why) = &sd.unevaluated {
+                result = KubeJob::Unknown(why.clone());
+                continue;
+            }
             for cand in candidates(cx, job, &sd.role.value, &sd.namespaces) {
                 let labels = match relabel::run_compiled(&compiled, cand.labels) {
                     Outcome::Kept(l) => l,

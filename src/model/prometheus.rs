@@ -204,6 +204,9 @@ pub struct KubeSd {
     pub role: Spanned<String>,
     /// `namespaces.names`; `None` = all namespaces.
     pub namespaces: Option<Vec<String>>,
+    /// `selectors` (label/field selectors), `api_server` or `kubeconfig_file`: which objects it
+    /// sees is not evaluated, so its targets are unknown.
+    pub unevaluated: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -494,9 +497,14 @@ pub fn read_jobs(list: &SNode, config: usize, out: &mut Vec<Job>) {
             .iter()
             .filter_map(|c| {
                 let ns = c.at("namespaces");
+                let unevaluated = ["selectors", "api_server", "kubeconfig_file"]
+                    .iter()
+                    .find(|k| c.get(k).is_some_and(|v| !v.is_null()))
+                    .map(|k| format!("its `{k}` is not evaluated"));
                 Some(KubeSd {
                     role: c.at("role").spanned_string()?,
                     namespaces: ns.get("names").map(|n| n.as_seq().iter().filter_map(|x| x.as_string()).collect()),
+                    unevaluated,
                 })
             })
             .collect();
