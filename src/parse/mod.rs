@@ -89,7 +89,7 @@ fn main_classes(path: &str, text: &str) -> Vec<(String, std::ops::Range<u32>)> {
     use std::sync::OnceLock;
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"@SpringBootApplication\b(?:\([^)]*\))?(?:\s*@[\w.]+(?:\([^)]*\))?)*\s*(?:(?:public|open|final|abstract|internal|data)\s+)*class\s+([A-Za-z_][A-Za-z0-9_]*)").expect("static regex")
+        Regex::new(r"@(?:org\.springframework\.boot\.autoconfigure\.)?SpringBootApplication\b(?:\([^)]*\))?(?:\s*@[\w.]+(?:\([^)]*\))?)*\s*(?:(?:public|open|final|abstract|internal|data)\s+)*class\s+([A-Za-z_][A-Za-z0-9_]*)").expect("static regex")
     });
     let mut out = Vec::new();
     for c in re.captures_iter(text) {
@@ -105,4 +105,16 @@ fn main_classes(path: &str, text: &str) -> Vec<(String, std::ops::Range<u32>)> {
 
 pub fn file_of(sources: &SourceSet, id: FileId) -> &crate::source::SourceFile {
     sources.get(id)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn main_classes_in_every_spelling() {
+        let java = "@org.springframework.boot.autoconfigure.SpringBootApplication\npublic class BillingApplication {}";
+        assert_eq!(super::main_classes("a/Billing.java", java)[0].0, "BillingApplication");
+        let kt = "@SpringBootApplication(scanBasePackages = [\"x\"])\n@EnableScheduling\nclass CatalogApp\nfun main(args: Array<String>) {}";
+        let names: Vec<String> = super::main_classes("src/main/kotlin/CatalogApp.kt", kt).into_iter().map(|c| c.0).collect();
+        assert_eq!(names, ["CatalogApp", "CatalogAppKt"]);
+    }
 }
