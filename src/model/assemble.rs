@@ -302,6 +302,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
                 what: format!("`--boot-time {key}={}`", duration_text(*secs)),
                 reason: format!("no service is named `{key}`"),
                 help: suggest(key),
+                near: crate::config::did_you_mean(key, names.iter().copied()).and_then(|n| ws.service_by_name(n)),
             }),
         }
     }
@@ -322,6 +323,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
                 what: format!("`[services.{key}] boot-time`"),
                 reason: format!("no service is named `{key}`"),
                 help: suggest(key),
+                near: crate::config::did_you_mean(key, names.iter().copied()).and_then(|n| ws.service_by_name(n)),
             }),
         }
     }
@@ -360,6 +362,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
                                     what: format!("boot log line `{} {}`", l.action, l.class),
                                     reason,
                                     help,
+                                    near: None,
                                 });
                             }
                         }
@@ -402,6 +405,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
                                     what,
                                     reason,
                                     help,
+                                    near: None,
                                 });
                             }
                         }

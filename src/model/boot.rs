@@ -54,6 +54,8 @@ pub struct Unmapped {
     pub reason: String,
     /// What to do.
     pub help: String,
+    /// The service it was probably meant for (a misspelt name).
+    pub near: Option<ServiceId>,
 }
 
 /// Parses `161s`, `2m41s`, `161.4`, `1m`, `500ms`, `1h2m`.
