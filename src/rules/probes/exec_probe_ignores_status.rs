@@ -28,7 +28,10 @@ fn curl_word(cx: &Context<'_>, call: &HttpCall) -> Option<Span> {
         .map(|(i, _)| i)
         .collect();
     match hits.as_slice() {
-        [i] => Some(Span::new(call.item.file, call.item.start + *i as u32..call.item.start + *i as u32 + 4)),
+        [i] => Some(Span::new(
+            call.item.file,
+            call.item.start + *i as u32..call.item.start + *i as u32 + 4,
+        )),
         _ => None,
     }
 }
@@ -36,7 +39,9 @@ fn curl_word(cx: &Context<'_>, call: &HttpCall) -> Option<Span> {
 /// `-f` for a curl without it: after `curl ` in a script, or appended to a `-s`-style flag
 /// group in an exec array (`["curl", "-s", url]` → `"-sf"`).
 fn add_fail(cx: &Context<'_>, command: &[Spanned<String>], call: &HttpCall) -> Option<Edit> {
-    let in_array = command.iter().position(|c| c.span == call.item && c.value.rsplit('/').next() == Some("curl"));
+    let in_array = command
+        .iter()
+        .position(|c| c.span == call.item && c.value.rsplit('/').next() == Some("curl"));
     match in_array {
         Some(i) => {
             let group = command[i + 1..].iter().find(|c| {

@@ -53,9 +53,14 @@ impl Rule for LivenessBudgetTooShort {
             )
             .service(Some(&t.service.name))
             .help(format!(
-                "add a startupProbe that allows the boot (`periodSeconds: 10`, `failureThreshold: {threshold}`: `10 × ({threshold} − 1) = {} s` ≥ `{}`), and drop `initialDelaySeconds` from the livenessProbe",
+                "add a startupProbe that allows the boot (`periodSeconds: 10`, `failureThreshold: {threshold}`: `10 × ({threshold} − 1) = {} s` ≥ `{}`){}",
                 10 * (threshold - 1),
-                budget::with_margin(b, margin)
+                budget::with_margin(b, margin),
+                if p.initial_delay.is_some() {
+                    ", and drop `initialDelaySeconds` from the livenessProbe"
+                } else {
+                    ""
+                }
             ));
             d.related.extend(budget::evidence_label(cx, obs));
             d.related.extend(budget::grace_label(p));

@@ -26,9 +26,32 @@ pub const TLS_RULE: &str = "tls-scheme-mismatch";
 
 /// Health components Boot registers by itself: a probe on `/actuator/health/db` is fine.
 const COMPONENTS: &[&str] = &[
-    "ping", "diskSpace", "livenessState", "readinessState", "db", "redis", "mongo", "rabbit", "kafka", "elasticsearch", "cassandra",
-    "couchbase", "hazelcast", "influxdb", "jms", "ldap", "mail", "neo4j", "ssl", "refreshScope", "discoveryComposite", "configServer",
-    "circuitBreakers", "rateLimiters", "binders", "vault",
+    "ping",
+    "diskSpace",
+    "livenessState",
+    "readinessState",
+    "db",
+    "redis",
+    "mongo",
+    "rabbit",
+    "kafka",
+    "elasticsearch",
+    "cassandra",
+    "couchbase",
+    "hazelcast",
+    "influxdb",
+    "jms",
+    "ldap",
+    "mail",
+    "neo4j",
+    "ssl",
+    "refreshScope",
+    "discoveryComposite",
+    "configServer",
+    "circuitBreakers",
+    "rateLimiters",
+    "binders",
+    "vault",
 ];
 
 /// Where a part of the request is written: to point at it and to change it.
@@ -41,7 +64,11 @@ enum Place {
     /// Absent from an `httpGet` mapping: `key: value` goes first in it; `label` is `httpGet:`.
     Insert { mapping: Span, key: &'static str, label: Span },
     /// Absent from a URL: `{before}{value}{after}` goes at this point.
-    InsertText { at: Span, before: &'static str, after: &'static str },
+    InsertText {
+        at: Span,
+        before: &'static str,
+        after: &'static str,
+    },
     /// Nowhere we can edit.
     Fixed(Span),
 }
@@ -70,7 +97,11 @@ impl Place {
             Place::Text(span) => Some(edits::replace(*span, value)),
             Place::Insert { mapping, key, .. } => {
                 let indent = indent_of(cx.sources, *mapping);
-                Some(edits::insert_lines_before(cx.sources, *mapping, &[format!("{indent}{key}: {value}")]))
+                Some(edits::insert_lines_before(
+                    cx.sources,
+                    *mapping,
+                    &[format!("{indent}{key}: {value}")],
+                ))
             }
             Place::InsertText { at, before, after } => Some(edits::replace(*at, format!("{before}{value}{after}"))),
             Place::Fixed(_) => None,
@@ -190,7 +221,12 @@ pub fn findings(cx: &Context<'_>) -> Vec<Diagnostic> {
 }
 
 fn reactive(cx: &Context<'_>, t: &Target<'_>) -> bool {
-    let has = |a: &str| matches!(find_artifact(&cx.ws.modules, t.service.module, "org.springframework.boot", &[a]), Presence::Present(_));
+    let has = |a: &str| {
+        matches!(
+            find_artifact(&cx.ws.modules, t.service.module, "org.springframework.boot", &[a]),
+            Presence::Present(_)
+        )
+    };
     has("spring-boot-starter-webflux") && !has("spring-boot-starter-web")
 }
 
@@ -343,16 +379,21 @@ impl Check<'_, '_> {
                         .container
                         .ports
                         .iter()
-                        .map(|cp| cp.name.as_ref().map_or(format!("`{}`", cp.port), |n| format!("`{n}` ({})", cp.port)))
+                        .map(|cp| {
+                            cp.name
+                                .as_ref()
+                                .map_or(format!("`{}`", cp.port), |n| format!("`{n}` ({})", cp.port))
+                        })
                         .collect();
-                    d = d.related(self.t.container.ports[0].span, format!("the container's ports: {}", names.join(", ")));
+                    d = d.related(
+                        self.t.container.ports[0].span,
+                        format!("the container's ports: {}", names.join(", ")),
+                    );
                 }
                 d = match suggestion {
-                    Some(s) => d.help(format!("use `port: {s}`, where `{}` serves HTTP", self.name())).fix(self.fix(
-                        at,
-                        &s,
-                        format!("probe port `{s}`"),
-                    )),
+                    Some(s) => d
+                        .help(format!("use `port: {s}`, where `{}` serves HTTP", self.name()))
+                        .fix(self.fix(at, &s, format!("probe port `{s}`"))),
                     None => d.help("name an existing container port, or use the port number"),
                 };
                 self.out.push(d);
@@ -470,7 +511,11 @@ impl Check<'_, '_> {
         let sv = self.sv;
         let rest = &path[sv.actuator_root.len().min(path.len())..];
         if rest.is_empty() || rest == "/" {
-            return if sv.actuator_root.is_empty() { Served::Unknown } else { Served::Yes };
+            return if sv.actuator_root.is_empty() {
+                Served::Unknown
+            } else {
+                Served::Yes
+            };
         }
         let effective = &self.t.deployment.effective;
         let boot = &self.t.service.boot_version;
@@ -546,7 +591,10 @@ impl Check<'_, '_> {
         if under(&rest, &sv.health_sub) {
             let sub = rest[sv.health_sub.len()..].to_string();
             let mut segs: Vec<&str> = sub.trim_start_matches('/').split('/').collect();
-            if let Some(near) = segs.first().and_then(|g| (!sv.groups.iter().any(|x| x == g)).then(|| near_group(g, &sv.groups)).flatten()) {
+            if let Some(near) = segs
+                .first()
+                .and_then(|g| (!sv.groups.iter().any(|x| x == g)).then(|| near_group(g, &sv.groups)).flatten())
+            {
                 segs[0] = near;
                 rest = format!("{}/{}", sv.health_sub, segs.join("/"));
             }
@@ -555,7 +603,9 @@ impl Check<'_, '_> {
     }
 
     fn http(&mut self, req: Request) {
-        let Some(port) = self.resolve(&req.port, &req.port_at) else { return };
+        let Some(port) = self.resolve(&req.port, &req.port_at) else {
+            return;
+        };
         let path = {
             let p = req.path.split(['?', '#']).next().unwrap_or("");
             if p.starts_with('/') {
@@ -575,7 +625,13 @@ impl Check<'_, '_> {
                     let iport = self.port_of(iside);
                     if iport.map(i64::from) != Some(port) {
                         port_wrong = true;
-                        self.port_diag(&asks, &req, iside, iport, &format!("`{}` serves it on port `{}`", self.name(), iport.unwrap_or(0)));
+                        self.port_diag(
+                            &asks,
+                            &req,
+                            iside,
+                            iport,
+                            &format!("`{}` serves it on port `{}`", self.name(), iport.unwrap_or(0)),
+                        );
                     }
                     if ipath != path {
                         self.path_diag(&asks, &req, reason, Some(ipath));
@@ -589,7 +645,13 @@ impl Check<'_, '_> {
                 Some((iside, ipath)) => {
                     let iport = self.port_of(iside);
                     port_wrong = true;
-                    self.port_diag(&asks, &req, iside, iport, &format!("`{}` serves it on port `{}`", self.name(), iport.unwrap_or(0)));
+                    self.port_diag(
+                        &asks,
+                        &req,
+                        iside,
+                        iport,
+                        &format!("`{}` serves it on port `{}`", self.name(), iport.unwrap_or(0)),
+                    );
                     if ipath != path && !matches!(self.served_on(iside, &ipath), Served::No(_)) {
                         let why = match self.served_on(iside, &path) {
                             Served::No(r) => r,
@@ -652,8 +714,13 @@ impl Check<'_, '_> {
     }
 
     fn port_diag(&mut self, asks: &str, req: &Request, side: Side, target: Option<u16>, why: &str) {
-        let mut d = Diagnostic::new(PORT_RULE, Severity::Error, format!("{asks}, but {why}"), Label::new(req.port_at.span(), "wrong port"))
-            .service(Some(self.name()));
+        let mut d = Diagnostic::new(
+            PORT_RULE,
+            Severity::Error,
+            format!("{asks}, but {why}"),
+            Label::new(req.port_at.span(), "wrong port"),
+        )
+        .service(Some(self.name()));
         if let Some(l) = self.port_spans(side) {
             d.related.push(l);
         }
@@ -685,7 +752,10 @@ impl Check<'_, '_> {
         }
         let (message, want, help) = if tls {
             (
-                format!("{asks} over HTTP, but `{}` serves TLS on port `{port}`, so every probe fails", self.name()),
+                format!(
+                    "{asks} over HTTP, but `{}` serves TLS on port `{port}`, so every probe fails",
+                    self.name()
+                ),
                 "HTTPS",
                 "probe with `scheme: HTTPS` (the kubelet does not verify the certificate)",
             )
@@ -733,11 +803,14 @@ impl Check<'_, '_> {
 
     fn grpc(&mut self, port: &PortRef, at: Place) {
         let PortRef::Name(name) = port else { return };
-        let number = name
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .or_else(|| self.t.container.ports.iter().find(|cp| cp.name.as_deref() == Some(name)).map(|cp| cp.port));
+        let number = name.trim().parse::<i64>().ok().or_else(|| {
+            self.t
+                .container
+                .ports
+                .iter()
+                .find(|cp| cp.name.as_deref() == Some(name))
+                .map(|cp| cp.port)
+        });
         let mut d = Diagnostic::new(
             PORT_RULE,
             Severity::Error,
@@ -749,7 +822,9 @@ impl Check<'_, '_> {
         )
         .service(Some(self.name()));
         d = match number {
-            Some(n) => d.help(format!("use `port: {n}`")).fix(self.fix(&at, &n.to_string(), format!("probe port `{n}`"))),
+            Some(n) => d
+                .help(format!("use `port: {n}`"))
+                .fix(self.fix(&at, &n.to_string(), format!("probe port `{n}`"))),
             None => d.help("use the number of the port the gRPC server listens on"),
         };
         self.out.push(d);
