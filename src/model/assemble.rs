@@ -448,16 +448,14 @@ fn map_main_class(
             ))
         }
         (many, _) => {
-            let names: Vec<String> = many.iter().map(|s| format!("`{}`", ws.services[*s].name)).collect();
+            let mut names: Vec<String> = many.iter().map(|s| format!("`{}`", ws.services[*s].name)).collect();
+            let last = names.pop().unwrap_or_default();
             Err((
                 format!(
-                    "`{short}` is the main class of {} and the line names no application that tells them apart",
+                    "`{short}` is the main class of {} and {last}, and the line names no application that tells them apart",
                     names.join(", ")
                 ),
-                format!(
-                    "set `spring.application.name` in each service (Boot 3.2+ then logs it on every line), or give the number directly: `--boot-time {}=<duration>`",
-                    ws.services[many[0]].name
-                ),
+                "set `spring.application.name` in each service (Boot 3.2+ then logs it on every line), or give each service its number: `--boot-time <service>=<duration>`".into(),
             ))
         }
     }

@@ -88,7 +88,7 @@ impl Rule for ExecProbeIgnoresStatus {
                                 format!("{who} without `-f`, so curl exits 0 on an HTTP error such as `503` and the probe passes while the app reports DOWN"),
                                 Label::new(primary, "HTTP errors do not fail this probe"),
                             )
-                            .help("add `-f` (`--fail`): curl then exits with 22 on HTTP 400 and above, like the kubelet's own `httpGet`, which needs no curl in the image")
+                            .help("add `-f` (`--fail`): curl then exits 22 on HTTP 400 and above; or use an `httpGet` probe, which fails outside 200-399 and needs no curl in the image")
                             .fix(add_fail(cx, command, call).map(|e| Fix {
                                 title: "add `-f` to curl".into(),
                                 applicability: Applicability::Unsafe,
@@ -101,7 +101,7 @@ impl Rule for ExecProbeIgnoresStatus {
                                 Label::new(primary, "its exit status is lost"),
                             )
                             .help(format!(
-                                "make `{}` the command whose exit status the probe sees (drop what discards it{})",
+                                "let `{}`'s exit status reach the probe: remove what discards it{}",
                                 call.tool.name(),
                                 if call.tool == Tool::Curl && !call.fails_on_http_error { ", and add `-f`" } else { "" }
                             )),

@@ -354,15 +354,15 @@ impl Check<'_, '_> {
     }
 
     /// A named port resolves in this container's `ports` only (semantics §9.1).
-    fn resolve(&mut self, port: &PortRef, at: &Place) -> Option<i64> {
+    /// `want` is the port that serves what the probe asks for, for the suggestion.
+    fn resolve(&mut self, port: &PortRef, at: &Place, want: Option<u16>) -> Option<i64> {
         match port {
             PortRef::Number(n) => Some(*n),
             PortRef::Name(name) => {
                 if let Some(cp) = self.t.container.ports.iter().find(|cp| cp.name.as_deref() == Some(name)) {
                     return Some(cp.port);
                 }
-                let target = self.sv.server_port.map(i64::from);
-                let suggestion = self.port_text(target);
+                let suggestion = self.port_text(want.map(i64::from));
                 let mut d = Diagnostic::new(
                     PORT_RULE,
                     Severity::Error,
@@ -392,7 +392,7 @@ impl Check<'_, '_> {
                 }
                 d = match suggestion {
                     Some(s) => d
-                        .help(format!("use `port: {s}`, where `{}` serves HTTP", self.name()))
+                        .help(format!("use `port: {s}`, where `{}` serves what the probe asks for", self.name()))
                         .fix(self.fix(at, &s, format!("probe port `{s}`"))),
                     None => d.help("name an existing container port, or use the port number"),
                 };
@@ -603,9 +603,6 @@ impl Check<'_, '_> {
     }
 
     fn http(&mut self, req: Request) {
-        let Some(port) = self.resolve(&req.port, &req.port_at) else {
-            return;
-        };
         let path = {
             let p = req.path.split(['?', '#']).next().unwrap_or("");
             if p.starts_with('/') {
@@ -613,6 +610,13 @@ impl Check<'_, '_> {
             } else {
                 format!("/{p}")
             }
+        };
+        let want = match self.intended(&path) {
+            Some((side, _)) => self.port_of(side),
+            None => self.sv.server_port,
+        };
+        let Some(port) = self.resolve(&req.port, &req.port_at, want) else {
+            return;
         };
         let side = self.side(port);
         let asks = format!("{} {} `{path}` on port `{port}`", self.who, req.verb);
@@ -669,7 +673,7 @@ impl Check<'_, '_> {
             },
         }
         if !port_wrong && side != Side::Other {
-            self.tls(&asks, &req, side, port);
+            self.tls(&asks, &req, side);
         }
     }
 
@@ -677,13 +681,17 @@ impl Check<'_, '_> {
         let mut d = Diagnostic::new(
             PATH_RULE,
             Severity::Error,
-            format!("{asks}, which `{}` does not serve: {reason}", self.name()),
+            format!("{asks}, but `{}` does not serve that path: {reason}", self.name()),
             Label::new(req.path_at.span(), "not served"),
         )
         .service(Some(self.name()));
         if reason.contains("context path") {
             if let Some(s) = self.sv.context_span {
                 d = d.related(s, "the context path is set here");
+            }
+        } else if reason.contains("management server") {
+            if let Some(s) = self.sv.management_port_span {
+                d = d.related(s, "actuator runs on its own server here, without the main server's context path");
             }
         } else {
             for (s, what) in self.sv.root_spans.iter().take(2) {
@@ -726,13 +734,13 @@ impl Check<'_, '_> {
         }
         match self.port_text(target.map(i64::from)) {
             Some(p) => {
-                d = d.help(format!("use port `{p}`"));
                 // A URL needs the number; a manifest may use the container port's name.
                 let value = if matches!(req.port_at, Place::Scalar(_)) {
                     p.clone()
                 } else {
                     target.map_or(p.clone(), |t| t.to_string())
                 };
+                d = d.help(format!("use port `{value}`"));
                 d = d.fix(self.fix(&req.port_at, &value, format!("probe port `{value}`")));
             }
             None => d = d.help("probe the port the app serves HTTP on"),
@@ -740,7 +748,7 @@ impl Check<'_, '_> {
         self.out.push(d);
     }
 
-    fn tls(&mut self, asks: &str, req: &Request, side: Side, port: i64) {
+    fn tls(&mut self, asks: &str, req: &Request, side: Side) {
         let (tls, span) = match side {
             Side::Main => (self.sv.server_tls, self.sv.server_tls_span),
             Side::Management => (self.sv.management_tls, self.sv.management_tls_span),
@@ -752,17 +760,14 @@ impl Check<'_, '_> {
         }
         let (message, want, help) = if tls {
             (
-                format!(
-                    "{asks} over HTTP, but `{}` serves TLS on port `{port}`, so every probe fails",
-                    self.name()
-                ),
+                format!("{asks} over HTTP, but `{}` serves TLS there, so every probe fails", self.name()),
                 "HTTPS",
                 "probe with `scheme: HTTPS` (the kubelet does not verify the certificate)",
             )
         } else {
             (
                 format!(
-                    "{asks} over HTTPS, but `{}` serves plain HTTP on port `{port}`, so the TLS handshake fails on every probe",
+                    "{asks} over HTTPS, but `{}` serves plain HTTP there, so the TLS handshake fails on every probe",
                     self.name()
                 ),
                 "HTTP",
@@ -784,7 +789,9 @@ impl Check<'_, '_> {
     }
 
     fn tcp(&mut self, port: &PortRef, at: Place) {
-        let Some(port) = self.resolve(port, &at) else { return };
+        let Some(port) = self.resolve(port, &at, self.sv.server_port) else {
+            return;
+        };
         if self.side(port) == Side::Other && !self.maybe_listens(port) {
             let asks = format!("{} opens a TCP connection to port `{port}`", self.who);
             let why = format!("nothing in `{}` listens there: it serves {}", self.name(), self.listening());
