@@ -253,14 +253,12 @@ fn statements(tokens: &[Token]) -> Vec<Statement> {
 fn program(words: &[String]) -> &[String] {
     let mut i = 0;
     while let Some(w) = words.get(i) {
-        if w.contains('=')
+        let assignment = w.contains('=')
             && !w.starts_with('-')
             && w.split('=')
                 .next()
-                .is_some_and(|k| k.chars().all(|c| c.is_alphanumeric() || c == '_'))
-        {
-            i += 1;
-        } else if ["exec", "command", "nice"].contains(&w.as_str()) {
+                .is_some_and(|k| k.chars().all(|c| c.is_alphanumeric() || c == '_'));
+        if assignment || ["exec", "command", "nice"].contains(&w.as_str()) {
             i += 1;
         } else if w == "timeout" {
             i += 1;
