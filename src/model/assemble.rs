@@ -343,7 +343,9 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
     for (id, _) in sources.iter() {
         match &parsed[id.0 as usize] {
             Parsed::BootLog(lines) => {
-                for l in lines {
+                // No boot takes a day: such a number is not a boot time (and would overflow
+                // the threshold arithmetic).
+                for l in lines.iter().filter(|l| l.seconds() <= 86_400.0) {
                     let span = Span::new(id, l.span.clone());
                     match map_main_class(ws, &classes, &l.class, None, l.app.as_deref()) {
                         Ok(s) => ws.boot.push(Observation {
@@ -373,7 +375,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
                 // `application.started.time` ≈ the `Started` line, what a liveness or startup
                 // probe waits for (semantics §9.2); `ready` also waits for runners, so it is
                 // used only for a class whose dump lacks `started`.
-                for smp in samples {
+                for smp in samples.iter().filter(|s| s.seconds <= 86_400.0) {
                     let has_started = samples
                         .iter()
                         .any(|o| o.metric == crate::parse::bootmetrics::STARTED && o.class == smp.class);

@@ -58,8 +58,12 @@ pub struct Unmapped {
     pub near: Option<ServiceId>,
 }
 
-/// Parses `161s`, `2m41s`, `161.4`, `1m`, `500ms`, `1h2m`.
+/// Parses `161s`, `2m41s`, `161.4`, `1m`, `500ms`, `1h2m`; at most a day, which no boot takes.
 pub fn parse_duration(text: &str) -> Option<f64> {
+    parse_any_duration(text).filter(|s| *s <= 86_400.0)
+}
+
+fn parse_any_duration(text: &str) -> Option<f64> {
     let t = text.trim();
     if t.is_empty() {
         return None;
@@ -149,6 +153,8 @@ mod tests {
         assert_eq!(parse_duration("abc"), None);
         assert_eq!(parse_duration("5x"), None);
         assert_eq!(parse_duration(""), None);
+        assert_eq!(parse_duration("1e30"), None);
+        assert_eq!(parse_duration("25h"), None);
         assert_eq!(duration_text(161.0), "161s");
         assert_eq!(duration_text(161.4), "161.4s");
     }

@@ -722,4 +722,24 @@ mod tests {
             let _ = http_calls(&cmd(&["sh", "-c", junk]), &[]);
         }
     }
+
+    #[test]
+    fn every_prefix_of_odd_input_is_safe() {
+        let script = "set -eo pipefail; X=ü timeout -s 9 5 curl -fsSo /dev/null --url=\"http://[::1]:${PÖRT:-80ü}/ä?x#y\" 'q' \\\n | grep -q \"$(wget -qO- localhost:$(cat p)/é)\" || exit 0; # c";
+        for (i, _) in script.char_indices() {
+            for s in [&script[..i], &script[i..]] {
+                let words = [
+                    Spanned::new("sh".to_string(), Span::empty(FileId(0), 0)),
+                    Spanned::new("-c".to_string(), Span::empty(FileId(0), 0)),
+                    Spanned::new(s.to_string(), Span::empty(FileId(0), 0)),
+                ];
+                let _ = http_calls(&words, &[("PÖRT".into(), "ü".into())]);
+                let direct: Vec<Spanned<String>> = s
+                    .split(' ')
+                    .map(|w| Spanned::new(w.to_string(), Span::empty(FileId(0), 0)))
+                    .collect();
+                let _ = http_calls(&direct, &[]);
+            }
+        }
+    }
 }

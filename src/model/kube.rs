@@ -109,19 +109,21 @@ pub struct Probe {
     pub initial_delay_entry: Option<Span>,
 }
 
-/// Kubernetes defaults (semantics §9.1).
+/// Kubernetes defaults and minimums (semantics §9.1); the fields are `int32`, so the window
+/// arithmetic below cannot overflow.
 impl Probe {
+    const MAX: i64 = i32::MAX as i64;
     pub fn d(&self) -> i64 {
-        self.initial_delay.as_ref().map_or(0, |v| v.value.max(0))
+        self.initial_delay.as_ref().map_or(0, |v| v.value.clamp(0, Self::MAX))
     }
     pub fn p(&self) -> i64 {
-        self.period.as_ref().map_or(10, |v| v.value.max(1))
+        self.period.as_ref().map_or(10, |v| v.value.clamp(1, Self::MAX))
     }
     pub fn f(&self) -> i64 {
-        self.failure_threshold.as_ref().map_or(3, |v| v.value.max(1))
+        self.failure_threshold.as_ref().map_or(3, |v| v.value.clamp(1, Self::MAX))
     }
     pub fn t(&self) -> i64 {
-        self.timeout.as_ref().map_or(1, |v| v.value.max(1))
+        self.timeout.as_ref().map_or(1, |v| v.value.clamp(1, Self::MAX))
     }
     /// Earliest kill: D + (F−1)·P (semantics §9.2): failures are immediate (connection
     /// refused while the app boots) and the first tick comes right at D.

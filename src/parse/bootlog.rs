@@ -189,4 +189,13 @@ mod tests {
         assert_eq!(parse(log).iter().map(|l| l.seconds()).collect::<Vec<_>>(), [1.0, 2.0]);
         assert!(parse("\u{1b}\u{1b}[ seconds \u{0} ü seconds").is_empty());
     }
+
+    #[test]
+    fn every_prefix_of_odd_input_is_safe() {
+        let text = "\u{1b}[2mä\u{1b}[0m --- [ü-app] [main] {\"service\":{\"name\":\"é\"}} Started Ä.Ü in 1.5e1 seconds (JVM running for 16.2)\r\n Restored X in 0.1 seconds\n";
+        for (i, _) in text.char_indices() {
+            let _ = parse(&text[..i]);
+            let _ = parse(&text[i..]);
+        }
+    }
 }

@@ -149,4 +149,13 @@ mod tests {
         }
         assert!(!looks_like_exposition("Started App in 3 seconds"));
     }
+
+    #[test]
+    fn every_prefix_of_odd_input_is_safe() {
+        let text = "application_started_time_seconds{main_application_class=\"ä.B$Ü\",application=\"é\\\"\\n\",} 1.5E1 17\napplication_ready_time_seconds 2\n";
+        for (i, _) in text.char_indices() {
+            let _ = parse(&text[..i]);
+            let _ = parse(&text[i..]);
+        }
+    }
 }

@@ -367,4 +367,13 @@ mod tests {
             let _ = main_classes("x.java", junk);
         }
     }
+
+    #[test]
+    fn every_prefix_of_odd_input_is_safe() {
+        let text = "package ü.a\n@file:JvmName(\"Ö\")\n/* ä /* nested */ */ @SpringBootApplication(x = [\"é\"]) class Ä { companion object { @JvmStatic fun main(a: Array<String>) { SpringApplication.run(Ä::class.java, \"\"\"raw ü\"\"\", 'ü', '\\u0041') } } }\nfun main() { runApplication<Ä>() }";
+        for (i, _) in text.char_indices() {
+            let _ = main_classes("x/Ä.kt", &text[..i]);
+            let _ = main_classes("x/Ä.java", &text[i..]);
+        }
+    }
 }

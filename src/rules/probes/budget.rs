@@ -94,7 +94,8 @@ pub fn threshold_for(d: i64, p: i64, boot: f64, margin: f64) -> i64 {
     if need <= 0.0 {
         return 1;
     }
-    (need / p.max(1) as f64).ceil() as i64 + 1
+    // `failureThreshold` is an int32.
+    (need / p.max(1) as f64).ceil().min(i32::MAX as f64 - 1.0) as i64 + 1
 }
 
 /// The verdict as a message, with the arithmetic and where the boot time comes from.
