@@ -675,6 +675,9 @@ pub struct Serving {
     pub actuator_root: String,
     /// The properties that decided `actuator_root`, for labels.
     pub root_spans: Vec<(Span, String)>,
+    /// `management.endpoints.web.base-path` alone; empty when actuator shares the root with
+    /// the application's own controllers.
+    pub base_path: String,
     /// The health endpoint's sub-path under the root (`/health`, or its path-mapping).
     pub health_sub: String,
     /// Health groups: `liveness`/`readiness` (Boot 2.3+) and `management.endpoint.health.group.*`.
@@ -847,6 +850,7 @@ impl Effective {
             None => "/actuator".to_string(),
         };
         sv.actuator_root = format!("{prefix}{base}");
+        sv.base_path = base;
         sv.root_spans = root_spans;
         sv.health_sub = match self.get("management.endpoints.web.path-mapping.health") {
             Some(f) => clean_base(&f.prop.value),

@@ -54,6 +54,37 @@ const COMPONENTS: &[&str] = &[
     "vault",
 ];
 
+/// Boot's own endpoint ids: under an actuator base path shared with controllers (`/`), only
+/// these are known to be actuator's.
+const ENDPOINTS: &[&str] = &[
+    "auditevents",
+    "beans",
+    "caches",
+    "conditions",
+    "configprops",
+    "env",
+    "flyway",
+    "health",
+    "heapdump",
+    "httpexchanges",
+    "httptrace",
+    "info",
+    "integrationgraph",
+    "liquibase",
+    "logfile",
+    "loggers",
+    "mappings",
+    "metrics",
+    "prometheus",
+    "quartz",
+    "sbom",
+    "scheduledtasks",
+    "sessions",
+    "shutdown",
+    "startup",
+    "threaddump",
+];
+
 /// Where a part of the request is written: to point at it and to change it.
 #[derive(Clone, Debug)]
 enum Place {
@@ -511,11 +542,8 @@ impl Check<'_, '_> {
         let sv = self.sv;
         let rest = &path[sv.actuator_root.len().min(path.len())..];
         if rest.is_empty() || rest == "/" {
-            return if sv.actuator_root.is_empty() {
-                Served::Unknown
-            } else {
-                Served::Yes
-            };
+            // The links page, unless actuator shares the root (then it is not registered).
+            return if sv.base_path.is_empty() { Served::Unknown } else { Served::Yes };
         }
         let effective = &self.t.deployment.effective;
         let boot = &self.t.service.boot_version;
@@ -551,8 +579,10 @@ impl Check<'_, '_> {
                 (clean(&p.value) == format!("/{first}")).then(|| id.to_string())
             })
         });
+        let known = mapped.is_some() || ENDPOINTS.contains(&first);
         let id = mapped.unwrap_or_else(|| first.to_string());
-        if effective.exposed(&id, boot) {
+        if effective.exposed(&id, boot) || (!known && sv.base_path.is_empty()) {
+            // Exposed, or a path a controller may serve beside actuator at the root.
             Served::Unknown
         } else {
             Served::No(format!("the `{id}` endpoint is not exposed over HTTP"))
