@@ -186,6 +186,14 @@ pub fn findings(cx: &Context<'_>) -> Vec<Diagnostic> {
         if sv.port_type == Some(PortType::Different) && sv.management_port.is_none() {
             continue;
         }
+        // No web server at all (semantics Appendix B 9, unverified): nothing to compare with.
+        if t.deployment
+            .effective
+            .value("spring.main.web-application-type")
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("none"))
+        {
+            continue;
+        }
         // WebFlux ignores `server.servlet.context-path`; with both set, what is served is unclear.
         if !sv.context_path.is_empty() && reactive(cx, &t) {
             continue;
