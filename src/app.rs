@@ -168,8 +168,8 @@ pub fn prepare(root: &Path, common: &CommonArgs) -> Result<Prepared, u8> {
     };
     let exclude = globs(&config.exclude, "[discovery] exclude")?;
     let logs = globs(&config.boot_logs, "[probes] boot-logs")?;
-    let found = discover::discover(root, &exclude, &logs);
-    let (mut sources, skipped) = discover::load(found);
+    let found = crate::timed("discover", || discover::discover(root, &exclude, &logs));
+    let (mut sources, skipped) = crate::timed("load", || discover::load(found));
     for log in &common.boot_log {
         let bytes = std::fs::read(log).map_err(|e| fail(format!("--boot-log `{}`: {e}", log.display())))?;
         let Some((text, _, _)) = decode(&bytes, true) else { continue };
