@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod fix;
+pub mod fuzzing;
 pub mod link;
 pub mod model;
 pub mod parse;
