@@ -27,7 +27,8 @@ fn only_the_loader_and_the_cli_touch_the_filesystem() {
     const IO: &[&str] = &[
         "std::fs",
         "fs::",
-        "File::",
+        "File::open",
+        "File::create",
         "OpenOptions",
         "read_dir",
         "std::process",
