@@ -1,12 +1,12 @@
 //! Orchestration: the only module besides `discover` that touches the filesystem or stdio.
 
-use crate::cli::{CheckArgs, Cli, Command, CommonArgs, FailOn, ModelArgs, RulesFormat};
+use crate::cli::{CheckArgs, Cli, Command, CommonArgs, FailOn, GraphArgs, GraphFormat, InitArgs, ModelArgs, ModelFormat, RulesFormat};
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
 use crate::discover::{self, FileKind};
 use crate::render::{self, Format, RenderOptions};
 use crate::source::{decode, SourceFile, SourceSet};
-use crate::{rules, Options, Report};
+use crate::{fix, rules, suppress, Options, Report};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -22,7 +22,89 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Explain { rule }) => explain(&rule),
         Some(Command::Model(args)) => model(args),
+        Some(Command::Graph(args)) => graph(args),
+        Some(Command::Init(args)) => init(args),
+        Some(Command::Completions { shell }) => completions(shell),
+        Some(Command::Man) => man(),
     }
+}
+
+/// Shell completions, generated from the clap definition (nothing to keep in sync by hand).
+fn completions(shell: clap_complete::Shell) -> u8 {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    clap_complete::generate(shell, &mut cmd, "actuator-lint", &mut std::io::stdout());
+    OK
+}
+
+/// The man page (roff), generated from the clap definition.
+fn man() -> u8 {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(cmd).render(&mut out) {
+        return fail(e);
+    }
+    match std::io::stdout().write_all(&out) {
+        Ok(()) => OK,
+        Err(e) => fail(e),
+    }
+}
+
+/// The wiring per service as a Mermaid or Graphviz graph, broken links labelled with the rule.
+fn graph(args: GraphArgs) -> u8 {
+    let p = match prepare(&args.path, &args.common) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    let a = crate::analyze(&p.sources, &p.options);
+    let report = crate::lint(&p.sources, &p.options);
+    let g = render::graph::build(&p.sources, &a, &report);
+    let text = match args.format {
+        GraphFormat::Mermaid => render::graph::mermaid(&g),
+        GraphFormat::Dot => render::graph::dot(&g),
+    };
+    match std::io::stdout().write_all(text.as_bytes()) {
+        Ok(()) => OK,
+        Err(e) => fail(e),
+    }
+}
+
+/// `init`: a commented actuator-lint.toml describing what was found.
+fn init(args: InitArgs) -> u8 {
+    let target = args.path.join("actuator-lint.toml");
+    if !args.stdout && !args.force && (target.exists() || args.path.join(".actuator-lint.toml").exists()) {
+        return fail(format!(
+            "`{}` already has an actuator-lint.toml; pass --force to overwrite it",
+            args.path.display()
+        ));
+    }
+    // An existing config would shape the analysis; start from the defaults.
+    let common = CommonArgs {
+        config: None,
+        boot_time: vec![],
+        boot_log: vec![],
+        profile: vec![],
+    };
+    let mut p = match prepare_with(&args.path, &common, false) {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
+    p.options.config = Config::default();
+    let a = crate::analyze(&p.sources, &p.options);
+    let text = crate::init::render(&p.sources, &a);
+    if args.stdout {
+        print!("{text}");
+        return OK;
+    }
+    if let Err(e) = std::fs::write(&target, &text) {
+        return fail(format!("cannot write `{}`: {e}", target.display()));
+    }
+    eprintln!(
+        "actuator-lint: wrote `{}` ({}); review it, then run `actuator-lint {}`",
+        target.display(),
+        plural(a.workspace.services.len(), "service", "services"),
+        args.path.display()
+    );
+    OK
 }
 
 fn fail(msg: impl std::fmt::Display) -> u8 {
@@ -132,12 +214,18 @@ pub struct Prepared {
 
 /// Reads the config and the repository under `root`; errors are already reported.
 pub fn prepare(root: &Path, common: &CommonArgs) -> Result<Prepared, u8> {
+    prepare_with(root, common, true)
+}
+
+/// `prepare`, optionally ignoring the config file found at the root (`init` writes a new one).
+fn prepare_with(root: &Path, common: &CommonArgs, read_config: bool) -> Result<Prepared, u8> {
     if !root.is_dir() {
         return Err(fail(format!("`{}` is not a directory; pass the repository root", root.display())));
     }
     let boot_times = parse_boot_times(&common.boot_time).map_err(fail)?;
     let config_path = match &common.config {
         Some(p) => Some(p.clone()),
+        None if !read_config => None,
         None => ["actuator-lint.toml", ".actuator-lint.toml"]
             .iter()
             .map(|n| root.join(n))
@@ -253,6 +341,17 @@ pub fn lint_root(root: &Path, args: &CheckArgs) -> Result<(Prepared, Report), u8
     Ok((p, report))
 }
 
+/// One root after linting (and fixing, and the baseline).
+struct Linted {
+    prefix: String,
+    /// Final texts: after `--fix`, the fixed ones.
+    sources: SourceSet,
+    report: Report,
+    skipped: Vec<discover::Skipped>,
+    baselined: usize,
+    fixed: usize,
+}
+
 fn check(args: CheckArgs) -> u8 {
     if let Err(code) = validate_rules(&args.select, "--select").and(validate_rules(&args.ignore, "--ignore")) {
         return code;
@@ -262,64 +361,278 @@ fn check(args: CheckArgs) -> u8 {
     } else {
         args.paths.clone()
     };
+    let mut baseline = match load_baseline(&args) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    let mut linted = Vec::new();
+    let mut diffs = String::new();
+    for root in &roots {
+        let (p, report) = match lint_root(root, &args) {
+            Ok(r) => r,
+            Err(code) => return code,
+        };
+        let prefix = if roots.len() > 1 {
+            format!("{}/", p.root.display().to_string().trim_end_matches('/'))
+        } else {
+            String::new()
+        };
+        let l = match fix_root(p, report, prefix, &args, baseline.as_ref(), &mut diffs) {
+            Ok(l) => l,
+            Err(code) => return code,
+        };
+        linted.push(l);
+    }
+    if args.fixes.diff {
+        return show_diff(&diffs, &args);
+    }
+    if let Some(b) = baseline.as_mut() {
+        apply_baseline(b, &mut linted, args.quiet);
+    }
+    if let Some(path) = &args.baseline.write_baseline {
+        return write_baseline(path, &linted);
+    }
+    if let Err(e) = emit(&render_report(&args, &linted), args.output.as_deref()) {
+        return fail(e);
+    }
+    exit_status(args.fail_on, &linted)
+}
+
+fn load_baseline(args: &CheckArgs) -> Result<Option<suppress::baseline::Baseline>, u8> {
+    let Some(path) = &args.baseline.baseline else { return Ok(None) };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("--baseline `{}`: {e}", path.display())))?;
+    suppress::baseline::parse(&text)
+        .map(Some)
+        .map_err(|e| fail(format!("--baseline `{}`: {e}", path.display())))
+}
+
+/// `--fix` / `--unsafe-fixes` write the fixed files; `--diff` collects their diff instead.
+fn fix_root(
+    p: Prepared,
+    report: Report,
+    prefix: String,
+    args: &CheckArgs,
+    baseline: Option<&suppress::baseline::Baseline>,
+    diffs: &mut String,
+) -> Result<Linted, u8> {
+    let f = &args.fixes;
+    let fixing = f.fix || f.unsafe_fixes || f.diff;
+    let Prepared {
+        root,
+        sources,
+        options,
+        skipped,
+    } = p;
+    if !fixing {
+        return Ok(Linted {
+            prefix,
+            sources,
+            report,
+            skipped,
+            baselined: 0,
+            fixed: 0,
+        });
+    }
+    let wanted = |s: &SourceSet, d: &crate::diagnostic::Diagnostic| baseline.is_none_or(|b| !b.contains(s, d, &prefix));
+    let out = fix::engine::run(&sources, &options, report, f.unsafe_fixes, &wanted);
+    for (title, path) in &out.rejected {
+        eprintln!("actuator-lint: not applied: {title} (`{prefix}{path}` would no longer parse)");
+    }
+    if !out.converged {
+        eprintln!(
+            "actuator-lint: fixes still pending after {} passes; run again to continue",
+            fix::engine::MAX_PASSES
+        );
+    }
+    if f.diff {
+        let d = fix::apply::diff(&sources, &out.texts);
+        diffs.push_str(&if prefix.is_empty() {
+            d
+        } else {
+            d.replace("--- a/", &format!("--- a/{prefix}"))
+                .replace("+++ b/", &format!("+++ b/{prefix}"))
+        });
+        return Ok(Linted {
+            prefix,
+            sources,
+            report: out.report,
+            skipped,
+            baselined: 0,
+            fixed: 0,
+        });
+    }
+    let mut written = 0;
+    let mut failed = false;
+    for (id, text) in &out.texts {
+        match fix::write::write(&root, sources.get(*id), text) {
+            Ok(()) => written += 1,
+            Err(e) => {
+                failed = true;
+                eprintln!("actuator-lint: not written: `{prefix}{}`: {e}", sources.path(*id));
+            }
+        }
+    }
+    if failed {
+        // What is on disk is not what was re-linted: lint it again as it is.
+        return match lint_root(&root, args) {
+            Ok((p, report)) => Ok(Linted {
+                prefix,
+                sources: p.sources,
+                report,
+                skipped,
+                baselined: 0,
+                fixed: out.applied,
+            }),
+            Err(code) => Err(code),
+        };
+    }
+    if !args.quiet && written > 0 {
+        eprintln!(
+            "actuator-lint: applied {} in {} ({} {})",
+            plural(out.applied, "fix", "fixes"),
+            plural(written, "file", "files"),
+            out.passes,
+            if out.passes == 1 { "pass" } else { "passes" }
+        );
+    }
+    Ok(Linted {
+        prefix,
+        sources: out.sources,
+        report: out.report,
+        skipped,
+        baselined: 0,
+        fixed: out.applied,
+    })
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn show_diff(diffs: &str, args: &CheckArgs) -> u8 {
+    if let Err(e) = emit(diffs, args.output.as_deref()) {
+        return fail(e);
+    }
+    if diffs.is_empty() {
+        if !args.quiet {
+            eprintln!("actuator-lint: nothing to fix");
+        }
+        OK
+    } else {
+        FINDINGS
+    }
+}
+
+fn apply_baseline(b: &mut suppress::baseline::Baseline, linted: &mut [Linted], quiet: bool) {
+    for l in linted.iter_mut() {
+        let before = l.report.diagnostics.len();
+        let (sources, prefix) = (&l.sources, l.prefix.as_str());
+        l.report.diagnostics.retain(|d| !b.take(sources, d, prefix));
+        l.baselined = before - l.report.diagnostics.len();
+    }
+    let stale = b.unmatched();
+    if stale > 0 && !quiet {
+        eprintln!(
+            "actuator-lint: {} in the baseline no longer reported (fixed, or its line changed); --write-baseline drops them",
+            plural(stale, "finding", "findings")
+        );
+    }
+}
+
+fn write_baseline(path: &Path, linted: &[Linted]) -> u8 {
+    let all: Vec<_> = linted
+        .iter()
+        .flat_map(|l| l.report.diagnostics.iter().map(move |d| (&l.sources, d, l.prefix.as_str())))
+        .collect();
+    if let Err(e) = std::fs::write(path, suppress::baseline::write(&all)) {
+        return fail(format!("cannot write `{}`: {e}", path.display()));
+    }
+    eprintln!(
+        "actuator-lint: recorded {} in `{}`; pass `--baseline {}` to report only new ones",
+        plural(all.len(), "finding", "findings"),
+        path.display(),
+        path.display()
+    );
+    OK
+}
+
+fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string()),
+    }
+}
+
+fn render_report(args: &CheckArgs, linted: &[Linted]) -> String {
+    let inputs: Vec<render::Input> = linted
+        .iter()
+        .map(|l| render::Input {
+            sources: &l.sources,
+            report: &l.report,
+            prefix: &l.prefix,
+        })
+        .collect();
+    if args.statistics {
+        return match args.format {
+            Format::Json => render::statistics::json(&inputs),
+            _ => render::statistics::text(&inputs),
+        };
+    }
+    match args.format {
+        Format::Json => {
+            let diags = linted
+                .iter()
+                .flat_map(|l| l.report.diagnostics.iter().map(|d| render::json::convert(&l.sources, d, &l.prefix)))
+                .collect();
+            let files = linted.iter().map(|l| l.report.files).sum();
+            let services = linted.iter().map(|l| l.report.services).sum();
+            serde_json::to_string_pretty(&render::json::document(diags, files, services)).unwrap_or_default() + "\n"
+        }
+        Format::Sarif => render::sarif::render(&inputs),
+        Format::Github => render::github::render(&inputs),
+        Format::Checkstyle => render::xml::checkstyle(&inputs),
+        Format::Junit => render::xml::junit(&inputs),
+        Format::Concise => {
+            let mut text = String::new();
+            for l in linted {
+                for line in render::concise::render(&l.sources, &l.report).lines() {
+                    text.push_str(&l.prefix);
+                    text.push_str(line);
+                    text.push('\n');
+                }
+            }
+            text
+        }
+        Format::Human => human_report(args, linted),
+    }
+}
+
+fn human_report(args: &CheckArgs, linted: &[Linted]) -> String {
     let color = !args.no_color && args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let ropts = RenderOptions {
         color,
         width: if color { terminal_width() } else { 100 },
     };
     let mut text = String::new();
-    let mut json_diags = Vec::new();
-    let (mut files, mut services) = (0, 0);
-    let mut worst: Option<Severity> = None;
-    for root in &roots {
-        let (p, report) = match lint_root(root, &args) {
-            Ok(r) => r,
-            Err(code) => return code,
-        };
-        files += report.files;
-        services += report.services;
-        worst = report.diagnostics.iter().map(|d| d.severity).max().max(worst);
-        let prefix = if roots.len() > 1 {
-            format!("{}/", p.root.display().to_string().trim_end_matches('/'))
-        } else {
-            String::new()
-        };
-        match args.format {
-            Format::Json => json_diags.extend(report.diagnostics.iter().map(|d| render::json::convert(&p.sources, d, &prefix))),
-            Format::Concise => {
-                for line in render::concise::render(&p.sources, &report).lines() {
-                    text.push_str(&prefix);
-                    text.push_str(line);
-                    text.push('\n');
-                }
+    for l in linted {
+        for d in &l.report.diagnostics {
+            text.push_str(&render::human::render_one(&l.sources, d, &ropts, &l.prefix));
+            text.push('\n');
+        }
+        if !args.quiet {
+            let notable: Vec<_> = l.skipped.iter().filter(|s| !s.reason.starts_with("symbolic link")).collect();
+            for s in notable {
+                eprintln!("actuator-lint: skipped `{}{}`: {}", l.prefix, s.path, s.reason);
             }
-            Format::Human => {
-                for d in &report.diagnostics {
-                    text.push_str(&render::human::render_one(&p.sources, d, &ropts, &prefix));
-                    text.push('\n');
-                }
-                if !args.quiet {
-                    let notable: Vec<_> = p.skipped.iter().filter(|s| !s.reason.starts_with("symbolic link")).collect();
-                    for s in notable {
-                        eprintln!("actuator-lint: skipped `{}{}`: {}", prefix, s.path, s.reason);
-                    }
-                    text.push_str(&summary(&report, &prefix));
-                }
-            }
+            text.push_str(&summary(&l.report, &l.prefix, l.baselined, l.fixed));
         }
     }
-    if args.format == Format::Json {
-        let doc = render::json::document(json_diags, files, services);
-        text = serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n";
-    }
-    let written = match &args.output {
-        Some(path) => std::fs::write(path, &text).map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string()),
-    };
-    if let Err(e) = written {
-        return fail(e);
-    }
-    let threshold = match args.fail_on {
+    text
+}
+
+fn exit_status(fail_on: FailOn, linted: &[Linted]) -> u8 {
+    let worst = linted.iter().flat_map(|l| l.report.diagnostics.iter().map(|d| d.severity)).max();
+    let threshold = match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
@@ -331,8 +644,14 @@ fn check(args: CheckArgs) -> u8 {
     }
 }
 
-fn summary(report: &Report, prefix: &str) -> String {
-    let line = render::summary_line(report);
+fn summary(report: &Report, prefix: &str, baselined: usize, fixed: usize) -> String {
+    let mut line = render::summary_line(report);
+    if fixed > 0 {
+        line.push_str(&format!("; {} applied", plural(fixed, "fix", "fixes")));
+    }
+    if baselined > 0 {
+        line.push_str(&format!("; {} hidden by the baseline", plural(baselined, "finding", "findings")));
+    }
     if prefix.is_empty() {
         format!("{line}\n")
     } else {
@@ -354,6 +673,12 @@ fn model(args: ModelArgs) -> u8 {
         Err(code) => return code,
     };
     let a = crate::analyze(&p.sources, &p.options);
-    print!("{}", render::model::render(&p.sources, &a));
+    match args.format {
+        ModelFormat::Text => print!("{}", render::model::render(&p.sources, &a)),
+        ModelFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&render::model_json::render(&p.sources, &a)).unwrap_or_default()
+        ),
+    }
     OK
 }

@@ -113,8 +113,12 @@ mod tests {
     fn main_classes_in_every_spelling() {
         let java = "@org.springframework.boot.autoconfigure.SpringBootApplication\npublic class BillingApplication {}";
         assert_eq!(super::main_classes("a/Billing.java", java)[0].0, "BillingApplication");
-        let kt = "@SpringBootApplication(scanBasePackages = [\"x\"])\n@EnableScheduling\nclass CatalogApp\nfun main(args: Array<String>) {}";
-        let names: Vec<String> = super::main_classes("src/main/kotlin/CatalogApp.kt", kt).into_iter().map(|c| c.0).collect();
+        let kt =
+            "@SpringBootApplication(scanBasePackages = [\"x\"])\n@EnableScheduling\nclass CatalogApp\nfun main(args: Array<String>) {}";
+        let names: Vec<String> = super::main_classes("src/main/kotlin/CatalogApp.kt", kt)
+            .into_iter()
+            .map(|c| c.0)
+            .collect();
         assert_eq!(names, ["CatalogApp", "CatalogAppKt"]);
     }
 }
