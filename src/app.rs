@@ -84,11 +84,15 @@ fn init(args: InitArgs) -> u8 {
         boot_log: vec![],
         profile: vec![],
     };
-    let mut p = match prepare_with(&args.path, &common, false) {
+    // Any `*.log` may hold Spring Boot's "Started X in N seconds" line: init looks at all.
+    let probe_logs = Config {
+        boot_logs: vec!["**/*.log".into()],
+        ..Config::default()
+    };
+    let p = match prepare_with(&args.path, &common, Some(probe_logs), &[]) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    p.options.config = Config::default();
     let a = crate::analyze(&p.sources, &p.options);
     let text = crate::init::render(&p.sources, &a);
     if args.stdout {
@@ -214,11 +218,13 @@ pub struct Prepared {
 
 /// Reads the config and the repository under `root`; errors are already reported.
 pub fn prepare(root: &Path, common: &CommonArgs) -> Result<Prepared, u8> {
-    prepare_with(root, common, true)
+    prepare_with(root, common, None, &[])
 }
 
-/// `prepare`, optionally ignoring the config file found at the root (`init` writes a new one).
-fn prepare_with(root: &Path, common: &CommonArgs, read_config: bool) -> Result<Prepared, u8> {
+/// `prepare`, or with `given` instead of the config file found at the root (`init`).
+/// `skip` are files of ours (baselines) that are not part of the repository being linted.
+fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Config>, skip: &[&Path]) -> Result<Prepared, u8> {
+    let read_config = given.is_none();
     if !root.is_dir() {
         return Err(fail(format!("`{}` is not a directory; pass the repository root", root.display())));
     }
@@ -231,7 +237,7 @@ fn prepare_with(root: &Path, common: &CommonArgs, read_config: bool) -> Result<P
             .map(|n| root.join(n))
             .find(|p| p.is_file()),
     };
-    let mut config = Config::default();
+    let mut config = given.unwrap_or_default();
     if let Some(p) = &config_path {
         let text = std::fs::read_to_string(p).map_err(|e| fail(format!("cannot read `{}`: {e}", p.display())))?;
         let shown = discover::rel_path(p, root);
@@ -254,7 +260,24 @@ fn prepare_with(root: &Path, common: &CommonArgs, read_config: bool) -> Result<P
         }
         b.build().map_err(|e| fail(format!("{what}: {e}")))
     };
-    let exclude = globs(&config.exclude, "[discovery] exclude")?;
+    // `legacy` and `legacy/` exclude the directory's contents too, as in .gitignore.
+    let exclude_patterns: Vec<String> = config
+        .exclude
+        .iter()
+        .flat_map(|p| {
+            let dir = p.trim_end_matches('/');
+            let mut v = vec![dir.to_string()];
+            if !dir.ends_with("**") {
+                v.push(format!("{dir}/**"));
+            }
+            v
+        })
+        .chain(
+            skip.iter()
+                .map(|p| globset::escape(&discover::rel_path(&absolute(p), &absolute(root)))),
+        )
+        .collect();
+    let exclude = globs(&exclude_patterns, "[discovery] exclude")?;
     let logs = globs(&config.boot_logs, "[probes] boot-logs")?;
     let found = discover::discover(root, &exclude, &logs);
     let (mut sources, skipped) = discover::load(found);
@@ -289,6 +312,10 @@ fn prepare_with(root: &Path, common: &CommonArgs, read_config: bool) -> Result<P
         options,
         skipped,
     })
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
 }
 
 fn validate_rules(names: &[String], flag: &str) -> Result<(), u8> {
@@ -334,7 +361,12 @@ pub fn from_memory(files: &[(String, String)]) -> Result<(SourceSet, Options), S
 
 /// Lints one root exactly as `check` does: what the fixture tests call.
 pub fn lint_root(root: &Path, args: &CheckArgs) -> Result<(Prepared, Report), u8> {
-    let mut p = prepare(root, &args.common)?;
+    let ours: Vec<&Path> = [&args.baseline.baseline, &args.baseline.write_baseline]
+        .into_iter()
+        .flatten()
+        .map(PathBuf::as_path)
+        .collect();
+    let mut p = prepare_with(root, &args.common, None, &ours)?;
     p.options.select = (!args.select.is_empty()).then(|| args.select.clone());
     p.options.ignore = args.ignore.clone();
     let report = crate::lint(&p.sources, &p.options);

@@ -37,7 +37,17 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
     o.push_str("\n[spring]\n# Used when no build file says:\n# boot-version = \"3.2\"\n# Active profiles where no workload sets SPRING_PROFILES_ACTIVE:\n# profiles = [\"prod\"]\n");
     o.push_str("\n[kubernetes]\n# default-namespace = \"default\"\n");
     o.push_str("\n[prometheus]\n# When no Prometheus CR or kube-prometheus-stack values file is in the repository:\n# service-monitor-selector = { release = \"kube-prometheus-stack\" }\n# pod-monitor-selector = { release = \"kube-prometheus-stack\" }\n# honors-annotations = true\n");
-    o.push_str("\n[probes]\n# The measured boot time must fit this many times into a probe's budget:\n# margin = 1.2\n# Logs with Spring Boot's \"Started X in N seconds\" lines:\n# boot-logs = [\"logs/*.log\"]\n");
+    o.push_str("\n[probes]\n# The measured boot time must fit this many times into a probe's budget:\n# margin = 1.2\n# Logs with Spring Boot's \"Started X in N seconds\" lines:\n");
+    let logs = boot_log_globs(sources, a);
+    if logs.is_empty() {
+        o.push_str("# boot-logs = [\"logs/*.log\"]\n");
+    } else {
+        let _ = writeln!(
+            o,
+            "boot-logs = [{}]",
+            logs.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(", ")
+        );
+    }
     if ws.services.is_empty() {
         o.push_str(
             "\n# No Spring Boot service was found. Add one table per service:\n# [services.order-service]\n# boot-time = \"161s\"\n",
@@ -91,7 +101,11 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         }
         match crate::model::boot::largest(&ws.boot, si) {
             Some(b) => {
-                let _ = writeln!(o, "# measured boot time: {:.1} s (from the repository)", b.seconds);
+                let from = match &b.evidence {
+                    crate::model::boot::Evidence::Log { span, .. } => format!("`{}`", sources.path(span.file)),
+                    _ => "the repository".into(),
+                };
+                let _ = writeln!(o, "# measured boot time: {:.1} s (from {from})", b.seconds);
             }
             None => o.push_str("# boot-time = \"90s\"   # the measured boot time, checked against its probes\n"),
         }
@@ -107,6 +121,28 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         o.push_str("# profiles = [\"prod\"]\n");
     }
     o
+}
+
+/// `dir/*.log` for every directory holding a log in which a boot line was found.
+fn boot_log_globs(sources: &SourceSet, a: &Analysis) -> Vec<String> {
+    let mut out: Vec<String> = a
+        .workspace
+        .boot
+        .iter()
+        .filter_map(|b| match &b.evidence {
+            crate::model::boot::Evidence::Log { span, .. } => {
+                let path = sources.path(span.file);
+                Some(match path.rsplit_once('/') {
+                    Some((dir, _)) => format!("{dir}/*.log"),
+                    None => "*.log".into(),
+                })
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 #[cfg(test)]
