@@ -147,8 +147,24 @@ pub fn build(sources: &SourceSet, a: &Analysis, report: &Report) -> Graph {
                 None => vec![mid.clone()],
             };
             let (from, to) = match &sc.via {
-                Via::Job { job, .. } => {
+                Via::Job { job, target } => {
                     let j = &ws.jobs[*job];
+                    // A target addressing a Service (by name or ClusterIP) is drawn from it.
+                    let host = j
+                        .targets
+                        .get(*target)
+                        .map(|t| t.address.value.split(':').next().unwrap_or("").to_string())
+                        .unwrap_or_default();
+                    let via_service = ws.kube_services.iter().position(|k| {
+                        !host.is_empty()
+                            && (k.name.value == host
+                                || host.starts_with(&format!("{}.", k.name.value))
+                                || k.cluster_ip.as_deref() == Some(host.as_str()))
+                    });
+                    let from_workloads = match via_service {
+                        Some(ki) if g.nodes.contains_key(&format!("kservice{ki}")) => vec![format!("kservice{ki}")],
+                        _ => from_workloads,
+                    };
                     let jid = g.node(format!("job{job}"), || format!("job {}", j.name.value));
                     let pid = g.node(format!("prometheus{}", j.config), || {
                         format!("Prometheus {}", sources.path(ws.prom_configs[j.config].file))
@@ -179,7 +195,7 @@ pub fn build(sources: &SourceSet, a: &Analysis, report: &Report) -> Graph {
     // Monitors → Prometheus (operator), whether or not they reach a service.
     for (mi, mon) in ws.monitors.iter().enumerate() {
         let monid = g.node(format!("monitor{mi}"), || format!("{} {}", mon.kind_name(), mon.name.value));
-        let pid = g.node("prometheus-operator".into(), || {
+        let pid = g.node("prometheusOperator".into(), || {
             let names: Vec<&str> = ws.prometheus_crs.iter().map(|p| p.name.value.as_str()).collect();
             if names.is_empty() {
                 "Prometheus (operator, selector assumed)".into()
@@ -223,13 +239,24 @@ pub fn build(sources: &SourceSet, a: &Analysis, report: &Report) -> Graph {
             }
             (Place::Selection, _) => {
                 if let Some(mi) = monitor_of(a, d) {
-                    g.edge(&format!("monitor{mi}"), "prometheus-operator").broken.insert(d.rule);
+                    g.edge(&format!("monitor{mi}"), "prometheusOperator").broken.insert(d.rule);
                 }
             }
             (Place::Monitor, _) => {
                 if let Some(mi) = monitor_of(a, d) {
                     let monid = format!("monitor{mi}");
-                    let into: Vec<usize> = (0..g.edges.len()).filter(|i| g.edges[*i].to == monid).collect();
+                    let mut into: Vec<usize> = (0..g.edges.len()).filter(|i| g.edges[*i].to == monid).collect();
+                    if into.is_empty() {
+                        // The Services the monitor was probably meant for (their pod selector
+                        // matches its selector), drawn as a broken link.
+                        for ki in a.links.monitor_near_misses.get(mi).cloned().unwrap_or_default() {
+                            let kid = format!("kservice{ki}");
+                            if g.nodes.contains_key(&kid) {
+                                g.edge(&kid, &monid);
+                                into.push(g.edges.iter().position(|e| e.from == kid && e.to == monid).unwrap_or(0));
+                            }
+                        }
+                    }
                     if into.is_empty() {
                         mark_node(&mut g, &monid, d.rule);
                     }
@@ -327,7 +354,7 @@ fn dot_text(s: &str) -> String {
 /// Graphviz `dot`.
 pub fn dot(g: &Graph) -> String {
     let mut o = String::from(
-        "digraph actuator_lint {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
+        "digraph actuator_lint {\n  rankdir=LR;\n  fontname=\"Helvetica\";\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
     );
     let node_line = |n: &Node| {
         let style = if n.broken.is_empty() {
