@@ -47,11 +47,8 @@ pub fn text(inputs: &[Input<'_>]) -> String {
         } else {
             String::new()
         };
-        out.push_str(
-            &format!("{:>5}  {:<width$}  {:<7}{fix}\n", r.count, r.rule, r.severity.as_str())
-                .trim_end()
-                .to_string(),
-        );
+        let line = format!("{:>5}  {:<width$}  {:<7}{fix}", r.count, r.rule, r.severity.as_str());
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     let total: usize = rows.iter().map(|r| r.count).sum();
