@@ -204,7 +204,16 @@ fn report_config_errors(path: &str, text: &str, errors: &[ConfigError]) {
             crate::diagnostic::Label::new(crate::source::Span::new(id, e.span.clone()), ""),
         );
         d.help = e.help.clone();
-        let s = render::human::render_one(&set, &d, &RenderOptions { color, width: 100 }, "");
+        let s = render::human::render_one(
+            &set,
+            &d,
+            &RenderOptions {
+                color,
+                width: 100,
+                links: false,
+            },
+            "",
+        );
         eprint!("{s}");
     }
 }
@@ -644,13 +653,16 @@ fn human_report(args: &CheckArgs, linted: &[Linted]) -> String {
     let ropts = RenderOptions {
         color,
         width: if color { terminal_width() } else { 100 },
+        links: color && supports_hyperlinks(),
     };
     let mut text = String::new();
     for l in linted {
-        for d in &l.report.diagnostics {
-            text.push_str(&render::human::render_one(&l.sources, d, &ropts, &l.prefix));
-            text.push('\n');
-        }
+        text.push_str(&render::human::render_findings(
+            &l.sources,
+            &l.report.diagnostics,
+            &ropts,
+            &l.prefix,
+        ));
         if !args.quiet {
             let notable: Vec<_> = l.skipped.iter().filter(|s| !s.reason.starts_with("symbolic link")).collect();
             for s in notable {
@@ -689,6 +701,28 @@ fn summary(report: &Report, prefix: &str, baselined: usize, fixed: usize) -> Str
     } else {
         format!("{prefix}: {line}\n")
     }
+}
+
+/// OSC-8 hyperlinks: terminals known to support them (FORCE_HYPERLINK=1/0 overrides).
+fn supports_hyperlinks() -> bool {
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    match var("FORCE_HYPERLINK").as_str() {
+        "1" => return true,
+        "0" => return false,
+        _ => {}
+    }
+    if std::env::var_os("CI").is_some() {
+        return false;
+    }
+    let vte = var("VTE_VERSION").parse::<u32>().unwrap_or(0);
+    matches!(
+        var("TERM_PROGRAM").as_str(),
+        "iTerm.app" | "WezTerm" | "vscode" | "ghostty" | "Hyper"
+    ) || std::env::var_os("WT_SESSION").is_some()
+        || std::env::var_os("KONSOLE_VERSION").is_some()
+        || std::env::var_os("DOMTERM").is_some()
+        || vte >= 5000
+        || ["kitty", "alacritty", "foot", "wezterm"].iter().any(|t| var("TERM").contains(t))
 }
 
 fn terminal_width() -> usize {

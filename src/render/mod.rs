@@ -45,11 +45,17 @@ pub fn doc_url(rule: &str) -> String {
 pub struct RenderOptions {
     pub color: bool,
     pub width: usize,
+    /// OSC-8 hyperlinks from rule names to their docs (terminals that support them).
+    pub links: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { color: false, width: 100 }
+        RenderOptions {
+            color: false,
+            width: 100,
+            links: false,
+        }
     }
 }
 
