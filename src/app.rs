@@ -370,9 +370,12 @@ pub fn from_memory(files: &[(String, String)]) -> Result<(SourceSet, Options), S
 
 /// Lints one root exactly as `check` does: what the fixture tests call.
 pub fn lint_root(root: &Path, args: &CheckArgs) -> Result<(Prepared, Report), u8> {
+    // Baselines are ours, not the repository's: the ones named, and the conventional names.
+    let conventional = [root.join(".actuator-lint-baseline.json"), root.join("actuator-lint-baseline.json")];
     let ours: Vec<&Path> = [&args.baseline.baseline, &args.baseline.write_baseline]
         .into_iter()
         .flatten()
+        .chain(conventional.iter())
         .map(PathBuf::as_path)
         .collect();
     let mut p = prepare_with(root, &args.common, None, &ours)?;
