@@ -388,6 +388,8 @@ pub fn lint_root(root: &Path, args: &CheckArgs) -> Result<(Prepared, Report), u8
 /// One root after linting (and fixing, and the baseline).
 struct Linted {
     prefix: String,
+    /// The prefix baselines are keyed on: the root only with several roots, whatever the format.
+    key_prefix: String,
     /// Final texts: after `--fix`, the fixed ones.
     sources: SourceSet,
     report: Report,
@@ -416,12 +418,9 @@ fn check(args: CheckArgs) -> u8 {
             Ok(r) => r,
             Err(code) => return code,
         };
-        let prefix = if roots.len() > 1 {
-            format!("{}/", p.root.display().to_string().trim_end_matches('/'))
-        } else {
-            String::new()
-        };
-        let l = match fix_root(p, report, prefix, &args, baseline.as_ref(), &mut diffs) {
+        let prefix = path_prefix(&p.root, roots.len(), args.format);
+        let key_prefix = path_prefix(&p.root, roots.len(), Format::Human);
+        let l = match fix_root(p, report, (prefix, key_prefix), &args, baseline.as_ref(), &mut diffs) {
             Ok(l) => l,
             Err(code) => return code,
         };
@@ -442,6 +441,20 @@ fn check(args: CheckArgs) -> u8 {
     exit_status(args.fail_on, &linted)
 }
 
+/// What is put before root-relative paths: the root itself with several roots, and for the
+/// formats GitHub reads (SARIF, workflow commands), which resolve paths against the checkout,
+/// whenever the root is not the current directory (`actuator-lint services/ --format sarif`).
+fn path_prefix(root: &Path, roots: usize, format: Format) -> String {
+    let shown = root.display().to_string().replace('\\', "/");
+    let shown = shown.trim_start_matches("./").trim_end_matches('/');
+    let github = matches!(format, Format::Sarif | Format::Github);
+    if roots > 1 || (github && !shown.is_empty() && shown != ".") {
+        format!("{shown}/")
+    } else {
+        String::new()
+    }
+}
+
 fn load_baseline(args: &CheckArgs) -> Result<Option<suppress::baseline::Baseline>, u8> {
     let Some(path) = &args.baseline.baseline else { return Ok(None) };
     let text = std::fs::read_to_string(path).map_err(|e| fail(format!("--baseline `{}`: {e}", path.display())))?;
@@ -454,7 +467,7 @@ fn load_baseline(args: &CheckArgs) -> Result<Option<suppress::baseline::Baseline
 fn fix_root(
     p: Prepared,
     report: Report,
-    prefix: String,
+    (prefix, key_prefix): (String, String),
     args: &CheckArgs,
     baseline: Option<&suppress::baseline::Baseline>,
     diffs: &mut String,
@@ -469,6 +482,7 @@ fn fix_root(
     } = p;
     if !fixing {
         return Ok(Linted {
+            key_prefix: key_prefix.clone(),
             prefix,
             sources,
             report,
@@ -477,7 +491,7 @@ fn fix_root(
             fixed: 0,
         });
     }
-    let wanted = |s: &SourceSet, d: &crate::diagnostic::Diagnostic| baseline.is_none_or(|b| !b.contains(s, d, &prefix));
+    let wanted = |s: &SourceSet, d: &crate::diagnostic::Diagnostic| baseline.is_none_or(|b| !b.contains(s, d, &key_prefix));
     let out = fix::engine::run(&sources, &options, report, f.unsafe_fixes, &wanted);
     for (title, path) in &out.rejected {
         eprintln!("actuator-lint: not applied: {title} (`{prefix}{path}` would no longer parse)");
@@ -497,6 +511,7 @@ fn fix_root(
                 .replace("+++ b/", &format!("+++ b/{prefix}"))
         });
         return Ok(Linted {
+            key_prefix: key_prefix.clone(),
             prefix,
             sources,
             report: out.report,
@@ -520,6 +535,7 @@ fn fix_root(
         // What is on disk is not what was re-linted: lint it again as it is.
         return match lint_root(&root, args) {
             Ok((p, report)) => Ok(Linted {
+                key_prefix: key_prefix.clone(),
                 prefix,
                 sources: p.sources,
                 report,
@@ -540,6 +556,7 @@ fn fix_root(
         );
     }
     Ok(Linted {
+        key_prefix: key_prefix.clone(),
         prefix,
         sources: out.sources,
         report: out.report,
@@ -570,7 +587,7 @@ fn show_diff(diffs: &str, args: &CheckArgs) -> u8 {
 fn apply_baseline(b: &mut suppress::baseline::Baseline, linted: &mut [Linted], quiet: bool) {
     for l in linted.iter_mut() {
         let before = l.report.diagnostics.len();
-        let (sources, prefix) = (&l.sources, l.prefix.as_str());
+        let (sources, prefix) = (&l.sources, l.key_prefix.as_str());
         l.report.diagnostics.retain(|d| !b.take(sources, d, prefix));
         l.baselined = before - l.report.diagnostics.len();
     }
@@ -586,7 +603,7 @@ fn apply_baseline(b: &mut suppress::baseline::Baseline, linted: &mut [Linted], q
 fn write_baseline(path: &Path, linted: &[Linted]) -> u8 {
     let all: Vec<_> = linted
         .iter()
-        .flat_map(|l| l.report.diagnostics.iter().map(move |d| (&l.sources, d, l.prefix.as_str())))
+        .flat_map(|l| l.report.diagnostics.iter().map(move |d| (&l.sources, d, l.key_prefix.as_str())))
         .collect();
     if let Err(e) = std::fs::write(path, suppress::baseline::write(&all)) {
         return fail(format!("cannot write `{}`: {e}", path.display()));

@@ -104,10 +104,13 @@ fn sarif_carries_related_locations_and_fixes() {
         .expect("seed finding");
     assert_eq!(
         reg["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-        "monitoring/prometheus/prometheus.yml"
+        "fixtures/scenarios/commerce/repo/monitoring/prometheus/prometheus.yml"
     );
     let change = &reg["fixes"][0]["artifactChanges"][0];
-    assert_eq!(change["artifactLocation"]["uri"], "services/order-service/build.gradle.kts");
+    assert_eq!(
+        change["artifactLocation"]["uri"],
+        "fixtures/scenarios/commerce/repo/services/order-service/build.gradle.kts"
+    );
     assert!(change["replacements"][0]["insertedContent"]["text"]
         .as_str()
         .unwrap()
@@ -123,7 +126,7 @@ fn github_workflow_commands() {
     assert_eq!(code, 1);
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 4, "{out}");
-    assert!(lines[0].starts_with("::error file=infra/k8s/services/order-service.yaml,line=42,endLine=42,col=11,endColumn=24,title=actuator-lint (liveness-budget-too-short)::"));
+    assert!(lines[0].starts_with("::error file=fixtures/scenarios/commerce/repo/infra/k8s/services/order-service.yaml,line=42,endLine=42,col=11,endColumn=24,title=actuator-lint (liveness-budget-too-short)::"));
     assert!(lines.last().unwrap().starts_with("::notice "), "infos last, as notices: {out}");
     for l in &lines {
         let (props, msg) = l[2..].split_once("::").expect("command::message");
@@ -131,6 +134,24 @@ fn github_workflow_commands() {
         assert!(msg.contains("%0Ahelp: "), "help on its own line: {msg}");
         assert!(!props.contains("%0A"));
     }
+}
+
+#[test]
+fn github_formats_use_paths_from_the_working_directory() {
+    // Code scanning and annotations resolve paths against the checkout, not the lint root.
+    let (_, out, _) = run(&["fixtures/scenarios/commerce/repo/", "--format", "github"]);
+    assert!(
+        out.contains("file=fixtures/scenarios/commerce/repo/services/order-service/build.gradle.kts,"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["./fixtures/scenarios/commerce/repo", "--format", "sarif"]);
+    assert!(
+        out.contains("\"uri\": \"fixtures/scenarios/commerce/repo/services/order-service/build.gradle.kts\""),
+        "{out}"
+    );
+    // Other formats keep root-relative paths (SPEC §3).
+    let (_, out, _) = run(&["fixtures/scenarios/commerce/repo", "--format", "concise"]);
+    assert!(out.starts_with("infra/k8s/services/order-service.yaml:42:11:"), "{out}");
 }
 
 #[test]

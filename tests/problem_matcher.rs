@@ -66,13 +66,19 @@ fn matchers_parse_every_concise_line() {
     repos(Path::new("fixtures"), &mut roots);
     roots.sort();
     let mut lines = 0;
+    let outputs: Vec<(String, String, serde_json::Value)> = roots
+        .iter()
+        .map(|root| {
+            let r = root.to_str().unwrap().to_string();
+            let concise = run(&[&r, "--format", "concise"]);
+            let json: serde_json::Value = serde_json::from_str(&run(&[&r, "--format", "json"])).unwrap();
+            (r, concise, json)
+        })
+        .collect();
     for file in [".github/actuator-lint-matcher.json", "docs/vscode-tasks.json"] {
         let ms = matchers(file);
         let github = file.starts_with(".github");
-        for root in &roots {
-            let r = root.to_str().unwrap();
-            let concise = run(&[r, "--format", "concise"]);
-            let json: serde_json::Value = serde_json::from_str(&run(&[r, "--format", "json"])).unwrap();
+        for (r, concise, json) in &outputs {
             let diags = json["diagnostics"].as_array().unwrap();
             assert_eq!(concise.lines().count(), diags.len(), "{r}");
             for (line, d) in concise.lines().zip(diags) {

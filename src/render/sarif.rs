@@ -21,9 +21,13 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// Percent-encodes what a URI reference may not contain; `/` stays a separator.
+/// Percent-encodes what a URI reference may not contain; `/` stays a separator. An absolute
+/// path (a root given as `/…`) becomes a `file://` URI, which code scanning relativises.
 pub fn uri(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
+    let mut out = String::with_capacity(path.len() + 7);
+    if path.starts_with('/') {
+        out.push_str("file://");
+    }
     for b in path.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
             out.push(b as char);
@@ -233,6 +237,7 @@ mod tests {
     #[test]
     fn uris_are_escaped_and_docs_summarised() {
         assert_eq!(super::uri("k8s/my app#1.yaml"), "k8s/my%20app%231.yaml");
+        assert_eq!(super::uri("/w/repo/k8s/a.yaml"), "file:///w/repo/k8s/a.yaml");
         let doc = "# x\n\n## What it does\nFlags a\nthing.\n\nMore.\n## Why is this bad?\n";
         assert_eq!(super::what_it_does(doc), "Flags a thing.");
     }
