@@ -153,6 +153,9 @@ fn baseline_hides_recorded_findings_even_after_lines_move() {
         out.contains("no problems in 6 services (59 files); 4 findings hidden by the baseline"),
         "{out}"
     );
+    // The baseline is keyed on root-relative paths whatever the format (github/sarif show the root).
+    let (code, out, _) = run(&[r, "--baseline", bl.to_str().unwrap(), "--format", "github"]);
+    assert_eq!((code, out.as_str()), (0, ""));
     // A new finding is reported.
     let p = root.join("infra/k8s/services/payment-service.yaml");
     let text = std::fs::read_to_string(&p).unwrap();
