@@ -430,7 +430,7 @@ fn check(args: CheckArgs) -> u8 {
         return show_diff(&diffs, &args);
     }
     if let Some(b) = baseline.as_mut() {
-        apply_baseline(b, &mut linted, args.quiet);
+        apply_baseline(b, &mut linted, args.quiet, args.format);
     }
     if let Some(path) = &args.baseline.write_baseline {
         return write_baseline(path, &linted);
@@ -584,12 +584,17 @@ fn show_diff(diffs: &str, args: &CheckArgs) -> u8 {
     }
 }
 
-fn apply_baseline(b: &mut suppress::baseline::Baseline, linted: &mut [Linted], quiet: bool) {
+fn apply_baseline(b: &mut suppress::baseline::Baseline, linted: &mut [Linted], quiet: bool, format: Format) {
     for l in linted.iter_mut() {
         let before = l.report.diagnostics.len();
         let (sources, prefix) = (&l.sources, l.key_prefix.as_str());
         l.report.diagnostics.retain(|d| !b.take(sources, d, prefix));
         l.baselined = before - l.report.diagnostics.len();
+    }
+    // The human summary line says it; machine formats keep their shape, so say it on stderr.
+    let hidden: usize = linted.iter().map(|l| l.baselined).sum();
+    if hidden > 0 && !quiet && format != Format::Human {
+        eprintln!("actuator-lint: {} hidden by the baseline", plural(hidden, "finding", "findings"));
     }
     let stale = b.unmatched();
     if stale > 0 && !quiet {

@@ -238,3 +238,13 @@ fn model_json_completions_and_man_page() {
     assert_eq!(code, 0);
     assert!(out.starts_with(".ie") || out.contains(".TH actuator-lint"), "{out}");
 }
+
+#[test]
+fn readme_graph_example_is_current() {
+    let (_, out, _) = run(&["graph", "fixtures/scenarios/servicemonitor-unnamed-port/repo"]);
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(
+        readme.contains(&format!("```mermaid\n{out}```")),
+        "README's mermaid example is stale; paste the output of `actuator-lint graph fixtures/scenarios/servicemonitor-unnamed-port/repo`:\n{out}"
+    );
+}
