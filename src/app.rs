@@ -750,10 +750,12 @@ fn supports_hyperlinks() -> bool {
         || ["kitty", "alacritty", "foot", "wezterm"].iter().any(|t| var("TERM").contains(t))
 }
 
+/// `COLUMNS` when exported, else the terminal's own width (shells rarely export `COLUMNS`).
 fn terminal_width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
+        .or_else(|| terminal_size::terminal_size().map(|(w, _)| usize::from(w.0)))
         .unwrap_or(100)
         .clamp(60, 200)
 }
