@@ -16,8 +16,11 @@ use crate::source::SourceSet;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Reports with source snippets from every file involved, grouped by service
     Human,
+    /// `path:line:column: severity[rule]: message`, one per line (editors, problem matchers)
     Concise,
+    /// One JSON document (version 1)
     Json,
     /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers
     Sarif,
