@@ -39,21 +39,20 @@ fn read_floor(root: &Path) -> usize {
 }
 
 fn full_lint(root: &Path) -> usize {
-    let args = actuator_lint::cli::CheckArgs {
-        paths: vec![root.to_path_buf()],
-        format: actuator_lint::render::Format::Json,
-        output: None,
-        select: vec![],
-        ignore: vec![],
-        fail_on: actuator_lint::cli::FailOn::Never,
-        no_color: true,
-        quiet: true,
-        common: actuator_lint::cli::CommonArgs {
-            config: None,
-            boot_time: vec![],
-            boot_log: vec![],
-            profile: vec![],
-        },
+    use clap::Parser;
+    // Through clap, exactly as the binary parses its arguments.
+    let cli = actuator_lint::cli::Cli::try_parse_from([
+        "actuator-lint".as_ref(),
+        "check".as_ref(),
+        root.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--fail-on".as_ref(),
+        "never".as_ref(),
+    ])
+    .expect("valid arguments");
+    let Some(actuator_lint::cli::Command::Check(args)) = cli.command else {
+        unreachable!("argv starts with `check`")
     };
     match actuator_lint::app::lint_root(root, &args) {
         Ok((_, report)) => report.diagnostics.len(),
