@@ -70,6 +70,19 @@ impl Links {
     pub fn scrapes_of(&self, service: ServiceId) -> impl Iterator<Item = &Scrape> {
         self.scrapes.iter().filter(move |s| s.service == service)
     }
+    /// The services behind a monitor (through its Services' workloads), for attribution.
+    pub fn monitor_service_ids(&self, monitor: MonitorId) -> Vec<ServiceId> {
+        let mut out: Vec<ServiceId> = self
+            .scrapes
+            .iter()
+            .filter(|s| matches!(s.via, Via::Monitor { monitor: m, .. } if m == monitor))
+            .map(|s| s.service)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The deployments a scrape may reach: the known one, or all of the service's.
     pub fn reached(&self, s: &Scrape) -> Vec<&Deployment> {
         match s.deployment {

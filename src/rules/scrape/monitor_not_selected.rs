@@ -40,6 +40,9 @@ impl Rule for MonitorNotSelected {
             if let Some(s) = span {
                 d = d.related(*s, "monitor selector");
             }
+            if let [only] = cx.links.monitor_service_ids(mi)[..] {
+                d = d.service(Some(&cx.ws.services[only].name));
+            }
             d = d.help(if *assumed {
                 "add the label `release: <your kube-prometheus-stack release name>` to the monitor, or declare the selector in actuator-lint.toml (`[prometheus] service-monitor-selector = { release = \"…\" }`)".to_string()
             } else {
