@@ -288,7 +288,14 @@ fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Config>, skip: &
         .collect();
     let exclude = globs(&exclude_patterns, "[discovery] exclude")?;
     let logs = globs(&config.boot_logs, "[probes] boot-logs")?;
-    let found = crate::timed("discover", || discover::discover(root, &exclude, &logs));
+    let metrics = globs(&config.boot_metrics, "[probes] boot-metrics")?;
+    let evidence = globs(&[config.boot_logs.clone(), config.boot_metrics.clone()].concat(), "[probes]")?;
+    let mut found = crate::timed("discover", || discover::discover(root, &exclude, &evidence));
+    for (rel, _, kind) in &mut found.files {
+        if metrics.is_match(rel.as_str()) && !logs.is_match(rel.as_str()) {
+            *kind = FileKind::BootMetrics;
+        }
+    }
     let (mut sources, skipped) = crate::timed("load", || discover::load(found));
     for log in &common.boot_log {
         let bytes = std::fs::read(log).map_err(|e| fail(format!("--boot-log `{}`: {e}", log.display())))?;
@@ -346,16 +353,22 @@ pub fn from_memory(files: &[(String, String)]) -> Result<(SourceSet, Options), S
     if let Some((path, text)) = files.iter().find(|(p, _)| p == "actuator-lint.toml" || p == ".actuator-lint.toml") {
         config = config::parse(text, path, &rules::names()).map_err(|e| e.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; "))?;
     }
-    let mut b = globset::GlobSetBuilder::new();
-    for p in &config.boot_logs {
-        b.add(globset::Glob::new(p).map_err(|e| e.to_string())?);
-    }
-    let logs = b.build().map_err(|e| e.to_string())?;
+    let globs = |patterns: &[String]| -> Result<globset::GlobSet, String> {
+        let mut b = globset::GlobSetBuilder::new();
+        for p in patterns {
+            b.add(globset::Glob::new(p).map_err(|e| e.to_string())?);
+        }
+        b.build().map_err(|e| e.to_string())
+    };
+    let logs = globs(&config.boot_logs)?;
+    let metrics = globs(&config.boot_metrics)?;
     let mut sources = SourceSet::new();
     for (path, text) in files {
         let mut f = SourceFile::new(path.clone(), text.clone());
         if logs.is_match(path) {
             f.kind = FileKind::BootLog;
+        } else if metrics.is_match(path) {
+            f.kind = FileKind::BootMetrics;
         }
         sources.add(f);
     }

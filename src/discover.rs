@@ -24,6 +24,8 @@ pub enum FileKind {
     /// JSON: file_sd target lists (and anything else, classified by content).
     Json,
     BootLog,
+    /// A Prometheus exposition dump named in `[probes] boot-metrics`.
+    BootMetrics,
     LintConfig,
     Other,
 }
@@ -194,8 +196,11 @@ fn read_one(rel: String, abs: &Path, kind: FileKind) -> Result<SourceFile, Skipp
         )));
     }
     let bytes = std::fs::read(abs).map_err(|e| skip(format!("not readable: {e}")))?;
-    if kind == FileKind::JvmSource && !bytes.windows(20).any(|w| w == b"SpringBootApplicatio") {
-        // Only main classes matter; keep memory proportional to what is analysed.
+    let mentions = |pat: &[u8]| bytes.windows(pat.len()).any(|w| w == pat);
+    if kind == FileKind::JvmSource && !(mentions(b"SpringBootApplication") || mentions(b"SpringApplication") || mentions(b"runApplication"))
+    {
+        // Only main classes (and the `main` that starts Spring) matter; keep memory
+        // proportional to what is analysed.
         return Ok(SourceFile::new(rel, String::new()));
     }
     let latin1 = rel.ends_with(".properties");

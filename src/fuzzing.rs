@@ -29,8 +29,19 @@ pub fn catalog(data: &[u8]) {
     let _ = parse::catalog::parse(&text(data));
 }
 
+/// Boot evidence in every form: log lines, exposition dumps, the sources naming main classes,
+/// and the exec-probe commands whose URLs are checked.
 pub fn bootlog(data: &[u8]) {
-    let _ = parse::bootlog::parse(&text(data));
+    let t = text(data);
+    let _ = parse::bootlog::parse(&t);
+    let _ = parse::bootmetrics::parse(&t);
+    let _ = parse::jvm::main_classes("svc/src/main/kotlin/App.kt", &t);
+    let _ = parse::jvm::main_classes("svc/src/main/java/App.java", &t);
+    let at = crate::source::Span::empty(crate::source::FileId(0), 0);
+    let word = |w: &str| crate::source::Spanned::new(w.to_string(), at);
+    let _ = crate::model::exec::http_calls(&[word("sh"), word("-c"), word(&t)], &[]);
+    let direct: Vec<_> = t.split_whitespace().take(64).map(word).collect();
+    let _ = crate::model::exec::http_calls(&direct, &[]);
 }
 
 pub fn config(data: &[u8]) {

@@ -99,7 +99,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             };
             let _ = writeln!(o, "# scraped by: {by} on `{}`", sc.path);
         }
-        match crate::model::boot::largest(&ws.boot, si) {
+        match crate::model::boot::decisive(&ws.boot, si) {
             Some(b) => {
                 let from = match &b.evidence {
                     crate::model::boot::Evidence::Log { span, .. } => format!("`{}`", sources.path(span.file)),

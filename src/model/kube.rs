@@ -65,16 +65,24 @@ pub enum Handler {
     HttpGet {
         path: Option<Spanned<String>>,
         port: Option<Spanned<PortRef>>,
-        scheme: Option<String>,
+        /// `HTTP` (default) or `HTTPS`.
+        scheme: Option<Spanned<String>>,
+        /// Another host than the pod's IP: the probe then checks something else.
+        host: Option<String>,
+        /// The `httpGet` mapping, where a missing `path:` or `scheme:` would go.
+        span: Span,
     },
     TcpSocket {
         port: Option<Spanned<PortRef>>,
     },
     Grpc {
-        port: Option<i64>,
+        /// An integer only: gRPC probes cannot use named ports (semantics §9.1).
+        port: Option<Spanned<PortRef>>,
     },
     Exec {
-        command: Vec<String>,
+        command: Vec<Spanned<String>>,
+        /// The `curl`/`wget` calls the command makes.
+        calls: Vec<super::exec::HttpCall>,
     },
     Unknown,
 }
@@ -89,35 +97,48 @@ pub struct Probe {
     pub handler: Handler,
     /// The handler entry (`httpGet:` … end of its value), to copy into a new probe.
     pub handler_span: Option<Span>,
+    /// Numbers are read also when written as quoted strings (`"30"`).
     pub initial_delay: Option<Spanned<i64>>,
     pub period: Option<Spanned<i64>>,
     pub failure_threshold: Option<Spanned<i64>>,
     pub timeout: Option<Spanned<i64>>,
+    /// Probe-level `terminationGracePeriodSeconds`: how long a killed container may take to
+    /// stop. It does not move the kill decision (semantics §9.2).
+    pub termination_grace: Option<Spanned<i64>>,
     /// Where `initialDelaySeconds` is written: key start to value end.
     pub initial_delay_entry: Option<Span>,
 }
 
-/// Kubernetes defaults (semantics §9.1).
+/// Kubernetes defaults and minimums (semantics §9.1); the fields are `int32`, so the window
+/// arithmetic below cannot overflow.
 impl Probe {
+    const MAX: i64 = i32::MAX as i64;
     pub fn d(&self) -> i64 {
-        self.initial_delay.as_ref().map_or(0, |v| v.value.max(0))
+        self.initial_delay.as_ref().map_or(0, |v| v.value.clamp(0, Self::MAX))
     }
     pub fn p(&self) -> i64 {
-        self.period.as_ref().map_or(10, |v| v.value.max(1))
+        self.period.as_ref().map_or(10, |v| v.value.clamp(1, Self::MAX))
     }
     pub fn f(&self) -> i64 {
-        self.failure_threshold.as_ref().map_or(3, |v| v.value.max(1))
+        self.failure_threshold.as_ref().map_or(3, |v| v.value.clamp(1, Self::MAX))
     }
     pub fn t(&self) -> i64 {
-        self.timeout.as_ref().map_or(1, |v| v.value.max(1))
+        self.timeout.as_ref().map_or(1, |v| v.value.clamp(1, Self::MAX))
     }
-    /// Earliest kill: D + (F−1)·P (semantics §9.2).
+    /// Earliest kill: D + (F−1)·P (semantics §9.2): failures are immediate (connection
+    /// refused while the app boots) and the first tick comes right at D.
     pub fn earliest_kill(&self) -> i64 {
         self.d() + (self.f() - 1) * self.p()
     }
-    /// Latest kill: D + F·P + T.
+    /// Latest kill: D + F·P + T. With `timeoutSeconds ≥ periodSeconds` hanging probes run back
+    /// to back (the ticker buffers one tick), so after the first tick (at most D + P) each of
+    /// the F probes takes T: D + P + F·T (semantics §9.2, inferred from `time.Ticker`).
     pub fn latest_kill(&self) -> i64 {
-        self.d() + self.f() * self.p() + self.t()
+        if self.t() >= self.p() {
+            self.d() + self.p() + self.f() * self.t()
+        } else {
+            self.d() + self.f() * self.p() + self.t()
+        }
     }
 }
 
@@ -273,12 +294,14 @@ fn port_ref(n: &Node, file: FileId) -> Option<Spanned<PortRef>> {
     PortRef::from_node(n).map(|v| Spanned::new(v, Span::new(file, n.span.clone())))
 }
 
-fn probe(kind: ProbeKind, key: &Node, n: &Node, file: FileId) -> Probe {
+fn probe(kind: ProbeKind, key: &Node, n: &Node, file: FileId, env: &[(String, String)]) -> Probe {
     let handler = if let Some(h) = n.get("httpGet") {
         Handler::HttpGet {
             path: string(h.at("path"), file),
             port: port_ref(h.at("port"), file),
-            scheme: h.at("scheme").as_string(),
+            scheme: string(h.at("scheme"), file),
+            host: h.at("host").as_string().filter(|s| !s.trim().is_empty()),
+            span: Span::new(file, h.span.clone()),
         }
     } else if let Some(h) = n.get("tcpSocket") {
         Handler::TcpSocket {
@@ -286,12 +309,19 @@ fn probe(kind: ProbeKind, key: &Node, n: &Node, file: FileId) -> Probe {
         }
     } else if let Some(h) = n.get("grpc") {
         Handler::Grpc {
-            port: h.at("port").as_i64(),
+            port: h.at("port").as_str().map(|s| {
+                let plain = h.at("port").style() == Some(crate::parse::yaml::Style::Plain);
+                let v = match s.trim().parse::<i64>() {
+                    Ok(v) if plain => PortRef::Number(v),
+                    _ => PortRef::Name(s.to_string()),
+                };
+                Spanned::new(v, Span::new(file, h.at("port").span.clone()))
+            }),
         }
     } else if let Some(h) = n.get("exec") {
-        Handler::Exec {
-            command: h.at("command").as_seq().iter().filter_map(|c| c.as_string()).collect(),
-        }
+        let command: Vec<Spanned<String>> = h.at("command").as_seq().iter().filter_map(|c| string(c, file)).collect();
+        let calls = super::exec::http_calls(&command, env);
+        Handler::Exec { command, calls }
     } else {
         Handler::Unknown
     };
@@ -312,6 +342,7 @@ fn probe(kind: ProbeKind, key: &Node, n: &Node, file: FileId) -> Probe {
         period: int(n.at("periodSeconds"), file),
         failure_threshold: int(n.at("failureThreshold"), file),
         timeout: int(n.at("timeoutSeconds"), file),
+        termination_grace: int(n.at("terminationGracePeriodSeconds"), file),
         initial_delay_entry,
     }
 }
@@ -329,7 +360,7 @@ fn container(n: &Node, file: FileId) -> Container {
             })
         })
         .collect();
-    let env = n
+    let env: Vec<EnvVar> = n
         .at("env")
         .as_seq()
         .iter()
@@ -350,9 +381,15 @@ fn container(n: &Node, file: FileId) -> Container {
         })
         .collect();
     let args = n.at("args").as_seq().iter().filter_map(|a| string(a, file)).collect();
+    // `exec` probes may use `$SERVER_PORT` and the like from the container's own env.
+    let literal_env: Vec<(String, String)> = env.iter().filter_map(|e| Some((e.name.clone(), e.value.clone()?))).collect();
     let probes = [ProbeKind::Liveness, ProbeKind::Readiness, ProbeKind::Startup]
         .into_iter()
-        .filter_map(|k| n.entry(k.key()).filter(|(_, v)| v.is_map()).map(|(key, v)| probe(k, key, v, file)))
+        .filter_map(|k| {
+            n.entry(k.key())
+                .filter(|(_, v)| v.is_map())
+                .map(|(key, v)| probe(k, key, v, file, &literal_env))
+        })
         .collect();
     Container {
         name: string(n.at("name"), file).unwrap_or_else(|| Spanned::new(String::new(), Span::new(file, n.span.clone()))),

@@ -4,6 +4,7 @@
 pub mod assemble;
 pub mod boot;
 pub mod build;
+pub mod exec;
 pub mod kube;
 pub mod labels;
 pub mod prometheus;
@@ -49,6 +50,8 @@ pub struct Workspace {
     pub jobs: Vec<prometheus::Job>,
     pub compose_services: Vec<prometheus::ComposeService>,
     pub boot: Vec<boot::Observation>,
+    /// Boot-time evidence that maps to no service.
+    pub boot_unmapped: Vec<boot::Unmapped>,
     pub gaps: Vec<Gap>,
     pub parse_errors: Vec<ParseError>,
 }

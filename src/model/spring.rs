@@ -517,6 +517,8 @@ pub struct Actuator {
     /// The properties that shaped the path, for "served path decided here" labels.
     pub path_spans: Vec<(Span, String)>,
     pub health_path: String,
+    /// What the deployment serves where, for probe targets.
+    pub serving: Serving,
 }
 
 fn clean_base(p: &str) -> String {
@@ -627,7 +629,310 @@ impl Effective {
             prometheus_path: format!("{prefix}{base}{prom_sub}"),
             path_spans,
             health_path: format!("{prefix}{base}{health_sub}"),
+            serving: self.serving(boot),
         }
+    }
+}
+
+// ── What a deployment serves, for probe targets (probes/*) ──────────────────────────────────
+// Apart from `actuator()` on purpose: it reads properties only, and resolves `${VAR:default}`
+// placeholders so a port written as a placeholder is known or explicitly unknown, never 8080 by
+// accident.
+
+/// Where an additional health path is served (semantics §3.4).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Namespace {
+    Server,
+    Management,
+}
+
+/// A health path served outside the actuator base path (`server:/livez`).
+#[derive(Clone, Debug)]
+pub struct AdditionalPath {
+    pub path: String,
+    pub group: String,
+    pub namespace: Namespace,
+    /// Where it is configured.
+    pub span: Option<Span>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Serving {
+    /// `None` when the ports cannot be known (unresolvable placeholder, random port `0`).
+    pub port_type: Option<PortType>,
+    /// `server.port` (default 8080).
+    pub server_port: Option<u16>,
+    pub server_port_span: Option<Span>,
+    /// `management.server.port`, when it is a different port.
+    pub management_port: Option<u16>,
+    pub management_port_span: Option<Span>,
+    /// `server.servlet.context-path`: the main server serves nothing outside it.
+    pub context_path: String,
+    pub context_span: Option<Span>,
+    /// Context path + servlet path (or WebFlux base path): where `server:` paths start.
+    pub server_prefix: String,
+    /// Prefix and `management.endpoints.web.base-path` on the actuator's port (`/actuator`).
+    pub actuator_root: String,
+    /// The properties that decided `actuator_root`, for labels.
+    pub root_spans: Vec<(Span, String)>,
+    /// `management.endpoints.web.base-path` alone; empty when actuator shares the root with
+    /// the application's own controllers.
+    pub base_path: String,
+    /// The health endpoint's sub-path under the root (`/health`, or its path-mapping).
+    pub health_sub: String,
+    /// Health groups: `liveness`/`readiness` (Boot 2.3+) and `management.endpoint.health.group.*`.
+    pub groups: Vec<String>,
+    pub additional: Vec<AdditionalPath>,
+    /// TLS on the main server and on the management server; `None` = unknown.
+    pub server_tls: Option<bool>,
+    pub server_tls_span: Option<Span>,
+    pub management_tls: Option<bool>,
+    pub management_tls_span: Option<Span>,
+    /// Why something above is unknown (`` `server.port` is `${PORT}` ``).
+    pub unknown: Vec<String>,
+}
+
+impl Serving {
+    /// The full path of the health endpoint, on the actuator's port.
+    pub fn health_path(&self) -> String {
+        format!("{}{}", self.actuator_root, self.health_sub)
+    }
+    /// The port actuator endpoints are served on.
+    pub fn actuator_port(&self) -> Option<u16> {
+        match self.port_type {
+            Some(PortType::Same) => self.server_port,
+            Some(PortType::Different) => self.management_port,
+            _ => None,
+        }
+    }
+}
+
+impl Effective {
+    /// A property's value with `${NAME}`/`${NAME:default}` resolved from the same sources;
+    /// `Err` names what could not be resolved.
+    fn resolved(&self, key: &str) -> Result<Option<(String, Span)>, String> {
+        let Some(f) = self.get(key) else { return Ok(None) };
+        let raw = f.prop.value.trim();
+        let mut out = String::new();
+        let mut rest = raw;
+        while let Some(at) = rest.find("${") {
+            out.push_str(&rest[..at]);
+            let body = &rest[at + 2..];
+            let end = body.find('}').ok_or_else(|| format!("`{key}` is `{raw}`"))?;
+            let inner = &body[..end];
+            if inner.contains("${") {
+                return Err(format!("`{key}` is `{raw}`"));
+            }
+            let (name, default) = match inner.split_once(':') {
+                Some((n, d)) => (n, Some(d)),
+                None => (inner, None),
+            };
+            let value = self
+                .value(name)
+                .filter(|v| !v.contains("${"))
+                .map(str::to_string)
+                .or(default.map(str::to_string))
+                .ok_or_else(|| format!("`{key}` is `{raw}`, and `{name}` is not set in the repository"))?;
+            out.push_str(&value);
+            rest = &body[end + 1..];
+        }
+        out.push_str(rest);
+        Ok(Some((out, f.prop.value_span)))
+    }
+
+    fn resolved_port(&self, key: &str, unknown: &mut Vec<String>) -> Option<Option<(i64, Span)>> {
+        match self.resolved(key) {
+            Ok(None) => Some(None),
+            Ok(Some((v, span))) => match v.trim().parse::<i64>() {
+                Ok(p) => Some(Some((p, span))),
+                Err(_) => {
+                    unknown.push(format!("`{key}` is `{v}`"));
+                    None
+                }
+            },
+            Err(e) => {
+                unknown.push(e);
+                None
+            }
+        }
+    }
+
+    fn flag(&self, key: &str) -> Option<(bool, Span)> {
+        let (v, span) = self.resolved(key).ok()??;
+        match v.trim().to_ascii_lowercase().as_str() {
+            "true" => Some((true, span)),
+            "false" => Some((false, span)),
+            _ => None,
+        }
+    }
+
+    /// TLS of a server whose `ssl` properties start with `prefix` (`server.ssl`): on when
+    /// `enabled=true`, or when a key store, certificate or bundle is configured and `enabled`
+    /// is not `false`. `Err` = unknown (a placeholder).
+    fn tls(&self, prefix: &str) -> Result<Option<(bool, Option<Span>)>, ()> {
+        let enabled_key = format!("{prefix}.enabled");
+        if self.get(&enabled_key).is_some() {
+            return self.flag(&enabled_key).map(|(b, span)| Some((b, Some(span)))).ok_or(());
+        }
+        let material = ["key-store", "certificate", "bundle"]
+            .iter()
+            .find_map(|k| self.get(&format!("{prefix}.{k}")).map(|f| f.prop.value_span));
+        Ok(material.map(|span| (true, Some(span))))
+    }
+
+    /// What this deployment serves and where (semantics §3.1–3.4).
+    pub fn serving(&self, boot: &BootVersion) -> Serving {
+        let mut sv = Serving::default();
+        let mut unknown = Vec::new();
+        let sp = self.resolved_port("server.port", &mut unknown);
+        let mp = self.resolved_port("management.server.port", &mut unknown);
+        sv.server_port_span = sp.flatten().map(|(_, s)| s);
+        sv.management_port_span = mp.flatten().map(|(_, s)| s);
+        let sp_val = sp.map(|p| p.map(|(v, _)| v));
+        let mp_val = mp.map(|p| p.map(|(v, _)| v));
+        // §3.1, with `0` (a random port) as unknown.
+        sv.port_type = match (sp_val, mp_val) {
+            (_, None) | (None, _) => None,
+            (_, Some(Some(m))) if m < 0 => Some(PortType::Disabled),
+            (_, Some(None)) => Some(PortType::Same),
+            (Some(s), Some(Some(m))) if (s.is_none() && m == 8080) || (m != 0 && Some(m) == s) => Some(PortType::Same),
+            (_, Some(Some(_))) => Some(PortType::Different),
+        };
+        let port = |v: Option<i64>| v.filter(|p| (1..=65535).contains(p)).map(|p| p as u16);
+        sv.server_port = match sp_val {
+            Some(None) => Some(8080),
+            Some(Some(p)) => port(Some(p)),
+            None => None,
+        };
+        if sp_val == Some(Some(0)) {
+            unknown.push("`server.port` is `0` (a random port)".into());
+        }
+        if sv.port_type == Some(PortType::Different) {
+            sv.management_port = port(mp_val.flatten());
+            if mp_val.flatten() == Some(0) {
+                unknown.push("`management.server.port` is `0` (a random port)".into());
+            }
+        }
+        let note = |key: &str, spans: &mut Vec<(Span, String)>| -> Result<Option<String>, String> {
+            let r = self.resolved(key)?;
+            if let Some((v, span)) = &r {
+                spans.push((*span, format!("`{key}: {v}`")));
+            }
+            Ok(r.map(|(v, _)| clean_base(&v)))
+        };
+        let mut ctx_spans = Vec::new();
+        let mut root_spans = Vec::new();
+        let mut step = |r: Result<Option<String>, String>| -> String {
+            r.unwrap_or_else(|e| {
+                unknown.push(e);
+                None
+            })
+            .unwrap_or_default()
+        };
+        sv.context_path = step(note("server.servlet.context-path", &mut ctx_spans));
+        sv.context_span = ctx_spans.first().map(|(s, _)| *s);
+        let servlet = step(note("spring.mvc.servlet.path", &mut ctx_spans));
+        let webflux = step(note("spring.webflux.base-path", &mut ctx_spans));
+        sv.server_prefix = format!("{}{servlet}{webflux}", sv.context_path);
+        let prefix = if sv.port_type == Some(PortType::Different) {
+            let bp = step(note("management.server.base-path", &mut root_spans));
+            if bp.is_empty() && !boot.at_least(3, 0) {
+                step(note("management.server.servlet.context-path", &mut root_spans))
+            } else {
+                bp
+            }
+        } else {
+            root_spans.extend(ctx_spans.iter().cloned());
+            sv.server_prefix.clone()
+        };
+        let base = match self.get("management.endpoints.web.base-path") {
+            Some(_) => step(note("management.endpoints.web.base-path", &mut root_spans)),
+            None => "/actuator".to_string(),
+        };
+        sv.actuator_root = format!("{prefix}{base}");
+        sv.base_path = base;
+        sv.root_spans = root_spans;
+        sv.health_sub = match self.get("management.endpoints.web.path-mapping.health") {
+            Some(f) => clean_base(&f.prop.value),
+            None => "/health".into(),
+        };
+        if boot.at_least(2, 3) {
+            sv.groups = vec!["liveness".into(), "readiness".into()];
+        }
+        // Configured groups, with the name as written (`my-group`), not the canonical key.
+        let group_prefix = "management.endpoint.health.group.";
+        for l in &self.layers {
+            for (k, p) in &l.props {
+                let Some(rest) = k.strip_prefix(group_prefix) else { continue };
+                let canon = rest.split(['.', '[']).next().unwrap_or("");
+                let written = p
+                    .key
+                    .get(group_prefix.len()..)
+                    .filter(|_| p.key.to_ascii_lowercase().starts_with(group_prefix))
+                    .and_then(|r| r.split('.').next())
+                    .filter(|w| canonical(w) == canon)
+                    .unwrap_or(canon);
+                if !canon.is_empty() && !sv.groups.iter().any(|g| canonical(g) == canon) {
+                    sv.groups.push(written.to_string());
+                }
+            }
+        }
+        if boot.at_least(2, 6) {
+            let mgmt_prefix = if sv.port_type == Some(PortType::Different) {
+                prefix.clone()
+            } else {
+                sv.server_prefix.clone()
+            };
+            for g in sv.groups.clone() {
+                let key = format!("management.endpoint.health.group.{g}.additional-path");
+                let Ok(Some((v, span))) = self.resolved(&key) else { continue };
+                let (ns, seg) = match v.trim().split_once(':') {
+                    Some(("server", s)) => (Namespace::Server, s),
+                    Some(("management", s)) => (Namespace::Management, s),
+                    _ => continue,
+                };
+                let root = if ns == Namespace::Server { &sv.server_prefix } else { &mgmt_prefix };
+                sv.additional.push(AdditionalPath {
+                    path: format!("{root}{}", clean_base(seg)),
+                    group: g,
+                    namespace: ns,
+                    span: Some(span),
+                });
+            }
+            if let Some((true, span)) = self.flag("management.endpoint.health.probes.add-additional-paths") {
+                for (g, seg) in [("liveness", "/livez"), ("readiness", "/readyz")] {
+                    sv.additional.push(AdditionalPath {
+                        path: format!("{}{seg}", sv.server_prefix),
+                        group: g.into(),
+                        namespace: Namespace::Server,
+                        span: Some(span),
+                    });
+                }
+            }
+        }
+        match self.tls("server.ssl") {
+            Ok(t) => {
+                sv.server_tls = Some(t.is_some_and(|(b, _)| b));
+                sv.server_tls_span = t.and_then(|(_, s)| s);
+            }
+            Err(()) => unknown.push("`server.ssl.enabled` is a placeholder".into()),
+        }
+        if sv.port_type == Some(PortType::Different) {
+            // The management server inherits the main server's SSL unless it has its own.
+            match self.tls("management.server.ssl") {
+                Ok(Some((b, span))) => {
+                    sv.management_tls = Some(b);
+                    sv.management_tls_span = span;
+                }
+                Ok(None) => {
+                    sv.management_tls = sv.server_tls;
+                    sv.management_tls_span = sv.server_tls_span;
+                }
+                Err(()) => unknown.push("`management.server.ssl.enabled` is a placeholder".into()),
+            }
+        }
+        sv.unknown = unknown;
+        sv
     }
 }
 

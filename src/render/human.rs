@@ -69,7 +69,20 @@ fn severity(s: Severity) -> miette::Severity {
 
 fn source(sources: &SourceSet, span: Span, prefix: &str) -> NamedSource<String> {
     let f = sources.get(span.file);
-    NamedSource::new(format!("{prefix}{}", f.path), f.text.clone())
+    // Control characters from the repository (a log's ANSI colours) must not reach the
+    // terminal; one byte for one byte keeps every span valid.
+    let text: String = f
+        .text
+        .chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\r' | '\t') && c.is_ascii() {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect();
+    NamedSource::new(format!("{prefix}{}", f.path), text)
 }
 
 fn labeled(sources: &SourceSet, span: Span, label: &str, primary: bool) -> LabeledSpan {

@@ -57,9 +57,14 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             ),
         };
         let _ = writeln!(o, "    micrometer-registry-prometheus: {registry}");
-        match crate::model::boot::largest(&ws.boot, si) {
+        match crate::model::boot::decisive(&ws.boot, si) {
             Some(b) => {
-                let _ = writeln!(o, "    boot time: {:.3} s ({:?})", b.seconds, b.evidence);
+                let _ = writeln!(
+                    o,
+                    "    boot time: {:.3} s (from {})",
+                    b.seconds,
+                    crate::model::boot::evidence_text(sources, b)
+                );
             }
             None => {
                 let _ = writeln!(o, "    boot time: unknown");

@@ -62,7 +62,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
                 "main_classes": s.main_classes,
                 "config_files": files,
                 "micrometer_registry_prometheus": registry,
-                "boot_seconds": crate::model::boot::largest(&ws.boot, si).map(|b| b.seconds),
+                "boot_seconds": crate::model::boot::decisive(&ws.boot, si).map(|b| b.seconds),
                 "deployments": deployments,
                 "scrapes": scrapes,
             })

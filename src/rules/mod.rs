@@ -13,6 +13,7 @@ pub use rule::{Category, Context, FixAvailability, Rule, RuleMeta};
 pub static ALL: &[&dyn Rule] = &[
     &meta::analysis_gap::AnalysisGap,
     &probes::boot_time_unknown::BootTimeUnknown,
+    &probes::exec_probe_ignores_status::ExecProbeIgnoresStatus,
     &probes::liveness_budget_too_short::LivenessBudgetTooShort,
     &probes::liveness_delay_redundant::LivenessDelayRedundant,
     &scrape::metrics_path_mismatch::MetricsPathMismatch,
@@ -20,9 +21,12 @@ pub static ALL: &[&dyn Rule] = &[
     &scrape::monitor_port_not_found::MonitorPortNotFound,
     &scrape::monitor_selects_nothing::MonitorSelectsNothing,
     &meta::parse_error::ParseError,
+    &probes::probe_path_not_served::ProbePathNotServed,
+    &probes::probe_port_mismatch::ProbePortMismatch,
     &exposure::prometheus_endpoint_not_exposed::PrometheusEndpointNotExposed,
     &build::prometheus_registry_missing::PrometheusRegistryMissing,
     &probes::startup_budget_too_short::StartupBudgetTooShort,
+    &scrape::tls_scheme_mismatch::TlsSchemeMismatch,
     &meta::unused_suppression::UnusedSuppression,
 ];
 
