@@ -3,6 +3,8 @@
 
 pub mod bootlog;
 pub mod catalog;
+pub mod dockerfile;
+pub mod envfile;
 pub mod gradle;
 pub mod properties;
 pub mod yaml;
@@ -23,6 +25,8 @@ pub enum Parsed {
     Source(Vec<(String, std::ops::Range<u32>)>),
     /// A Helm template (`{{ … }}`): not YAML until rendered.
     HelmTemplate,
+    Dockerfile(dockerfile::Dockerfile),
+    EnvFile(Vec<envfile::Entry>),
 }
 
 pub struct ParseFailure {
@@ -74,6 +78,8 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
         },
         FileKind::BootLog => (Parsed::BootLog(bootlog::parse(text)), vec![]),
         FileKind::JvmSource => (Parsed::Source(main_classes(&f.path, text)), vec![]),
+        FileKind::Dockerfile => (Parsed::Dockerfile(dockerfile::parse(text)), vec![]),
+        FileKind::EnvFile => (Parsed::EnvFile(envfile::parse(text)), vec![]),
         _ => (Parsed::Nothing, vec![]),
     }
 }
