@@ -68,16 +68,30 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
 /// setting `include` replaces the default (semantics §1.2).
 fn add_management_block(sources: &SourceSet, parsed: &[Parsed], svc: &Service, id: &str) -> Option<Vec<Edit>> {
     let file = svc.primary_config?;
-    let f = sources.get(file);
     let defaults = if svc.boot_version.at_least(2, 5) { "health" } else { "health,info" };
-    let value = format!("{defaults},{id}");
+    add_property(sources, parsed, file, &["management", "endpoints", "web", "exposure", "include"], &format!("{defaults},{id}"))
+}
+
+/// Adds `path = value` to the first document of a config file, in its own style: a
+/// `.properties` line, or keys nested under the deepest existing YAML block mapping.
+/// Never into a later document (that one may be active only for some profile).
+pub fn add_property(sources: &SourceSet, parsed: &[Parsed], file: crate::source::FileId, path: &[&str], value: &str) -> Option<Vec<Edit>> {
+    let f = sources.get(file);
     match &parsed[file.0 as usize] {
-        Parsed::Properties(_) => Some(vec![edits::append_block(sources, file, &[format!("{INCLUDE}={value}")])]),
+        Parsed::Properties(docs) => {
+            let line = format!("{}={value}", path.join("."));
+            match docs.get(1) {
+                Some(second) if second.start > 0 => {
+                    Some(vec![edits::insert_lines_before(sources, Span::empty(file, second.start), &[line, String::new()])])
+                }
+                _ => Some(vec![edits::append_block(sources, file, &[line])]),
+            }
+        }
         Parsed::Yaml(docs) => {
             let root = &docs.first()?.root;
-            let path = ["management", "endpoints", "web", "exposure", "include"];
             if !root.is_map() || root.flow {
-                return (root.is_null() || docs.is_empty()).then(|| vec![edits::append_block(sources, file, &block(&path, &value, 0, 2))]);
+                return (docs.len() <= 1 && (root.is_null() || docs.is_empty()))
+                    .then(|| vec![edits::append_block(sources, file, &block(path, value, 0, 2))]);
             }
             // The deepest existing block mapping on the path.
             let mut node: &Node = root;
@@ -92,6 +106,9 @@ fn add_management_block(sources: &SourceSet, parsed: &[Parsed], svc: &Service, i
                     None => break,
                 }
             }
+            if node.get(path[depth]).is_some() {
+                return None;
+            }
             let unit = indent_unit(sources, root, file);
             let (indent, anchor) = match &node.kind {
                 Kind::Map(entries) if depth > 0 => {
@@ -102,9 +119,14 @@ fn add_management_block(sources: &SourceSet, parsed: &[Parsed], svc: &Service, i
                 _ => return None,
             };
             if depth == 0 {
-                return Some(vec![edits::append_block(sources, file, &block(&path, &value, 0, unit))]);
+                if docs.len() > 1 {
+                    let mut lines = vec![String::new()];
+                    lines.extend(block(path, value, 0, unit));
+                    return Some(vec![edits::insert_lines_after(sources, Span::new(file, anchor), &lines)]);
+                }
+                return Some(vec![edits::append_block(sources, file, &block(path, value, 0, unit))]);
             }
-            let lines = block(&path[depth..], &value, indent, unit);
+            let lines = block(&path[depth..], value, indent, unit);
             Some(vec![edits::insert_lines_after(sources, Span::new(file, anchor), &lines)])
         }
         _ => None,
@@ -146,4 +168,21 @@ pub fn decided_in_file(dep: &Deployment) -> bool {
     dep.effective
         .get_list(INCLUDE)
         .is_some_and(|l| matches!(l.layer.origin, Origin::File { .. }))
+}
+
+/// Replaces a scalar value (YAML, properties, a manifest env `value`), keeping its quotes.
+pub fn replace_value(sources: &SourceSet, span: Span, value: &str) -> Option<Edit> {
+    let raw = sources.text(span);
+    if raw.contains('\n') {
+        return None;
+    }
+    let trimmed = raw.trim_end();
+    let quoted = trimmed.len() >= 2
+        && ((trimmed.starts_with('"') && trimmed.ends_with('"')) || (trimmed.starts_with('\'') && trimmed.ends_with('\'')));
+    let end = span.start + trimmed.len() as u32;
+    Some(if quoted {
+        edits::replace(Span::new(span.file, span.start + 1..end - 1), value)
+    } else {
+        edits::replace(Span::new(span.file, span.start..end), value)
+    })
 }

@@ -12,16 +12,23 @@ pub use rule::{Category, Context, FixAvailability, Rule, RuleMeta};
 
 pub static ALL: &[&dyn Rule] = &[
     &meta::analysis_gap::AnalysisGap,
+    &exposure::application_tag_missing::ApplicationTagMissing,
     &probes::boot_time_unknown::BootTimeUnknown,
+    &exposure::config_breaks_startup::ConfigBreaksStartup,
+    &exposure::health_endpoint_not_exposed::HealthEndpointNotExposed,
+    &exposure::health_probe_groups_disabled::HealthProbeGroupsDisabled,
     &probes::liveness_budget_too_short::LivenessBudgetTooShort,
     &probes::liveness_delay_redundant::LivenessDelayRedundant,
+    &exposure::management_property_ignored::ManagementPropertyIgnored,
     &scrape::metrics_path_mismatch::MetricsPathMismatch,
     &scrape::monitor_not_selected::MonitorNotSelected,
     &scrape::monitor_port_not_found::MonitorPortNotFound,
     &scrape::monitor_selects_nothing::MonitorSelectsNothing,
     &meta::parse_error::ParseError,
+    &exposure::prometheus_endpoint_disabled::PrometheusEndpointDisabled,
     &exposure::prometheus_endpoint_not_exposed::PrometheusEndpointNotExposed,
     &build::prometheus_registry_missing::PrometheusRegistryMissing,
+    &exposure::sensitive_endpoints_exposed::SensitiveEndpointsExposed,
     &probes::startup_budget_too_short::StartupBudgetTooShort,
     &meta::unused_suppression::UnusedSuppression,
 ];

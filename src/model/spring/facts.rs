@@ -18,6 +18,8 @@ pub enum Tri {
 pub struct Fact {
     pub value: Tri,
     pub because: Vec<Why>,
+    /// The property that decided it (kebab-case), when one did.
+    pub key: Option<String>,
 }
 
 impl Fact {
@@ -25,18 +27,21 @@ impl Fact {
         Fact {
             value: Tri::Yes,
             because: vec![w],
+            key: None,
         }
     }
     pub fn no(w: Why) -> Fact {
         Fact {
             value: Tri::No,
             because: vec![w],
+            key: None,
         }
     }
     pub fn unknown(w: Why) -> Fact {
         Fact {
             value: Tri::Unknown,
             because: vec![w],
+            key: None,
         }
     }
     pub fn is_yes(&self) -> bool {
@@ -58,6 +63,12 @@ impl Fact {
     }
     pub fn span(&self) -> Option<Span> {
         self.why().span
+    }
+    fn with_key(mut self, key: &str) -> Fact {
+        if self.value != Tri::Unknown {
+            self.key = Some(key.to_string());
+        }
+        self
     }
     fn describe(&self) -> &'static str {
         match self.value {
@@ -139,6 +150,8 @@ pub struct Facts {
     pub application_tag: Fact,
     /// The resolved `management.metrics.tags.application`, when set and known.
     pub application_tag_value: Option<String>,
+    /// Servlet or reactive (after `spring.main.web-application-type`).
+    pub stack: WebStack,
 }
 
 /// Derived actuator facts for one service in one deployment (the flat fields predate `facts`
@@ -271,6 +284,10 @@ impl Effective {
     }
 
     fn bool_fact(&self, key: &str) -> Option<Fact> {
+        self.bool_fact_inner(key).map(|f| f.with_key(key))
+    }
+
+    fn bool_fact_inner(&self, key: &str) -> Option<Fact> {
         match self.lookup(key) {
             Lookup::Unset => None,
             Lookup::Unknown(w) => Some(Fact::unknown(w)),
@@ -283,6 +300,10 @@ impl Effective {
     }
 
     fn access_value(&self, key: &str) -> Option<Fact> {
+        self.access_value_inner(key).map(|f| f.with_key(key))
+    }
+
+    fn access_value_inner(&self, key: &str) -> Option<Fact> {
         match self.lookup(key) {
             Lookup::Unset => None,
             Lookup::Unknown(w) => Some(Fact::unknown(w)),
@@ -360,7 +381,7 @@ impl Effective {
                 if f.value.trim().eq_ignore_ascii_case("true") {
                     Fact::yes(why)
                 } else {
-                    Fact::no(why)
+                    Fact::no(why).with_key("management.metrics.export.prometheus.enabled")
                 }
             }
         }
@@ -386,7 +407,7 @@ impl Effective {
             // 2.3.0–2.3.1: anything but "false" enables.
             match self.lookup("management.health.probes.enabled") {
                 Lookup::Set(f) => Some(if f.value.trim().eq_ignore_ascii_case("false") {
-                    Fact::no(Why::new(set_in(&f), at(&f)))
+                    Fact::no(Why::new(set_in(&f), at(&f))).with_key("management.health.probes.enabled")
                 } else {
                     Fact::yes(Why::new(set_in(&f), at(&f)))
                 }),
@@ -421,7 +442,7 @@ impl Effective {
                 return if v == "kubernetes" || (cf && v == "cloud_foundry") {
                     Fact::yes(why)
                 } else {
-                    Fact::no(why)
+                    Fact::no(why).with_key("spring.main.cloud-platform")
                 };
             }
             Lookup::Unset => {}
@@ -507,7 +528,7 @@ impl Effective {
         let mut http = Fact::yes(Why::new("the actuator is served over HTTP", None));
         match &app_type {
             Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("none") => {
-                http = Fact::no(Why::new(format!("{}: not a web application", set_in(f)), at(f)));
+                http = Fact::no(Why::new(format!("{}: not a web application", set_in(f)), at(f))).with_key("spring.main.web-application-type");
             }
             Lookup::Unknown(w) => http = Fact::unknown(w.clone()),
             _ => {}
@@ -515,7 +536,7 @@ impl Effective {
         match &port_type {
             Ok(PortType::Disabled) => {
                 if let Some(f) = &mp_found {
-                    http = Fact::no(Why::new(format!("{}: HTTP actuator endpoints are disabled", set_in(f)), at(f)));
+                    http = Fact::no(Why::new(format!("{}: HTTP actuator endpoints are disabled", set_in(f)), at(f))).with_key("management.server.port");
                 }
             }
             Err(w) if !http.is_no() => {
@@ -652,6 +673,7 @@ impl Effective {
             Fact {
                 value: Tri::Yes,
                 because: parts.iter().map(|f| f.why().clone()).collect(),
+                key: None,
             }
         };
         let health_exposed = self.exposure("health", boot);
@@ -689,6 +711,7 @@ impl Effective {
             tls,
             application_tag,
             application_tag_value,
+            stack,
         };
         Actuator {
             prometheus_exposed: exposed.is_yes(),
