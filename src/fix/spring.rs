@@ -33,6 +33,16 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                 }
                 return Some(vec![edits::insert_lines_after(sources, last, &[format!("{prefix}{id}")])]);
             }
+            let env_indexed = found.layer.is_env()
+                && prop
+                    .key
+                    .trim_end_matches('_')
+                    .rsplit('_')
+                    .next()
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if env_indexed {
+                return add_env_item(sources, prop, found.props.len(), id).map(|e| vec![e]);
+            }
             if found.props.len() > 1 || prop.key.ends_with(']') {
                 // Indexed form: `include[0]=health` → add `include[n]=prometheus`.
                 if !f.path.ends_with(".properties") {
@@ -64,12 +74,49 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
     }
 }
 
+/// `…_INCLUDE_0_=health` in a manifest → a new `…_INCLUDE_1_=prometheus` entry in the same
+/// style (a Kubernetes `env` item, a Compose list item or map entry). Appending to the value
+/// would make one element `health,prometheus`, which is not an endpoint id.
+fn add_env_item(sources: &SourceSet, prop: &crate::model::spring::Prop, index: usize, id: &str) -> Option<Edit> {
+    let base = prop.key.trim_end_matches('_');
+    let base = &base[..base.rfind('_')?];
+    let trailing = if prop.key.ends_with('_') { "_" } else { "" };
+    let name = format!("{base}_{index}{trailing}");
+    let f = sources.get(prop.key_span.file);
+    let entry = f.slice(prop.key_span);
+    let col = edits::column(f, prop.key_span.start);
+    let line = f.line_text(f.line_col(prop.key_span.start).line);
+    let before = &line[..col.min(line.len())];
+    let lines = if entry.starts_with("name:") {
+        // `- name: X` / `  value: y` (the mapping starts at `name`).
+        let dash = before.trim_end().ends_with('-');
+        let pad = " ".repeat(col);
+        let first = if dash {
+            format!("{}{}", &before[..before.len()], format!("name: {name}"))
+        } else {
+            format!("{pad}name: {name}")
+        };
+        vec![first, format!("{pad}value: {id}")]
+    } else if let Some((_, _)) = entry.split_once('=') {
+        vec![format!("{before}{name}={id}")]
+    } else {
+        vec![format!("{before}{name}: {id}")]
+    };
+    Some(edits::insert_lines_after(sources, prop.value_span, &lines))
+}
+
 /// No `include` anywhere: add one that keeps the default (`health`) and adds `id`, because
 /// setting `include` replaces the default (semantics §1.2).
 fn add_management_block(sources: &SourceSet, parsed: &[Parsed], svc: &Service, id: &str) -> Option<Vec<Edit>> {
     let file = svc.primary_config?;
     let defaults = if svc.boot_version.at_least(2, 5) { "health" } else { "health,info" };
-    add_property(sources, parsed, file, &["management", "endpoints", "web", "exposure", "include"], &format!("{defaults},{id}"))
+    add_property(
+        sources,
+        parsed,
+        file,
+        &["management", "endpoints", "web", "exposure", "include"],
+        &format!("{defaults},{id}"),
+    )
 }
 
 /// Adds `path = value` to the first document of a config file, in its own style: a
@@ -81,9 +128,11 @@ pub fn add_property(sources: &SourceSet, parsed: &[Parsed], file: crate::source:
         Parsed::Properties(docs) => {
             let line = format!("{}={value}", path.join("."));
             match docs.get(1) {
-                Some(second) if second.start > 0 => {
-                    Some(vec![edits::insert_lines_before(sources, Span::empty(file, second.start), &[line, String::new()])])
-                }
+                Some(second) if second.start > 0 => Some(vec![edits::insert_lines_before(
+                    sources,
+                    Span::empty(file, second.start),
+                    &[line, String::new()],
+                )]),
                 _ => Some(vec![edits::append_block(sources, file, &[line])]),
             }
         }

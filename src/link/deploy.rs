@@ -256,7 +256,7 @@ fn k8s_runtime(ws: &Workspace, sources: &SourceSet, w: &Workload, c: &Container,
                     None => format!("{}/{rel}", m.mount_path.trim_end_matches('/')),
                 };
                 let name = path.rsplit('/').next().unwrap_or(&path).to_string();
-                let label = format!("`{}` of ConfigMap `{}` (mounted at `{path}`)", e.key.value, cm.name.value);
+                let label = format!("`{}` of ConfigMap `{}`, mounted at `{path}`", e.key.value, cm.name.value);
                 if let Some(docs) = embedded(cm.file, &sources.get(cm.file).text, &name, &e.value_node, &label) {
                     rt.mounted.push((path.clone(), mounted_file(cm.file, &label, &name, docs)));
                 }
@@ -461,7 +461,7 @@ fn compose_runtime(ws: &Workspace, sources: &SourceSet, c: &ComposeService, df: 
                 if !(name.starts_with("application") && name_parts(&name).is_some()) {
                     continue;
                 }
-                let label = format!("`{}` (mounted at `{path}` by {label})", sources.path(id));
+                let label = format!("`{}`, mounted at `{path}` by {label}", sources.path(id));
                 if let Some(docs) = file_layers(sources, id, &name, &label) {
                     rt.mounted.push((path, mounted_file(id, &label, &name, docs)));
                 }

@@ -1,9 +1,9 @@
 //! `actuator-lint model`: what was discovered and linked, with evidence, as text.
 
 use crate::link::{Deployment, Selection, Via};
-use crate::model::spring::{Fact, Origin, PortType, ProfileSet, Service, Why};
 use crate::model::build::{find_artifact, Presence};
 use crate::model::prometheus::SdResolution;
+use crate::model::spring::{Fact, Origin, PortType, ProfileSet, Service, Why};
 use crate::source::{SourceSet, Span};
 use crate::Analysis;
 use std::fmt::Write;
@@ -211,24 +211,45 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, s: &Service, d:
     };
     let port = f.port.map_or("unknown".to_string(), |p| p.to_string());
     let because: Vec<String> = f.port_because.iter().map(|w| why(sources, w)).collect();
-    let _ = writeln!(o, "      port: {port} on {port_type}{}", if because.is_empty() { String::new() } else { format!(" — {}", because.join("; ")) });
+    let _ = writeln!(
+        o,
+        "      port: {port} on {port_type}{}",
+        if because.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", because.join("; "))
+        }
+    );
     match &d.actuator.paths_unknown {
         Some(w) => {
             let _ = writeln!(o, "      paths: unknown — {}", why(sources, w));
         }
         None => {
             let _ = writeln!(o, "      prometheus path: {}", d.actuator.prometheus_path);
-            let _ = writeln!(o, "      health path: {} (groups {}, {})", d.actuator.health_path, f.liveness_path, f.readiness_path);
+            let _ = writeln!(
+                o,
+                "      health path: {} (groups {}, {})",
+                d.actuator.health_path, f.liveness_path, f.readiness_path
+            );
             for ap in &f.additional_paths {
                 let _ = writeln!(
                     o,
                     "      additional {} path: {} on {}",
                     ap.group,
                     ap.path,
-                    if ap.on_server { "the application's port" } else { "the management port" }
+                    if ap.on_server {
+                        "the application's port"
+                    } else {
+                        "the management port"
+                    }
                 );
             }
-            let shaped: Vec<String> = d.actuator.path_spans.iter().map(|(sp, what)| format!("{what} ({})", at(sources, *sp))).collect();
+            let shaped: Vec<String> = d
+                .actuator
+                .path_spans
+                .iter()
+                .map(|(sp, what)| format!("{what} ({})", at(sources, *sp)))
+                .collect();
             if !shaped.is_empty() {
                 let _ = writeln!(o, "        shaped by: {}", shaped.join("; "));
             }

@@ -528,7 +528,8 @@ impl Effective {
         let mut http = Fact::yes(Why::new("the actuator is served over HTTP", None));
         match &app_type {
             Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("none") => {
-                http = Fact::no(Why::new(format!("{}: not a web application", set_in(f)), at(f))).with_key("spring.main.web-application-type");
+                http =
+                    Fact::no(Why::new(format!("{}: not a web application", set_in(f)), at(f))).with_key("spring.main.web-application-type");
             }
             Lookup::Unknown(w) => http = Fact::unknown(w.clone()),
             _ => {}
@@ -536,7 +537,8 @@ impl Effective {
         match &port_type {
             Ok(PortType::Disabled) => {
                 if let Some(f) = &mp_found {
-                    http = Fact::no(Why::new(format!("{}: HTTP actuator endpoints are disabled", set_in(f)), at(f))).with_key("management.server.port");
+                    http = Fact::no(Why::new(format!("{}: HTTP actuator endpoints are disabled", set_in(f)), at(f)))
+                        .with_key("management.server.port");
                 }
             }
             Err(w) if !http.is_no() => {

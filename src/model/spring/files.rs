@@ -266,18 +266,19 @@ pub fn embedded(file: FileId, text: &str, key: &str, value: &Node, label: &str) 
     let literal = matches!(value.style(), Some(yaml::Style::Literal));
     // (content, map from content offsets to file offsets)
     let (content, starts): (String, Vec<(usize, u32)>) = if literal {
-        let body_start = raw.find('\n').map(|i| i + 1)?;
-        let body = &raw[body_start..];
-        let indent = body
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .map(|l| l.len() - l.trim_start_matches(' ').len())
-            .unwrap_or(0);
+        // The node starts at its first content line, already indented; the block's indent is
+        // that column.
+        let line_start = text[..value.span.start as usize].rfind('\n').map_or(0, |i| i + 1);
+        let indent = value.span.start as usize - line_start;
         let mut content = String::new();
         let mut starts = Vec::new();
-        let mut off = value.span.start as usize + body_start;
-        for line in body.split_inclusive('\n') {
-            let skip = indent.min(line.len() - line.trim_start_matches(' ').len());
+        let mut off = value.span.start as usize;
+        for (i, line) in raw.split_inclusive('\n').enumerate() {
+            let lead = line.len() - line.trim_start_matches(' ').len();
+            let skip = if i == 0 { 0 } else { indent.min(lead) };
+            if i > 0 && lead < indent && !line.trim().is_empty() {
+                break;
+            }
             starts.push((content.len(), (off + skip) as u32));
             content.push_str(&line[skip..]);
             off += line.len();
@@ -382,4 +383,21 @@ pub fn unresolved_imports(files: &[ConfigFile]) -> Vec<Why> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml;
+
+    #[test]
+    fn embedded_literal_block_maps_spans_into_the_manifest() {
+        let text = "apiVersion: v1\nkind: ConfigMap\ndata:\n  application.yml: |\n    management:\n      endpoints:\n        web:\n          exposure:\n            include: health,prometheus\n  other: x\n";
+        let (docs, _) = yaml::parse(text, &yaml::Limits::default());
+        let v = docs[0].root.at("data").at("application.yml");
+        let layers = embedded(FileId(0), text, "application.yml", v, "cm").expect("parsed");
+        let p = layers[0].lookup("management.endpoints.web.exposure.include").expect("include");
+        assert_eq!(p.value, "health,prometheus");
+        assert_eq!(&text[p.value_span.start as usize..p.value_span.end as usize], "health,prometheus");
+    }
 }

@@ -13,7 +13,8 @@ declare_rule!(ApplicationTagMissing {
     category: Exposure,
     severity: Info,
     fix: Sometimes,
-    summary: "a scraped service's metrics carry no `application` label (no `management.metrics.tags.application`, none added by the scrape)",
+    summary:
+        "a scraped service's metrics carry no `application` label (no `management.metrics.tags.application`, none added by the scrape)",
 });
 
 /// Whether a YAML subtree sets a target label `application` (`target_label`/`targetLabel`),
@@ -42,24 +43,32 @@ fn scrape_node<'a>(cx: &'a Context<'_>, sc: &Scrape) -> Option<&'a Node> {
     match &sc.via {
         Via::Job { job, .. } => {
             let j = &cx.ws.jobs[*job];
-            let Parsed::Yaml(docs) = &cx.parsed[j.span.file.0 as usize] else { return None };
+            let Parsed::Yaml(docs) = &cx.parsed[j.span.file.0 as usize] else {
+                return None;
+            };
             docs.iter()
                 .flat_map(|d| d.root.at("scrape_configs").as_seq().iter())
                 .find(|n| n.span.start == j.span.start && n.span.end == j.span.end)
         }
         Via::Monitor { monitor, .. } => {
             let m = &cx.ws.monitors[*monitor];
-            let Parsed::Yaml(docs) = &cx.parsed[m.file.0 as usize] else { return None };
-            docs.iter()
-                .map(|d| &d.root)
-                .find(|r| r.at("kind").as_str() == Some(m.kind_name()) && r.at("metadata").at("name").as_str() == Some(m.name.value.as_str()))
+            let Parsed::Yaml(docs) = &cx.parsed[m.file.0 as usize] else {
+                return None;
+            };
+            docs.iter().map(|d| &d.root).find(|r| {
+                r.at("kind").as_str() == Some(m.kind_name()) && r.at("metadata").at("name").as_str() == Some(m.name.value.as_str())
+            })
         }
     }
 }
 
 fn scrape_adds_label(cx: &Context<'_>, sc: &Scrape) -> bool {
     if let Via::Job { job, target } = &sc.via {
-        if cx.ws.jobs[*job].targets.get(*target).is_some_and(|t| t.label("application").is_some()) {
+        if cx.ws.jobs[*job]
+            .targets
+            .get(*target)
+            .is_some_and(|t| t.label("application").is_some())
+        {
             return true;
         }
     }
@@ -100,7 +109,14 @@ impl Rule for ApplicationTagMissing {
                     Via::Monitor { monitor, .. } => format!("{} `{}`", cx.ws.monitors[*monitor].kind_name(), cx.ws.monitors[*monitor].name.value),
                 }
             );
-            let fix = add_property(cx.sources, cx.parsed, file, &["management", "metrics", "tags", "application"], &value).map(|edits| Fix {
+            let fix = add_property(
+                cx.sources,
+                cx.parsed,
+                file,
+                &["management", "metrics", "tags", "application"],
+                &value,
+            )
+            .map(|edits| Fix {
                 title: "add the `application` common tag".into(),
                 applicability: Applicability::Unsafe,
                 edits,

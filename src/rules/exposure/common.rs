@@ -43,7 +43,9 @@ pub fn profiles(d: &Deployment) -> String {
 
 /// The HTTP probes of a Kubernetes deployment's container: (kind, path).
 pub fn http_probes<'a>(cx: &'a Context<'_>, d: &Deployment) -> Vec<(ProbeKind, &'a Spanned<String>)> {
-    let (Some(w), Some(c)) = (d.workload, d.container) else { return vec![] };
+    let (Some(w), Some(c)) = (d.workload, d.container) else {
+        return vec![];
+    };
     cx.ws.workloads[w].containers[c]
         .probes
         .iter()

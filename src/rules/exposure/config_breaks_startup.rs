@@ -61,14 +61,20 @@ fn exposure_entries(cx: &Context<'_>, s: &Service, dep: &Deployment, out: &mut V
                 let fixed: Vec<&str> = list.items.iter().map(String::as_str).filter(|x| !x.is_empty()).collect();
                 (raw.trim() == prop.value.trim()).then(|| {
                     let end = prop.value_span.start + raw.trim_end().len() as u32;
-                    ("remove the empty entry".to_string(), edits::replace(Span::new(prop.value_span.file, prop.value_span.start..end), fixed.join(",")))
+                    (
+                        "remove the empty entry".to_string(),
+                        edits::replace(Span::new(prop.value_span.file, prop.value_span.start..end), fixed.join(",")),
+                    )
                 })
             } else if why.contains("upper-case") && item.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
                 raw.find(item.as_str()).map(|at| {
                     let start = prop.value_span.start + at as u32;
                     (
                         format!("write `{}`", item.to_ascii_lowercase()),
-                        edits::replace(Span::new(prop.value_span.file, start..start + item.len() as u32), item.to_ascii_lowercase()),
+                        edits::replace(
+                            Span::new(prop.value_span.file, start..start + item.len() as u32),
+                            item.to_ascii_lowercase(),
+                        ),
                     )
                 })
             } else {
@@ -93,7 +99,12 @@ fn mutually_exclusive(s: &Service, dep: &Deployment, out: &mut Vec<Finding>) {
     if !s.boot_version.at_least(3, 4) {
         return;
     }
-    let set = |k: &str| dep.effective.all(k).last().map(|(p, l)| (p.key_span, p.key.clone(), l.label.clone()));
+    let set = |k: &str| {
+        dep.effective
+            .all(k)
+            .last()
+            .map(|(p, l)| (p.key_span, p.key.clone(), l.label.clone()))
+    };
     let mut pairs: Vec<(String, String)> = vec![(
         "management.endpoints.access.default".into(),
         "management.endpoints.enabled-by-default".into(),
@@ -103,7 +114,10 @@ fn mutually_exclusive(s: &Service, dep: &Deployment, out: &mut Vec<Finding>) {
         for p in l.props.keys() {
             if let Some(id) = p.strip_prefix("management.endpoint.").and_then(|r| r.strip_suffix(".access")) {
                 if !id.contains('.') {
-                    let pair = (format!("management.endpoint.{id}.access"), format!("management.endpoint.{id}.enabled"));
+                    let pair = (
+                        format!("management.endpoint.{id}.access"),
+                        format!("management.endpoint.{id}.enabled"),
+                    );
                     if !pairs.contains(&pair) {
                         pairs.push(pair);
                     }
@@ -142,10 +156,16 @@ fn legacy_profiles(cx: &Context<'_>, s: &Service, out: &mut Vec<Finding>) {
                 let fix = prop.and_then(|p| {
                     let written = cx.sources.text(p.key_span);
                     if written == p.key {
-                        Some(("use `spring.config.activate.on-profile`".to_string(), edits::replace(p.key_span, "spring.config.activate.on-profile")))
+                        Some((
+                            "use `spring.config.activate.on-profile`".to_string(),
+                            edits::replace(p.key_span, "spring.config.activate.on-profile"),
+                        ))
                     } else if written == "profiles" && on.is_none() && l.lookup("spring.config.activate.on-cloud-platform").is_none() {
                         // Nested under `spring:`: a dotted key is valid YAML and valid Spring.
-                        Some(("use `spring.config.activate.on-profile`".to_string(), edits::replace(p.key_span, "config.activate.on-profile")))
+                        Some((
+                            "use `spring.config.activate.on-profile`".to_string(),
+                            edits::replace(p.key_span, "config.activate.on-profile"),
+                        ))
                     } else {
                         None
                     }
@@ -212,7 +232,10 @@ fn paths(cx: &Context<'_>, s: &Service, dep: &Deployment, stack: WebStack, out: 
                 let raw = cx.sources.text(f.prop.value_span);
                 let fix = raw.find(v).filter(|_| f.value == f.prop.value).map(|at| {
                     let at = f.prop.value_span.start + at as u32;
-                    ("prepend `/`".to_string(), edits::replace(Span::empty(f.prop.value_span.file, at), "/"))
+                    (
+                        "prepend `/`".to_string(),
+                        edits::replace(Span::empty(f.prop.value_span.file, at), "/"),
+                    )
                 });
                 out.push(Finding {
                     span: f.prop.value_span,
@@ -224,7 +247,11 @@ fn paths(cx: &Context<'_>, s: &Service, dep: &Deployment, stack: WebStack, out: 
             }
         }
     };
-    check("management.endpoints.web.base-path", s.boot_version.at_least(2, 4), "the actuator base path");
+    check(
+        "management.endpoints.web.base-path",
+        s.boot_version.at_least(2, 4),
+        "the actuator base path",
+    );
     check("server.servlet.context-path", stack != WebStack::Reactive, "a servlet context path");
     // Management-specific SSL needs a management port of its own (semantics §3.1).
     if dep.actuator.port_type == PortType::Same && dep.actuator.paths_unknown.is_none() {
@@ -246,7 +273,10 @@ fn paths(cx: &Context<'_>, s: &Service, dep: &Deployment, stack: WebStack, out: 
     // Additional health paths: `server:` or `management:` and one segment (2.6+, §3.4).
     if s.boot_version.at_least(2, 6) {
         for g in ["liveness", "readiness"] {
-            if let Lookup::Set(f) = dep.effective.lookup(&format!("management.endpoint.health.group.{g}.additional-path")) {
+            if let Lookup::Set(f) = dep
+                .effective
+                .lookup(&format!("management.endpoint.health.group.{g}.additional-path"))
+            {
                 let v = f.value.trim();
                 let ok = v.split_once(':').is_some_and(|(ns, seg)| {
                     ["server", "management"].contains(&ns.to_ascii_lowercase().as_str()) && !seg.trim_start_matches('/').contains('/')

@@ -25,7 +25,10 @@ impl Rule for HealthEndpointNotExposed {
                 if !fact.is_no() {
                     continue;
                 }
-                let probes: Vec<_> = http_probes(cx, dep).into_iter().filter(|(_, p)| uses_health(dep, &p.value)).collect();
+                let probes: Vec<_> = http_probes(cx, dep)
+                    .into_iter()
+                    .filter(|(_, p)| uses_health(dep, &p.value))
+                    .collect();
                 let Some((kind, path)) = probes.first() else { continue };
                 let excluded = fact.why().text.contains("`exclude:");
                 let primary = fact.span().or_else(|| s.primary_config.map(|f| first_line(cx, f)));
@@ -48,8 +51,8 @@ impl Rule for HealthEndpointNotExposed {
                 } else {
                     "replaces the default exposure without `health`"
                 };
-                let mut d = Diagnostic::new(Self::META.name, Self::META.default_severity, msg, Label::new(primary, label))
-                    .service(Some(&s.name));
+                let mut d =
+                    Diagnostic::new(Self::META.name, Self::META.default_severity, msg, Label::new(primary, label)).service(Some(&s.name));
                 for (k, p) in &probes {
                     d = d.related(p.span, format!("the {} calls the health endpoint", k.key()));
                 }

@@ -138,7 +138,9 @@ impl Rule for ManagementPropertyIgnored {
             }
             for l in layers {
                 for (c, p) in &l.props {
-                    let Some((replacement, why)) = ignored(c, &p.key, &s.boot_version) else { continue };
+                    let Some((replacement, why)) = ignored(c, &p.key, &s.boot_version) else {
+                        continue;
+                    };
                     if seen.contains(&p.key_span) {
                         continue;
                     }
@@ -161,8 +163,10 @@ impl Rule for ManagementPropertyIgnored {
                                 applicability: Applicability::Unsafe,
                                 edits: vec![e],
                             });
-                            d.help(format!("rename it to `{r}` (check the value still means what you want: Boot will now apply it)"))
-                                .fix(fix)
+                            d.help(format!(
+                                "rename it to `{r}` (check the value still means what you want: Boot will now apply it)"
+                            ))
+                            .fix(fix)
                         }
                         None => d.help(format!(
                             "remove it, or use the setting {} offers (see `actuator-lint explain management-property-ignored`)",

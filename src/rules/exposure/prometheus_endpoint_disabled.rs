@@ -10,7 +10,8 @@ declare_rule!(PrometheusEndpointDisabled {
     category: Exposure,
     severity: Error,
     fix: Sometimes,
-    summary: "the `prometheus` endpoint is exposed but disabled: endpoint `enabled`/`access`, the export, or the HTTP management server is off",
+    summary:
+        "the `prometheus` endpoint is exposed but disabled: endpoint `enabled`/`access`, the export, or the HTTP management server is off",
 });
 
 impl Rule for PrometheusEndpointDisabled {
@@ -44,7 +45,10 @@ impl Rule for PrometheusEndpointDisabled {
                 } else if f.prometheus_access.is_no() {
                     ("the endpoint is disabled", &f.prometheus_access)
                 } else if f.prometheus_export.is_no() {
-                    ("the Prometheus export is off, which removes the endpoint with the registry", &f.prometheus_export)
+                    (
+                        "the Prometheus export is off, which removes the endpoint with the registry",
+                        &f.prometheus_export,
+                    )
                 } else {
                     continue;
                 };
@@ -61,8 +65,13 @@ impl Rule for PrometheusEndpointDisabled {
                     profiles(dep),
                     fact.why().text
                 );
-                let mut d = Diagnostic::new(Self::META.name, Self::META.default_severity, msg, Label::new(primary, "turns the endpoint off"))
-                    .service(Some(&s.name));
+                let mut d = Diagnostic::new(
+                    Self::META.name,
+                    Self::META.default_severity,
+                    msg,
+                    Label::new(primary, "turns the endpoint off"),
+                )
+                .service(Some(&s.name));
                 if let Some(sc) = sc {
                     d = d.related(sc.path_span, format!("scraped here ({})", sc.evidence));
                 }
@@ -85,9 +94,9 @@ impl Rule for PrometheusEndpointDisabled {
                         });
                         d.help(format!("set `{key}` to `{v}`, or stop scraping this service")).fix(fix)
                     }
-                    _ if f.http.is_no() => d.help(
-                        "remove `management.server.port: -1` (or the `none` web application type), or stop scraping this service",
-                    ),
+                    _ if f.http.is_no() => {
+                        d.help("remove `management.server.port: -1` (or the `none` web application type), or stop scraping this service")
+                    }
                     _ => d.help(format!("remove or change `{key}`, or stop scraping this service")),
                 };
                 out.push(d);

@@ -1,4 +1,4 @@
-use super::common::{first_line, profiles, scraped, where_};
+use super::common::{first_line, profiles};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::fix::spring::add_to_exposure;
@@ -100,10 +100,20 @@ impl Rule for PrometheusEndpointNotExposed {
             if let Some(sc) = scrapes.first() {
                 d = d.related(sc.path_span, format!("scraped here ({})", sc.evidence));
             }
-            // A deployment env var that decides it: say which deployment.
-            if let Some(inc) = &include {
-                if inc.layer.is_env() && !where_(cx, dep).is_empty() {
-                    d.message.push_str(&format!(" (set{})", where_(cx, dep)));
+            // A setting outside the service's own files (a manifest's env, a mounted ConfigMap):
+            // say where it comes from, and point at the variable when its value lives elsewhere.
+            if let Some(inc) = include.as_ref().filter(|_| !excluded) {
+                if let Some(p) = inc.props.first() {
+                    if inc.layer.label != cx.sources.path(p.value_span.file) {
+                        d.message.push_str(&format!(" (set in {})", inc.layer.label));
+                    }
+                    if inc.layer.is_env()
+                        && (p.key_span.file != p.value_span.file
+                            || p.value_span.start < p.key_span.start
+                            || p.value_span.end > p.key_span.end)
+                    {
+                        d = d.related(p.key_span, format!("`{}` takes its value from there", p.key));
+                    }
                 }
             }
             if excluded {
@@ -125,12 +135,14 @@ impl Rule for PrometheusEndpointNotExposed {
             }
             out.push(d);
         }
-        let _ = scraped;
     }
 }
 
 fn pushes(dep: &Deployment) -> bool {
-    ["management.prometheus.metrics.export.pushgateway.enabled", "management.metrics.export.prometheus.pushgateway.enabled"]
-        .iter()
-        .any(|k| matches!(dep.effective.lookup(k), Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("true")))
+    [
+        "management.prometheus.metrics.export.pushgateway.enabled",
+        "management.metrics.export.prometheus.pushgateway.enabled",
+    ]
+    .iter()
+    .any(|k| matches!(dep.effective.lookup(k), Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("true")))
 }

@@ -56,7 +56,9 @@ impl Rule for SensitiveEndpointsExposed {
                 if dep.actuator.port_type != PortType::Same || dep.actuator.paths_unknown.is_some() || !dep.actuator.facts.http.is_yes() {
                     continue;
                 }
-                let Lookup::Set(include) = dep.effective.list("management.endpoints.web.exposure.include") else { continue };
+                let Lookup::Set(include) = dep.effective.list("management.endpoints.web.exposure.include") else {
+                    continue;
+                };
                 let Some(prop) = include.props.first() else { continue };
                 if seen.contains(&prop.value_span) {
                     continue;
@@ -64,7 +66,9 @@ impl Rule for SensitiveEndpointsExposed {
                 let exposed: Vec<&str> = SENSITIVE
                     .iter()
                     .copied()
-                    .filter(|id| dep.effective.exposure(id, &s.boot_version).is_yes() && dep.effective.endpoint_access(id, &s.boot_version).is_yes())
+                    .filter(|id| {
+                        dep.effective.exposure(id, &s.boot_version).is_yes() && dep.effective.endpoint_access(id, &s.boot_version).is_yes()
+                    })
                     .collect();
                 if exposed.is_empty() {
                     continue;
@@ -78,7 +82,11 @@ impl Rule for SensitiveEndpointsExposed {
                 } else {
                     format!("{} {} exposed", shown.join(", "), if exposed.len() == 1 { "is" } else { "are" })
                 };
-                let port = dep.actuator.facts.port.map_or("the application's port".to_string(), |p| format!("port {p}"));
+                let port = dep
+                    .actuator
+                    .facts
+                    .port
+                    .map_or("the application's port".to_string(), |p| format!("port {p}"));
                 let msg = format!(
                     "{what} on {port}, the port that serves the application's own traffic, and `{}` has no Spring Security to protect them",
                     s.name
