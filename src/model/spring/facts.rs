@@ -537,8 +537,7 @@ impl Effective {
         match &port_type {
             Ok(PortType::Disabled) => {
                 if let Some(f) = &mp_found {
-                    http = Fact::no(Why::new(format!("{}: HTTP actuator endpoints are disabled", set_in(f)), at(f)))
-                        .with_key("management.server.port");
+                    http = Fact::no(Why::new(set_in(f), at(f))).with_key("management.server.port");
                 }
             }
             Err(w) if !http.is_no() => {

@@ -31,7 +31,7 @@ fn invalid_endpoint_id(item: &str) -> Option<&'static str> {
         return Some("an empty entry (a trailing or doubled comma)");
     }
     if !item.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
-        return Some("only letters, digits, `.` and `-` are allowed (a `.properties` value has no inline comments)");
+        return Some("only letters, digits, `.` and `-` are allowed, and a `.properties` value has no inline comments");
     }
     let first = item.chars().next().unwrap_or('a');
     if first.is_ascii_digit() {
@@ -82,10 +82,17 @@ fn exposure_entries(cx: &Context<'_>, s: &Service, dep: &Deployment, out: &mut V
             };
             out.push(Finding {
                 span: prop.value_span,
-                message: format!(
-                    "`{}` entry `{item}` is not a valid endpoint id: {why}; `{}` fails to start",
-                    prop.key, s.name
-                ),
+                message: if item.is_empty() {
+                    format!(
+                        "`{}` has {why}, which is not a valid endpoint id: `{}` fails to start",
+                        prop.key, s.name
+                    )
+                } else {
+                    format!(
+                        "`{}` entry `{item}` is not a valid endpoint id: {why}; `{}` fails to start",
+                        prop.key, s.name
+                    )
+                },
                 label: "invalid endpoint id",
                 help: "list endpoint ids in lower case, separated by commas, with nothing after the last one".into(),
                 fix,
@@ -129,11 +136,19 @@ fn mutually_exclusive(s: &Service, dep: &Deployment, out: &mut Vec<Finding>) {
         if let (Some((_, ak, al)), Some((bspan, bk, bl))) = (set(&a), set(&b)) {
             out.push(Finding {
                 span: bspan,
-                message: format!(
-                    "`{bk}` (in {bl}) and `{ak}` (in {al}) are both set; {} rejects the pair and `{}` fails to start",
-                    s.boot_version.describe(),
-                    s.name
-                ),
+                message: if al == bl {
+                    format!(
+                        "`{bk}` and `{ak}` are both set in {bl}; {} rejects the pair and `{}` fails to start",
+                        s.boot_version.describe(),
+                        s.name
+                    )
+                } else {
+                    format!(
+                        "`{bk}` (in {bl}) and `{ak}` (in {al}) are both set; {} rejects the pair and `{}` fails to start",
+                        s.boot_version.describe(),
+                        s.name
+                    )
+                },
                 label: "set together with the `access` property",
                 help: format!("keep only `{a}` (`.enabled` is deprecated since Boot 3.4)"),
                 fix: None,

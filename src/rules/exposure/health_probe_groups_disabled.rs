@@ -78,7 +78,7 @@ impl Rule for HealthProbeGroupsDisabled {
                     ))
                 } else {
                     d.help(format!(
-                        "probe `{}` instead, or upgrade to Spring Boot 2.3 or later and enable `management.health.probes.enabled`",
+                        "probe `{}` instead, or upgrade to Spring Boot 2.3 or later, which creates the groups on Kubernetes",
                         dep.actuator.health_path
                     ))
                 };

@@ -33,6 +33,27 @@ pub const SENSITIVE: &[&str] = &[
     "caches",
 ];
 
+/// Sensitive endpoints present in every application with actuator.
+const ALWAYS: &[&str] = &[
+    "env",
+    "configprops",
+    "heapdump",
+    "threaddump",
+    "loggers",
+    "beans",
+    "mappings",
+    "conditions",
+    "shutdown",
+];
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
 impl Rule for SensitiveEndpointsExposed {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -75,12 +96,18 @@ impl Rule for SensitiveEndpointsExposed {
                 }
                 seen.push(prop.value_span);
                 let star = include.items.iter().any(|i| i == "*");
-                let shown: Vec<String> = exposed.iter().take(6).map(|e| format!("`{e}`")).collect();
-                let more = if exposed.len() > 6 { ", …" } else { "" };
                 let what = if star {
-                    format!("`*` exposes every endpoint, including {}{more},", shown.join(", "))
+                    // Name only endpoints every application has (`logfile`, `jolokia`… need more).
+                    let always: Vec<String> = exposed
+                        .iter()
+                        .filter(|e| ALWAYS.contains(e))
+                        .take(5)
+                        .map(|e| format!("`{e}`"))
+                        .collect();
+                    format!("`*` exposes every endpoint, including {},", and_list(&always))
                 } else {
-                    format!("{} {} exposed", shown.join(", "), if exposed.len() == 1 { "is" } else { "are" })
+                    let shown: Vec<String> = exposed.iter().map(|e| format!("`{e}`")).collect();
+                    format!("{} {} exposed", and_list(&shown), if exposed.len() == 1 { "is" } else { "are" })
                 };
                 let port = dep
                     .actuator
