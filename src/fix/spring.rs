@@ -92,7 +92,7 @@ fn add_env_item(sources: &SourceSet, prop: &crate::model::spring::Prop, index: u
         let dash = before.trim_end().ends_with('-');
         let pad = " ".repeat(col);
         let first = if dash {
-            format!("{}{}", &before[..before.len()], format!("name: {name}"))
+            format!("{before}name: {name}")
         } else {
             format!("{pad}name: {name}")
         };

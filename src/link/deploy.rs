@@ -494,7 +494,10 @@ fn file_layers(sources: &SourceSet, id: FileId, name: &str, label: &str) -> Opti
 }
 
 /// `java … -Dk=v … -jar app.jar --k=v`: system properties and Spring arguments.
-fn argv_layers(rt: &Runtime) -> (Vec<(String, String, Span)>, Vec<(String, String, Span)>) {
+/// `(key, value, span)` settings from a command line.
+type Settings = Vec<(String, String, Span)>;
+
+fn argv_layers(rt: &Runtime) -> (Settings, Settings) {
     let mut words: Vec<(String, Span)> = Vec::new();
     for (w, s) in &rt.argv {
         // `sh -c "java -jar app.jar --x=y"`: look inside shell strings.

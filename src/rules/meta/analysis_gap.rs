@@ -99,7 +99,7 @@ fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 unknowns.push(("exposes `health` to its probes", f.health_exposed.why()));
             }
             for (what, why) in unknowns {
-                let Some(span) = why.span.or_else(|| d.effective.profiles_span) else {
+                let Some(span) = why.span.or(d.effective.profiles_span) else {
                     continue;
                 };
                 if seen.contains(&(si, span)) {
