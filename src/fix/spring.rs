@@ -57,6 +57,10 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
             }
             // A comma-separated scalar, in a config file or an env var of a manifest.
             let raw = f.slice(prop.value_span);
+            // The span must end with the value (not so for a `-D` inside `JAVA_TOOL_OPTIONS`).
+            if !raw.trim_end().trim_end_matches(['"', '\'']).ends_with(prop.value.trim_end()) {
+                return None;
+            }
             let trimmed_len = raw.trim_end().len() as u32;
             let mut end = prop.value_span.start + trimmed_len;
             if raw.starts_with('"') || raw.starts_with('\'') {
