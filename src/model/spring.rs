@@ -11,6 +11,8 @@
 mod facts;
 pub mod files;
 mod lookup;
+#[cfg(test)]
+mod precedence;
 mod profiles;
 mod stack;
 

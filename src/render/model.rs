@@ -155,9 +155,20 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
     o
 }
 
+/// A reason with its location: the file named in the text gets its line number, otherwise the
+/// location is appended.
 fn why(sources: &SourceSet, w: &Why) -> String {
     match w.span {
-        Some(sp) => format!("{} ({})", w.text, at(sources, sp)),
+        Some(sp) => {
+            let path = sources.path(sp.file);
+            let loc = at(sources, sp);
+            match w.text.find(path) {
+                Some(i) if !w.text[i + path.len()..].starts_with(':') => {
+                    format!("{}{loc}{}", &w.text[..i], &w.text[i + path.len()..])
+                }
+                _ => format!("{} ({loc})", w.text),
+            }
+        }
         None => w.text.clone(),
     }
 }
@@ -181,7 +192,10 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, s: &Service, d:
         _ if e.profiles.is_empty() => "default".to_string(),
         _ => e.profiles.join(","),
     };
-    let from = e.profiles_from.as_deref().map(|f| format!(" (from {f})")).unwrap_or_default();
+    let from = match &e.profile_set {
+        Some(ProfileSet::Unknown { .. }) => String::new(),
+        _ => e.profiles_from.as_deref().map(|f| format!(" (from {f})")).unwrap_or_default(),
+    };
     let _ = writeln!(o, "      profiles: {profiles}{from}");
     let _ = writeln!(o, "      sources (lowest precedence first):");
     for l in &e.layers {

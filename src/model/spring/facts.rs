@@ -234,6 +234,61 @@ pub fn default_exposure(boot: &BootVersion) -> Vec<String> {
 }
 
 impl Effective {
+    /// The deployment with each combination of may-or-may-not-apply sources decided: none,
+    /// all, and each alone (every combination up to two such sources).
+    fn worlds(&self) -> Vec<Effective> {
+        let maybe: Vec<usize> = self
+            .layers
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.maybe.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        if maybe.is_empty() || maybe.len() > 16 {
+            return vec![];
+        }
+        let world = |keep: &dyn Fn(usize) -> bool| Effective {
+            layers: self
+                .layers
+                .iter()
+                .enumerate()
+                .filter(|(i, l)| l.maybe.is_none() || keep(*i))
+                .map(|(_, l)| {
+                    let mut l = l.clone();
+                    l.maybe = None;
+                    l
+                })
+                .collect(),
+            ..Effective::default()
+        };
+        let mut out = vec![world(&|_| false), world(&|_| true)];
+        if maybe.len() > 1 {
+            for m in &maybe {
+                out.push(world(&|i| i == *m));
+            }
+        }
+        out
+    }
+
+    /// A fact that is unknown only because some sources may not apply is known after all when
+    /// every way they could apply gives the same answer.
+    pub fn agree(&self, f: impl Fn(&Effective) -> Fact) -> Fact {
+        let direct = f(self);
+        if !direct.is_unknown() {
+            return direct;
+        }
+        let facts: Vec<Fact> = self.worlds().iter().map(&f).collect();
+        match facts.first() {
+            Some(first) if first.value != Tri::Unknown && facts.iter().all(|x| x.value == first.value) => {
+                let mut r = first.clone();
+                r.because
+                    .push(Why::new("the same whichever of the sources that may not apply do", None));
+                r
+            }
+            _ => direct,
+        }
+    }
+
     /// Exposure per the exact include/exclude algorithm (semantics §1.2).
     pub fn exposure(&self, id: &str, boot: &BootVersion) -> Fact {
         let defaults = default_exposure(boot);
@@ -662,9 +717,9 @@ impl Effective {
         }
 
         // Availability.
-        let exposed = self.exposure("prometheus", boot);
-        let access = self.endpoint_access("prometheus", boot);
-        let export = self.prometheus_export(boot);
+        let exposed = self.agree(|e| e.exposure("prometheus", boot));
+        let access = self.agree(|e| e.endpoint_access("prometheus", boot));
+        let export = self.agree(|e| e.prometheus_export(boot));
         let parts = [&exposed, &access, &export, &build.actuator, &http];
         let available = if let Some(no) = parts.iter().find(|f| f.is_no()) {
             Fact::no(no.why().clone())
@@ -677,8 +732,8 @@ impl Effective {
                 key: None,
             }
         };
-        let health_exposed = self.exposure("health", boot);
-        let health_access = self.endpoint_access("health", boot);
+        let health_exposed = self.agree(|e| e.exposure("health", boot));
+        let health_access = self.agree(|e| e.endpoint_access("health", boot));
         let server_tls = self.tls("server.ssl");
         let tls = match &port_type {
             Ok(PortType::Different) => match self.tls("management.server.ssl") {
@@ -701,7 +756,7 @@ impl Effective {
             prometheus_available: available,
             health_exposed: health_exposed.clone(),
             health_access,
-            probe_groups: self.probe_groups(boot, platform),
+            probe_groups: self.agree(|e| e.probe_groups(boot, platform)),
             port,
             port_because,
             server_port,
