@@ -488,9 +488,9 @@ impl Effective {
                 let v = f.value.trim().to_ascii_lowercase().replace('-', "_");
                 let why = Why::new(
                     format!(
-                        "{}: the groups are created only on Kubernetes{}",
-                        set_in(&f),
-                        if cf { " or Cloud Foundry" } else { "" }
+                        "the groups are created only on Kubernetes{}, and {} turns off the detection",
+                        if cf { " or Cloud Foundry" } else { "" },
+                        set_in(&f)
                     ),
                     at(&f),
                 );
@@ -607,7 +607,7 @@ impl Effective {
         let (port, port_span) = match &port_type {
             Ok(PortType::Different) => {
                 if let Some(f) = &mp_found {
-                    port_because.push(Why::new(format!("{}: a separate management server", set_in(f)), at(f)));
+                    port_because.push(Why::new(format!("a separate management server: {}", set_in(f)), at(f)));
                 }
                 let p = mp.clone().ok().flatten().filter(|p| *p > 0 && *p <= 65535).map(|p| p as u16);
                 (p, mp_found.as_ref().and_then(at))
@@ -619,7 +619,7 @@ impl Effective {
                     None => {}
                 }
                 if let (Some(f), Ok(PortType::Same)) = (&mp_found, &port_type) {
-                    port_because.push(Why::new(format!("{}: the same port as the application", set_in(f)), at(f)));
+                    port_because.push(Why::new(format!("the same port as the application: {}", set_in(f)), at(f)));
                 }
                 (server_port, sp_found.as_ref().and_then(at))
             }

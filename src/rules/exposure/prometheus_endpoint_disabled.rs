@@ -58,11 +58,11 @@ impl Rule for PrometheusEndpointDisabled {
                 }
                 seen.push(primary);
                 let scraped_on = sc.map_or(String::new(), |sc| format!(" is scraped on `{}` and", sc.path));
+                let context = format!("{}{}", where_(cx, dep), profiles(dep));
                 let msg = format!(
-                    "`{}`{scraped_on} exposes `prometheus`, but {what}{}{}: {}",
+                    "`{}`{scraped_on} exposes `prometheus`, but{context}{} {what}: {}",
                     s.name,
-                    where_(cx, dep),
-                    profiles(dep),
+                    if context.is_empty() { "" } else { "," },
                     fact.why().text
                 );
                 let mut d = Diagnostic::new(
