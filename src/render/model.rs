@@ -223,17 +223,23 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, s: &Service, d:
             PortType::Disabled => "disabled (no HTTP actuator)".to_string(),
         },
     };
-    let port = f.port.map_or("unknown".to_string(), |p| p.to_string());
     let because: Vec<String> = f.port_because.iter().map(|w| why(sources, w)).collect();
-    let _ = writeln!(
-        o,
-        "      port: {port} on {port_type}{}",
-        if because.is_empty() {
-            String::new()
-        } else {
-            format!(" — {}", because.join("; "))
+    let because = if because.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", because.join("; "))
+    };
+    match (f.port, &d.actuator.paths_unknown) {
+        (_, Some(w)) => {
+            let _ = writeln!(o, "      port: unknown — {}", why(sources, w));
         }
-    );
+        (Some(p), None) => {
+            let _ = writeln!(o, "      port: {p} on {port_type}{because}");
+        }
+        (None, None) => {
+            let _ = writeln!(o, "      port: random or unknown on {port_type}{because}");
+        }
+    }
     match &d.actuator.paths_unknown {
         Some(w) => {
             let _ = writeln!(o, "      paths: unknown — {}", why(sources, w));

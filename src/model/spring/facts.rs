@@ -621,7 +621,8 @@ impl Effective {
                 if let (Some(f), Ok(PortType::Same)) = (&mp_found, &port_type) {
                     port_because.push(Why::new(format!("the same port as the application: {}", set_in(f)), at(f)));
                 }
-                (server_port, sp_found.as_ref().and_then(at))
+                let port = if port_type.is_ok() { server_port } else { None };
+                (port, sp_found.as_ref().and_then(at))
             }
         };
         if let Err(w) = &sp {

@@ -166,14 +166,17 @@ fn imports_of(ix: &Index<'_>, module_dir: &str, l: &Layer, depth: usize, visitin
 
 /// What one import location names, in the repository.
 fn resolve(ix: &Index<'_>, module_dir: &str, loc: &str, depth: usize, visiting: &mut BTreeSet<String>) -> ImportTarget {
-    if loc.contains("${") {
-        return ImportTarget::Unseen("a location with a placeholder".into());
-    }
     let (scheme, rest) = match loc.split_once(':') {
         // `C:\…` is not a scheme, but no container path looks like that.
-        Some((s, r)) if !s.contains('/') => (s.to_ascii_lowercase(), r.to_string()),
+        Some((s, r)) if !s.contains('/') && !s.contains('$') => (s.to_ascii_lowercase(), r.to_string()),
         _ => ("file".to_string(), loc.to_string()),
     };
+    match scheme.as_str() {
+        "configserver" => return ImportTarget::Unseen("a Spring Cloud Config Server".into()),
+        "configtree" => return ImportTarget::Unseen("a config tree (files mounted into the container)".into()),
+        _ if loc.contains("${") => return ImportTarget::Unseen("a location with a placeholder".into()),
+        _ => {}
+    }
     let (rest, hint) = match rest.rsplit_once("[.") {
         Some((r, h)) if h.ends_with(']') => (r.to_string(), Some(h.trim_end_matches(']').to_string())),
         _ => (rest, None),
