@@ -515,6 +515,10 @@ impl BootVersion {
             text: text.trim().to_string(),
         })
     }
+    /// No build file or configuration says; 3.x is assumed (SPEC §5).
+    pub fn is_assumed(&self) -> bool {
+        self.span.is_none() && self.text.ends_with("(assumed)")
+    }
     pub fn at_least(&self, major: u32, minor: u32) -> bool {
         (self.major, self.minor) >= (major, minor)
     }

@@ -3,7 +3,7 @@
 pub mod rule;
 
 mod build;
-mod exposure;
+pub(crate) mod exposure;
 mod meta;
 mod probes;
 mod scrape;

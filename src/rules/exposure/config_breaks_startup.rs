@@ -159,7 +159,8 @@ fn mutually_exclusive(s: &Service, dep: &Deployment, out: &mut Vec<Finding>) {
 
 fn legacy_profiles(cx: &Context<'_>, s: &Service, out: &mut Vec<Finding>) {
     let boot = &s.boot_version;
-    if !boot.at_least(2, 4) {
+    // Legal or fatal depending on the version: not with an assumed one.
+    if !boot.at_least(2, 4) || boot.is_assumed() {
         return;
     }
     for f in &s.files {

@@ -131,6 +131,11 @@ impl Rule for ManagementPropertyIgnored {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen: Vec<Span> = Vec::new();
         for (si, s) in cx.ws.services.iter().enumerate() {
+            // Which names a version reads is the whole question: with the version only assumed,
+            // nothing can be said.
+            if s.boot_version.is_assumed() {
+                continue;
+            }
             let mut layers: Vec<&Layer> = Vec::new();
             walk_files(&s.files, &mut layers, 0);
             for d in &cx.links.deployments[si] {

@@ -65,6 +65,7 @@ impl Rule for AnalysisGap {
 /// placeholder): the rules stay silent there, and this says why.
 fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     use crate::model::spring::Tri;
+    use crate::rules::exposure::common::{http_probes, uses_health};
     let mut seen: Vec<(usize, crate::source::Span)> = Vec::new();
     // Service-level gaps already reported (the Config Server import).
     for g in &cx.ws.gaps {
@@ -76,10 +77,10 @@ fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let scraped = cx.links.scrapes_of(si).next().is_some();
         for d in &cx.links.deployments[si] {
             let f = &d.actuator.facts;
-            let probed = d.workload.is_some_and(|w| {
-                let c = &cx.ws.workloads[w].containers[d.container.unwrap_or(0)];
-                c.probes.iter().any(|p| matches!(&p.handler, crate::model::kube::Handler::HttpGet { path: Some(path), .. } if path.value.contains("health") || path.value.ends_with("z")))
-            });
+            // Probes on the health endpoint (or, when the paths are unknown, anything named so).
+            let probed = http_probes(cx, d)
+                .iter()
+                .any(|(_, p)| uses_health(d, &p.value) || (d.actuator.paths_unknown.is_some() && p.value.contains("/health")));
             let mut unknowns: Vec<(&str, &crate::model::spring::Why)> = Vec::new();
             if scraped {
                 for (what, fact) in [
