@@ -3,7 +3,7 @@
 use crate::link::{Deployment, Selection, Via};
 use crate::model::build::{find_artifact, Presence};
 use crate::model::prometheus::SdResolution;
-use crate::model::spring::{Fact, Origin, PortType, ProfileSet, Service, Why};
+use crate::model::spring::{Fact, Origin, PortType, ProfileSet, Why};
 use crate::source::{SourceSet, Span};
 use crate::Analysis;
 use std::fmt::Write;
@@ -67,7 +67,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             }
         }
         for d in &a.links.deployments[si] {
-            deployment(&mut o, sources, a, s, d);
+            deployment(&mut o, sources, a, d);
         }
         for sc in a.links.scrapes_of(si) {
             let how = match &sc.via {
@@ -178,7 +178,7 @@ fn fact(sources: &SourceSet, f: &Fact) -> String {
 }
 
 /// One deployment's effective config and actuator facts, each with what decided it.
-fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, s: &Service, d: &Deployment) {
+fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment) {
     let ws = &a.workspace;
     let w = match (d.workload, d.compose) {
         (Some(w), _) => format!("{} in `{}`", ws.workloads[w].describe(), ws.workloads[w].namespace),
@@ -278,5 +278,4 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, s: &Service, d:
     if let Some(v) = &f.application_tag_value {
         let _ = writeln!(o, "      application tag value: `{v}`");
     }
-    let _ = s;
 }

@@ -3,7 +3,7 @@
 //! repository cannot see, or one that may not apply, could decide.
 
 use super::profiles::ProfileSet;
-use super::{canonical, env_to_canonical, Layer, Origin, Prop, Why};
+use super::{env_to_canonical, Layer, Origin, Prop, Why};
 use crate::source::Span;
 
 /// A property value and the layer that decided it.
@@ -300,11 +300,6 @@ impl Effective {
     pub fn get_list(&self, kebab: &str) -> Option<FoundList<'_>> {
         self.list(kebab).set()
     }
-
-    /// `canonical` is exposed for callers that key maps by property name.
-    pub fn canonical(kebab: &str) -> String {
-        canonical(kebab)
-    }
 }
 
 /// Boot's comma list: split on `,`, each element trimmed; an empty string is an empty list.
@@ -360,7 +355,7 @@ fn split_default(body: &str) -> (&str, Option<&str>) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{env_layer, Layer, Origin, Prop};
+    use super::super::{canonical, env_layer, Layer, Origin, Prop};
     use super::*;
     use crate::source::{FileId, Span};
     use std::collections::BTreeMap;
