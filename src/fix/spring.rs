@@ -43,6 +43,10 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
             if env_indexed {
                 return add_env_item(sources, prop, found.props.len(), id).map(|e| vec![e]);
             }
+            if f.slice(prop.key_span).ends_with("[]") {
+                // `include[]=health,info` → `include[]=health,info,prometheus`.
+                return Some(vec![edits::replace(Span::empty(file, prop.value_span.end), format!(",{id}"))]);
+            }
             if found.props.len() > 1 || prop.key.ends_with(']') {
                 // Indexed form: `include[0]=health` → add `include[n]=prometheus`.
                 if !f.path.ends_with(".properties") {
@@ -54,6 +58,24 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                     prop.value_span,
                     &[format!("{base}[{}]={id}", found.props.len())],
                 )]);
+            }
+            // `${VAR:health}` that resolved to its default: extend the default.
+            if prop.value.contains("${") {
+                let v = prop.value.trim();
+                let raw = f.slice(prop.value_span);
+                let whole = v.starts_with("${") && v.ends_with('}') && v.matches("${").count() == 1 && v.contains(':');
+                let from_default = whole
+                    && matches!(
+                        dep.effective.placeholder_value(v[2..].split(':').next().unwrap_or("")),
+                        crate::model::spring::Lookup::Unset
+                    );
+                let close = raw.rfind('}')?;
+                return (from_default && raw.trim_end_matches(['"', '\'']).ends_with('}')).then(|| {
+                    vec![edits::replace(
+                        Span::empty(file, prop.value_span.start + close as u32),
+                        format!(",{id}"),
+                    )]
+                });
             }
             // A comma-separated scalar, in a config file or an env var of a manifest.
             let raw = f.slice(prop.value_span);

@@ -243,6 +243,11 @@ impl Effective {
         Ok(out)
     }
 
+    /// What `${name}` resolves to (an env-style name is matched as Spring does).
+    pub fn placeholder_value(&self, name: &str) -> Lookup<String> {
+        self.placeholder(name, 0)
+    }
+
     fn placeholder(&self, name: &str, depth: usize) -> Lookup<String> {
         if name.starts_with("random.") {
             return Lookup::Unknown(Why::new(format!("`${{{name}}}` is a random value"), None));
