@@ -27,6 +27,8 @@ pub enum FileKind {
     /// A Prometheus exposition dump named in `[probes] boot-metrics`.
     BootMetrics,
     LintConfig,
+    /// `.env`-style files (Compose `env_file`).
+    EnvFile,
     Other,
 }
 
@@ -48,6 +50,9 @@ pub fn classify(path: &str) -> FileKind {
         "pom.xml" => return FileKind::MavenPom,
         "actuator-lint.toml" | ".actuator-lint.toml" => return FileKind::LintConfig,
         _ => {}
+    }
+    if lower == ".env" || lower.ends_with(".env") || lower.starts_with(".env.") {
+        return FileKind::EnvFile;
     }
     if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
         return FileKind::Dockerfile;
@@ -82,7 +87,9 @@ pub fn is_spring_config(path: &str) -> bool {
     let in_resources = dir.ends_with("src/main/resources") || dir.ends_with("src/main/resources/config");
     let stem_ok = name.starts_with("application") || name.starts_with("bootstrap");
     let ext_ok = [".yml", ".yaml", ".properties"].iter().any(|e| name.ends_with(e));
-    in_resources && stem_ok && ext_ok
+    // Other `.properties` on the classpath can be reached by `spring.config.import`.
+    let imported = name.ends_with(".properties") && (dir.ends_with("src/main/resources") || dir.contains("src/main/resources/"));
+    (in_resources && stem_ok && ext_ok) || imported
 }
 
 /// A file that was found but not loaded, and why.

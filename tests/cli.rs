@@ -248,3 +248,31 @@ fn readme_graph_example_is_current() {
         "README's mermaid example is stale; paste the output of `actuator-lint graph fixtures/scenarios/servicemonitor-unnamed-port/repo`:\n{out}"
     );
 }
+
+#[test]
+fn model_explains_each_verdict_with_its_source() {
+    let (code, out, err) = run(&[
+        "model",
+        "fixtures/prometheus-endpoint-not-exposed/prod-profile-replaces-include-list/repo",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The profile, where it came from, the deciding line, and the served path and port.
+    assert!(
+        out.contains("profiles: prod (from `SPRING_PROFILES_ACTIVE` in env of Deployment `catalog-service`)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("exposed over HTTP: no — `include: health,info` in src/main/resources/application-prod.yml:10"),
+        "{out}"
+    );
+    assert!(out.contains("prometheus path: /actuator/prometheus"), "{out}");
+    assert!(out.contains("port: 8080 on the application's server"), "{out}");
+    let (_, out, _) = run(&[
+        "model",
+        "fixtures/prometheus-endpoint-not-exposed/ok-secret-env-from-is-unknown/repo",
+    ]);
+    assert!(
+        out.contains("exposed over HTTP: unknown — Deployment `catalog-service` takes environment variables from Secret"),
+        "{out}"
+    );
+}

@@ -1,9 +1,11 @@
 //! Links between model objects, computed once with evidence (SPEC §5). Rules read these and
 //! never rescan raw objects. Unresolved links are data too.
 
+mod deploy;
+
 use crate::model::kube::{Monitor, MonitorKind};
 use crate::model::labels::LabelSelector;
-use crate::model::spring::{args_layer, env_layer, Actuator, Effective, Layer};
+use crate::model::spring::{Actuator, Effective};
 use crate::model::{JobId, KubeServiceId, MonitorId, ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span};
 use crate::Options;
@@ -13,6 +15,8 @@ use crate::Options;
 pub struct Deployment {
     pub workload: Option<WorkloadId>,
     pub container: Option<usize>,
+    /// The Compose service, for deployments by Docker Compose.
+    pub compose: Option<usize>,
     pub evidence: String,
     pub effective: Effective,
     pub actuator: Actuator,
@@ -145,92 +149,8 @@ fn workload_links(ws: &Workspace, options: &Options) -> Vec<Vec<(WorkloadId, usi
     out
 }
 
-fn profiles_from_env(e: &Effective) -> Option<(Vec<String>, String)> {
-    let f = e.get("spring.profiles.active")?;
-    let list = f
-        .prop
-        .value
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    Some((list, format!("`{}` in {}", f.prop.key, f.layer.label)))
-}
-
 fn deployments(ws: &Workspace, sources: &SourceSet, options: &Options, links: &[Vec<(WorkloadId, usize, String)>]) -> Vec<Vec<Deployment>> {
-    let _ = sources;
-    ws.services
-        .iter()
-        .enumerate()
-        .map(|(si, s)| {
-            let cfg_profiles: Vec<String> = options
-                .config
-                .services
-                .iter()
-                .filter(|(k, _)| ws.resolve_service(k) == Some(si))
-                .flat_map(|(_, (c, _))| c.profiles.clone())
-                .collect();
-            let fallback = if !cfg_profiles.is_empty() {
-                Some((cfg_profiles, "actuator-lint.toml".to_string()))
-            } else if !options.profiles.is_empty() {
-                Some((options.profiles.clone(), "--profile".to_string()))
-            } else if !options.config.profiles.is_empty() {
-                Some((options.config.profiles.clone(), "[spring] profiles".to_string()))
-            } else {
-                None
-            };
-            let make = |workload: Option<WorkloadId>, container: Option<usize>, evidence: String, overlays: Vec<Layer>| {
-                // Profiles: the deployment's env/args, else the app's own config, else ours.
-                let probe = s.effective(vec![], None, overlays.clone());
-                let (profiles, from) = match profiles_from_env(&probe) {
-                    Some((p, f)) => (p, Some(f)),
-                    None => match &fallback {
-                        Some((p, f)) => (p.clone(), Some(f.clone())),
-                        None => (vec![], None),
-                    },
-                };
-                let effective = s.effective(profiles, from, overlays);
-                let actuator = effective.actuator(&s.boot_version);
-                Deployment {
-                    workload,
-                    container,
-                    evidence,
-                    effective,
-                    actuator,
-                }
-            };
-            let mut out: Vec<Deployment> = links[si]
-                .iter()
-                .map(|(wi, ci, why)| {
-                    let w = &ws.workloads[*wi];
-                    let c = &w.containers[*ci];
-                    let env: Vec<_> = c
-                        .env
-                        .iter()
-                        .filter_map(|e| Some((e.name.clone(), e.value.clone()?, e.span, e.value_span)))
-                        .collect();
-                    let args: Vec<_> = c
-                        .args
-                        .iter()
-                        .filter_map(|a| {
-                            let (k, v) = a.value.strip_prefix("--")?.split_once('=')?;
-                            Some((k.to_string(), v.to_string(), a.span))
-                        })
-                        .collect();
-                    let label = format!("{} `{}`", w.kind, w.name.value);
-                    let overlays = vec![
-                        env_layer(&env, format!("env of {label}")),
-                        args_layer(&args, format!("args of {label}")),
-                    ];
-                    make(Some(*wi), Some(*ci), why.clone(), overlays)
-                })
-                .collect();
-            if out.is_empty() {
-                out.push(make(None, None, "no workload in the repository runs this service".into(), vec![]));
-            }
-            out
-        })
-        .collect()
+    deploy::deployments(ws, sources, options, links)
 }
 
 fn namespace_ok(sel: &Option<LabelSelector>, cr_ns: &str, mon_ns: &str, ignore: bool) -> Option<bool> {

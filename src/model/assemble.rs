@@ -4,7 +4,7 @@ use super::boot::{duration_text, Evidence, Observation, Unmapped};
 use super::build::{build_modules, Module};
 use super::kube::{read_object, read_stack_values, KubeObjects};
 use super::prometheus::{file_sd_targets, find_mount, is_compose_file, read_compose, read_jobs, resolve_file_sd, PromConfig, SdResolution};
-use super::spring::{properties_layer, yaml_layer, BootVersion, Layer, Service};
+use super::spring::{files, BootVersion, ConfigFile, Layer, Service};
 use super::{Gap, ParseError, Workspace};
 use crate::discover::FileKind;
 use crate::parse::{ParseFailure, Parsed};
@@ -29,6 +29,7 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], failures: Vec<ParseFailure>
     prometheus(&mut ws, sources, parsed);
     boot_evidence(&mut ws, sources, parsed, options);
     helm_gaps(&mut ws, sources, parsed);
+    runtime_files(&mut ws, sources, parsed);
     ws
 }
 
@@ -40,17 +41,25 @@ fn module_dir(path: &str) -> Option<&str> {
     path.find("/src/main/").map(|i| &path[..i])
 }
 
-fn config_rank(path: &str) -> Option<(u8, String, u8)> {
-    // (location: resources=0 / resources/config=1, profile, format: yml=0 properties=1)
+/// (location: `resources` 0 / `resources/config` 1, profile, bootstrap) of a config file.
+fn config_rank(path: &str) -> Option<(u8, String, bool)> {
     let (dir, name) = path.rsplit_once('/')?;
     let location = u8::from(dir.ends_with("/config"));
-    let (stem, ext) = name.rsplit_once('.')?;
-    let format = u8::from(ext == "properties");
-    let profile = stem
-        .strip_prefix("application")
-        .or_else(|| stem.strip_prefix("bootstrap"))
-        .map(|p| p.strip_prefix('-').unwrap_or(p).to_string())?;
-    Some((location, profile, format))
+    if !(dir.ends_with("src/main/resources") || dir.ends_with("src/main/resources/config")) {
+        return None;
+    }
+    let (stem, _, _) = files::name_parts(name)?;
+    let (profile, bootstrap) = match (stem.strip_prefix("application"), stem.strip_prefix("bootstrap")) {
+        (Some(p), _) => (p, false),
+        (_, Some(p)) => (p, true),
+        _ => return None,
+    };
+    let profile = match profile.strip_prefix('-') {
+        Some(p) if !p.is_empty() => p.to_string(),
+        None if profile.is_empty() => String::new(),
+        _ => return None,
+    };
+    Some((location, profile, bootstrap))
 }
 
 fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
@@ -101,61 +110,41 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             });
         }
     }
+    let ix = files::Index::new(sources, parsed);
     for (mi, m) in ws.modules.iter().enumerate() {
         let main_classes = mains.get(&m.dir).cloned().unwrap_or_default();
         if m.boot_plugin.is_none() && !annotated.contains(&m.dir) {
             continue;
         }
-        let mut files: Vec<(u8, String, u8, u8, crate::source::FileId)> = sources
+        let mut config: Vec<ConfigFile> = sources
             .iter()
             .filter(|(_, f)| f.kind == FileKind::SpringConfig && module_dir(&f.path) == Some(m.dir.as_str()))
             .filter_map(|(id, f)| {
-                let (loc, profile, fmt) = config_rank(&f.path)?;
-                let bootstrap = u8::from(!f.path.rsplit('/').next().unwrap_or("").starts_with("bootstrap"));
-                Some((bootstrap, profile, loc, fmt, id))
+                let (loc, profile, bootstrap) = config_rank(&f.path)?;
+                let profile = (!profile.is_empty()).then_some(profile);
+                files::config_file(&ix, &m.dir, id, loc, profile, bootstrap)
             })
             .collect();
         // bootstrap before application; non-profile before profile; resources before config/;
-        // yml before properties (.properties wins in one location).
-        files.sort_by(|a, b| {
-            (a.1.is_empty() as u8)
-                .cmp(&(b.1.is_empty() as u8))
-                .reverse()
-                .then(a.0.cmp(&b.0))
-                .then(a.2.cmp(&b.2))
-                .then(a.3.cmp(&b.3))
-        });
-        let mut layers: Vec<Layer> = Vec::new();
-        for (_, profile, _, _, id) in &files {
-            let path = sources.path(*id).to_string();
-            let mut file_layers: Vec<Layer> = match &parsed[id.0 as usize] {
-                Parsed::Yaml(docs) => docs.iter().enumerate().map(|(i, d)| yaml_layer(d, *id, i, path.clone())).collect(),
-                Parsed::Properties(docs) => docs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| properties_layer(d, *id, i, path.clone()))
-                    .collect(),
-                _ => vec![],
-            };
-            for l in &mut file_layers {
-                if !profile.is_empty() {
-                    l.profile_file = Some(profile.clone());
-                }
-            }
-            layers.extend(file_layers);
-        }
-        let primary_config = files
+        // .yaml < .yml < .properties (.properties wins in one location).
+        config.sort_by_key(|f| (!f.bootstrap, f.profile.is_some(), f.location, f.ext_rank));
+        let layers: Vec<Layer> = config.iter().flat_map(|f| f.docs.iter().cloned()).collect();
+        let primary_config = config
             .iter()
-            .filter(|f| f.1.is_empty() && f.0 == 1)
-            .map(|f| f.4)
-            .min_by_key(|id| (sources.path(*id).contains("/config/"), sources.path(*id).ends_with(".properties")));
-        let name_prop = layers
+            .filter(|f| f.profile.is_none() && !f.bootstrap)
+            .min_by_key(|f| (f.location, f.properties))
+            .map(|f| f.file);
+        let name_prop = config
             .iter()
+            .filter(|f| f.profile.is_none())
+            .flat_map(|f| f.docs.iter())
             .rev()
-            .filter(|l| l.profile_file.is_none() && l.on_profile.is_none())
-            .find_map(|l| l.props.get("spring.application.name"));
+            .filter(|l| l.on_profile.is_none())
+            .find_map(|l| l.lookup("spring.application.name"));
         let (name, name_span) = match name_prop {
-            Some(p) if !p.value.contains("${") && !p.value.trim().is_empty() => (p.value.trim().to_string(), Some(p.value_span)),
+            Some(p) if !p.value.contains("${") && !p.value.contains('@') && !p.value.trim().is_empty() => {
+                (p.value.trim().to_string(), Some(p.value_span))
+            }
             _ => (
                 m.dir
                     .rsplit('/')
@@ -171,26 +160,16 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             .clone()
             .or_else(|| options.config.boot_version.as_deref().and_then(|v| BootVersion::parse(v, None)))
             .unwrap_or_else(BootVersion::assumed);
-        let remote_config = layers.iter().find_map(|l| {
-            let p = l.props.get("spring.config.import")?;
-            p.value
-                .split(',')
-                .any(|i| i.trim().trim_start_matches("optional:").starts_with("configserver:"))
-                .then_some(p.value_span)
-        });
-        let remote_config = remote_config.or_else(|| {
-            // Spring Cloud Config's bootstrap context (`spring.cloud.config.uri` in bootstrap.yml).
-            layers
-                .iter()
-                .find_map(|l| l.props.get("spring.cloud.config.uri").map(|p| p.value_span))
-        });
+        let remote_config = files::remote_config(&config);
         ws.services.push(Service {
             name: if name.is_empty() { "root".into() } else { name },
             remote_config,
             name_span,
             module: mi,
+            dir: m.dir.clone(),
             main_classes,
             layers,
+            files: config,
             primary_config,
             boot_version,
         });
@@ -204,6 +183,17 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
                 services: vec![i],
                 help: "if the Config Server sets `management.*`, nothing to do; to check it anyway, add the served values to a profile file the linter can read, or suppress this with `[rules] analysis-gap = \"off\"`".into(),
             });
+        }
+    }
+}
+
+/// Dockerfiles and env files: read for the deployment overlays of Spring config.
+fn runtime_files(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed]) {
+    for (id, _) in sources.iter() {
+        match &parsed[id.0 as usize] {
+            Parsed::Dockerfile(d) => ws.dockerfiles.push((id, d.clone())),
+            Parsed::EnvFile(e) => ws.env_files.push((id, e.clone())),
+            _ => {}
         }
     }
 }
@@ -231,6 +221,7 @@ fn kubernetes(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], option
     ws.kube_services = objs.services;
     ws.monitors = objs.monitors;
     ws.prometheus_crs = objs.prometheus_crs;
+    ws.config_maps = objs.config_maps;
 }
 
 fn prometheus(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed]) {

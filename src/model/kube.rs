@@ -41,6 +41,8 @@ pub struct EnvVar {
     pub value: Option<String>,
     pub span: Span,
     pub value_span: Span,
+    /// Where a `valueFrom` value comes from (Spring config overlays read ConfigMaps in the repo).
+    pub value_from: Option<ValueRef>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -152,6 +154,10 @@ pub struct Container {
     pub probes: Vec<Probe>,
     /// The container's mapping.
     pub span: Span,
+    pub env_from: Vec<EnvFrom>,
+    pub command: Vec<Spanned<String>>,
+    pub volume_mounts: Vec<VolumeMount>,
+    pub working_dir: Option<String>,
 }
 
 impl Container {
@@ -177,6 +183,8 @@ pub struct Workload {
     pub pod_annotations: Vec<(String, String)>,
     pub containers: Vec<Container>,
     pub file: FileId,
+    /// Pod volumes backed by ConfigMaps (Spring config can be mounted from them).
+    pub volumes: Vec<PodVolume>,
 }
 
 impl Workload {
@@ -377,6 +385,7 @@ fn container(n: &Node, file: FileId) -> Container {
                 value,
                 span: Span::new(file, e.span.clone()),
                 value_span: Span::new(file, value_node.span.clone()),
+                value_from: e.get("valueFrom").map(value_ref),
             })
         })
         .collect();
@@ -399,6 +408,10 @@ fn container(n: &Node, file: FileId) -> Container {
         args,
         probes,
         span: Span::new(file, n.span.clone()),
+        env_from: env_from(n.at("envFrom"), file),
+        command: n.at("command").as_seq().iter().filter_map(|a| string(a, file)).collect(),
+        volume_mounts: volume_mounts(n.at("volumeMounts"), file),
+        working_dir: n.at("workingDir").as_string(),
     }
 }
 
@@ -420,6 +433,7 @@ pub struct KubeObjects {
     pub services: Vec<KubeService>,
     pub monitors: Vec<Monitor>,
     pub prometheus_crs: Vec<PrometheusCr>,
+    pub config_maps: Vec<ConfigMap>,
 }
 
 /// Reads one document if it is a Kubernetes object we model; returns whether it was one.
@@ -459,6 +473,7 @@ pub fn read_object(doc: &Document, file: FileId, default_ns: &str, out: &mut Kub
                 file,
             });
         }
+        "ConfigMap" => out.config_maps.push(config_map(root, name, namespace, file)),
         "ServiceMonitor" | "PodMonitor" => {
             let spec = root.at("spec");
             let mkind = if kind == "ServiceMonitor" {
@@ -537,6 +552,7 @@ pub fn read_object(doc: &Document, file: FileId, default_ns: &str, out: &mut Kub
                 pod_annotations: pod_meta.at("annotations").string_map(),
                 containers,
                 file,
+                volumes: pod_volumes(pod_spec.at("volumes"), file),
             });
         }
     }
@@ -566,4 +582,187 @@ pub fn read_stack_values(doc: &Document, file: FileId) -> Option<StackValues> {
         service_monitor_selector: effective("serviceMonitorSelector", "serviceMonitorSelectorNilUsesHelmValues"),
         pod_monitor_selector: effective("podMonitorSelector", "podMonitorSelectorNilUsesHelmValues"),
     })
+}
+
+/// A `valueFrom` reference of a container env var.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueRef {
+    ConfigMap {
+        name: String,
+        key: String,
+        optional: bool,
+    },
+    Secret {
+        name: String,
+        key: String,
+    },
+    /// `fieldRef`, `resourceFieldRef`: known to the kubelet only.
+    Other(String),
+}
+
+fn value_ref(n: &Node) -> ValueRef {
+    let key_ref = |k: &str| {
+        n.get(k).map(|r| {
+            (
+                r.at("name").as_string().unwrap_or_default(),
+                r.at("key").as_string().unwrap_or_default(),
+                r,
+            )
+        })
+    };
+    if let Some((name, key, r)) = key_ref("configMapKeyRef") {
+        ValueRef::ConfigMap {
+            name,
+            key,
+            optional: r.at("optional").as_bool() == Some(true),
+        }
+    } else if let Some((name, key, _)) = key_ref("secretKeyRef") {
+        ValueRef::Secret { name, key }
+    } else {
+        ValueRef::Other(n.as_map().first().and_then(|(k, _)| k.as_string()).unwrap_or_default())
+    }
+}
+
+/// One `envFrom` entry: every key of a ConfigMap or Secret becomes an env var.
+#[derive(Clone, Debug)]
+pub struct EnvFrom {
+    pub secret: bool,
+    pub name: String,
+    pub prefix: String,
+    pub optional: bool,
+    pub span: Span,
+}
+
+fn env_from(n: &Node, file: FileId) -> Vec<EnvFrom> {
+    n.as_seq()
+        .iter()
+        .filter_map(|e| {
+            let (secret, r) = match (e.get("configMapRef"), e.get("secretRef")) {
+                (Some(r), _) => (false, r),
+                (None, Some(r)) => (true, r),
+                _ => return None,
+            };
+            Some(EnvFrom {
+                secret,
+                name: r.at("name").as_string().unwrap_or_default(),
+                prefix: e.at("prefix").as_string().unwrap_or_default(),
+                optional: r.at("optional").as_bool() == Some(true),
+                span: Span::new(file, e.span.clone()),
+            })
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug)]
+pub struct VolumeMount {
+    pub name: String,
+    pub mount_path: String,
+    pub sub_path: Option<String>,
+    pub span: Span,
+}
+
+fn volume_mounts(n: &Node, file: FileId) -> Vec<VolumeMount> {
+    n.as_seq()
+        .iter()
+        .filter_map(|m| {
+            Some(VolumeMount {
+                name: m.at("name").as_string()?,
+                mount_path: m.at("mountPath").as_string()?,
+                sub_path: m.at("subPath").as_string().filter(|s| !s.is_empty()),
+                span: Span::new(file, m.span.clone()),
+            })
+        })
+        .collect()
+}
+
+/// A pod volume that projects ConfigMap keys as files (`configMap`, or `projected` sources).
+#[derive(Clone, Debug)]
+pub struct PodVolume {
+    pub name: String,
+    /// (ConfigMap name, `items` as (key, path); empty = every key under its own name).
+    pub config_maps: Vec<(String, Vec<(String, String)>)>,
+    /// Other sources (Secrets, emptyDir, PVCs…): their files are unknown.
+    pub other: bool,
+    pub span: Span,
+}
+
+fn pod_volumes(n: &Node, file: FileId) -> Vec<PodVolume> {
+    let items = |cm: &Node| -> Vec<(String, String)> {
+        cm.at("items")
+            .as_seq()
+            .iter()
+            .filter_map(|i| Some((i.at("key").as_string()?, i.at("path").as_string()?)))
+            .collect()
+    };
+    n.as_seq()
+        .iter()
+        .filter_map(|v| {
+            let name = v.at("name").as_string()?;
+            let mut config_maps = Vec::new();
+            let mut other = false;
+            if let Some(cm) = v.get("configMap") {
+                config_maps.push((cm.at("name").as_string().unwrap_or_default(), items(cm)));
+            } else if let Some(p) = v.get("projected") {
+                for s in p.at("sources").as_seq() {
+                    match s.get("configMap") {
+                        Some(cm) => config_maps.push((cm.at("name").as_string().unwrap_or_default(), items(cm))),
+                        None => other = true,
+                    }
+                }
+            } else {
+                other = true;
+            }
+            Some(PodVolume {
+                name,
+                config_maps,
+                other,
+                span: Span::new(file, v.span.clone()),
+            })
+        })
+        .collect()
+}
+
+/// A ConfigMap in the repository: its `data` keys with spans (values may be whole Spring
+/// config files).
+#[derive(Clone, Debug)]
+pub struct ConfigMap {
+    pub name: Spanned<String>,
+    pub namespace: String,
+    pub data: Vec<ConfigMapEntry>,
+    pub file: FileId,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConfigMapEntry {
+    pub key: Spanned<String>,
+    pub value: String,
+    /// The value node (a block scalar for embedded files).
+    pub value_node: Node,
+}
+
+fn config_map(root: &Node, name: Spanned<String>, namespace: String, file: FileId) -> ConfigMap {
+    let data = root
+        .at("data")
+        .as_map()
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(ConfigMapEntry {
+                key: string(k, file)?,
+                value: v.as_string().unwrap_or_default(),
+                value_node: v.clone(),
+            })
+        })
+        .collect();
+    ConfigMap {
+        name,
+        namespace,
+        data,
+        file,
+    }
+}
+
+impl ConfigMap {
+    pub fn get(&self, key: &str) -> Option<&ConfigMapEntry> {
+        self.data.iter().rev().find(|e| e.key.value == key)
+    }
 }

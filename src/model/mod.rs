@@ -45,6 +45,10 @@ pub struct Workspace {
     pub kube_services: Vec<kube::KubeService>,
     pub monitors: Vec<kube::Monitor>,
     pub prometheus_crs: Vec<kube::PrometheusCr>,
+    pub config_maps: Vec<kube::ConfigMap>,
+    /// Dockerfiles and Compose env files, read for Spring config overlays.
+    pub dockerfiles: Vec<(FileId, crate::parse::dockerfile::Dockerfile)>,
+    pub env_files: Vec<(FileId, Vec<crate::parse::envfile::Entry>)>,
     pub stack_values: Vec<kube::StackValues>,
     pub prom_configs: Vec<prometheus::PromConfig>,
     pub jobs: Vec<prometheus::Job>,

@@ -21,6 +21,16 @@ pub struct ComposeService {
     pub image: Option<String>,
     pub volumes: Vec<Volume>,
     pub file: FileId,
+    /// `environment` entries; `None` value = passed through from the host (unknown).
+    pub environment: Vec<ComposeEnv>,
+    /// `env_file` paths, relative to the repo root (normalised), with `required`.
+    pub env_files: Vec<(Spanned<String>, bool)>,
+    /// `build` context, relative to the repo root.
+    pub build_context: Option<String>,
+    /// `extends`: (file relative to the repo root or this file, service).
+    pub extends: Option<(String, String)>,
+    pub command: Vec<Spanned<String>>,
+    pub entrypoint: Vec<Spanned<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -146,6 +156,12 @@ pub fn read_compose(doc: &Document, file: FileId, path: &str, out: &mut Vec<Comp
             image: svc.at("image").as_string(),
             volumes: svc.at("volumes").as_seq().iter().filter_map(|v| volume(v, file, dir)).collect(),
             file,
+            environment: compose_environment(svc.at("environment"), file),
+            env_files: compose_env_files(svc.at("env_file"), file, dir),
+            build_context: compose_build(svc.at("build"), dir),
+            extends: compose_extends(svc.at("extends"), path),
+            command: compose_words(svc.at("command"), file),
+            entrypoint: compose_words(svc.at("entrypoint"), file),
         });
     }
 }
@@ -301,4 +317,113 @@ pub fn file_sd_targets(parsed: &Parsed, file: FileId) -> Vec<Target> {
         Parsed::Yaml(docs) => docs.iter().flat_map(|d| target_groups(&d.root, file)).collect(),
         _ => vec![],
     }
+}
+
+/// One Compose `environment` entry.
+#[derive(Clone, Debug)]
+pub struct ComposeEnv {
+    pub name: String,
+    pub value: Option<String>,
+    pub span: Span,
+    pub value_span: Span,
+}
+
+fn compose_environment(n: &Node, file: FileId) -> Vec<ComposeEnv> {
+    if n.is_seq() {
+        return n
+            .as_seq()
+            .iter()
+            .filter_map(|e| {
+                let raw = e.as_string()?;
+                let span = Span::new(file, e.span.clone());
+                Some(match raw.split_once('=') {
+                    Some((k, v)) => {
+                        // The value starts after `KEY=` in the scalar (plus a quote if quoted).
+                        let quote = u32::from(matches!(sources_quote(e), Some(true)));
+                        let start = (e.span.start + quote + k.len() as u32 + 1).min(e.span.end);
+                        ComposeEnv {
+                            name: k.trim().to_string(),
+                            value: Some(v.to_string()),
+                            span,
+                            value_span: Span::new(file, start..e.span.end.saturating_sub(quote).max(start)),
+                        }
+                    }
+                    None => ComposeEnv {
+                        name: raw.trim().to_string(),
+                        value: None,
+                        span,
+                        value_span: span,
+                    },
+                })
+            })
+            .collect();
+    }
+    n.as_map()
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(ComposeEnv {
+                name: k.as_string()?,
+                value: (!v.is_null()).then(|| v.as_string().unwrap_or_default()),
+                span: Span::new(file, k.span.start..v.span.end.max(k.span.end)),
+                value_span: Span::new(file, if v.is_null() { k.span.clone() } else { v.span.clone() }),
+            })
+        })
+        .collect()
+}
+
+/// Whether a scalar node is quoted (its span then includes the quotes).
+fn sources_quote(n: &Node) -> Option<bool> {
+    use crate::parse::yaml::Style;
+    n.style().map(|s| matches!(s, Style::SingleQuoted | Style::DoubleQuoted))
+}
+
+fn compose_env_files(n: &Node, file: FileId, dir: &str) -> Vec<(Spanned<String>, bool)> {
+    let one = |e: &Node| -> Option<(Spanned<String>, bool)> {
+        let (path_node, required) = match e.get("path") {
+            Some(p) => (p, e.at("required").as_bool() != Some(false)),
+            None => (e, true),
+        };
+        let rel = path_node.as_string()?;
+        let full = if rel.starts_with('/') { None } else { join(dir, &rel) };
+        Some((Spanned::new(full.unwrap_or(rel), Span::new(file, path_node.span.clone())), required))
+    };
+    if n.is_seq() {
+        n.as_seq().iter().filter_map(one).collect()
+    } else {
+        n.as_str().and_then(|_| one(n)).into_iter().collect()
+    }
+}
+
+fn compose_build(n: &Node, dir: &str) -> Option<String> {
+    let ctx = match n.as_str() {
+        Some(s) => s.to_string(),
+        None if n.is_map() => n.at("context").as_string().unwrap_or_else(|| ".".into()),
+        None => return None,
+    };
+    if ctx.contains("://") || ctx.starts_with('/') {
+        return None;
+    }
+    join(dir, &ctx)
+}
+
+fn compose_extends(n: &Node, path: &str) -> Option<(String, String)> {
+    let service = n.at("service").as_string().or_else(|| n.as_string())?;
+    let file = match n.at("file").as_string() {
+        Some(f) => join(parent(path), &f)?,
+        None => path.to_string(),
+    };
+    Some((file, service))
+}
+
+/// `command`/`entrypoint`: a list, or a string split on whitespace (as Compose does for
+/// the exec form; quoting inside the string is rare for Spring arguments).
+fn compose_words(n: &Node, file: FileId) -> Vec<Spanned<String>> {
+    if let Some(s) = n.as_str() {
+        let span = Span::new(file, n.span.clone());
+        return s.split_whitespace().map(|w| Spanned::new(w.to_string(), span)).collect();
+    }
+    n.as_seq()
+        .iter()
+        .filter_map(|w| w.as_string().map(|s| Spanned::new(s, Span::new(file, w.span.clone()))))
+        .collect()
 }

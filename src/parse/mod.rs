@@ -4,6 +4,8 @@
 pub mod bootlog;
 pub mod bootmetrics;
 pub mod catalog;
+pub mod dockerfile;
+pub mod envfile;
 pub mod gradle;
 pub mod jvm;
 pub mod properties;
@@ -27,6 +29,8 @@ pub enum Parsed {
     Source(Vec<jvm::MainClass>),
     /// A Helm template (`{{ … }}`): not YAML until rendered.
     HelmTemplate,
+    Dockerfile(dockerfile::Dockerfile),
+    EnvFile(Vec<envfile::Entry>),
 }
 
 pub struct ParseFailure {
@@ -81,6 +85,8 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
         FileKind::BootLog => (Parsed::BootLog(bootlog::parse(text)), vec![]),
         FileKind::BootMetrics => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
         FileKind::JvmSource => (Parsed::Source(jvm::main_classes(&f.path, text)), vec![]),
+        FileKind::Dockerfile => (Parsed::Dockerfile(dockerfile::parse(text)), vec![]),
+        FileKind::EnvFile => (Parsed::EnvFile(envfile::parse(text)), vec![]),
         _ => (Parsed::Nothing, vec![]),
     }
 }

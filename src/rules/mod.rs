@@ -3,7 +3,7 @@
 pub mod rule;
 
 mod build;
-mod exposure;
+pub(crate) mod exposure;
 mod meta;
 mod probes;
 mod scrape;
@@ -12,10 +12,15 @@ pub use rule::{Category, Context, FixAvailability, Rule, RuleMeta};
 
 pub static ALL: &[&dyn Rule] = &[
     &meta::analysis_gap::AnalysisGap,
+    &exposure::application_tag_missing::ApplicationTagMissing,
     &probes::boot_time_unknown::BootTimeUnknown,
+    &exposure::config_breaks_startup::ConfigBreaksStartup,
     &probes::exec_probe_ignores_status::ExecProbeIgnoresStatus,
+    &exposure::health_endpoint_not_exposed::HealthEndpointNotExposed,
+    &exposure::health_probe_groups_disabled::HealthProbeGroupsDisabled,
     &probes::liveness_budget_too_short::LivenessBudgetTooShort,
     &probes::liveness_delay_redundant::LivenessDelayRedundant,
+    &exposure::management_property_ignored::ManagementPropertyIgnored,
     &scrape::metrics_path_mismatch::MetricsPathMismatch,
     &scrape::monitor_not_selected::MonitorNotSelected,
     &scrape::monitor_port_not_found::MonitorPortNotFound,
@@ -23,8 +28,10 @@ pub static ALL: &[&dyn Rule] = &[
     &meta::parse_error::ParseError,
     &probes::probe_path_not_served::ProbePathNotServed,
     &probes::probe_port_mismatch::ProbePortMismatch,
+    &exposure::prometheus_endpoint_disabled::PrometheusEndpointDisabled,
     &exposure::prometheus_endpoint_not_exposed::PrometheusEndpointNotExposed,
     &build::prometheus_registry_missing::PrometheusRegistryMissing,
+    &exposure::sensitive_endpoints_exposed::SensitiveEndpointsExposed,
     &probes::startup_budget_too_short::StartupBudgetTooShort,
     &scrape::tls_scheme_mismatch::TlsSchemeMismatch,
     &meta::unused_suppression::UnusedSuppression,
