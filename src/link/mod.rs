@@ -96,48 +96,68 @@ impl Links {
     }
 }
 
-fn same_name(a: &str, b: &str) -> bool {
-    !a.is_empty() && a.eq_ignore_ascii_case(b)
-}
-
-/// Module ↔ workload: config > image > workload name > `app` label (SPEC §5).
+/// Module ↔ workload: config > image > workload name > `app` label (SPEC §5). Indexed by
+/// name: comparing every workload with every service is quadratic in large monorepos.
 fn workload_links(ws: &Workspace, options: &Options) -> Vec<Vec<(WorkloadId, usize, String)>> {
+    // A service answers to its name and its module directory's name (case-insensitive).
+    let mut by_name: std::collections::HashMap<String, Vec<ServiceId>> = Default::default();
+    for (si, s) in ws.services.iter().enumerate() {
+        let dir = ws.modules[s.module].dir.rsplit('/').next().unwrap_or("");
+        for n in [s.name.as_str(), dir] {
+            let v = by_name.entry(n.to_ascii_lowercase()).or_default();
+            if !n.is_empty() && !v.contains(&si) {
+                v.push(si);
+            }
+        }
+    }
+    let named = |n: &str| by_name.get(&n.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice);
+    // `[services.X] workloads = ["name" | "Kind/name"]`.
+    let mut configured: std::collections::HashMap<&str, Vec<ServiceId>> = Default::default();
+    for (k, (c, _)) in &options.config.services {
+        if let Some(si) = ws.resolve_service(k) {
+            for w in &c.workloads {
+                configured.entry(w.as_str()).or_default().push(si);
+            }
+        }
+    }
     let mut out = vec![Vec::new(); ws.services.len()];
     for (wi, w) in ws.workloads.iter().enumerate() {
+        // The lowest (rank, service, container) wins, as a scan in that order would decide.
         let mut best: Option<(u8, ServiceId, usize, String)> = None;
-        for (si, s) in ws.services.iter().enumerate() {
-            let dir = ws.modules[s.module].dir.rsplit('/').next().unwrap_or("");
-            let names = [s.name.as_str(), dir];
-            let configured = options
-                .config
-                .services
-                .iter()
-                .filter(|(k, _)| ws.resolve_service(k) == Some(si))
-                .flat_map(|(_, (c, _))| c.workloads.iter())
-                .any(|x| *x == w.name.value || *x == format!("{}/{}", w.kind, w.name.value));
-            for (ci, c) in w.containers.iter().enumerate() {
-                let cand = if configured {
-                    Some((0, format!("configured in [services.{}] workloads", s.name)))
-                } else if c.image_name().is_some_and(|i| names.iter().any(|n| same_name(n, i))) {
-                    Some((1, format!("image `{}`", c.image.as_ref().map_or("", |i| i.value.as_str()))))
-                } else if names.iter().any(|n| same_name(n, &w.name.value))
-                    && (w.containers.len() == 1 || names.iter().any(|n| same_name(n, &c.name.value)))
-                {
-                    Some((2, format!("workload name `{}`", w.name.value)))
-                } else if w.containers.len() == 1
-                    && ["app", "app.kubernetes.io/name"].iter().any(|k| {
-                        w.pod_labels
-                            .iter()
-                            .any(|(lk, lv)| lk == k && names.iter().any(|n| same_name(n, lv)))
-                    })
-                {
-                    Some((3, "pod label `app`".to_string()))
-                } else {
-                    None
-                };
-                if let Some((rank, why)) = cand {
-                    if best.as_ref().is_none_or(|b| rank < b.0) {
-                        best = Some((rank, si, ci, why));
+        let mut consider = |rank: u8, si: ServiceId, ci: usize, why: &dyn Fn() -> String| {
+            if best.as_ref().is_none_or(|b| (rank, si, ci) < (b.0, b.1, b.2)) {
+                best = Some((rank, si, ci, why()));
+            }
+        };
+        let kind_name = format!("{}/{}", w.kind, w.name.value);
+        let conf: Vec<ServiceId> = [w.name.value.as_str(), kind_name.as_str()]
+            .iter()
+            .flat_map(|k| configured.get(k).into_iter().flatten().copied())
+            .collect();
+        for (ci, c) in w.containers.iter().enumerate() {
+            for &si in &conf {
+                consider(0, si, ci, &|| {
+                    format!("configured in [services.{}] workloads", ws.services[si].name)
+                });
+            }
+            if let Some(img) = c.image_name() {
+                for &si in named(img) {
+                    consider(1, si, ci, &|| {
+                        format!("image `{}`", c.image.as_ref().map_or("", |i| i.value.as_str()))
+                    });
+                }
+            }
+            for &si in named(&w.name.value) {
+                if w.containers.len() == 1 || named(&c.name.value).contains(&si) {
+                    consider(2, si, ci, &|| format!("workload name `{}`", w.name.value));
+                }
+            }
+            if w.containers.len() == 1 {
+                for (lk, lv) in &w.pod_labels {
+                    if lk == "app" || lk == "app.kubernetes.io/name" {
+                        for &si in named(lv) {
+                            consider(3, si, ci, &|| "pod label `app`".to_string());
+                        }
                     }
                 }
             }

@@ -111,14 +111,24 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
         }
     }
     let ix = files::Index::new(sources, parsed);
+    // Config files by module directory, computed once: a scan per module is quadratic in
+    // monorepos with thousands of modules.
+    let mut configs_by_dir: std::collections::HashMap<&str, Vec<(crate::source::FileId, &crate::source::SourceFile)>> = Default::default();
+    for (id, f) in sources.iter().filter(|(_, f)| f.kind == FileKind::SpringConfig) {
+        if let Some(dir) = module_dir(&f.path) {
+            configs_by_dir.entry(dir).or_default().push((id, f));
+        }
+    }
     for (mi, m) in ws.modules.iter().enumerate() {
         let main_classes = mains.get(&m.dir).cloned().unwrap_or_default();
         if m.boot_plugin.is_none() && !annotated.contains(&m.dir) {
             continue;
         }
-        let mut config: Vec<ConfigFile> = sources
-            .iter()
-            .filter(|(_, f)| f.kind == FileKind::SpringConfig && module_dir(&f.path) == Some(m.dir.as_str()))
+        let mut config: Vec<ConfigFile> = configs_by_dir
+            .get(m.dir.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
             .filter_map(|(id, f)| {
                 let (loc, profile, bootstrap) = config_rank(&f.path)?;
                 let profile = (!profile.is_empty()).then_some(profile);

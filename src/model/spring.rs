@@ -58,6 +58,23 @@ pub fn canonical(key: &str) -> String {
     out.trim_matches('.').to_string()
 }
 
+/// A property name in its canonical form, plus the legacy environment-variable form for
+/// dashed names (`MANAGEMENT_SERVER_BASE_PATH` ↔ `management.server.base-path`, §5.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub canonical: String,
+    pub legacy: Option<String>,
+}
+
+impl Key {
+    pub fn new(kebab: &str) -> Key {
+        Key {
+            canonical: canonical(kebab),
+            legacy: kebab.contains('-').then(|| canonical(&kebab.replace('-', "."))),
+        }
+    }
+}
+
 /// Environment variable → canonical property name: split on `_`, lower-case, numbers become
 /// indexes (`…_INCLUDE_0` → `…include[0]`). A name that already looks like a property
 /// (`management.server.port`, allowed by Kubernetes and Compose) is used as written.
@@ -205,25 +222,32 @@ impl Layer {
     /// The property for a kebab-case name, with the legacy env form for dashed names
     /// (`MANAGEMENT_SERVER_BASE_PATH` for `management.server.base-path`, semantics §5.4).
     pub fn lookup(&self, kebab: &str) -> Option<&Prop> {
-        let c = canonical(kebab);
-        if let Some(p) = self.props.get(&c) {
+        self.lookup_key(&Key::new(kebab))
+    }
+
+    /// `lookup` with the name already canonicalised: callers that ask every layer the same
+    /// question compute the key once (this is the hot path of config evaluation).
+    pub fn lookup_key(&self, key: &Key) -> Option<&Prop> {
+        if let Some(p) = self.props.get(&key.canonical) {
             return Some(p);
         }
-        if self.is_env() && kebab.contains('-') {
-            return self.props.get(&canonical(&kebab.replace('-', ".")));
+        match (&key.legacy, self.is_env()) {
+            (Some(l), true) => self.props.get(l),
+            _ => None,
         }
-        None
     }
 
     /// `key[0]`, `key[1]`… direct elements, in index order.
     pub fn list_items(&self, kebab: &str) -> Vec<&Prop> {
-        let mut c = canonical(kebab);
-        let mut items = self.indexed(&c);
-        if items.is_empty() && self.is_env() && kebab.contains('-') {
-            c = canonical(&kebab.replace('-', "."));
-            items = self.indexed(&c);
+        self.list_items_key(&Key::new(kebab))
+    }
+
+    pub fn list_items_key(&self, key: &Key) -> Vec<&Prop> {
+        let items = self.indexed(&key.canonical);
+        match (&key.legacy, self.is_env()) {
+            (Some(l), true) if items.is_empty() => self.indexed(l),
+            _ => items,
         }
-        items
     }
 
     fn indexed(&self, c: &str) -> Vec<&Prop> {

@@ -77,9 +77,14 @@ impl Effective {
     /// The highest source that says anything about `kebab` (as a value or, with `list`,
     /// as indexed items).
     fn hit(&self, kebab: &str, list: bool) -> Hit<'_> {
+        let key = super::Key::new(kebab);
         for layer in self.layers.iter().rev() {
-            let prop = layer.lookup(kebab);
-            let items = if list && prop.is_none() { layer.list_items(kebab) } else { vec![] };
+            let prop = layer.lookup_key(&key);
+            let items = if list && prop.is_none() {
+                layer.list_items_key(&key)
+            } else {
+                vec![]
+            };
             let any = prop.or(items.first().copied());
             if let (Some(why), Some(p)) = (&layer.maybe, any) {
                 return Hit::Unknown(maybe_why(layer, p, why));
