@@ -2,10 +2,11 @@
 //! never rescan raw objects. Unresolved links are data too. The scrape wiring (Services,
 //! monitors, Prometheus selection, job targets, annotation jobs) is in `scrape`.
 
+mod deploy;
 pub mod relabel;
 pub mod scrape;
 
-use crate::model::spring::{args_layer, env_layer, Actuator, Effective, Layer};
+use crate::model::spring::{Actuator, Effective};
 use crate::model::{JobId, KubeServiceId, MonitorId, ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span};
 use crate::Options;
@@ -15,6 +16,8 @@ use crate::Options;
 pub struct Deployment {
     pub workload: Option<WorkloadId>,
     pub container: Option<usize>,
+    /// The Compose service, for deployments by Docker Compose.
+    pub compose: Option<usize>,
     pub evidence: String,
     pub effective: Effective,
     pub actuator: Actuator,
@@ -103,6 +106,19 @@ impl Links {
     pub fn scrapes_of(&self, service: ServiceId) -> impl Iterator<Item = &Scrape> {
         self.scrapes.iter().filter(move |s| s.service == service)
     }
+    /// The services behind a monitor (through its Services' workloads), for attribution.
+    pub fn monitor_service_ids(&self, monitor: MonitorId) -> Vec<ServiceId> {
+        let mut out: Vec<ServiceId> = self
+            .scrapes
+            .iter()
+            .filter(|s| matches!(s.via, Via::Monitor { monitor: m, .. } if m == monitor))
+            .map(|s| s.service)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The deployments a scrape may reach: the known one, or all of the service's.
     pub fn reached(&self, s: &Scrape) -> Vec<&Deployment> {
         match s.deployment {
@@ -112,48 +128,68 @@ impl Links {
     }
 }
 
-fn same_name(a: &str, b: &str) -> bool {
-    !a.is_empty() && a.eq_ignore_ascii_case(b)
-}
-
-/// Module ↔ workload: config > image > workload name > `app` label (SPEC §5).
+/// Module ↔ workload: config > image > workload name > `app` label (SPEC §5). Indexed by
+/// name: comparing every workload with every service is quadratic in large monorepos.
 fn workload_links(ws: &Workspace, options: &Options) -> Vec<Vec<(WorkloadId, usize, String)>> {
+    // A service answers to its name and its module directory's name (case-insensitive).
+    let mut by_name: std::collections::HashMap<String, Vec<ServiceId>> = Default::default();
+    for (si, s) in ws.services.iter().enumerate() {
+        let dir = ws.modules[s.module].dir.rsplit('/').next().unwrap_or("");
+        for n in [s.name.as_str(), dir] {
+            let v = by_name.entry(n.to_ascii_lowercase()).or_default();
+            if !n.is_empty() && !v.contains(&si) {
+                v.push(si);
+            }
+        }
+    }
+    let named = |n: &str| by_name.get(&n.to_ascii_lowercase()).map_or(&[][..], Vec::as_slice);
+    // `[services.X] workloads = ["name" | "Kind/name"]`.
+    let mut configured: std::collections::HashMap<&str, Vec<ServiceId>> = Default::default();
+    for (k, (c, _)) in &options.config.services {
+        if let Some(si) = ws.resolve_service(k) {
+            for w in &c.workloads {
+                configured.entry(w.as_str()).or_default().push(si);
+            }
+        }
+    }
     let mut out = vec![Vec::new(); ws.services.len()];
     for (wi, w) in ws.workloads.iter().enumerate() {
+        // The lowest (rank, service, container) wins, as a scan in that order would decide.
         let mut best: Option<(u8, ServiceId, usize, String)> = None;
-        for (si, s) in ws.services.iter().enumerate() {
-            let dir = ws.modules[s.module].dir.rsplit('/').next().unwrap_or("");
-            let names = [s.name.as_str(), dir];
-            let configured = options
-                .config
-                .services
-                .iter()
-                .filter(|(k, _)| ws.resolve_service(k) == Some(si))
-                .flat_map(|(_, (c, _))| c.workloads.iter())
-                .any(|x| *x == w.name.value || *x == format!("{}/{}", w.kind, w.name.value));
-            for (ci, c) in w.containers.iter().enumerate() {
-                let cand = if configured {
-                    Some((0, format!("configured in [services.{}] workloads", s.name)))
-                } else if c.image_name().is_some_and(|i| names.iter().any(|n| same_name(n, i))) {
-                    Some((1, format!("image `{}`", c.image.as_ref().map_or("", |i| i.value.as_str()))))
-                } else if names.iter().any(|n| same_name(n, &w.name.value))
-                    && (w.containers.len() == 1 || names.iter().any(|n| same_name(n, &c.name.value)))
-                {
-                    Some((2, format!("workload name `{}`", w.name.value)))
-                } else if w.containers.len() == 1
-                    && ["app", "app.kubernetes.io/name"].iter().any(|k| {
-                        w.pod_labels
-                            .iter()
-                            .any(|(lk, lv)| lk == k && names.iter().any(|n| same_name(n, lv)))
-                    })
-                {
-                    Some((3, "pod label `app`".to_string()))
-                } else {
-                    None
-                };
-                if let Some((rank, why)) = cand {
-                    if best.as_ref().is_none_or(|b| rank < b.0) {
-                        best = Some((rank, si, ci, why));
+        let mut consider = |rank: u8, si: ServiceId, ci: usize, why: &dyn Fn() -> String| {
+            if best.as_ref().is_none_or(|b| (rank, si, ci) < (b.0, b.1, b.2)) {
+                best = Some((rank, si, ci, why()));
+            }
+        };
+        let kind_name = format!("{}/{}", w.kind, w.name.value);
+        let conf: Vec<ServiceId> = [w.name.value.as_str(), kind_name.as_str()]
+            .iter()
+            .flat_map(|k| configured.get(k).into_iter().flatten().copied())
+            .collect();
+        for (ci, c) in w.containers.iter().enumerate() {
+            for &si in &conf {
+                consider(0, si, ci, &|| {
+                    format!("configured in [services.{}] workloads", ws.services[si].name)
+                });
+            }
+            if let Some(img) = c.image_name() {
+                for &si in named(img) {
+                    consider(1, si, ci, &|| {
+                        format!("image `{}`", c.image.as_ref().map_or("", |i| i.value.as_str()))
+                    });
+                }
+            }
+            for &si in named(&w.name.value) {
+                if w.containers.len() == 1 || named(&c.name.value).contains(&si) {
+                    consider(2, si, ci, &|| format!("workload name `{}`", w.name.value));
+                }
+            }
+            if w.containers.len() == 1 {
+                for (lk, lv) in &w.pod_labels {
+                    if lk == "app" || lk == "app.kubernetes.io/name" {
+                        for &si in named(lv) {
+                            consider(3, si, ci, &|| "pod label `app`".to_string());
+                        }
                     }
                 }
             }
@@ -165,92 +201,8 @@ fn workload_links(ws: &Workspace, options: &Options) -> Vec<Vec<(WorkloadId, usi
     out
 }
 
-fn profiles_from_env(e: &Effective) -> Option<(Vec<String>, String)> {
-    let f = e.get("spring.profiles.active")?;
-    let list = f
-        .prop
-        .value
-        .split(',')
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    Some((list, format!("`{}` in {}", f.prop.key, f.layer.label)))
-}
-
 fn deployments(ws: &Workspace, sources: &SourceSet, options: &Options, links: &[Vec<(WorkloadId, usize, String)>]) -> Vec<Vec<Deployment>> {
-    let _ = sources;
-    ws.services
-        .iter()
-        .enumerate()
-        .map(|(si, s)| {
-            let cfg_profiles: Vec<String> = options
-                .config
-                .services
-                .iter()
-                .filter(|(k, _)| ws.resolve_service(k) == Some(si))
-                .flat_map(|(_, (c, _))| c.profiles.clone())
-                .collect();
-            let fallback = if !cfg_profiles.is_empty() {
-                Some((cfg_profiles, "actuator-lint.toml".to_string()))
-            } else if !options.profiles.is_empty() {
-                Some((options.profiles.clone(), "--profile".to_string()))
-            } else if !options.config.profiles.is_empty() {
-                Some((options.config.profiles.clone(), "[spring] profiles".to_string()))
-            } else {
-                None
-            };
-            let make = |workload: Option<WorkloadId>, container: Option<usize>, evidence: String, overlays: Vec<Layer>| {
-                // Profiles: the deployment's env/args, else the app's own config, else ours.
-                let probe = s.effective(vec![], None, overlays.clone());
-                let (profiles, from) = match profiles_from_env(&probe) {
-                    Some((p, f)) => (p, Some(f)),
-                    None => match &fallback {
-                        Some((p, f)) => (p.clone(), Some(f.clone())),
-                        None => (vec![], None),
-                    },
-                };
-                let effective = s.effective(profiles, from, overlays);
-                let actuator = effective.actuator(&s.boot_version);
-                Deployment {
-                    workload,
-                    container,
-                    evidence,
-                    effective,
-                    actuator,
-                }
-            };
-            let mut out: Vec<Deployment> = links[si]
-                .iter()
-                .map(|(wi, ci, why)| {
-                    let w = &ws.workloads[*wi];
-                    let c = &w.containers[*ci];
-                    let env: Vec<_> = c
-                        .env
-                        .iter()
-                        .filter_map(|e| Some((e.name.clone(), e.value.clone()?, e.span, e.value_span)))
-                        .collect();
-                    let args: Vec<_> = c
-                        .args
-                        .iter()
-                        .filter_map(|a| {
-                            let (k, v) = a.value.strip_prefix("--")?.split_once('=')?;
-                            Some((k.to_string(), v.to_string(), a.span))
-                        })
-                        .collect();
-                    let label = format!("{} `{}`", w.kind, w.name.value);
-                    let overlays = vec![
-                        env_layer(&env, format!("env of {label}")),
-                        args_layer(&args, format!("args of {label}")),
-                    ];
-                    make(Some(*wi), Some(*ci), why.clone(), overlays)
-                })
-                .collect();
-            if out.is_empty() {
-                out.push(make(None, None, "no workload in the repository runs this service".into(), vec![]));
-            }
-            out
-        })
-        .collect()
+    deploy::deployments(ws, sources, options, links)
 }
 
 pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options) -> Links {

@@ -47,6 +47,8 @@ pub struct EnvVar {
     pub value: Option<String>,
     pub span: Span,
     pub value_span: Span,
+    /// Where a `valueFrom` value comes from (Spring config overlays read ConfigMaps in the repo).
+    pub value_from: Option<ValueRef>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -71,16 +73,24 @@ pub enum Handler {
     HttpGet {
         path: Option<Spanned<String>>,
         port: Option<Spanned<PortRef>>,
-        scheme: Option<String>,
+        /// `HTTP` (default) or `HTTPS`.
+        scheme: Option<Spanned<String>>,
+        /// Another host than the pod's IP: the probe then checks something else.
+        host: Option<String>,
+        /// The `httpGet` mapping, where a missing `path:` or `scheme:` would go.
+        span: Span,
     },
     TcpSocket {
         port: Option<Spanned<PortRef>>,
     },
     Grpc {
-        port: Option<i64>,
+        /// An integer only: gRPC probes cannot use named ports (semantics §9.1).
+        port: Option<Spanned<PortRef>>,
     },
     Exec {
-        command: Vec<String>,
+        command: Vec<Spanned<String>>,
+        /// The `curl`/`wget` calls the command makes.
+        calls: Vec<super::exec::HttpCall>,
     },
     Unknown,
 }
@@ -95,35 +105,48 @@ pub struct Probe {
     pub handler: Handler,
     /// The handler entry (`httpGet:` … end of its value), to copy into a new probe.
     pub handler_span: Option<Span>,
+    /// Numbers are read also when written as quoted strings (`"30"`).
     pub initial_delay: Option<Spanned<i64>>,
     pub period: Option<Spanned<i64>>,
     pub failure_threshold: Option<Spanned<i64>>,
     pub timeout: Option<Spanned<i64>>,
+    /// Probe-level `terminationGracePeriodSeconds`: how long a killed container may take to
+    /// stop. It does not move the kill decision (semantics §9.2).
+    pub termination_grace: Option<Spanned<i64>>,
     /// Where `initialDelaySeconds` is written: key start to value end.
     pub initial_delay_entry: Option<Span>,
 }
 
-/// Kubernetes defaults (semantics §9.1).
+/// Kubernetes defaults and minimums (semantics §9.1); the fields are `int32`, so the window
+/// arithmetic below cannot overflow.
 impl Probe {
+    const MAX: i64 = i32::MAX as i64;
     pub fn d(&self) -> i64 {
-        self.initial_delay.as_ref().map_or(0, |v| v.value.max(0))
+        self.initial_delay.as_ref().map_or(0, |v| v.value.clamp(0, Self::MAX))
     }
     pub fn p(&self) -> i64 {
-        self.period.as_ref().map_or(10, |v| v.value.max(1))
+        self.period.as_ref().map_or(10, |v| v.value.clamp(1, Self::MAX))
     }
     pub fn f(&self) -> i64 {
-        self.failure_threshold.as_ref().map_or(3, |v| v.value.max(1))
+        self.failure_threshold.as_ref().map_or(3, |v| v.value.clamp(1, Self::MAX))
     }
     pub fn t(&self) -> i64 {
-        self.timeout.as_ref().map_or(1, |v| v.value.max(1))
+        self.timeout.as_ref().map_or(1, |v| v.value.clamp(1, Self::MAX))
     }
-    /// Earliest kill: D + (F−1)·P (semantics §9.2).
+    /// Earliest kill: D + (F−1)·P (semantics §9.2): failures are immediate (connection
+    /// refused while the app boots) and the first tick comes right at D.
     pub fn earliest_kill(&self) -> i64 {
         self.d() + (self.f() - 1) * self.p()
     }
-    /// Latest kill: D + F·P + T.
+    /// Latest kill: D + F·P + T. With `timeoutSeconds ≥ periodSeconds` hanging probes run back
+    /// to back (the ticker buffers one tick), so after the first tick (at most D + P) each of
+    /// the F probes takes T: D + P + F·T (semantics §9.2, inferred from `time.Ticker`).
     pub fn latest_kill(&self) -> i64 {
-        self.d() + self.f() * self.p() + self.t()
+        if self.t() >= self.p() {
+            self.d() + self.p() + self.f() * self.t()
+        } else {
+            self.d() + self.f() * self.p() + self.t()
+        }
     }
 }
 
@@ -139,6 +162,10 @@ pub struct Container {
     pub span: Span,
     /// The `ports:` list, when there is one (where a port would be added).
     pub ports_span: Option<Span>,
+    pub env_from: Vec<EnvFrom>,
+    pub command: Vec<Spanned<String>>,
+    pub volume_mounts: Vec<VolumeMount>,
+    pub working_dir: Option<String>,
 }
 
 impl Container {
@@ -229,6 +256,8 @@ pub struct Workload {
     /// The pod template's `annotations` mapping, when present.
     pub pod_annotations_span: Option<Span>,
     pub origin: Origin,
+    /// Pod volumes backed by ConfigMaps (Spring config can be mounted from them).
+    pub volumes: Vec<PodVolume>,
 }
 
 impl Workload {
@@ -279,12 +308,55 @@ impl KubeService {
     }
 }
 
+/// A ConfigMap in the repository (a manifest, a kustomize build or `--manifests`): its `data`
+/// entries with spans. Values may be whole Spring or Prometheus config files.
 #[derive(Clone, Debug)]
 pub struct ConfigMap {
     pub name: Spanned<String>,
     pub namespace: String,
-    pub data: Vec<(String, SNode)>,
+    pub data: Vec<ConfigMapEntry>,
+    /// The file of the object itself; an entry's value may live elsewhere (a kustomize
+    /// `configMapGenerator` file or patch), see `ConfigMapEntry::value_node`.
+    pub file: FileId,
     pub origin: Origin,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConfigMapEntry {
+    pub key: Spanned<String>,
+    /// The value as a string (empty when it is not a scalar).
+    pub value: String,
+    /// The value node, carrying its own file (a block scalar for embedded files).
+    pub value_node: SNode,
+}
+
+impl ConfigMap {
+    /// Last entry wins, as in the API server's decoder.
+    pub fn get(&self, key: &str) -> Option<&ConfigMapEntry> {
+        self.data.iter().rev().find(|e| e.key.value == key)
+    }
+}
+
+fn config_map(root: &SNode, name: Spanned<String>, namespace: String, origin: &Origin) -> ConfigMap {
+    let data = root
+        .at("data")
+        .as_map()
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(ConfigMapEntry {
+                key: string(k)?,
+                value: v.as_string().unwrap_or_default(),
+                value_node: v.clone(),
+            })
+        })
+        .collect();
+    ConfigMap {
+        name,
+        namespace,
+        data,
+        file: root.file(),
+        origin: origin.clone(),
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -408,25 +480,34 @@ fn port_ref(n: &SNode) -> Option<Spanned<PortRef>> {
     PortRef::from_node(n).map(|v| Spanned::new(v, n.span))
 }
 
-fn probe(kind: ProbeKind, key: &SNode, n: &SNode) -> Probe {
+fn probe(kind: ProbeKind, key: &SNode, n: &SNode, env: &[(String, String)]) -> Probe {
     let handler = if let Some(h) = n.get("httpGet") {
         Handler::HttpGet {
             path: string(h.at("path")),
             port: port_ref(h.at("port")),
-            scheme: h.at("scheme").as_string(),
+            scheme: string(h.at("scheme")),
+            host: h.at("host").as_string().filter(|s| !s.trim().is_empty()),
+            span: h.span,
         }
     } else if let Some(h) = n.get("tcpSocket") {
         Handler::TcpSocket {
             port: port_ref(h.at("port")),
         }
     } else if let Some(h) = n.get("grpc") {
+        let p = h.at("port");
         Handler::Grpc {
-            port: h.at("port").as_i64(),
+            port: p.as_str().map(|s| {
+                let v = match s.trim().parse::<i64>() {
+                    Ok(v) if p.is_plain() => PortRef::Number(v),
+                    _ => PortRef::Name(s.to_string()),
+                };
+                Spanned::new(v, p.span)
+            }),
         }
     } else if let Some(h) = n.get("exec") {
-        Handler::Exec {
-            command: h.at("command").as_seq().iter().filter_map(|c| c.as_string()).collect(),
-        }
+        let command: Vec<Spanned<String>> = h.at("command").as_seq().iter().filter_map(string).collect();
+        let calls = super::exec::http_calls(&command, env);
+        Handler::Exec { command, calls }
     } else {
         Handler::Unknown
     };
@@ -441,6 +522,7 @@ fn probe(kind: ProbeKind, key: &SNode, n: &SNode) -> Probe {
         period: int(n.at("periodSeconds")),
         failure_threshold: int(n.at("failureThreshold")),
         timeout: int(n.at("timeoutSeconds")),
+        termination_grace: int(n.at("terminationGracePeriodSeconds")),
         initial_delay_entry: n.entry_span("initialDelaySeconds"),
     }
 }
@@ -461,7 +543,7 @@ fn container(n: &SNode) -> Container {
             })
         })
         .collect();
-    let env = n
+    let env: Vec<EnvVar> = n
         .at("env")
         .as_seq()
         .iter()
@@ -478,13 +560,20 @@ fn container(n: &SNode) -> Container {
                 value,
                 span: e.span,
                 value_span: value_node.span,
+                value_from: e.get("valueFrom").map(value_ref),
             })
         })
         .collect();
     let args = n.at("args").as_seq().iter().filter_map(string).collect();
+    // `exec` probes may use `$SERVER_PORT` and the like from the container's own env.
+    let literal_env: Vec<(String, String)> = env.iter().filter_map(|e| Some((e.name.clone(), e.value.clone()?))).collect();
     let probes = [ProbeKind::Liveness, ProbeKind::Readiness, ProbeKind::Startup]
         .into_iter()
-        .filter_map(|k| n.entry(k.key()).filter(|(_, v)| v.is_map()).map(|(key, v)| probe(k, key, v)))
+        .filter_map(|k| {
+            n.entry(k.key())
+                .filter(|(_, v)| v.is_map())
+                .map(|(key, v)| probe(k, key, v, &literal_env))
+        })
         .collect();
     Container {
         name: string(n.at("name")).unwrap_or_else(|| Spanned::new(String::new(), n.span)),
@@ -495,6 +584,10 @@ fn container(n: &SNode) -> Container {
         probes,
         span: n.span,
         ports_span: n.get("ports").filter(|p| p.is_seq()).map(|p| p.span),
+        env_from: env_from(n.at("envFrom")),
+        command: n.at("command").as_seq().iter().filter_map(string).collect(),
+        volume_mounts: volume_mounts(n.at("volumeMounts")),
+        working_dir: n.at("workingDir").as_string(),
     }
 }
 
@@ -589,17 +682,7 @@ fn read_object_at(root: &SNode, default_ns: &str, origin: &Origin, out: &mut Kub
                 origin: origin.clone(),
             });
         }
-        "ConfigMap" => out.config_maps.push(ConfigMap {
-            name,
-            namespace,
-            data: root
-                .at("data")
-                .as_map()
-                .iter()
-                .filter_map(|(k, v)| Some((k.as_string()?, v.clone())))
-                .collect(),
-            origin: origin.clone(),
-        }),
+        "ConfigMap" => out.config_maps.push(config_map(root, name, namespace, origin)),
         "Namespace" => out.namespaces.push(NamespaceObject { name, labels }),
         "ServiceMonitor" | "PodMonitor" if monitoring => {
             let spec = root.at("spec");
@@ -696,6 +779,7 @@ fn read_object_at(root: &SNode, default_ns: &str, origin: &Origin, out: &mut Kub
                 pod_meta_span: pod_meta.map_or(tmpl.span, |m| m.span),
                 pod_annotations_span: pod_ann.map(|a| a.span),
                 origin: origin.clone(),
+                volumes: pod_volumes(pod_spec.at("volumes")),
             });
         }
     }
@@ -735,6 +819,144 @@ pub fn read_stack_values(root: &SNode, alias: Option<&str>) -> Option<StackValue
     })
 }
 
+/// A `valueFrom` reference of a container env var.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueRef {
+    ConfigMap {
+        name: String,
+        key: String,
+        optional: bool,
+    },
+    Secret {
+        name: String,
+        key: String,
+    },
+    /// `fieldRef`, `resourceFieldRef`: known to the kubelet only.
+    Other(String),
+}
+
+fn value_ref(n: &SNode) -> ValueRef {
+    let key_ref = |k: &str| {
+        n.get(k).map(|r| {
+            (
+                r.at("name").as_string().unwrap_or_default(),
+                r.at("key").as_string().unwrap_or_default(),
+                r,
+            )
+        })
+    };
+    if let Some((name, key, r)) = key_ref("configMapKeyRef") {
+        ValueRef::ConfigMap {
+            name,
+            key,
+            optional: r.at("optional").as_bool() == Some(true),
+        }
+    } else if let Some((name, key, _)) = key_ref("secretKeyRef") {
+        ValueRef::Secret { name, key }
+    } else {
+        ValueRef::Other(n.as_map().first().and_then(|(k, _)| k.as_string()).unwrap_or_default())
+    }
+}
+
+/// One `envFrom` entry: every key of a ConfigMap or Secret becomes an env var.
+#[derive(Clone, Debug)]
+pub struct EnvFrom {
+    pub secret: bool,
+    pub name: String,
+    pub prefix: String,
+    pub optional: bool,
+    pub span: Span,
+}
+
+fn env_from(n: &SNode) -> Vec<EnvFrom> {
+    n.as_seq()
+        .iter()
+        .filter_map(|e| {
+            let (secret, r) = match (e.get("configMapRef"), e.get("secretRef")) {
+                (Some(r), _) => (false, r),
+                (None, Some(r)) => (true, r),
+                _ => return None,
+            };
+            Some(EnvFrom {
+                secret,
+                name: r.at("name").as_string().unwrap_or_default(),
+                prefix: e.at("prefix").as_string().unwrap_or_default(),
+                optional: r.at("optional").as_bool() == Some(true),
+                span: e.span,
+            })
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug)]
+pub struct VolumeMount {
+    pub name: String,
+    pub mount_path: String,
+    pub sub_path: Option<String>,
+    pub span: Span,
+}
+
+fn volume_mounts(n: &SNode) -> Vec<VolumeMount> {
+    n.as_seq()
+        .iter()
+        .filter_map(|m| {
+            Some(VolumeMount {
+                name: m.at("name").as_string()?,
+                mount_path: m.at("mountPath").as_string()?,
+                sub_path: m.at("subPath").as_string().filter(|s| !s.is_empty()),
+                span: m.span,
+            })
+        })
+        .collect()
+}
+
+/// A pod volume that projects ConfigMap keys as files (`configMap`, or `projected` sources).
+#[derive(Clone, Debug)]
+pub struct PodVolume {
+    pub name: String,
+    /// (ConfigMap name, `items` as (key, path); empty = every key under its own name).
+    pub config_maps: Vec<(String, Vec<(String, String)>)>,
+    /// Other sources (Secrets, emptyDir, PVCs…): their files are unknown.
+    pub other: bool,
+    pub span: Span,
+}
+
+fn pod_volumes(n: &SNode) -> Vec<PodVolume> {
+    let items = |cm: &SNode| -> Vec<(String, String)> {
+        cm.at("items")
+            .as_seq()
+            .iter()
+            .filter_map(|i| Some((i.at("key").as_string()?, i.at("path").as_string()?)))
+            .collect()
+    };
+    n.as_seq()
+        .iter()
+        .filter_map(|v| {
+            let name = v.at("name").as_string()?;
+            let mut config_maps = Vec::new();
+            let mut other = false;
+            if let Some(cm) = v.get("configMap") {
+                config_maps.push((cm.at("name").as_string().unwrap_or_default(), items(cm)));
+            } else if let Some(p) = v.get("projected") {
+                for s in p.at("sources").as_seq() {
+                    match s.get("configMap") {
+                        Some(cm) => config_maps.push((cm.at("name").as_string().unwrap_or_default(), items(cm))),
+                        None => other = true,
+                    }
+                }
+            } else {
+                other = true;
+            }
+            Some(PodVolume {
+                name,
+                config_maps,
+                other,
+                span: v.span,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -760,6 +982,32 @@ mod tests {
         assert_eq!(o.workloads[1].namespace, "x");
         assert_eq!(o.workloads[1].meta_annotations[0].key, "prometheus.io/scrape");
         assert_eq!(o.workloads[1].containers[0].port_named("http").map(|p| p.port), Some(8080));
+    }
+
+    #[test]
+    fn container_env_sources_volumes_probes_and_config_maps() {
+        let o = objects(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata:\n  A: x\n  application.yml: |\n    server:\n      port: 8081\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      volumes:\n        - name: conf\n          configMap: {name: cfg, items: [{key: application.yml, path: application.yml}]}\n        - name: s\n          secret: {secretName: x}\n      containers:\n        - name: d\n          command: [java]\n          workingDir: /app\n          envFrom: [{configMapRef: {name: cfg}, prefix: P_}, {secretRef: {name: sec}}]\n          env:\n            - {name: SERVER_PORT, value: '8081'}\n            - name: K\n              valueFrom: {configMapKeyRef: {name: cfg, key: A}}\n          volumeMounts: [{name: conf, mountPath: /config}]\n          livenessProbe:\n            exec: {command: [sh, -c, 'curl -f http://localhost:$SERVER_PORT/actuator/health']}\n            terminationGracePeriodSeconds: 5\n          readinessProbe:\n            httpGet: {path: /r, port: 8081, scheme: HTTPS}\n",
+        );
+        let cm = &o.config_maps[0];
+        assert_eq!(cm.get("A").map(|e| e.value.as_str()), Some("x"));
+        assert!(cm.get("application.yml").is_some_and(|e| e.value.contains("port: 8081")));
+        let w = &o.workloads[0];
+        assert_eq!(w.volumes.len(), 2);
+        assert_eq!(w.volumes[0].config_maps[0].0, "cfg");
+        assert!(w.volumes[1].other);
+        let c = &w.containers[0];
+        assert_eq!(c.command[0].value, "java");
+        assert_eq!(c.working_dir.as_deref(), Some("/app"));
+        assert_eq!(c.env_from.len(), 2);
+        assert!(c.env_from[1].secret);
+        assert_eq!(c.volume_mounts[0].mount_path, "/config");
+        assert!(matches!(&c.env[1].value_from, Some(ValueRef::ConfigMap { name, key, .. }) if name == "cfg" && key == "A"));
+        let live = c.probe(ProbeKind::Liveness).unwrap();
+        assert_eq!(live.termination_grace.as_ref().map(|v| v.value), Some(5));
+        assert!(matches!(&live.handler, Handler::Exec { calls, .. } if calls.len() == 1));
+        let ready = c.probe(ProbeKind::Readiness).unwrap();
+        assert!(matches!(&ready.handler, Handler::HttpGet { scheme: Some(s), .. } if s.value == "HTTPS"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! Compose services, and file_sd targets.
 
 use super::helm::{self, Chart, Release};
-use super::kube::{self, ConfigMap, KubeObjects, NamespaceObject, Origin};
+use super::kube::{self, KubeObjects, NamespaceObject, Origin};
 use super::kustomize;
 use super::prometheus::{
     file_sd_targets, find_mount, is_compose_file, read_compose, read_config, read_jobs, resolve_pattern, ConfigSource, SdResolution,
@@ -27,7 +27,6 @@ pub struct BuildInfo {
 
 #[derive(Default, Debug)]
 pub struct Wiring {
-    pub config_maps: Vec<ConfigMap>,
     pub namespaces: Vec<NamespaceObject>,
     pub charts: Vec<Chart>,
     pub releases: Vec<Release>,
@@ -111,7 +110,7 @@ pub fn assemble(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opti
     ws.kube_services = objs.services;
     ws.monitors = objs.monitors;
     ws.prometheus_crs = objs.prometheus_crs;
-    ws.wiring.config_maps = objs.config_maps;
+    ws.config_maps = objs.config_maps;
     ws.wiring.namespaces = objs.namespaces;
 
     ws.wiring.charts = helm::charts(sources, parsed);
@@ -265,10 +264,13 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
     }
     // Configs embedded in ConfigMaps (`data: {prometheus.yml: |}`).
     let cms: Vec<(String, SNode)> = ws
-        .wiring
         .config_maps
         .iter()
-        .flat_map(|cm| cm.data.iter().map(move |(k, v)| (format!("{} `{}`", k, cm.name.value), v.clone())))
+        .flat_map(|cm| {
+            cm.data
+                .iter()
+                .map(move |e| (format!("{} `{}`", e.key.value, cm.name.value), e.value_node.clone()))
+        })
         .filter(|(k, _)| {
             let key = k.split(' ').next().unwrap_or("");
             key.ends_with(".yml") || key.ends_with(".yaml")

@@ -34,15 +34,21 @@ pub struct ComposeService {
     /// `networks: {x: {aliases: [...]}}`.
     pub aliases: Vec<String>,
     pub image: Option<String>,
-    /// Repo path of the `build:` context.
+    /// `build` context, relative to the repo root (`None` for remote or absolute contexts).
     pub build_context: Option<String>,
     pub volumes: Vec<Volume>,
     pub ports: Vec<PortMapping>,
     /// `network_mode: host` shares the host's network namespace.
     pub network_mode: Option<String>,
-    pub command: Vec<String>,
-    pub environment: Vec<(String, Spanned<String>)>,
     pub file: FileId,
+    /// `environment` entries; `None` value = passed through from the host (unknown).
+    pub environment: Vec<ComposeEnv>,
+    /// `env_file` paths, relative to the repo root (normalised), with `required`.
+    pub env_files: Vec<(Spanned<String>, bool)>,
+    /// `extends`: (file relative to the repo root or this file, service).
+    pub extends: Option<(String, String)>,
+    pub command: Vec<Spanned<String>>,
+    pub entrypoint: Vec<Spanned<String>>,
 }
 
 impl ComposeService {
@@ -51,7 +57,7 @@ impl ComposeService {
         let name = img.split(['@', ':']).next().unwrap_or(img);
         name.ends_with("prom/prometheus")
             || name.ends_with("prometheus/prometheus")
-            || self.command.iter().any(|c| c.starts_with("--config.file"))
+            || self.command.iter().any(|c| c.value.starts_with("--config.file"))
     }
     pub fn host_network(&self) -> bool {
         self.network_mode.as_deref() == Some("host")
@@ -70,11 +76,11 @@ impl ComposeService {
     fn flag(&self, name: &str) -> Option<String> {
         let mut it = self.command.iter();
         while let Some(c) = it.next() {
-            if let Some(v) = c.strip_prefix(&format!("{name}=")) {
+            if let Some(v) = c.value.strip_prefix(&format!("{name}=")) {
                 return Some(v.to_string());
             }
-            if c == name {
-                return it.next().cloned();
+            if c.value == name {
+                return it.next().map(|v| v.value.clone());
             }
         }
         None
@@ -368,31 +374,6 @@ pub fn read_compose(root: &SNode, path: &str, out: &mut Vec<ComposeService>) {
     let dir = parent(path);
     for (k, svc) in root.at("services").as_map() {
         let Some(name) = k.as_string() else { continue };
-        let build = svc.get("build").and_then(|b| b.as_string().or_else(|| b.at("context").as_string()));
-        let command = match svc.get("command") {
-            Some(c) if c.is_seq() => c.as_seq().iter().filter_map(|x| x.as_string()).collect(),
-            Some(c) => c
-                .as_str()
-                .map(|s| s.split_whitespace().map(str::to_string).collect())
-                .unwrap_or_default(),
-            None => vec![],
-        };
-        let environment = match svc.get("environment") {
-            Some(e) if e.is_map() => e
-                .as_map()
-                .iter()
-                .filter_map(|(k, v)| Some((k.as_string()?, Spanned::new(v.as_string().unwrap_or_default(), v.span))))
-                .collect(),
-            Some(e) => e
-                .as_seq()
-                .iter()
-                .filter_map(|x| {
-                    let (k, v) = x.as_str()?.split_once('=')?;
-                    Some((k.to_string(), Spanned::new(v.to_string(), x.span)))
-                })
-                .collect(),
-            None => vec![],
-        };
         let aliases = svc
             .at("networks")
             .as_map()
@@ -405,13 +386,16 @@ pub fn read_compose(root: &SNode, path: &str, out: &mut Vec<ComposeService>) {
             hostname: svc.at("hostname").as_string(),
             aliases,
             image: svc.at("image").as_string(),
-            build_context: build.and_then(|b| join(dir, &b)),
+            build_context: compose_build(svc.at("build"), dir),
             volumes: svc.at("volumes").as_seq().iter().filter_map(|v| volume(v, dir)).collect(),
             ports: svc.at("ports").as_seq().iter().filter_map(port_mapping).collect(),
             network_mode: svc.at("network_mode").as_string(),
-            command,
-            environment,
             file: root.file(),
+            environment: compose_environment(svc.at("environment")),
+            env_files: compose_env_files(svc.at("env_file"), dir),
+            extends: compose_extends(svc.at("extends"), path),
+            command: compose_words(svc.at("command")),
+            entrypoint: compose_words(svc.at("entrypoint")),
         });
     }
 }
@@ -640,6 +624,111 @@ pub fn file_sd_targets(parsed: &Parsed, file: FileId) -> Vec<Target> {
             .collect(),
         _ => vec![],
     }
+}
+
+/// One Compose `environment` entry.
+#[derive(Clone, Debug)]
+pub struct ComposeEnv {
+    pub name: String,
+    pub value: Option<String>,
+    pub span: Span,
+    pub value_span: Span,
+}
+
+fn compose_environment(n: &SNode) -> Vec<ComposeEnv> {
+    if n.is_seq() {
+        return n
+            .as_seq()
+            .iter()
+            .filter_map(|e| {
+                let raw = e.as_string()?;
+                let span = e.span;
+                Some(match raw.split_once('=') {
+                    Some((k, v)) => {
+                        // The value starts after `KEY=` in the scalar (plus a quote if quoted).
+                        let quote = u32::from(quoted(e));
+                        let start = (e.span.start + quote + k.len() as u32 + 1).min(e.span.end);
+                        ComposeEnv {
+                            name: k.trim().to_string(),
+                            value: Some(v.to_string()),
+                            span,
+                            value_span: Span::new(e.file(), start..e.span.end.saturating_sub(quote).max(start)),
+                        }
+                    }
+                    None => ComposeEnv {
+                        name: raw.trim().to_string(),
+                        value: None,
+                        span,
+                        value_span: span,
+                    },
+                })
+            })
+            .collect();
+    }
+    n.as_map()
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(ComposeEnv {
+                name: k.as_string()?,
+                value: (!v.is_null()).then(|| v.as_string().unwrap_or_default()),
+                span: Span::new(k.file(), k.span.start..v.span.end.max(k.span.end)),
+                value_span: if v.is_null() { k.span } else { v.span },
+            })
+        })
+        .collect()
+}
+
+/// Whether a scalar node is quoted (its span then includes the quotes).
+fn quoted(n: &SNode) -> bool {
+    use crate::parse::yaml::Style;
+    n.style().is_some_and(|s| matches!(s, Style::SingleQuoted | Style::DoubleQuoted))
+}
+
+fn compose_env_files(n: &SNode, dir: &str) -> Vec<(Spanned<String>, bool)> {
+    let one = |e: &SNode| -> Option<(Spanned<String>, bool)> {
+        let (path_node, required) = match e.get("path") {
+            Some(p) => (p, e.at("required").as_bool() != Some(false)),
+            None => (e, true),
+        };
+        let rel = path_node.as_string()?;
+        let full = if rel.starts_with('/') { None } else { join(dir, &rel) };
+        Some((Spanned::new(full.unwrap_or(rel), path_node.span), required))
+    };
+    if n.is_seq() {
+        n.as_seq().iter().filter_map(one).collect()
+    } else {
+        n.as_str().and_then(|_| one(n)).into_iter().collect()
+    }
+}
+
+fn compose_build(n: &SNode, dir: &str) -> Option<String> {
+    let ctx = match n.as_str() {
+        Some(s) => s.to_string(),
+        None if n.is_map() => n.at("context").as_string().unwrap_or_else(|| ".".into()),
+        None => return None,
+    };
+    if ctx.contains("://") || ctx.starts_with('/') {
+        return None;
+    }
+    join(dir, &ctx)
+}
+
+fn compose_extends(n: &SNode, path: &str) -> Option<(String, String)> {
+    let service = n.at("service").as_string().or_else(|| n.as_string())?;
+    let file = match n.at("file").as_string() {
+        Some(f) => join(parent(path), &f)?,
+        None => path.to_string(),
+    };
+    Some((file, service))
+}
+
+/// `command`/`entrypoint`: a list, or a string split on whitespace (as Compose does for
+/// the exec form; quoting inside the string is rare for Spring arguments).
+fn compose_words(n: &SNode) -> Vec<Spanned<String>> {
+    if let Some(s) = n.as_str() {
+        return s.split_whitespace().map(|w| Spanned::new(w.to_string(), n.span)).collect();
+    }
+    n.as_seq().iter().filter_map(|w| w.spanned_string()).collect()
 }
 
 #[cfg(test)]

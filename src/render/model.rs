@@ -1,8 +1,9 @@
 //! `actuator-lint model`: what was discovered and linked, with evidence, as text.
 
-use crate::link::{Selection, Via};
+use crate::link::{Deployment, Selection, Via};
 use crate::model::build::{find_artifact, Presence};
 use crate::model::prometheus::SdResolution;
+use crate::model::spring::{Fact, Origin, PortType, ProfileSet, Why};
 use crate::source::{SourceSet, Span};
 use crate::Analysis;
 use std::fmt::Write;
@@ -57,52 +58,21 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             ),
         };
         let _ = writeln!(o, "    micrometer-registry-prometheus: {registry}");
-        match crate::model::boot::largest(&ws.boot, si) {
+        match crate::model::boot::decisive(&ws.boot, si) {
             Some(b) => {
-                let _ = writeln!(o, "    boot time: {:.3} s ({:?})", b.seconds, b.evidence);
+                let _ = writeln!(
+                    o,
+                    "    boot time: {:.3} s (from {})",
+                    b.seconds,
+                    crate::model::boot::evidence_text(sources, b)
+                );
             }
             None => {
                 let _ = writeln!(o, "    boot time: unknown");
             }
         }
         for d in &a.links.deployments[si] {
-            let w = d.workload.map_or("(no workload)".to_string(), |w| {
-                format!("{} in `{}`", ws.workloads[w].describe(), ws.workloads[w].namespace)
-            });
-            let _ = writeln!(o, "    deployment: {w} — linked by {}", d.evidence);
-            let profiles = if d.effective.profiles.is_empty() {
-                "default".to_string()
-            } else {
-                d.effective.profiles.join(",")
-            };
-            let from = d
-                .effective
-                .profiles_from
-                .as_deref()
-                .map(|f| format!(" (from {f})"))
-                .unwrap_or_default();
-            let _ = writeln!(o, "      profiles: {profiles}{from}");
-            let exp = |id: &str| {
-                let inc = d.effective.get_list("management.endpoints.web.exposure.include");
-                let decided = inc
-                    .map(|l| format!("include `{}` from {}", l.items.join(","), l.layer.label))
-                    .unwrap_or_else(|| "default exposure".into());
-                format!(
-                    "{id}: {} ({decided})",
-                    if d.effective.exposed(id, &s.boot_version) {
-                        "exposed"
-                    } else {
-                        "not exposed"
-                    }
-                )
-            };
-            let _ = writeln!(o, "      {}", exp("prometheus"));
-            let _ = writeln!(o, "      {}", exp("health"));
-            let _ = writeln!(
-                o,
-                "      serves prometheus at {} on port {} ({:?})",
-                d.actuator.prometheus_path, d.actuator.port, d.actuator.port_type
-            );
+            deployment(&mut o, sources, a, d);
         }
         for sc in a.links.scrapes_of(si) {
             let how = match &sc.via {
@@ -201,4 +171,129 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         }
     }
     o
+}
+
+/// A reason with its location: the file named in the text gets its line number, otherwise the
+/// location is appended.
+fn why(sources: &SourceSet, w: &Why) -> String {
+    match w.span {
+        Some(sp) => {
+            let path = sources.path(sp.file);
+            let loc = at(sources, sp);
+            match w.text.find(path) {
+                Some(i) if !w.text[i + path.len()..].starts_with(':') => {
+                    format!("{}{loc}{}", &w.text[..i], &w.text[i + path.len()..])
+                }
+                _ => format!("{} ({loc})", w.text),
+            }
+        }
+        None => w.text.clone(),
+    }
+}
+
+fn fact(sources: &SourceSet, f: &Fact) -> String {
+    format!("{f} — {}", why(sources, f.why()))
+}
+
+/// One deployment's effective config and actuator facts, each with what decided it.
+fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment) {
+    let ws = &a.workspace;
+    let w = match (d.workload, d.compose) {
+        (Some(w), _) => format!("{} in `{}`", ws.workloads[w].describe(), ws.workloads[w].namespace),
+        (None, Some(c)) => format!("Compose service `{}`", ws.compose_services[c].name.value),
+        _ => "(no workload)".to_string(),
+    };
+    let _ = writeln!(o, "    deployment: {w} — linked by {}", d.evidence);
+    let e = &d.effective;
+    let profiles = match &e.profile_set {
+        Some(ProfileSet::Unknown { why: wh, .. }) => format!("unknown, evaluated as `default` ({})", why(sources, wh)),
+        _ if e.profiles.is_empty() => "default".to_string(),
+        _ => e.profiles.join(","),
+    };
+    let from = match &e.profile_set {
+        Some(ProfileSet::Unknown { .. }) => String::new(),
+        _ => e.profiles_from.as_deref().map(|f| format!(" (from {f})")).unwrap_or_default(),
+    };
+    let _ = writeln!(o, "      profiles: {profiles}{from}");
+    let _ = writeln!(o, "      sources (lowest precedence first):");
+    for l in &e.layers {
+        let note = match (&l.opaque, &l.maybe) {
+            (Some(w), _) => format!(" — unseen: {}", why(sources, w)),
+            (_, Some(w)) => format!(" — may not apply: {}", why(sources, w)),
+            _ => String::new(),
+        };
+        let doc = match l.origin {
+            Origin::File { document, .. } if document > 0 => format!(" (document {})", document + 1),
+            _ => String::new(),
+        };
+        let act = l.on_profile.as_deref().map(|p| format!(" [on-profile `{p}`]")).unwrap_or_default();
+        let _ = writeln!(o, "        {}{doc}{act}{note}", l.label);
+    }
+    let f = &d.actuator.facts;
+    for (name, fa) in f.summary() {
+        let _ = writeln!(o, "      {name}: {}", fact(sources, fa));
+    }
+    let port_type = match &d.actuator.paths_unknown {
+        Some(_) => "unknown".to_string(),
+        None => match d.actuator.port_type {
+            PortType::Same => "the application's server".to_string(),
+            PortType::Different => "a separate management server".to_string(),
+            PortType::Disabled => "disabled (no HTTP actuator)".to_string(),
+        },
+    };
+    let because: Vec<String> = f.port_because.iter().map(|w| why(sources, w)).collect();
+    let because = if because.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", because.join("; "))
+    };
+    match (f.port, &d.actuator.paths_unknown) {
+        (_, Some(w)) => {
+            let _ = writeln!(o, "      port: unknown — {}", why(sources, w));
+        }
+        (Some(p), None) => {
+            let _ = writeln!(o, "      port: {p} on {port_type}{because}");
+        }
+        (None, None) => {
+            let _ = writeln!(o, "      port: random or unknown on {port_type}{because}");
+        }
+    }
+    match &d.actuator.paths_unknown {
+        Some(w) => {
+            let _ = writeln!(o, "      paths: unknown — {}", why(sources, w));
+        }
+        None => {
+            let _ = writeln!(o, "      prometheus path: {}", d.actuator.prometheus_path);
+            let _ = writeln!(
+                o,
+                "      health path: {} (groups {}, {})",
+                d.actuator.health_path, f.liveness_path, f.readiness_path
+            );
+            for ap in &f.additional_paths {
+                let _ = writeln!(
+                    o,
+                    "      additional {} path: {} on {}",
+                    ap.group,
+                    ap.path,
+                    if ap.on_server {
+                        "the application's port"
+                    } else {
+                        "the management port"
+                    }
+                );
+            }
+            let shaped: Vec<String> = d
+                .actuator
+                .path_spans
+                .iter()
+                .map(|(sp, what)| format!("{what} ({})", at(sources, *sp)))
+                .collect();
+            if !shaped.is_empty() {
+                let _ = writeln!(o, "        shaped by: {}", shaped.join("; "));
+            }
+        }
+    }
+    if let Some(v) = &f.application_tag_value {
+        let _ = writeln!(o, "      application tag value: `{v}`");
+    }
 }

@@ -53,7 +53,7 @@ impl Rule for MetricsPathMismatch {
                 .links
                 .reached(sc)
                 .iter()
-                .filter(|d| d.actuator.port_type != PortType::Disabled)
+                .filter(|d| d.actuator.port_type != PortType::Disabled && d.actuator.paths_unknown.is_none())
                 .map(|d| d.actuator.prometheus_path.clone())
                 .collect();
             if served.is_empty() {
