@@ -83,6 +83,7 @@ fn init(args: InitArgs) -> u8 {
         boot_time: vec![],
         boot_log: vec![],
         profile: vec![],
+        manifests: vec![],
     };
     // Any `*.log` may hold Spring Boot's "Started X in N seconds" line: init looks at all.
     let probe_logs = Config {
@@ -304,6 +305,7 @@ fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Config>, skip: &
         f.kind = FileKind::BootLog;
         sources.add(f);
     }
+    add_manifests(&mut sources, root, &common.manifests, &config.manifests)?;
     // The config file is a source too, so evidence can point into it.
     if let Some(p) = &config_path {
         if !p.starts_with(root) || sources.find(&discover::rel_path(p, root)).is_none() {
@@ -328,6 +330,67 @@ fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Config>, skip: &
         options,
         skipped,
     })
+}
+
+/// `--manifests FILE|-` and `[discovery] manifests`: rendered output (Helm, kustomize) read as
+/// Kubernetes YAML. Stdin is read once and shown as `<stdin>`; a file inside the root keeps
+/// its repository path, one outside it the path as given.
+fn add_manifests(sources: &mut SourceSet, root: &Path, args: &[String], globs: &[String]) -> Result<(), u8> {
+    use std::io::Read;
+    use std::sync::OnceLock;
+    static STDIN: OnceLock<Result<String, String>> = OnceLock::new();
+    for a in args {
+        let (shown, text) = if a == "-" {
+            let read = STDIN.get_or_init(|| {
+                let mut buf = Vec::new();
+                std::io::stdin()
+                    .take(discover::MAX_FILE_BYTES)
+                    .read_to_end(&mut buf)
+                    .map_err(|e| e.to_string())?;
+                decode(&buf, false)
+                    .map(|(t, _, _)| t)
+                    .ok_or_else(|| "stdin is not UTF-8 text".to_string())
+            });
+            match read {
+                Ok(t) => ("<stdin>".to_string(), t.clone()),
+                Err(e) => return Err(fail(format!("--manifests -: {e}"))),
+            }
+        } else {
+            let path = Path::new(a);
+            let rel = std::fs::canonicalize(path)
+                .ok()
+                .zip(std::fs::canonicalize(root).ok())
+                .and_then(|(p, r)| p.strip_prefix(&r).ok().map(|x| discover::rel_path(x, Path::new(""))));
+            if let Some(id) = rel.as_deref().and_then(|r| sources.find(r)) {
+                sources.set_kind(id, FileKind::Manifests);
+                continue;
+            }
+            let bytes = std::fs::read(path).map_err(|e| fail(format!("--manifests `{a}`: {e}")))?;
+            let Some((text, _, _)) = decode(&bytes, false) else {
+                return Err(fail(format!("--manifests `{a}`: not UTF-8 text")));
+            };
+            (rel.unwrap_or_else(|| a.replace('\\', "/")), text)
+        };
+        let mut f = SourceFile::new(shown, text);
+        f.kind = FileKind::Manifests;
+        sources.add(f);
+    }
+    if !globs.is_empty() {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in globs {
+            b.add(globset::Glob::new(g).map_err(|e| fail(format!("[discovery] manifests: invalid pattern `{g}`: {e}")))?);
+        }
+        let set = b.build().map_err(|e| fail(format!("[discovery] manifests: {e}")))?;
+        let ids: Vec<_> = sources
+            .iter()
+            .filter(|(_, f)| matches!(f.kind, FileKind::Yaml | FileKind::Json) && set.is_match(&f.path))
+            .map(|(id, _)| id)
+            .collect();
+        for id in ids {
+            sources.set_kind(id, FileKind::Manifests);
+        }
+    }
+    Ok(())
 }
 
 fn absolute(p: &Path) -> PathBuf {

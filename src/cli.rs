@@ -139,6 +139,10 @@ pub struct CommonArgs {
     /// Active Spring profile(s) for services whose workload does not say (repeatable or comma-separated)
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub profile: Vec<String>,
+    /// Rendered manifests to lint with the repository, e.g. `helm template … | actuator-lint --manifests -`
+    /// (repeatable; `-` reads stdin); their objects replace same-named ones from the repository
+    #[arg(long, value_name = "FILE|-")]
+    pub manifests: Vec<String>,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -24,6 +24,9 @@ pub enum FileKind {
     /// JSON: file_sd target lists (and anything else, classified by content).
     Json,
     BootLog,
+    /// Rendered manifests named with `--manifests` (`helm template … | actuator-lint --manifests -`):
+    /// always YAML, never a Helm template.
+    Manifests,
     /// A Prometheus exposition dump named in `[probes] boot-metrics`.
     BootMetrics,
     LintConfig,

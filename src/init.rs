@@ -2,7 +2,6 @@
 //! where they run, what scrapes and probes them) and shows every key of SPEC §8 with its
 //! default, commented out, so the file documents itself and changes nothing until edited.
 
-use crate::link::Via;
 use crate::rules;
 use crate::source::SourceSet;
 use crate::Analysis;
@@ -93,10 +92,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             o.push_str("# runs in: no workload in the repository was linked to it\n");
         }
         for sc in a.links.scrapes_of(si) {
-            let by = match &sc.via {
-                Via::Job { job, .. } => format!("job `{}`", ws.jobs[*job].name.value),
-                Via::Monitor { monitor, .. } => format!("{} `{}`", ws.monitors[*monitor].kind_name(), ws.monitors[*monitor].name.value),
-            };
+            let (by, _) = crate::link::scrape::describe_site(ws, &sc.via);
             let _ = writeln!(o, "# scraped by: {by} on `{}`", sc.path);
         }
         match crate::model::boot::decisive(&ws.boot, si) {

@@ -106,6 +106,7 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
             }
         }
     }
+    drop_fixes_into_rendered(sources, &mut diagnostics);
     let sups = timed("suppress", || suppress::collect(sources, &a.parsed));
     let ran = |r: &str| enabled(r, options);
     let known = |r: &str| rules::by_name(r).map(|m| m.meta().name.to_string());
@@ -124,6 +125,26 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
         diagnostics,
         files: sources.len(),
         services: a.workspace.services.len(),
+    }
+}
+
+/// Rendered manifests (`--manifests`) are regenerated from a chart or overlay: a fix there
+/// would be lost (and may lie outside the root), so it becomes advice.
+fn drop_fixes_into_rendered(sources: &SourceSet, diags: &mut [Diagnostic]) {
+    for d in diags.iter_mut() {
+        let rendered = d.fix.as_ref().is_some_and(|f| {
+            f.edits
+                .iter()
+                .any(|e| sources.get(e.span.file).kind == discover::FileKind::Manifests)
+        });
+        if rendered {
+            let title = d.fix.take().map(|f| f.title).unwrap_or_default();
+            let advice = "this is rendered output: make the change in the chart or overlay that renders it";
+            d.help = Some(match d.help.take() {
+                Some(h) => format!("{h} ({advice})"),
+                None => format!("{title} ({advice})"),
+            });
+        }
     }
 }
 

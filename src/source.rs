@@ -192,6 +192,11 @@ impl SourceSet {
         &self.files[id.0 as usize]
     }
 
+    /// Re-classifies a loaded file (`--manifests` naming a file of the repository).
+    pub fn set_kind(&mut self, id: FileId, kind: crate::discover::FileKind) {
+        self.files[id.0 as usize].kind = kind;
+    }
+
     pub fn path(&self, id: FileId) -> &str {
         &self.get(id).path
     }

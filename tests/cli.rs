@@ -114,6 +114,27 @@ fn explain_and_rules() {
         .any(|r| r["name"] == "parse-error" && r["fix"] == "none"));
 }
 
+#[test]
+fn manifests_from_stdin_point_into_the_stream() {
+    use std::io::Write;
+    let case = "fixtures/monitor-port-not-found/helm-chart-through-manifests";
+    let rendered = std::fs::read_to_string(format!("{case}/rendered.yaml")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_actuator-lint"))
+        .args([&format!("{case}/repo"), "--manifests", "-", "--format", "concise"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child.stdin.take().unwrap().write_all(rendered.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    // The chart is covered by the stream: no analysis gap; the finding is in `<stdin>`.
+    assert!(stdout.contains("<stdin>:55:13: error[monitor-port-not-found]"), "{stdout}");
+    assert!(!stdout.contains("analysis-gap"), "{stdout}");
+}
+
 fn temp_copy(name: &str, from: &str) -> std::path::PathBuf {
     fn copy(from: &std::path::Path, to: &std::path::Path) {
         std::fs::create_dir_all(to).unwrap();

@@ -83,8 +83,13 @@ fn expand_k8s(value: &str, vars: &[Var]) -> Result<String, String> {
     Ok(out)
 }
 
-fn config_map<'a>(ws: &'a Workspace, ns: &str, name: &str) -> Option<&'a ConfigMap> {
-    ws.config_maps.iter().rev().find(|c| c.name.value == name && c.namespace == ns)
+/// The ConfigMap a workload refers to: same namespace, and from the same kustomize build when
+/// the workload comes from one (objects of different builds do not meet in a cluster).
+fn config_map<'a>(ws: &'a Workspace, w: &Workload, name: &str) -> Option<&'a ConfigMap> {
+    ws.config_maps
+        .iter()
+        .rev()
+        .find(|c| c.name.value == name && c.namespace == w.namespace && c.origin.compatible(&w.origin))
 }
 
 fn dockerfile_for<'a>(ws: &'a Workspace, sources: &SourceSet, dir: &str) -> Option<(FileId, &'a Dockerfile)> {
@@ -150,7 +155,7 @@ fn k8s_runtime(ws: &Workspace, sources: &SourceSet, w: &Workload, c: &Container,
     }
     for ef in &c.env_from {
         let what = if ef.secret { "Secret" } else { "ConfigMap" };
-        match (ef.secret, config_map(ws, &w.namespace, &ef.name)) {
+        match (ef.secret, config_map(ws, w, &ef.name)) {
             (false, Some(cm)) => {
                 let vars = cm
                     .data
@@ -159,7 +164,7 @@ fn k8s_runtime(ws: &Workspace, sources: &SourceSet, w: &Workload, c: &Container,
                         name: format!("{}{}", ef.prefix, e.key.value),
                         value: Ok(e.value.clone()),
                         span: e.key.span,
-                        value_span: Span::new(cm.file, e.value_node.span.clone()),
+                        value_span: e.value_node.span,
                     })
                     .collect();
                 push_env(&mut rt, vars, format!("ConfigMap `{}` (`envFrom` of {label})", ef.name));
@@ -186,22 +191,20 @@ fn k8s_runtime(ws: &Workspace, sources: &SourceSet, w: &Workload, c: &Container,
                 seen.extend(vars.iter().cloned());
                 expand_k8s(v, &seen)
             }
-            (None, Some(ValueRef::ConfigMap { name, key, .. })) => {
-                match config_map(ws, &w.namespace, name).and_then(|cm| cm.get(key).map(|x| (cm, x))) {
-                    Some((cm, entry)) => {
-                        vars.push(Var {
-                            name: e.name.clone(),
-                            value: Ok(entry.value.clone()),
-                            span: e.span,
-                            value_span: Span::new(cm.file, entry.value_node.span.clone()),
-                        });
-                        continue;
-                    }
-                    None => Err(format!(
-                        "comes from key `{key}` of ConfigMap `{name}`, which is not in the repository"
-                    )),
+            (None, Some(ValueRef::ConfigMap { name, key, .. })) => match config_map(ws, w, name).and_then(|cm| cm.get(key)) {
+                Some(entry) => {
+                    vars.push(Var {
+                        name: e.name.clone(),
+                        value: Ok(entry.value.clone()),
+                        span: e.span,
+                        value_span: entry.value_node.span,
+                    });
+                    continue;
                 }
-            }
+                None => Err(format!(
+                    "comes from key `{key}` of ConfigMap `{name}`, which is not in the repository"
+                )),
+            },
             (None, Some(ValueRef::Secret { name, key })) => Err(format!("comes from key `{key}` of Secret `{name}`")),
             (None, Some(ValueRef::Other(k))) => Err(format!("comes from a `{k}` known only at run time")),
             (None, None) => Ok(String::new()),
@@ -239,7 +242,7 @@ fn k8s_runtime(ws: &Workspace, sources: &SourceSet, w: &Workload, c: &Container,
         };
         let mut any_seen = false;
         for (cm_name, items) in &vol.config_maps {
-            let Some(cm) = config_map(ws, &w.namespace, cm_name) else {
+            let Some(cm) = config_map(ws, w, cm_name) else {
                 continue;
             };
             any_seen = true;
@@ -257,8 +260,10 @@ fn k8s_runtime(ws: &Workspace, sources: &SourceSet, w: &Workload, c: &Container,
                 };
                 let name = path.rsplit('/').next().unwrap_or(&path).to_string();
                 let label = format!("`{}` of ConfigMap `{}`, mounted at `{path}`", e.key.value, cm.name.value);
-                if let Some(docs) = embedded(cm.file, &sources.get(cm.file).text, &name, &e.value_node, &label) {
-                    rt.mounted.push((path.clone(), mounted_file(cm.file, &label, &name, docs)));
+                // The value's own file: a kustomize `configMapGenerator` value is a repo file.
+                let file = e.value_node.file();
+                if let Some(docs) = embedded(&sources.get(file).text, &name, &e.value_node, &label) {
+                    rt.mounted.push((path.clone(), mounted_file(file, &label, &name, docs)));
                 }
             }
         }

@@ -2,8 +2,6 @@
 
 use super::boot::{duration_text, Evidence, Observation, Unmapped};
 use super::build::{build_modules, Module};
-use super::kube::{read_object, read_stack_values, KubeObjects};
-use super::prometheus::{file_sd_targets, find_mount, is_compose_file, read_compose, read_jobs, resolve_file_sd, PromConfig, SdResolution};
 use super::spring::{files, BootVersion, ConfigFile, Layer, Service};
 use super::{Gap, ParseError, Workspace};
 use crate::discover::FileKind;
@@ -25,10 +23,9 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], failures: Vec<ParseFailure>
     };
     ws.modules = build_modules(sources, parsed);
     services(&mut ws, sources, parsed, options);
-    kubernetes(&mut ws, sources, parsed, options);
-    prometheus(&mut ws, sources, parsed);
+    // Kubernetes objects, kustomize, Helm, Prometheus configs, Compose: `model::monitoring`.
+    super::monitoring::assemble(&mut ws, sources, parsed, options);
     boot_evidence(&mut ws, sources, parsed, options);
-    helm_gaps(&mut ws, sources, parsed);
     runtime_files(&mut ws, sources, parsed);
     ws
 }
@@ -204,77 +201,6 @@ fn runtime_files(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed]) {
             Parsed::Dockerfile(d) => ws.dockerfiles.push((id, d.clone())),
             Parsed::EnvFile(e) => ws.env_files.push((id, e.clone())),
             _ => {}
-        }
-    }
-}
-
-fn kubernetes(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
-    let default_ns = options.config.default_namespace.clone().unwrap_or_else(|| "default".into());
-    let mut objs = KubeObjects::default();
-    for (id, f) in sources.iter() {
-        if !matches!(f.kind, FileKind::Yaml | FileKind::Json) {
-            continue;
-        }
-        let Parsed::Yaml(docs) = &parsed[id.0 as usize] else { continue };
-        for d in docs {
-            if read_object(d, id, &default_ns, &mut objs) {
-                continue;
-            }
-            // kube-prometheus-stack values are recognised by content: teams name them freely
-            // (`override-values.yaml`, `values-prod.yaml`, `kps.yaml`).
-            if let Some(v) = read_stack_values(d, id) {
-                ws.stack_values.push(v);
-            }
-        }
-    }
-    ws.workloads = objs.workloads;
-    ws.kube_services = objs.services;
-    ws.monitors = objs.monitors;
-    ws.prometheus_crs = objs.prometheus_crs;
-    ws.config_maps = objs.config_maps;
-}
-
-fn prometheus(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed]) {
-    for (id, f) in sources.iter() {
-        if f.kind != FileKind::Yaml || !is_compose_file(&f.path) {
-            continue;
-        }
-        if let Parsed::Yaml(docs) = &parsed[id.0 as usize] {
-            for d in docs {
-                read_compose(d, id, &f.path, &mut ws.compose_services);
-            }
-        }
-    }
-    for (id, f) in sources.iter() {
-        if f.kind != FileKind::Yaml {
-            continue;
-        }
-        let Parsed::Yaml(docs) = &parsed[id.0 as usize] else { continue };
-        for d in docs.iter().filter(|d| d.root.get("scrape_configs").is_some()) {
-            let config = ws.prom_configs.len();
-            ws.prom_configs.push(PromConfig {
-                file: id,
-                mounted_by: find_mount(&ws.compose_services, &f.path),
-            });
-            read_jobs(d, config, id, &mut ws.jobs);
-        }
-    }
-    for job in ws.jobs.iter_mut() {
-        let cfg = &ws.prom_configs[job.config];
-        let config_path = sources.path(cfg.file).to_string();
-        for sd in job.file_sd.iter_mut() {
-            sd.resolution = resolve_file_sd(
-                &sd.pattern.value,
-                &config_path,
-                cfg.mounted_by.as_ref(),
-                &ws.compose_services,
-                sources,
-            );
-            if let SdResolution::Files(_, files) = &sd.resolution {
-                for fid in files {
-                    job.targets.extend(file_sd_targets(&parsed[fid.0 as usize], *fid));
-                }
-            }
         }
     }
 }
@@ -461,41 +387,5 @@ fn map_main_class(
                 "set `spring.application.name` in each service (Boot 3.2+ then logs it on every line), or give each service its number: `--boot-time <service>=<duration>`".into(),
             ))
         }
-    }
-}
-
-fn helm_gaps(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed]) {
-    let mut charts: std::collections::BTreeMap<String, Vec<crate::source::FileId>> = Default::default();
-    for (id, f) in sources.iter() {
-        if matches!(parsed[id.0 as usize], Parsed::HelmTemplate) {
-            let chart = f.path.find("/templates/").map_or_else(
-                || f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string(),
-                |i| f.path[..i].to_string(),
-            );
-            charts.entry(chart).or_default().push(id);
-        }
-    }
-    for (chart, files) in charts {
-        let services: Vec<usize> = ws
-            .services
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                chart.rsplit('/').next() == Some(s.name.as_str()) || files.iter().any(|f| sources.get(*f).text.contains(s.name.as_str()))
-            })
-            .map(|(i, _)| i)
-            .collect();
-        let first = files[0];
-        let chart_name = if chart.is_empty() { ".".to_string() } else { chart.clone() };
-        ws.gaps.push(Gap {
-            message: format!(
-                "Helm chart `{chart_name}` has {} template file{} that cannot be read as YAML until rendered",
-                files.len(),
-                if files.len() == 1 { "" } else { "s" }
-            ),
-            span: Span::new(first, 0..sources.get(first).line_range(1).end),
-            services,
-            help: format!("lint the rendered manifests too: `helm template {chart_name} | actuator-lint --manifests -` (rendered-manifest input is planned; until then run the linter on `helm template` output written into the repository)"),
-        });
     }
 }

@@ -5,10 +5,15 @@ pub mod assemble;
 pub mod boot;
 pub mod build;
 pub mod exec;
+pub mod helm;
 pub mod kube;
+pub mod kustomize;
 pub mod labels;
+pub mod monitoring;
+pub mod promcheck;
 pub mod prometheus;
 pub mod spring;
+pub mod tree;
 
 use crate::source::{FileId, Span, Spanned};
 
@@ -58,6 +63,8 @@ pub struct Workspace {
     pub boot_unmapped: Vec<boot::Unmapped>,
     pub gaps: Vec<Gap>,
     pub parse_errors: Vec<ParseError>,
+    /// Scrape wiring beyond the core lists above (kustomize builds, Helm, Namespaces, ...).
+    pub wiring: monitoring::Wiring,
 }
 
 impl Workspace {

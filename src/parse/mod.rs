@@ -57,8 +57,8 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
     let fail = |offset: u32, message: String| ParseFailure { file: id, offset, message };
     let text = f.text.as_str();
     match f.kind {
-        FileKind::Yaml | FileKind::Json | FileKind::SpringConfig if !f.path.ends_with(".properties") => {
-            if f.kind == FileKind::Yaml && looks_like_helm_template(text) {
+        FileKind::Yaml | FileKind::Json | FileKind::Manifests | FileKind::SpringConfig if !f.path.ends_with(".properties") => {
+            if f.kind == FileKind::Yaml && looks_like_helm_template(&f.path, text) {
                 return (Parsed::HelmTemplate, vec![]);
             }
             let (docs, err) = yaml::parse(text, limits);
@@ -91,8 +91,15 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
     }
 }
 
-fn looks_like_helm_template(text: &str) -> bool {
-    text.contains("{{") && text.contains("}}")
+/// `{{ … }}` in a chart's `templates/`, or Helm's own objects elsewhere. Alertmanager and
+/// PrometheusRule templates (`{{ $labels.pod }}`) are YAML and stay YAML.
+fn looks_like_helm_template(path: &str, text: &str) -> bool {
+    if !(text.contains("{{") && text.contains("}}")) {
+        return false;
+    }
+    path.starts_with("templates/")
+        || path.contains("/templates/")
+        || [".Values.", ".Release.", ".Chart.", "include \""].iter().any(|t| text.contains(t))
 }
 
 pub fn file_of(sources: &SourceSet, id: FileId) -> &crate::source::SourceFile {

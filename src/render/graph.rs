@@ -180,6 +180,31 @@ pub fn build(sources: &SourceSet, a: &Analysis, report: &Report) -> Graph {
                     }
                     (vec![format!("kservice{kube_service}")], monid)
                 }
+                Via::PodMonitor { monitor, .. } => {
+                    let mon = &ws.monitors[*monitor];
+                    let monid = g.node(format!("monitor{monitor}"), || format!("{} {}", mon.kind_name(), mon.name.value));
+                    if !members.contains(&monid) {
+                        members.push(monid.clone());
+                    }
+                    (from_workloads, monid)
+                }
+                Via::Annotations {
+                    job,
+                    workload,
+                    kube_service,
+                } => {
+                    let j = &ws.jobs[*job];
+                    let from = match kube_service {
+                        Some(ki) if g.nodes.contains_key(&format!("kservice{ki}")) => vec![format!("kservice{ki}")],
+                        _ => vec![format!("workload{workload}")],
+                    };
+                    let jid = g.node(format!("job{job}"), || format!("job {}", j.name.value));
+                    let pid = g.node(format!("prometheus{}", j.config), || {
+                        format!("Prometheus {}", sources.path(ws.prom_configs[j.config].file))
+                    });
+                    g.edge(&jid, &pid);
+                    (from, jid)
+                }
             };
             for f in from {
                 if !g.nodes.contains_key(&f) {

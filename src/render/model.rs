@@ -77,9 +77,17 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         for sc in a.links.scrapes_of(si) {
             let how = match &sc.via {
                 Via::Job { .. } => "job",
-                Via::Monitor { .. } => "monitor",
+                Via::Monitor { .. } | Via::PodMonitor { .. } => "monitor",
+                Via::Annotations { .. } => "annotations",
             };
-            let _ = writeln!(o, "    scraped ({how}) on {} — {}", sc.path, sc.evidence);
+            let port = match &sc.reach {
+                crate::link::scrape::Reach::Ports(ps) if !ps.is_empty() => {
+                    format!(" port {}", ps.iter().map(|p| p.port.to_string()).collect::<Vec<_>>().join("|"))
+                }
+                crate::link::scrape::Reach::Nowhere { reason, .. } => format!(" (reaches nothing: {reason})"),
+                _ => String::new(),
+            };
+            let _ = writeln!(o, "    scraped ({how}) on {}{port} over {} — {}", sc.path, sc.scheme, sc.evidence);
         }
     }
     let _ = writeln!(o, "workloads ({}):", ws.workloads.len());
@@ -102,10 +110,15 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
     }
     let _ = writeln!(o, "monitors ({}):", ws.monitors.len());
     for (mi, m) in ws.monitors.iter().enumerate() {
-        let sel: Vec<String> = a.links.monitor_services[mi]
+        let mut sel: Vec<String> = a.links.monitor_services[mi]
             .iter()
             .map(|k| format!("Service `{}`", ws.kube_services[*k].name.value))
             .collect();
+        sel.extend(
+            a.links.monitor_pods[mi]
+                .iter()
+                .map(|w| format!("pods of {}", ws.workloads[*w].describe())),
+        );
         let picked = match &a.links.monitor_selection[mi] {
             Selection::Selected(by) => format!("selected by {by}"),
             Selection::NotSelected { reason, .. } => format!("NOT selected: {reason}"),
@@ -133,22 +146,22 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             let r = match &sd.resolution {
                 SdResolution::Files(p, f) => format!("repo `{p}` matches {} file(s)", f.len()),
                 SdResolution::Outside(s) => format!("mounted from `{s}`, outside the repository: not checked"),
+                SdResolution::NotMounted { dir, service } => format!("`{dir}` is not mounted into the `{service}` container"),
                 SdResolution::Unknown(w) => format!("not resolved: {w}"),
             };
             let _ = writeln!(o, "    file_sd `{}`: {r}", sd.pattern.value);
         }
         for (ti, t) in j.targets.iter().enumerate() {
-            let unresolved = a.links.unresolved_targets.contains(&(ji, ti));
-            let _ = writeln!(
-                o,
-                "    target {}{}",
-                t.address.value,
-                if unresolved {
-                    " (matches no service in the repository)"
-                } else {
-                    ""
-                }
-            );
+            use crate::link::scrape::TargetKind;
+            let what = match a.links.targets.get(&(ji, ti)) {
+                Some(TargetKind::Services) => String::new(),
+                Some(TargetKind::Prometheus(w)) => format!(" (Prometheus itself: {w})"),
+                Some(TargetKind::Other(w)) => format!(" ({w}, not a Spring service)"),
+                Some(TargetKind::Unknown(w)) => format!(" (unknown: {w})"),
+                Some(TargetKind::Unresolved { reason, .. }) => format!(" (matches no service in the repository: {reason})"),
+                None => String::new(),
+            };
+            let _ = writeln!(o, "    target {}{what}", t.address.value);
         }
     }
     if !ws.gaps.is_empty() {

@@ -50,7 +50,10 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
                 .map(|sc| {
                     let via = match &sc.via {
                         Via::Job { job, .. } => json!({"job": ws.jobs[*job].name.value}),
-                        Via::Monitor { monitor, .. } => json!({"monitor": ws.monitors[*monitor].name.value}),
+                        Via::Monitor { monitor, .. } | Via::PodMonitor { monitor, .. } => {
+                            json!({"monitor": ws.monitors[*monitor].name.value})
+                        }
+                        Via::Annotations { job, .. } => json!({"job": ws.jobs[*job].name.value, "annotations": true}),
                     };
                     json!({"via": via, "path": sc.path, "at": at(sources, sc.path_span), "evidence": sc.evidence})
                 })

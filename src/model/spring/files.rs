@@ -3,6 +3,7 @@
 //! Spring config files embedded in ConfigMaps, with spans mapped back into the manifest.
 
 use super::{properties_layer, yaml_layer, ConfigFile, Import, ImportTarget, Layer, Why};
+use crate::model::tree::SNode;
 use crate::parse::yaml::{Kind, Node};
 use crate::parse::{properties, yaml, Parsed};
 use crate::source::{FileId, SourceSet, Span};
@@ -262,13 +263,19 @@ fn resolve(ix: &Index<'_>, module_dir: &str, loc: &str, depth: usize, visiting: 
 }
 
 /// A Spring config file carried in a ConfigMap `data` entry, parsed with its spans mapped
-/// back into the manifest (exact for literal block scalars, the whole value otherwise).
-pub fn embedded(file: FileId, text: &str, key: &str, value: &Node, label: &str) -> Option<Vec<Layer>> {
+/// back into the manifest (exact for literal block scalars, the whole value otherwise). `text`
+/// is the text of the value's file; a kustomize `configMapGenerator` entry's value is a whole
+/// repository file, whose offsets are its own.
+pub fn embedded(text: &str, key: &str, value: &SNode, label: &str) -> Option<Vec<Layer>> {
     let (_, _, props) = name_parts(key)?;
+    let file = value.file();
     let raw = text.get(value.span.start as usize..value.span.end as usize)?;
     let literal = matches!(value.style(), Some(yaml::Style::Literal));
+    let whole_file = value.span.start == 0 && value.span.end as usize == text.len() && value.as_str() == Some(text);
     // (content, map from content offsets to file offsets)
-    let (content, starts): (String, Vec<(usize, u32)>) = if literal {
+    let (content, starts): (String, Vec<(usize, u32)>) = if whole_file {
+        (text.to_string(), vec![(0, 0)])
+    } else if literal {
         // The node starts at its first content line, already indented; the block's indent is
         // that column.
         let line_start = text[..value.span.start as usize].rfind('\n').map_or(0, |i| i + 1);
@@ -290,7 +297,7 @@ pub fn embedded(file: FileId, text: &str, key: &str, value: &Node, label: &str) 
     } else {
         (value.as_string().unwrap_or_default(), vec![])
     };
-    let whole = value.span.clone();
+    let whole = value.span.start..value.span.end;
     let map = |o: u32| -> u32 {
         if starts.is_empty() {
             return whole.start;
@@ -397,8 +404,8 @@ mod tests {
     fn embedded_literal_block_maps_spans_into_the_manifest() {
         let text = "apiVersion: v1\nkind: ConfigMap\ndata:\n  application.yml: |\n    management:\n      endpoints:\n        web:\n          exposure:\n            include: health,prometheus\n  other: x\n";
         let (docs, _) = yaml::parse(text, &yaml::Limits::default());
-        let v = docs[0].root.at("data").at("application.yml");
-        let layers = embedded(FileId(0), text, "application.yml", v, "cm").expect("parsed");
+        let v = SNode::from_node(docs[0].root.at("data").at("application.yml"), FileId(0));
+        let layers = embedded(text, "application.yml", &v, "cm").expect("parsed");
         let p = layers[0].lookup("management.endpoints.web.exposure.include").expect("include");
         assert_eq!(p.value, "health,prometheus");
         assert_eq!(&text[p.value_span.start as usize..p.value_span.end as usize], "health,prometheus");

@@ -38,10 +38,11 @@ fn adds_application(n: &Node, depth: usize) -> bool {
     n.as_seq().iter().any(|x| adds_application(x, depth + 1))
 }
 
-/// The YAML node of a job (`scrape_configs` item) or a monitor document.
+/// The YAML node of a job (`scrape_configs` item) or a monitor document, when it is a
+/// document of its own file (not embedded in a ConfigMap, not patched by a kustomize build).
 fn scrape_node<'a>(cx: &'a Context<'_>, sc: &Scrape) -> Option<&'a Node> {
     match &sc.via {
-        Via::Job { job, .. } => {
+        Via::Job { job, .. } | Via::Annotations { job, .. } => {
             let j = &cx.ws.jobs[*job];
             let Parsed::Yaml(docs) = &cx.parsed[j.span.file.0 as usize] else {
                 return None;
@@ -50,7 +51,7 @@ fn scrape_node<'a>(cx: &'a Context<'_>, sc: &Scrape) -> Option<&'a Node> {
                 .flat_map(|d| d.root.at("scrape_configs").as_seq().iter())
                 .find(|n| n.span.start == j.span.start && n.span.end == j.span.end)
         }
-        Via::Monitor { monitor, .. } => {
+        Via::Monitor { monitor, .. } | Via::PodMonitor { monitor, .. } => {
             let m = &cx.ws.monitors[*monitor];
             let Parsed::Yaml(docs) = &cx.parsed[m.file.0 as usize] else {
                 return None;
@@ -72,7 +73,18 @@ fn scrape_adds_label(cx: &Context<'_>, sc: &Scrape) -> bool {
             return true;
         }
     }
-    scrape_node(cx, sc).is_some_and(|n| adds_application(n, 0))
+    if let Via::Job { job, .. } | Via::Annotations { job, .. } = &sc.via {
+        if cx.ws.jobs[*job]
+            .relabel
+            .iter()
+            .any(|r| r.target_label.as_deref() == Some("application"))
+        {
+            return true;
+        }
+    }
+    // A scrape whose YAML cannot be found here (embedded in a ConfigMap or Helm values,
+    // rewritten by kustomize) may add the label: unknown is not missing.
+    scrape_node(cx, sc).is_none_or(|n| adds_application(n, 0))
 }
 
 impl Rule for ApplicationTagMissing {
@@ -104,10 +116,7 @@ impl Rule for ApplicationTagMissing {
             let msg = format!(
                 "`{}` is scraped, but its metrics carry no `application` label: nothing sets `management.metrics.tags.application` and {} adds none, so Spring dashboards (Grafana 4701, 17175) that filter on `application` do not show it",
                 s.name,
-                match &sc.via {
-                    Via::Job { job, .. } => format!("job `{}`", cx.ws.jobs[*job].name.value),
-                    Via::Monitor { monitor, .. } => format!("{} `{}`", cx.ws.monitors[*monitor].kind_name(), cx.ws.monitors[*monitor].name.value),
-                }
+                crate::link::scrape::describe_site(cx.ws, &sc.via).0
             );
             let fix = add_property(
                 cx.sources,
