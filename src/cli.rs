@@ -36,6 +36,79 @@ pub enum Command {
     },
     /// Show what was discovered and linked, with evidence (for when a finding surprises you)
     Model(ModelArgs),
+    /// Draw the scrape and probe wiring per service, with broken links marked (Mermaid or Graphviz)
+    Graph(GraphArgs),
+    /// Write a commented actuator-lint.toml with the services and links found in the repository
+    Init(InitArgs),
+    /// Print a shell completion script (e.g. `actuator-lint completions bash > ~/.local/share/bash-completion/completions/actuator-lint`)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout (e.g. `actuator-lint man | man -l -`)
+    Man,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModelFormat {
+    Text,
+    Json,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct GraphArgs {
+    /// Repository root
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    /// `mermaid` (GitHub renders it in Markdown) or `dot` (Graphviz)
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct InitArgs {
+    /// Repository root
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub path: PathBuf,
+    /// Overwrite an existing actuator-lint.toml
+    #[arg(long)]
+    pub force: bool,
+    /// Print the file instead of writing it
+    #[arg(long)]
+    pub stdout: bool,
+}
+
+/// `--fix`, `--unsafe-fixes`, `--diff` (SPEC §9).
+#[derive(Args, Debug, Clone, Default)]
+pub struct FixArgs {
+    /// Apply safe fixes, re-lint until nothing changes, then report what is left
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply unsafe fixes too (implies --fix unless --diff is given)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and change nothing; exit 1 when there is something to fix
+    #[arg(long)]
+    pub diff: bool,
+}
+
+/// `--baseline`, `--write-baseline` (SPEC §8).
+#[derive(Args, Debug, Clone, Default)]
+pub struct BaselineArgs {
+    /// Do not report findings recorded in FILE (written by --write-baseline)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE, so that only new ones fail later runs; exits 0
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "diff"])]
+    pub write_baseline: Option<PathBuf>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
@@ -66,6 +139,10 @@ pub struct CommonArgs {
     /// Active Spring profile(s) for services whose workload does not say (repeatable or comma-separated)
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub profile: Vec<String>,
+    /// Rendered manifests to lint with the repository, e.g. `helm template … | actuator-lint --manifests -`
+    /// (repeatable; `-` reads stdin); their objects replace same-named ones from the repository
+    #[arg(long, value_name = "FILE|-")]
+    pub manifests: Vec<String>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -94,6 +171,13 @@ pub struct CheckArgs {
     /// Print only the diagnostics, no summary line
     #[arg(long)]
     pub quiet: bool,
+    /// Print how many findings each rule reported instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
+    #[command(flatten)]
+    pub fixes: FixArgs,
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -103,6 +187,9 @@ pub struct ModelArgs {
     /// Repository root
     #[arg(value_name = "PATH", default_value = ".")]
     pub path: PathBuf,
+    /// `text` for people, `json` for scripts
+    #[arg(long, value_enum, default_value_t = ModelFormat::Text)]
+    pub format: ModelFormat,
     #[command(flatten)]
     pub common: CommonArgs,
 }

@@ -24,7 +24,14 @@ pub enum FileKind {
     /// JSON: file_sd target lists (and anything else, classified by content).
     Json,
     BootLog,
+    /// Rendered manifests named with `--manifests` (`helm template … | actuator-lint --manifests -`):
+    /// always YAML, never a Helm template.
+    Manifests,
+    /// A Prometheus exposition dump named in `[probes] boot-metrics`.
+    BootMetrics,
     LintConfig,
+    /// `.env`-style files (Compose `env_file`).
+    EnvFile,
     Other,
 }
 
@@ -46,6 +53,9 @@ pub fn classify(path: &str) -> FileKind {
         "pom.xml" => return FileKind::MavenPom,
         "actuator-lint.toml" | ".actuator-lint.toml" => return FileKind::LintConfig,
         _ => {}
+    }
+    if lower == ".env" || lower.ends_with(".env") || lower.starts_with(".env.") {
+        return FileKind::EnvFile;
     }
     if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
         return FileKind::Dockerfile;
@@ -89,7 +99,9 @@ pub fn is_spring_config(path: &str) -> bool {
     let in_resources = dir.ends_with("src/main/resources") || dir.ends_with("src/main/resources/config");
     let stem_ok = name.starts_with("application") || name.starts_with("bootstrap");
     let ext_ok = [".yml", ".yaml", ".properties"].iter().any(|e| name.ends_with(e));
-    in_resources && stem_ok && ext_ok
+    // Other `.properties` on the classpath can be reached by `spring.config.import`.
+    let imported = name.ends_with(".properties") && (dir.ends_with("src/main/resources") || dir.contains("src/main/resources/"));
+    (in_resources && stem_ok && ext_ok) || imported
 }
 
 /// A file that was found but not loaded, and why.
@@ -203,8 +215,11 @@ fn read_one(rel: String, abs: &Path, kind: FileKind) -> Result<SourceFile, Skipp
         )));
     }
     let bytes = std::fs::read(abs).map_err(|e| skip(format!("not readable: {e}")))?;
-    if kind == FileKind::JvmSource && !bytes.windows(20).any(|w| w == b"SpringBootApplicatio") {
-        // Only main classes matter; keep memory proportional to what is analysed.
+    let mentions = |pat: &[u8]| bytes.windows(pat.len()).any(|w| w == pat);
+    if kind == FileKind::JvmSource && !(mentions(b"SpringBootApplication") || mentions(b"SpringApplication") || mentions(b"runApplication"))
+    {
+        // Only main classes (and the `main` that starts Spring) matter; keep memory
+        // proportional to what is analysed.
         return Ok(SourceFile::new(rel, String::new()));
     }
     let latin1 = rel.ends_with(".properties");

@@ -10,7 +10,10 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod fingerprint;
 pub mod fix;
+pub mod fuzzing;
+pub mod init;
 pub mod link;
 pub mod model;
 pub mod parse;
@@ -50,11 +53,23 @@ pub struct Report {
     pub services: usize,
 }
 
+/// `ACTUATOR_LINT_TIMINGS=1` prints how long each stage took (stderr), for benchmarks.
+pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if !*ON.get_or_init(|| std::env::var_os("ACTUATOR_LINT_TIMINGS").is_some()) {
+        return f();
+    }
+    let start = std::time::Instant::now();
+    let out = f();
+    eprintln!("timing: {stage:<24} {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
+    out
+}
+
 /// Parse, model and link: everything before rules.
 pub fn analyze(sources: &SourceSet, options: &Options) -> Analysis {
-    let (parsed, failures) = parse::parse_all(sources, &options.limits);
-    let workspace = model::assemble::build(sources, &parsed, failures, options);
-    let links = link::link(&workspace, sources, options);
+    let (parsed, failures) = timed("parse", || parse::parse_all(sources, &options.limits));
+    let workspace = timed("model", || model::assemble::build(sources, &parsed, failures, options));
+    let links = timed("link", || link::link(&workspace, sources, options));
     Analysis { parsed, workspace, links }
 }
 
@@ -84,14 +99,15 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
             continue;
         }
         let start = diagnostics.len();
-        rule.check(&cx, &mut diagnostics);
+        timed(meta.name, || rule.check(&cx, &mut diagnostics));
         if let Some(Level::On(sev)) = options.config.rules.get(meta.name) {
             for d in &mut diagnostics[start..] {
                 d.severity = *sev;
             }
         }
     }
-    let sups = suppress::collect(sources, &a.parsed);
+    drop_fixes_into_rendered(sources, &mut diagnostics);
+    let sups = timed("suppress", || suppress::collect(sources, &a.parsed));
     let ran = |r: &str| enabled(r, options);
     let known = |r: &str| rules::by_name(r).map(|m| m.meta().name.to_string());
     let unused = suppress::apply(&sups, &mut diagnostics, &ran, &known);
@@ -109,6 +125,26 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
         diagnostics,
         files: sources.len(),
         services: a.workspace.services.len(),
+    }
+}
+
+/// Rendered manifests (`--manifests`) are regenerated from a chart or overlay: a fix there
+/// would be lost (and may lie outside the root), so it becomes advice.
+fn drop_fixes_into_rendered(sources: &SourceSet, diags: &mut [Diagnostic]) {
+    for d in diags.iter_mut() {
+        let rendered = d.fix.as_ref().is_some_and(|f| {
+            f.edits
+                .iter()
+                .any(|e| sources.get(e.span.file).kind == discover::FileKind::Manifests)
+        });
+        if rendered {
+            let title = d.fix.take().map(|f| f.title).unwrap_or_default();
+            let advice = "this is rendered output: make the change in the chart or overlay that renders it";
+            d.help = Some(match d.help.take() {
+                Some(h) => format!("{h} ({advice})"),
+                None => format!("{title} ({advice})"),
+            });
+        }
     }
 }
 

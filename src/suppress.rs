@@ -154,3 +154,133 @@ pub fn apply(
     }
     out
 }
+
+/// The baseline (SPEC §8): findings a legacy repository already has, recorded by
+/// `--write-baseline` so that `--baseline` reports only new ones. A finding is matched by rule,
+/// path and a hash of its line's text (`crate::fingerprint`), so inserting lines above it
+/// keeps it matched, while editing the line itself makes it new again. Repeats count.
+pub mod baseline {
+    use crate::diagnostic::Diagnostic;
+    use crate::source::SourceSet;
+    use serde::{Deserialize, Serialize};
+    use std::collections::BTreeMap;
+
+    #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+    pub struct Entry {
+        pub rule: String,
+        pub path: String,
+        pub fingerprint: String,
+        #[serde(default = "one", skip_serializing_if = "is_one")]
+        pub count: usize,
+        /// For the reader of the file; not used for matching.
+        #[serde(default)]
+        pub message: String,
+    }
+
+    fn one() -> usize {
+        1
+    }
+    fn is_one(n: &usize) -> bool {
+        *n == 1
+    }
+
+    #[derive(Serialize, Deserialize, Debug, Clone)]
+    pub struct File {
+        pub version: u32,
+        pub tool: String,
+        pub findings: Vec<Entry>,
+    }
+
+    /// Remaining matches per (rule, path, fingerprint).
+    #[derive(Debug, Default)]
+    pub struct Baseline {
+        left: BTreeMap<(String, String, String), usize>,
+    }
+
+    fn key(sources: &SourceSet, d: &Diagnostic, prefix: &str) -> (String, String, String) {
+        (
+            d.rule.to_string(),
+            format!("{prefix}{}", sources.path(d.primary.span.file)),
+            crate::fingerprint::of(sources, d, prefix),
+        )
+    }
+
+    pub fn parse(text: &str) -> Result<Baseline, String> {
+        let f: File = serde_json::from_str(text).map_err(|e| format!("not an actuator-lint baseline: {e}"))?;
+        if f.version != 1 {
+            return Err(format!("baseline version {} is not supported (expected 1)", f.version));
+        }
+        let mut b = Baseline::default();
+        for e in f.findings {
+            *b.left.entry((e.rule, e.path, e.fingerprint)).or_default() += e.count;
+        }
+        Ok(b)
+    }
+
+    /// The baseline file for these findings, sorted, one finding per distinct key.
+    pub fn write(findings: &[(&SourceSet, &Diagnostic, &str)]) -> String {
+        let mut by: BTreeMap<(String, String, String), Entry> = BTreeMap::new();
+        for (sources, d, prefix) in findings {
+            let k = key(sources, d, prefix);
+            by.entry(k.clone()).and_modify(|e| e.count += 1).or_insert(Entry {
+                rule: k.0,
+                path: k.1,
+                fingerprint: k.2,
+                count: 1,
+                message: d.message.clone(),
+            });
+        }
+        let file = File {
+            version: 1,
+            tool: "actuator-lint".into(),
+            findings: by.into_values().collect(),
+        };
+        serde_json::to_string_pretty(&file).unwrap_or_default() + "\n"
+    }
+
+    impl Baseline {
+        /// Whether `d` is recorded (and uses up one recorded occurrence).
+        pub fn take(&mut self, sources: &SourceSet, d: &Diagnostic, prefix: &str) -> bool {
+            match self.left.get_mut(&key(sources, d, prefix)) {
+                Some(n) if *n > 0 => {
+                    *n -= 1;
+                    true
+                }
+                _ => false,
+            }
+        }
+        /// Whether `d` is recorded, without using it up.
+        pub fn contains(&self, sources: &SourceSet, d: &Diagnostic, prefix: &str) -> bool {
+            self.left.get(&key(sources, d, prefix)).is_some_and(|n| *n > 0)
+        }
+        /// Recorded findings no longer reported (fixed, or their line was edited).
+        pub fn unmatched(&self) -> usize {
+            self.left.values().sum()
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use crate::diagnostic::{Label, Severity};
+        use crate::source::Span;
+
+        #[test]
+        fn recorded_findings_survive_line_shifts() {
+            let mut s1 = SourceSet::new();
+            let f1 = s1.add_text("k8s/a.yaml", "x: 1\nport: http\n");
+            let d1 = Diagnostic::new("r", Severity::Error, "m", Label::new(Span::new(f1, 5..9), ""));
+            let text = write(&[(&s1, &d1, ""), (&s1, &d1, "")]);
+            assert!(text.contains("\"count\": 2"), "{text}");
+            let mut b = parse(&text).unwrap();
+            let mut s2 = SourceSet::new();
+            let f2 = s2.add_text("k8s/a.yaml", "# moved\nx: 1\nport: http\n");
+            let d2 = Diagnostic::new("r", Severity::Error, "m", Label::new(Span::new(f2, 13..17), ""));
+            assert!(b.take(&s2, &d2, ""));
+            assert!(b.take(&s2, &d2, ""));
+            assert!(!b.take(&s2, &d2, ""), "only as many as were recorded");
+            assert_eq!(b.unmatched(), 0);
+            assert!(parse("{}").is_err());
+        }
+    }
+}

@@ -113,3 +113,187 @@ fn explain_and_rules() {
         .iter()
         .any(|r| r["name"] == "parse-error" && r["fix"] == "none"));
 }
+
+#[test]
+fn manifests_from_stdin_point_into_the_stream() {
+    use std::io::Write;
+    let case = "fixtures/monitor-port-not-found/helm-chart-through-manifests";
+    let rendered = std::fs::read_to_string(format!("{case}/rendered.yaml")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_actuator-lint"))
+        .args([&format!("{case}/repo"), "--manifests", "-", "--format", "concise"])
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child.stdin.take().unwrap().write_all(rendered.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    // The chart is covered by the stream: no analysis gap; the finding is in `<stdin>`.
+    assert!(stdout.contains("<stdin>:55:13: error[monitor-port-not-found]"), "{stdout}");
+    assert!(!stdout.contains("analysis-gap"), "{stdout}");
+}
+
+fn temp_copy(name: &str, from: &str) -> std::path::PathBuf {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let d = std::env::temp_dir().join(format!("actuator-lint-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    copy(std::path::Path::new(from), &d);
+    d
+}
+
+#[test]
+fn baseline_hides_recorded_findings_even_after_lines_move() {
+    let root = temp_copy("baseline", "fixtures/scenarios/commerce/repo");
+    let r = root.to_str().unwrap();
+    let bl = root.join("actuator-lint-baseline.json");
+    let (code, _, err) = run(&[r, "--write-baseline", bl.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("recorded 4 findings"), "{err}");
+    // Shift every line of two reported files; the findings stay baselined.
+    for f in ["infra/k8s/services/order-service.yaml", "services/order-service/build.gradle.kts"] {
+        let p = root.join(f);
+        let text = std::fs::read_to_string(&p).unwrap();
+        let comment = if f.ends_with(".yaml") { "#" } else { "//" };
+        std::fs::write(&p, format!("{comment} moved\n{comment} down\n{text}")).unwrap();
+    }
+    let (code, out, _) = run(&[r, "--baseline", bl.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("no problems in 6 services (59 files); 4 findings hidden by the baseline"),
+        "{out}"
+    );
+    // The baseline is keyed on root-relative paths whatever the format (github/sarif show the root).
+    let (code, out, _) = run(&[r, "--baseline", bl.to_str().unwrap(), "--format", "github"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    // A new finding is reported.
+    let p = root.join("infra/k8s/services/payment-service.yaml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replacen("initialDelaySeconds: 60", "initialDelaySeconds: 61", 1)).unwrap();
+    let (_, out, err) = run(&[r, "--baseline", bl.to_str().unwrap(), "--format", "concise", "--fail-on", "info"]);
+    assert!(out.contains("payment-service.yaml:58:13: info[liveness-delay-redundant]"), "{out}");
+    assert!(err.contains("1 finding in the baseline no longer reported"), "{err}");
+    assert_eq!(run(&[r, "--baseline", "/no/such/baseline.json"]).0, 2);
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn init_writes_a_config_that_parses_and_names_the_services() {
+    let root = temp_copy("init", "fixtures/scenarios/commerce/repo");
+    let r = root.to_str().unwrap();
+    assert_eq!(run(&["init", r]).0, 2, "an existing config is not overwritten");
+    std::fs::remove_file(root.join("actuator-lint.toml")).unwrap();
+    let (code, _, err) = run(&["init", r]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(root.join("actuator-lint.toml")).unwrap();
+    assert!(text.contains("[services.order-service]"), "{text}");
+    assert!(text.contains("# runs in: Deployment `order-service` in `commerce`"), "{text}");
+    assert!(text.contains("boot-logs = [\"logs/*.log\"]"), "{text}");
+    // The written file is a valid config, and linting with it finds the seed's bugs again.
+    let (code, out, err) = run(&[r, "--format", "concise"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("liveness-budget-too-short"), "{out}");
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn discovery_excludes_directories_by_name() {
+    let root = temp_copy("exclude", "fixtures/scenarios/commerce/repo");
+    let r = root.to_str().unwrap();
+    let cfg = root.join("actuator-lint.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    for pattern in ["infra/k8s/services", "infra/k8s/services/", "infra/**/order-*.yaml"] {
+        std::fs::write(&cfg, format!("{text}\n[discovery]\nexclude = [\"{pattern}\"]\n")).unwrap();
+        let (_, out, err) = run(&[r, "--format", "concise"]);
+        assert!(!out.contains("infra/k8s/services/order-service.yaml"), "{pattern}: {out}{err}");
+        assert!(out.contains("services/order-service/build.gradle.kts"), "{pattern}: {out}");
+    }
+    std::fs::remove_dir_all(&root).unwrap();
+}
+
+#[test]
+fn graph_shows_the_broken_links_of_the_commerce_scenario() {
+    let (code, out, err) = run(&["graph", "fixtures/scenarios/commerce/repo"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("flowchart LR\n"), "{out}");
+    assert!(out.contains("✗ prometheus-registry-missing"), "{out}");
+    assert!(out.contains("✗ liveness-budget-too-short"), "{out}");
+    assert!(out.contains("linkStyle"), "broken links are styled: {out}");
+    let (code, out, _) = run(&["graph", "fixtures/scenarios/servicemonitor-unnamed-port/repo", "--format", "dot"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("digraph actuator_lint {"), "{out}");
+    assert!(out.contains("monitor-port-not-found"), "{out}");
+    assert!(out.trim_end().ends_with('}'));
+}
+
+#[test]
+fn model_json_completions_and_man_page() {
+    let (code, out, _) = run(&["model", "fixtures/scenarios/commerce/repo", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let order = v["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "order-service")
+        .unwrap();
+    assert_eq!(order["micrometer_registry_prometheus"]["status"], "absent");
+    assert_eq!(order["deployments"][0]["workload"], "Deployment order-service");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, out, _) = run(&["completions", shell]);
+        assert_eq!(code, 0);
+        assert!(out.contains("unsafe-fixes"), "{shell}");
+    }
+    let (code, out, _) = run(&["man"]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with(".ie") || out.contains(".TH actuator-lint"), "{out}");
+}
+
+#[test]
+fn readme_graph_example_is_current() {
+    let (_, out, _) = run(&["graph", "fixtures/scenarios/servicemonitor-unnamed-port/repo"]);
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    assert!(
+        readme.contains(&format!("```mermaid\n{out}```")),
+        "README's mermaid example is stale; paste the output of `actuator-lint graph fixtures/scenarios/servicemonitor-unnamed-port/repo`:\n{out}"
+    );
+}
+
+#[test]
+fn model_explains_each_verdict_with_its_source() {
+    let (code, out, err) = run(&[
+        "model",
+        "fixtures/prometheus-endpoint-not-exposed/prod-profile-replaces-include-list/repo",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // The profile, where it came from, the deciding line, and the served path and port.
+    assert!(
+        out.contains("profiles: prod (from `SPRING_PROFILES_ACTIVE` in env of Deployment `catalog-service`)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("exposed over HTTP: no — `include: health,info` in src/main/resources/application-prod.yml:10"),
+        "{out}"
+    );
+    assert!(out.contains("prometheus path: /actuator/prometheus"), "{out}");
+    assert!(out.contains("port: 8080 on the application's server"), "{out}");
+    let (_, out, _) = run(&[
+        "model",
+        "fixtures/prometheus-endpoint-not-exposed/ok-secret-env-from-is-unknown/repo",
+    ]);
+    assert!(
+        out.contains("exposed over HTTP: unknown — Deployment `catalog-service` takes environment variables from Secret"),
+        "{out}"
+    );
+}

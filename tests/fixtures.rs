@@ -77,7 +77,7 @@ fn run_case(path: &Utf8Path) -> datatest_stable::Result<()> {
         }
     }
 
-    let opts = RenderOptions { color: false, width: 100 };
+    let opts = RenderOptions::default();
     let human = if report.diagnostics.is_empty() {
         String::new()
     } else {

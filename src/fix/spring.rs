@@ -33,6 +33,20 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                 }
                 return Some(vec![edits::insert_lines_after(sources, last, &[format!("{prefix}{id}")])]);
             }
+            let env_indexed = found.layer.is_env()
+                && prop
+                    .key
+                    .trim_end_matches('_')
+                    .rsplit('_')
+                    .next()
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            if env_indexed {
+                return add_env_item(sources, prop, found.props.len(), id).map(|e| vec![e]);
+            }
+            if f.slice(prop.key_span).ends_with("[]") {
+                // `include[]=health,info` → `include[]=health,info,prometheus`.
+                return Some(vec![edits::replace(Span::empty(file, prop.value_span.end), format!(",{id}"))]);
+            }
             if found.props.len() > 1 || prop.key.ends_with(']') {
                 // Indexed form: `include[0]=health` → add `include[n]=prometheus`.
                 if !f.path.ends_with(".properties") {
@@ -45,8 +59,30 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                     &[format!("{base}[{}]={id}", found.props.len())],
                 )]);
             }
+            // `${VAR:health}` that resolved to its default: extend the default.
+            if prop.value.contains("${") {
+                let v = prop.value.trim();
+                let raw = f.slice(prop.value_span);
+                let whole = v.starts_with("${") && v.ends_with('}') && v.matches("${").count() == 1 && v.contains(':');
+                let from_default = whole
+                    && matches!(
+                        dep.effective.placeholder_value(v[2..].split(':').next().unwrap_or("")),
+                        crate::model::spring::Lookup::Unset
+                    );
+                let close = raw.rfind('}')?;
+                return (from_default && raw.trim_end_matches(['"', '\'']).ends_with('}')).then(|| {
+                    vec![edits::replace(
+                        Span::empty(file, prop.value_span.start + close as u32),
+                        format!(",{id}"),
+                    )]
+                });
+            }
             // A comma-separated scalar, in a config file or an env var of a manifest.
             let raw = f.slice(prop.value_span);
+            // The span must end with the value (not so for a `-D` inside `JAVA_TOOL_OPTIONS`).
+            if !raw.trim_end().trim_end_matches(['"', '\'']).ends_with(prop.value.trim_end()) {
+                return None;
+            }
             let trimmed_len = raw.trim_end().len() as u32;
             let mut end = prop.value_span.start + trimmed_len;
             if raw.starts_with('"') || raw.starts_with('\'') {
@@ -64,20 +100,73 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
     }
 }
 
+/// `…_INCLUDE_0_=health` in a manifest → a new `…_INCLUDE_1_=prometheus` entry in the same
+/// style (a Kubernetes `env` item, a Compose list item or map entry). Appending to the value
+/// would make one element `health,prometheus`, which is not an endpoint id.
+fn add_env_item(sources: &SourceSet, prop: &crate::model::spring::Prop, index: usize, id: &str) -> Option<Edit> {
+    let base = prop.key.trim_end_matches('_');
+    let base = &base[..base.rfind('_')?];
+    let trailing = if prop.key.ends_with('_') { "_" } else { "" };
+    let name = format!("{base}_{index}{trailing}");
+    let f = sources.get(prop.key_span.file);
+    let entry = f.slice(prop.key_span);
+    let col = edits::column(f, prop.key_span.start);
+    let line = f.line_text(f.line_col(prop.key_span.start).line);
+    let before = &line[..col.min(line.len())];
+    let lines = if entry.starts_with("name:") {
+        // `- name: X` / `  value: y` (the mapping starts at `name`).
+        let dash = before.trim_end().ends_with('-');
+        let pad = " ".repeat(col);
+        let first = if dash {
+            format!("{before}name: {name}")
+        } else {
+            format!("{pad}name: {name}")
+        };
+        vec![first, format!("{pad}value: {id}")]
+    } else if let Some((_, _)) = entry.split_once('=') {
+        vec![format!("{before}{name}={id}")]
+    } else {
+        vec![format!("{before}{name}: {id}")]
+    };
+    Some(edits::insert_lines_after(sources, prop.value_span, &lines))
+}
+
 /// No `include` anywhere: add one that keeps the default (`health`) and adds `id`, because
 /// setting `include` replaces the default (semantics §1.2).
 fn add_management_block(sources: &SourceSet, parsed: &[Parsed], svc: &Service, id: &str) -> Option<Vec<Edit>> {
     let file = svc.primary_config?;
-    let f = sources.get(file);
     let defaults = if svc.boot_version.at_least(2, 5) { "health" } else { "health,info" };
-    let value = format!("{defaults},{id}");
+    add_property(
+        sources,
+        parsed,
+        file,
+        &["management", "endpoints", "web", "exposure", "include"],
+        &format!("{defaults},{id}"),
+    )
+}
+
+/// Adds `path = value` to the first document of a config file, in its own style: a
+/// `.properties` line, or keys nested under the deepest existing YAML block mapping.
+/// Never into a later document (that one may be active only for some profile).
+pub fn add_property(sources: &SourceSet, parsed: &[Parsed], file: crate::source::FileId, path: &[&str], value: &str) -> Option<Vec<Edit>> {
+    let f = sources.get(file);
     match &parsed[file.0 as usize] {
-        Parsed::Properties(_) => Some(vec![edits::append_block(sources, file, &[format!("{INCLUDE}={value}")])]),
+        Parsed::Properties(docs) => {
+            let line = format!("{}={value}", path.join("."));
+            match docs.get(1) {
+                Some(second) if second.start > 0 => Some(vec![edits::insert_lines_before(
+                    sources,
+                    Span::empty(file, second.start),
+                    &[line, String::new()],
+                )]),
+                _ => Some(vec![edits::append_block(sources, file, &[line])]),
+            }
+        }
         Parsed::Yaml(docs) => {
             let root = &docs.first()?.root;
-            let path = ["management", "endpoints", "web", "exposure", "include"];
             if !root.is_map() || root.flow {
-                return (root.is_null() || docs.is_empty()).then(|| vec![edits::append_block(sources, file, &block(&path, &value, 0, 2))]);
+                return (docs.len() <= 1 && (root.is_null() || docs.is_empty()))
+                    .then(|| vec![edits::append_block(sources, file, &block(path, value, 0, 2))]);
             }
             // The deepest existing block mapping on the path.
             let mut node: &Node = root;
@@ -92,6 +181,9 @@ fn add_management_block(sources: &SourceSet, parsed: &[Parsed], svc: &Service, i
                     None => break,
                 }
             }
+            if node.get(path[depth]).is_some() {
+                return None;
+            }
             let unit = indent_unit(sources, root, file);
             let (indent, anchor) = match &node.kind {
                 Kind::Map(entries) if depth > 0 => {
@@ -102,9 +194,14 @@ fn add_management_block(sources: &SourceSet, parsed: &[Parsed], svc: &Service, i
                 _ => return None,
             };
             if depth == 0 {
-                return Some(vec![edits::append_block(sources, file, &block(&path, &value, 0, unit))]);
+                if docs.len() > 1 {
+                    let mut lines = vec![String::new()];
+                    lines.extend(block(path, value, 0, unit));
+                    return Some(vec![edits::insert_lines_after(sources, Span::new(file, anchor), &lines)]);
+                }
+                return Some(vec![edits::append_block(sources, file, &block(path, value, 0, unit))]);
             }
-            let lines = block(&path[depth..], &value, indent, unit);
+            let lines = block(&path[depth..], value, indent, unit);
             Some(vec![edits::insert_lines_after(sources, Span::new(file, anchor), &lines)])
         }
         _ => None,
@@ -146,4 +243,21 @@ pub fn decided_in_file(dep: &Deployment) -> bool {
     dep.effective
         .get_list(INCLUDE)
         .is_some_and(|l| matches!(l.layer.origin, Origin::File { .. }))
+}
+
+/// Replaces a scalar value (YAML, properties, a manifest env `value`), keeping its quotes.
+pub fn replace_value(sources: &SourceSet, span: Span, value: &str) -> Option<Edit> {
+    let raw = sources.text(span);
+    if raw.contains('\n') {
+        return None;
+    }
+    let trimmed = raw.trim_end();
+    let quoted = trimmed.len() >= 2
+        && ((trimmed.starts_with('"') && trimmed.ends_with('"')) || (trimmed.starts_with('\'') && trimmed.ends_with('\'')));
+    let end = span.start + trimmed.len() as u32;
+    Some(if quoted {
+        edits::replace(Span::new(span.file, span.start + 1..end - 1), value)
+    } else {
+        edits::replace(Span::new(span.file, span.start..end), value)
+    })
 }

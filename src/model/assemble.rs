@@ -1,10 +1,8 @@
 //! Parsed files → `Workspace`.
 
-use super::boot::{Evidence, Observation};
+use super::boot::{duration_text, Evidence, Observation, Unmapped};
 use super::build::{build_modules, Module};
-use super::kube::{read_object, read_stack_values, KubeObjects};
-use super::prometheus::{file_sd_targets, find_mount, is_compose_file, read_compose, read_jobs, resolve_file_sd, PromConfig, SdResolution};
-use super::spring::{properties_layer, yaml_layer, BootVersion, Layer, Service};
+use super::spring::{files, BootVersion, ConfigFile, Layer, Service};
 use super::{Gap, ParseError, Workspace};
 use crate::discover::FileKind;
 use crate::parse::{ParseFailure, Parsed};
@@ -26,10 +24,10 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], failures: Vec<ParseFailure>
     let failed: Vec<crate::source::FileId> = ws.parse_errors.iter().map(|e| e.file).collect();
     ws.modules = build_modules(sources, parsed, &failed);
     services(&mut ws, sources, parsed, options);
-    kubernetes(&mut ws, sources, parsed, options);
-    prometheus(&mut ws, sources, parsed);
+    // Kubernetes objects, kustomize, Helm, Prometheus configs, Compose: `model::monitoring`.
+    super::monitoring::assemble(&mut ws, sources, parsed, options);
     boot_evidence(&mut ws, sources, parsed, options);
-    helm_gaps(&mut ws, sources, parsed);
+    runtime_files(&mut ws, sources, parsed);
     ws
 }
 
@@ -41,35 +39,50 @@ fn module_dir(path: &str) -> Option<&str> {
     path.find("/src/main/").map(|i| &path[..i])
 }
 
-fn config_rank(path: &str) -> Option<(u8, String, u8)> {
-    // (location: resources=0 / resources/config=1, profile, format: yml=0 properties=1)
+/// (location: `resources` 0 / `resources/config` 1, profile, bootstrap) of a config file.
+fn config_rank(path: &str) -> Option<(u8, String, bool)> {
     let (dir, name) = path.rsplit_once('/')?;
     let location = u8::from(dir.ends_with("/config"));
-    let (stem, ext) = name.rsplit_once('.')?;
-    let format = u8::from(ext == "properties");
-    let profile = stem
-        .strip_prefix("application")
-        .or_else(|| stem.strip_prefix("bootstrap"))
-        .map(|p| p.strip_prefix('-').unwrap_or(p).to_string())?;
-    Some((location, profile, format))
+    if !(dir.ends_with("src/main/resources") || dir.ends_with("src/main/resources/config")) {
+        return None;
+    }
+    let (stem, _, _) = files::name_parts(name)?;
+    let (profile, bootstrap) = match (stem.strip_prefix("application"), stem.strip_prefix("bootstrap")) {
+        (Some(p), _) => (p, false),
+        (_, Some(p)) => (p, true),
+        _ => return None,
+    };
+    let profile = match profile.strip_prefix('-') {
+        Some(p) if !p.is_empty() => p.to_string(),
+        None if profile.is_empty() => String::new(),
+        _ => return None,
+    };
+    Some((location, profile, bootstrap))
 }
 
 fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
+    // Names Boot logs per module directory; only `@SpringBootApplication` makes a module a
+    // service (a `main` elsewhere in it only adds the name Boot logs).
     let mut mains: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut annotated: std::collections::BTreeSet<String> = Default::default();
     for (id, f) in sources.iter() {
-        if let Parsed::Source(classes) = &parsed[id.0 as usize] {
-            if let Some(dir) = module_dir(&f.path) {
-                mains
-                    .entry(dir.to_string())
-                    .or_default()
-                    .extend(classes.iter().map(|(c, _)| c.clone()));
+        if let (Parsed::Source(classes), Some(dir)) = (&parsed[id.0 as usize], module_dir(&f.path)) {
+            let names = mains.entry(dir.to_string()).or_default();
+            for c in classes {
+                if !names.contains(&c.log_name) {
+                    names.push(c.log_name.clone());
+                }
+            }
+            if classes.iter().any(|c| c.annotated) {
+                annotated.insert(dir.to_string());
             }
         }
     }
     // A Spring Boot main class in a directory no Gradle or Maven build covers (a POM that does
     // not parse, another build tool): still a service, with an unknown classpath.
-    for dir in mains.keys() {
-        if !ws.modules.iter().any(|m| &m.dir == dir) {
+    let built: std::collections::HashSet<String> = ws.modules.iter().map(|m| m.dir.clone()).collect();
+    for dir in &annotated {
+        if !built.contains(dir) {
             let pom = if dir.is_empty() {
                 "pom.xml".to_string()
             } else {
@@ -94,61 +107,51 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             ws.modules.push(Module::unbuilt(dir, why));
         }
     }
+    let ix = files::Index::new(sources, parsed);
+    // Config files by module directory, computed once: a scan per module is quadratic in
+    // monorepos with thousands of modules.
+    let mut configs_by_dir: std::collections::HashMap<&str, Vec<(crate::source::FileId, &crate::source::SourceFile)>> = Default::default();
+    for (id, f) in sources.iter().filter(|(_, f)| f.kind == FileKind::SpringConfig) {
+        if let Some(dir) = module_dir(&f.path) {
+            configs_by_dir.entry(dir).or_default().push((id, f));
+        }
+    }
     for (mi, m) in ws.modules.iter().enumerate() {
         let main_classes = mains.get(&m.dir).cloned().unwrap_or_default();
-        if m.boot_plugin.is_none() && main_classes.is_empty() {
+        if m.boot_plugin.is_none() && !annotated.contains(&m.dir) {
             continue;
         }
-        let mut files: Vec<(u8, String, u8, u8, crate::source::FileId)> = sources
-            .iter()
-            .filter(|(_, f)| f.kind == FileKind::SpringConfig && module_dir(&f.path) == Some(m.dir.as_str()))
+        let mut config: Vec<ConfigFile> = configs_by_dir
+            .get(m.dir.as_str())
+            .into_iter()
+            .flatten()
+            .copied()
             .filter_map(|(id, f)| {
-                let (loc, profile, fmt) = config_rank(&f.path)?;
-                let bootstrap = u8::from(!f.path.rsplit('/').next().unwrap_or("").starts_with("bootstrap"));
-                Some((bootstrap, profile, loc, fmt, id))
+                let (loc, profile, bootstrap) = config_rank(&f.path)?;
+                let profile = (!profile.is_empty()).then_some(profile);
+                files::config_file(&ix, &m.dir, id, loc, profile, bootstrap)
             })
             .collect();
         // bootstrap before application; non-profile before profile; resources before config/;
-        // yml before properties (.properties wins in one location).
-        files.sort_by(|a, b| {
-            (a.1.is_empty() as u8)
-                .cmp(&(b.1.is_empty() as u8))
-                .reverse()
-                .then(a.0.cmp(&b.0))
-                .then(a.2.cmp(&b.2))
-                .then(a.3.cmp(&b.3))
-        });
-        let mut layers: Vec<Layer> = Vec::new();
-        for (_, profile, _, _, id) in &files {
-            let path = sources.path(*id).to_string();
-            let mut file_layers: Vec<Layer> = match &parsed[id.0 as usize] {
-                Parsed::Yaml(docs) => docs.iter().enumerate().map(|(i, d)| yaml_layer(d, *id, i, path.clone())).collect(),
-                Parsed::Properties(docs) => docs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, d)| properties_layer(d, *id, i, path.clone()))
-                    .collect(),
-                _ => vec![],
-            };
-            for l in &mut file_layers {
-                if !profile.is_empty() {
-                    l.profile_file = Some(profile.clone());
-                }
-            }
-            layers.extend(file_layers);
-        }
-        let primary_config = files
+        // .yaml < .yml < .properties (.properties wins in one location).
+        config.sort_by_key(|f| (!f.bootstrap, f.profile.is_some(), f.location, f.ext_rank));
+        let layers: Vec<Layer> = config.iter().flat_map(|f| f.docs.iter().cloned()).collect();
+        let primary_config = config
             .iter()
-            .filter(|f| f.1.is_empty() && f.0 == 1)
-            .map(|f| f.4)
-            .min_by_key(|id| (sources.path(*id).contains("/config/"), sources.path(*id).ends_with(".properties")));
-        let name_prop = layers
+            .filter(|f| f.profile.is_none() && !f.bootstrap)
+            .min_by_key(|f| (f.location, f.properties))
+            .map(|f| f.file);
+        let name_prop = config
             .iter()
+            .filter(|f| f.profile.is_none())
+            .flat_map(|f| f.docs.iter())
             .rev()
-            .filter(|l| l.profile_file.is_none() && l.on_profile.is_none())
-            .find_map(|l| l.props.get("spring.application.name"));
+            .filter(|l| l.on_profile.is_none())
+            .find_map(|l| l.lookup("spring.application.name"));
         let (name, name_span) = match name_prop {
-            Some(p) if !p.value.contains("${") && !p.value.trim().is_empty() => (p.value.trim().to_string(), Some(p.value_span)),
+            Some(p) if !p.value.contains("${") && !p.value.contains('@') && !p.value.trim().is_empty() => {
+                (p.value.trim().to_string(), Some(p.value_span))
+            }
             _ => (
                 m.dir
                     .rsplit('/')
@@ -164,26 +167,16 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             .clone()
             .or_else(|| options.config.boot_version.as_deref().and_then(|v| BootVersion::parse(v, None)))
             .unwrap_or_else(BootVersion::assumed);
-        let remote_config = layers.iter().find_map(|l| {
-            let p = l.props.get("spring.config.import")?;
-            p.value
-                .split(',')
-                .any(|i| i.trim().trim_start_matches("optional:").starts_with("configserver:"))
-                .then_some(p.value_span)
-        });
-        let remote_config = remote_config.or_else(|| {
-            // Spring Cloud Config's bootstrap context (`spring.cloud.config.uri` in bootstrap.yml).
-            layers
-                .iter()
-                .find_map(|l| l.props.get("spring.cloud.config.uri").map(|p| p.value_span))
-        });
+        let remote_config = files::remote_config(&config);
         ws.services.push(Service {
             name: if name.is_empty() { "root".into() } else { name },
             remote_config,
             name_span,
             module: mi,
+            dir: m.dir.clone(),
             main_classes,
             layers,
+            files: config,
             primary_config,
             boot_version,
         });
@@ -201,154 +194,198 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
     }
 }
 
-fn kubernetes(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
-    let default_ns = options.config.default_namespace.clone().unwrap_or_else(|| "default".into());
-    let mut objs = KubeObjects::default();
-    for (id, f) in sources.iter() {
-        if !matches!(f.kind, FileKind::Yaml | FileKind::Json) {
-            continue;
-        }
-        let Parsed::Yaml(docs) = &parsed[id.0 as usize] else { continue };
-        for d in docs {
-            if read_object(d, id, &default_ns, &mut objs) {
-                continue;
-            }
-            // kube-prometheus-stack values are recognised by content: teams name them freely
-            // (`override-values.yaml`, `values-prod.yaml`, `kps.yaml`).
-            if let Some(v) = read_stack_values(d, id) {
-                ws.stack_values.push(v);
-            }
-        }
-    }
-    ws.workloads = objs.workloads;
-    ws.kube_services = objs.services;
-    ws.monitors = objs.monitors;
-    ws.prometheus_crs = objs.prometheus_crs;
-}
-
-fn prometheus(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed]) {
-    for (id, f) in sources.iter() {
-        if f.kind != FileKind::Yaml || !is_compose_file(&f.path) {
-            continue;
-        }
-        if let Parsed::Yaml(docs) = &parsed[id.0 as usize] {
-            for d in docs {
-                read_compose(d, id, &f.path, &mut ws.compose_services);
-            }
-        }
-    }
-    for (id, f) in sources.iter() {
-        if f.kind != FileKind::Yaml {
-            continue;
-        }
-        let Parsed::Yaml(docs) = &parsed[id.0 as usize] else { continue };
-        for d in docs.iter().filter(|d| d.root.get("scrape_configs").is_some()) {
-            let config = ws.prom_configs.len();
-            ws.prom_configs.push(PromConfig {
-                file: id,
-                mounted_by: find_mount(&ws.compose_services, &f.path),
-            });
-            read_jobs(d, config, id, &mut ws.jobs);
-        }
-    }
-    for job in ws.jobs.iter_mut() {
-        let cfg = &ws.prom_configs[job.config];
-        let config_path = sources.path(cfg.file).to_string();
-        for sd in job.file_sd.iter_mut() {
-            sd.resolution = resolve_file_sd(
-                &sd.pattern.value,
-                &config_path,
-                cfg.mounted_by.as_ref(),
-                &ws.compose_services,
-                sources,
-            );
-            if let SdResolution::Files(_, files) = &sd.resolution {
-                for fid in files {
-                    job.targets.extend(file_sd_targets(&parsed[fid.0 as usize], *fid));
-                }
-            }
+/// Dockerfiles and env files: read for the deployment overlays of Spring config.
+fn runtime_files(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed]) {
+    for (id, _) in sources.iter() {
+        match &parsed[id.0 as usize] {
+            Parsed::Dockerfile(d) => ws.dockerfiles.push((id, d.clone())),
+            Parsed::EnvFile(e) => ws.env_files.push((id, e.clone())),
+            _ => {}
         }
     }
 }
 
+/// Boot-time evidence (SPEC §7): the CLI and config name services directly; logs and metric
+/// dumps name a main class and sometimes the application, which are mapped here.
 fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
+    let names: Vec<&str> = ws.services.iter().map(|s| s.name.as_str()).collect();
+    let suggest = |key: &str| match crate::config::did_you_mean(key, names.iter().copied()) {
+        Some(n) => format!("did you mean `{n}`? Services are named by `spring.application.name` or their module directory"),
+        None => format!(
+            "name one of the services: {}",
+            names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    let mut unmapped = Vec::new();
     for (key, secs) in &options.boot_times {
-        if let Some(s) = ws.resolve_service(key) {
-            ws.boot.push(Observation {
+        match ws.resolve_service(key) {
+            Some(s) => ws.boot.push(Observation {
                 service: s,
                 seconds: *secs,
-                evidence: Evidence::Cli(format!("--boot-time {key}={secs}")),
-            });
+                evidence: Evidence::Cli(format!("--boot-time {key}={}", duration_text(*secs))),
+            }),
+            None => unmapped.push(Unmapped {
+                span: None,
+                what: format!("`--boot-time {key}={}`", duration_text(*secs)),
+                reason: format!("no service is named `{key}`"),
+                help: suggest(key),
+                near: crate::config::did_you_mean(key, names.iter().copied()).and_then(|n| ws.service_by_name(n)),
+            }),
         }
     }
     let config_file = options.config.path.as_deref().and_then(|p| sources.find(p));
-    for (key, (sc, _)) in &options.config.services {
-        if let (Some((secs, span)), Some(s)) = (&sc.boot_time, ws.resolve_service(key)) {
-            let evidence = match config_file {
-                Some(f) => Evidence::Config(Span::new(f, span.clone())),
-                None => Evidence::Cli(format!("[services.{key}] boot-time")),
-            };
-            ws.boot.push(Observation {
+    for (key, (sc, key_span)) in &options.config.services {
+        let Some((secs, span)) = &sc.boot_time else { continue };
+        match (ws.resolve_service(key), config_file) {
+            (Some(s), f) => ws.boot.push(Observation {
                 service: s,
                 seconds: *secs,
-                evidence,
-            });
+                evidence: match f {
+                    Some(f) => Evidence::Config(Span::new(f, span.clone())),
+                    None => Evidence::Cli(format!("[services.{key}] boot-time")),
+                },
+            }),
+            (None, f) => unmapped.push(Unmapped {
+                span: f.map(|f| Span::new(f, key_span.clone())),
+                what: format!("`[services.{key}] boot-time`"),
+                reason: format!("no service is named `{key}`"),
+                help: suggest(key),
+                near: crate::config::did_you_mean(key, names.iter().copied()).and_then(|n| ws.service_by_name(n)),
+            }),
         }
     }
-    for (id, _) in sources.iter() {
-        let Parsed::BootLog(lines) = &parsed[id.0 as usize] else { continue };
-        for l in lines {
-            let svc = ws.services.iter().position(|s| {
-                s.main_classes
-                    .iter()
-                    .any(|c| *c == l.class || c.rsplit('.').next() == Some(&l.class))
-            });
-            if let Some(s) = svc {
-                ws.boot.push(Observation {
-                    service: s,
-                    seconds: l.seconds(),
-                    evidence: Evidence::Log {
-                        span: Span::new(id, l.span.clone()),
-                        class: l.class.clone(),
-                    },
-                });
+    // Every main class with its service, from the module's sources.
+    let mut classes: Vec<(usize, crate::parse::jvm::MainClass)> = Vec::new();
+    for (id, f) in sources.iter() {
+        let (Parsed::Source(found), Some(dir)) = (&parsed[id.0 as usize], module_dir(&f.path)) else {
+            continue;
+        };
+        for (si, s) in ws.services.iter().enumerate() {
+            if ws.modules[s.module].dir == dir {
+                classes.extend(found.iter().map(|c| (si, c.clone())));
             }
         }
     }
-}
-
-fn helm_gaps(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed]) {
-    let mut charts: std::collections::BTreeMap<String, Vec<crate::source::FileId>> = Default::default();
-    for (id, f) in sources.iter() {
-        if matches!(parsed[id.0 as usize], Parsed::HelmTemplate) {
-            let chart = f.path.find("/templates/").map_or_else(
-                || f.path.rsplit_once('/').map_or("", |(d, _)| d).to_string(),
-                |i| f.path[..i].to_string(),
-            );
-            charts.entry(chart).or_default().push(id);
+    let mut seen_unmapped = std::collections::BTreeSet::new();
+    for (id, _) in sources.iter() {
+        match &parsed[id.0 as usize] {
+            Parsed::BootLog(lines) => {
+                // No boot takes a day: such a number is not a boot time (and would overflow
+                // the threshold arithmetic).
+                for l in lines.iter().filter(|l| l.seconds() <= 86_400.0) {
+                    let span = Span::new(id, l.span.clone());
+                    match map_main_class(ws, &classes, &l.class, None, l.app.as_deref()) {
+                        Ok(s) => ws.boot.push(Observation {
+                            service: s,
+                            seconds: l.seconds(),
+                            evidence: Evidence::Log {
+                                span,
+                                class: l.class.clone(),
+                                phrase: l.phrase(),
+                            },
+                        }),
+                        Err((reason, help)) => {
+                            if seen_unmapped.insert((id, l.class.clone(), l.app.clone())) {
+                                unmapped.push(Unmapped {
+                                    span: Some(span),
+                                    what: format!("boot log line `{} {}`", l.action, l.class),
+                                    reason,
+                                    help,
+                                    near: None,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            Parsed::BootMetrics(samples) => {
+                // `application.started.time` ≈ the `Started` line, what a liveness or startup
+                // probe waits for (semantics §9.2); `ready` also waits for runners, so it is
+                // used only for a class whose dump lacks `started`.
+                for smp in samples.iter().filter(|s| s.seconds <= 86_400.0) {
+                    let has_started = samples
+                        .iter()
+                        .any(|o| o.metric == crate::parse::bootmetrics::STARTED && o.class == smp.class);
+                    if smp.metric == crate::parse::bootmetrics::READY && has_started {
+                        continue;
+                    }
+                    let class = smp.class.clone().unwrap_or_default();
+                    let short = class.rsplit('.').next().unwrap_or(&class).replace('$', ".");
+                    let span = Span::new(id, smp.span.clone());
+                    match map_main_class(ws, &classes, &short, Some(&class), smp.application.as_deref()) {
+                        Ok(s) => ws.boot.push(Observation {
+                            service: s,
+                            seconds: smp.seconds,
+                            evidence: Evidence::Metrics {
+                                span,
+                                metric: smp.metric,
+                                class,
+                            },
+                        }),
+                        Err((reason, help)) => {
+                            if seen_unmapped.insert((id, class.clone(), smp.application.clone())) {
+                                let what = if class.is_empty() {
+                                    format!("`{}` sample", smp.metric)
+                                } else {
+                                    format!("`{}` of `{class}`", smp.metric)
+                                };
+                                unmapped.push(Unmapped {
+                                    span: Some(span),
+                                    what,
+                                    reason,
+                                    help,
+                                    near: None,
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
         }
     }
-    for (chart, files) in charts {
-        let services: Vec<usize> = ws
-            .services
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                chart.rsplit('/').next() == Some(s.name.as_str()) || files.iter().any(|f| sources.get(*f).text.contains(s.name.as_str()))
-            })
-            .map(|(i, _)| i)
-            .collect();
-        let first = files[0];
-        let chart_name = if chart.is_empty() { ".".to_string() } else { chart.clone() };
-        ws.gaps.push(Gap {
-            message: format!(
-                "Helm chart `{chart_name}` has {} template file{} that cannot be read as YAML until rendered",
-                files.len(),
-                if files.len() == 1 { "" } else { "s" }
-            ),
-            span: Span::new(first, 0..sources.get(first).line_range(1).end),
-            services,
-            help: format!("lint the rendered manifests too: `helm template {chart_name} | actuator-lint --manifests -` (rendered-manifest input is planned; until then run the linter on `helm template` output written into the repository)"),
-        });
+    ws.boot_unmapped = unmapped;
+}
+
+/// The service a logged main class belongs to: by the class (the fully-qualified name when a
+/// metric gives one), else by the application name the line carries. `Err` = (reason, help).
+fn map_main_class(
+    ws: &Workspace,
+    classes: &[(usize, crate::parse::jvm::MainClass)],
+    short: &str,
+    fqn: Option<&str>,
+    app: Option<&str>,
+) -> Result<usize, (String, String)> {
+    let mut by_class: Vec<usize> = match fqn {
+        Some(q) if classes.iter().any(|(_, c)| c.fqn == q) => classes.iter().filter(|(_, c)| c.fqn == q).map(|(s, _)| *s).collect(),
+        _ => classes.iter().filter(|(_, c)| c.log_name == short).map(|(s, _)| *s).collect(),
+    };
+    by_class.sort_unstable();
+    by_class.dedup();
+    let by_app = app.and_then(|a| ws.service_by_name(a));
+    match (by_class.as_slice(), by_app) {
+        ([one], _) => Ok(*one),
+        (many, Some(a)) if many.is_empty() || many.contains(&a) => Ok(a),
+        ([], _) => {
+            let reason = match app {
+                Some(a) => format!("no module declares a main class `{short}` and no service is named `{a}`"),
+                None => format!("no module declares a main class `{short}` and the line names no application"),
+            };
+            Err((
+                reason,
+                "if it belongs to a service in this repository, check that the service's `@SpringBootApplication` class is under `src/main`; otherwise remove the file from `[probes] boot-logs`/`boot-metrics`".into(),
+            ))
+        }
+        (many, _) => {
+            let mut names: Vec<String> = many.iter().map(|s| format!("`{}`", ws.services[*s].name)).collect();
+            let last = names.pop().unwrap_or_default();
+            Err((
+                format!(
+                    "`{short}` is the main class of {} and {last}, and the line names no application that tells them apart",
+                    names.join(", ")
+                ),
+                "set `spring.application.name` in each service (Boot 3.2+ then logs it on every line), or give each service its number: `--boot-time <service>=<duration>`".into(),
+            ))
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! Kubernetes label selectors (Service `spec.selector`, ServiceMonitor `spec.selector`,
 //! Prometheus `serviceMonitorSelector`).
 
-use crate::parse::yaml::Node;
-use crate::source::{FileId, Span};
+use super::tree::SNode;
+use crate::source::Span;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Requirement {
@@ -16,11 +16,13 @@ pub struct LabelSelector {
     pub match_labels: Vec<(String, String)>,
     pub match_expressions: Vec<Requirement>,
     pub span: Span,
+    /// Where each `matchLabels` value is written (same order as `match_labels`).
+    pub value_spans: Vec<Span>,
 }
 
 impl LabelSelector {
     /// `matchLabels`/`matchExpressions` form (ServiceMonitor, Prometheus CR).
-    pub fn from_node(node: &Node, file: FileId) -> LabelSelector {
+    pub fn from_node(node: &SNode) -> LabelSelector {
         let match_expressions = node
             .at("matchExpressions")
             .as_seq()
@@ -34,16 +36,29 @@ impl LabelSelector {
         LabelSelector {
             match_labels: node.at("matchLabels").string_map(),
             match_expressions,
-            span: Span::new(file, node.span.clone()),
+            span: node.span,
+            value_spans: node
+                .at("matchLabels")
+                .as_map()
+                .iter()
+                .filter(|(k, _)| k.as_str().is_some())
+                .map(|(_, v)| v.span)
+                .collect(),
         }
     }
 
     /// Plain map form (Service `spec.selector`).
-    pub fn from_map(node: &Node, file: FileId) -> LabelSelector {
+    pub fn from_map(node: &SNode) -> LabelSelector {
         LabelSelector {
             match_labels: node.string_map(),
             match_expressions: Vec::new(),
-            span: Span::new(file, node.span.clone()),
+            span: node.span,
+            value_spans: node
+                .as_map()
+                .iter()
+                .filter(|(k, _)| k.as_str().is_some())
+                .map(|(_, v)| v.span)
+                .collect(),
         }
     }
 

@@ -4,10 +4,16 @@
 pub mod assemble;
 pub mod boot;
 pub mod build;
+pub mod exec;
+pub mod helm;
 pub mod kube;
+pub mod kustomize;
 pub mod labels;
+pub mod monitoring;
+pub mod promcheck;
 pub mod prometheus;
 pub mod spring;
+pub mod tree;
 
 use crate::source::{FileId, Span, Spanned};
 
@@ -44,13 +50,21 @@ pub struct Workspace {
     pub kube_services: Vec<kube::KubeService>,
     pub monitors: Vec<kube::Monitor>,
     pub prometheus_crs: Vec<kube::PrometheusCr>,
+    pub config_maps: Vec<kube::ConfigMap>,
+    /// Dockerfiles and Compose env files, read for Spring config overlays.
+    pub dockerfiles: Vec<(FileId, crate::parse::dockerfile::Dockerfile)>,
+    pub env_files: Vec<(FileId, Vec<crate::parse::envfile::Entry>)>,
     pub stack_values: Vec<kube::StackValues>,
     pub prom_configs: Vec<prometheus::PromConfig>,
     pub jobs: Vec<prometheus::Job>,
     pub compose_services: Vec<prometheus::ComposeService>,
     pub boot: Vec<boot::Observation>,
+    /// Boot-time evidence that maps to no service.
+    pub boot_unmapped: Vec<boot::Unmapped>,
     pub gaps: Vec<Gap>,
     pub parse_errors: Vec<ParseError>,
+    /// Scrape wiring beyond the core lists above (kustomize builds, Helm, Namespaces, ...).
+    pub wiring: monitoring::Wiring,
 }
 
 impl Workspace {

@@ -2,8 +2,12 @@
 //! becomes an error value with a position.
 
 pub mod bootlog;
+pub mod bootmetrics;
 pub mod catalog;
+pub mod dockerfile;
+pub mod envfile;
 pub mod gradle;
+pub mod jvm;
 pub mod maven;
 pub mod properties;
 pub mod yaml;
@@ -21,10 +25,14 @@ pub enum Parsed {
     Catalog(catalog::Catalog),
     Pom(Box<maven::Pom>),
     BootLog(Vec<bootlog::BootLine>),
-    /// `@SpringBootApplication` classes: (short name Boot logs, span of the class name).
-    Source(Vec<(String, std::ops::Range<u32>)>),
+    /// A Prometheus exposition dump with start-up time gauges.
+    BootMetrics(Vec<bootmetrics::BootSample>),
+    /// `@SpringBootApplication` classes and the classes declaring the `main` that starts Spring.
+    Source(Vec<jvm::MainClass>),
     /// A Helm template (`{{ … }}`): not YAML until rendered.
     HelmTemplate,
+    Dockerfile(dockerfile::Dockerfile),
+    EnvFile(Vec<envfile::Entry>),
 }
 
 pub struct ParseFailure {
@@ -51,8 +59,8 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
     let fail = |offset: u32, message: String| ParseFailure { file: id, offset, message };
     let text = f.text.as_str();
     match f.kind {
-        FileKind::Yaml | FileKind::Json | FileKind::SpringConfig if !f.path.ends_with(".properties") => {
-            if f.kind == FileKind::Yaml && looks_like_helm_template(text) {
+        FileKind::Yaml | FileKind::Json | FileKind::Manifests | FileKind::SpringConfig if !f.path.ends_with(".properties") => {
+            if f.kind == FileKind::Yaml && looks_like_helm_template(&f.path, text) {
                 return (Parsed::HelmTemplate, vec![]);
             }
             let (docs, err) = yaml::parse(text, limits);
@@ -79,37 +87,44 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
             Err(e) => (Parsed::Nothing, vec![fail(e.offset, e.message)]),
         },
         FileKind::GradleProperties => (Parsed::Properties(properties::parse(text)), vec![]),
+        // A dump passed as a boot log is still read as what it is.
+        FileKind::BootLog if bootmetrics::looks_like_exposition(text) => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
         FileKind::BootLog => (Parsed::BootLog(bootlog::parse(text)), vec![]),
-        FileKind::JvmSource => (Parsed::Source(main_classes(&f.path, text)), vec![]),
+        FileKind::BootMetrics => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
+        FileKind::JvmSource => (Parsed::Source(jvm::main_classes(&f.path, text)), vec![]),
+        FileKind::Dockerfile => (Parsed::Dockerfile(dockerfile::parse(text)), vec![]),
+        FileKind::EnvFile => (Parsed::EnvFile(envfile::parse(text)), vec![]),
         _ => (Parsed::Nothing, vec![]),
     }
 }
 
-fn looks_like_helm_template(text: &str) -> bool {
-    text.contains("{{") && text.contains("}}")
-}
-
-/// Names Boot logs for `@SpringBootApplication` classes: the class itself, and for Kotlin
-/// files with a top-level `fun main` the file facade class `<File>Kt` (semantics §11.1).
-fn main_classes(path: &str, text: &str) -> Vec<(String, std::ops::Range<u32>)> {
-    use regex::Regex;
-    use std::sync::OnceLock;
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"@SpringBootApplication\b(?:\([^)]*\))?(?:\s*@[\w.]+(?:\([^)]*\))?)*\s*(?:(?:public|open|final|abstract|internal|data)\s+)*class\s+([A-Za-z_][A-Za-z0-9_]*)").expect("static regex")
-    });
-    let mut out = Vec::new();
-    for c in re.captures_iter(text) {
-        let m = c.get(1).expect("group");
-        out.push((m.as_str().to_string(), m.start() as u32..m.end() as u32));
-        if path.ends_with(".kt") && text.contains("fun main(") {
-            let stem = path.rsplit('/').next().unwrap_or(path).trim_end_matches(".kt");
-            out.push((format!("{stem}Kt"), m.start() as u32..m.end() as u32));
-        }
+/// `{{ … }}` in a chart's `templates/`, or Helm's own objects elsewhere. Alertmanager and
+/// PrometheusRule templates (`{{ $labels.pod }}`) are YAML and stay YAML.
+fn looks_like_helm_template(path: &str, text: &str) -> bool {
+    if !(text.contains("{{") && text.contains("}}")) {
+        return false;
     }
-    out
+    path.starts_with("templates/")
+        || path.contains("/templates/")
+        || [".Values.", ".Release.", ".Chart.", "include \""].iter().any(|t| text.contains(t))
 }
 
 pub fn file_of(sources: &SourceSet, id: FileId) -> &crate::source::SourceFile {
     sources.get(id)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn main_classes_in_every_spelling() {
+        let java = "@org.springframework.boot.autoconfigure.SpringBootApplication\npublic class BillingApplication {}";
+        assert_eq!(super::jvm::main_classes("a/Billing.java", java)[0].log_name, "BillingApplication");
+        let kt =
+            "@SpringBootApplication(scanBasePackages = [\"x\"])\n@EnableScheduling\nclass CatalogApp\nfun main(args: Array<String>) {}";
+        let names: Vec<String> = super::jvm::main_classes("src/main/kotlin/CatalogApp.kt", kt)
+            .into_iter()
+            .map(|c| c.log_name)
+            .collect();
+        assert_eq!(names, ["CatalogApp", "CatalogAppKt"]);
+    }
 }

@@ -10,6 +10,7 @@ use std::fmt;
 struct Adapter {
     message: String,
     code: Option<String>,
+    url: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
     source: NamedSource<String>,
@@ -38,6 +39,9 @@ impl miette::Diagnostic for Adapter {
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.help.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
@@ -65,7 +69,20 @@ fn severity(s: Severity) -> miette::Severity {
 
 fn source(sources: &SourceSet, span: Span, prefix: &str) -> NamedSource<String> {
     let f = sources.get(span.file);
-    NamedSource::new(format!("{prefix}{}", f.path), f.text.clone())
+    // Control characters from the repository (a log's ANSI colours) must not reach the
+    // terminal; one byte for one byte keeps every span valid.
+    let text: String = f
+        .text
+        .chars()
+        .map(|c| {
+            if c.is_control() && !matches!(c, '\n' | '\r' | '\t') && c.is_ascii() {
+                '?'
+            } else {
+                c
+            }
+        })
+        .collect();
+    NamedSource::new(format!("{prefix}{}", f.path), text)
 }
 
 fn labeled(sources: &SourceSet, span: Span, label: &str, primary: bool) -> LabeledSpan {
@@ -105,7 +122,8 @@ fn wrap(text: &str, width: usize) -> String {
     out
 }
 
-fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, width: usize) -> Adapter {
+fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, opts: &super::RenderOptions) -> Adapter {
+    let width = opts.width;
     let file = d.primary.span.file;
     let mut labels = vec![labeled(sources, d.primary.span, &d.primary.message, true)];
     let mut related = Vec::new();
@@ -116,6 +134,7 @@ fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, width: usize) -> Ada
             related.push(Adapter {
                 message: wrap(&r.message, width.saturating_sub(12).max(40)),
                 code: None,
+                url: None,
                 severity: miette::Severity::Advice,
                 help: None,
                 source: source(sources, r.span, prefix),
@@ -140,6 +159,8 @@ fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, width: usize) -> Ada
     Adapter {
         message: wrap(&d.message, width.saturating_sub(4).max(40)),
         code: Some(d.rule.to_string()),
+        // Only for real rules: `config` errors have no doc page.
+        url: (opts.links && crate::rules::by_name(d.rule).is_some()).then(|| super::doc_url(d.rule)),
         severity: severity(d.severity),
         help: help.map(|h| wrap(&h, width.saturating_sub(8).max(40))),
         source: source(sources, d.primary.span, prefix),
@@ -156,26 +177,58 @@ pub fn handler(opts: &super::RenderOptions) -> GraphicalReportHandler {
     };
     GraphicalReportHandler::new_themed(theme)
         .with_width(opts.width)
-        .with_links(false)
+        .with_links(opts.links)
+        .with_link_display_text("")
         .with_show_related_as_nested(true)
         .with_wrap_lines(false)
 }
 
 pub fn render_one(sources: &SourceSet, d: &Diagnostic, opts: &super::RenderOptions, prefix: &str) -> String {
     let mut out = String::new();
-    let a = adapt(sources, d, prefix, opts.width);
+    let a = adapt(sources, d, prefix, opts);
     if handler(opts).render_report(&mut out, &a).is_err() {
         out = format!("{}[{}]: {}\n", d.severity.as_str(), d.rule, d.message);
     }
     out
 }
 
-pub fn render(sources: &SourceSet, report: &crate::Report, opts: &super::RenderOptions) -> String {
+/// The findings grouped by service (services by name, findings without one last), each group
+/// under a heading when they concern more than one group; within a group, in report order.
+pub fn render_findings(sources: &SourceSet, diags: &[Diagnostic], opts: &super::RenderOptions, prefix: &str) -> String {
+    let mut groups: Vec<Option<&str>> = diags.iter().map(|d| d.service.as_deref()).collect();
+    groups.sort_by_key(|g| (g.is_none(), *g));
+    groups.dedup();
     let mut out = String::new();
-    for d in &report.diagnostics {
-        out.push_str(&render_one(sources, d, opts, ""));
-        out.push('\n');
+    for g in &groups {
+        let members: Vec<&Diagnostic> = diags.iter().filter(|d| d.service.as_deref() == *g).collect();
+        if groups.len() > 1 {
+            let owned: Vec<Diagnostic> = members.iter().map(|d| (*d).clone()).collect();
+            let c = super::counts(&owned);
+            let mut parts = vec![];
+            for (n, w) in [(c.errors, "error"), (c.warnings, "warning"), (c.infos, "info")] {
+                if n > 0 {
+                    parts.push(format!("{n} {w}{}", if n == 1 { "" } else { "s" }));
+                }
+            }
+            let title = format!("── {} ({}) ", g.unwrap_or("other findings"), parts.join(", "));
+            let pad = opts.width.min(100).saturating_sub(title.chars().count());
+            let line = format!("{title}{}", "─".repeat(pad));
+            if opts.color {
+                out.push_str(&format!("\u{1b}[1m{line}\u{1b}[0m\n\n"));
+            } else {
+                out.push_str(&format!("{line}\n\n"));
+            }
+        }
+        for d in members {
+            out.push_str(&render_one(sources, d, opts, prefix));
+            out.push('\n');
+        }
     }
+    out
+}
+
+pub fn render(sources: &SourceSet, report: &crate::Report, opts: &super::RenderOptions) -> String {
+    let mut out = render_findings(sources, &report.diagnostics, opts, "");
     out.push_str(&super::summary_line(report));
     out.push('\n');
     out

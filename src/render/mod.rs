@@ -1,29 +1,64 @@
 //! Output formats. Machine formats go to stdout (or `--output`); nothing else does.
 
 pub mod concise;
+pub mod github;
+pub mod graph;
 pub mod human;
 pub mod json;
 pub mod model;
+pub mod model_json;
+pub mod sarif;
+pub mod statistics;
+pub mod xml;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::SourceSet;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Reports with source snippets from every file involved, grouped by service
     Human,
+    /// `path:line:column: severity[rule]: message`, one per line (editors, problem matchers)
     Concise,
+    /// One JSON document (version 1)
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request)
+    Github,
+    /// Checkstyle XML
+    Checkstyle,
+    /// JUnit XML
+    Junit,
+}
+
+/// One linted root, as the multi-root renderers see it: paths are shown with `prefix`.
+pub struct Input<'a> {
+    pub sources: &'a SourceSet,
+    pub report: &'a crate::Report,
+    pub prefix: &'a str,
+}
+
+/// Where a rule's documentation lives in the repository (SARIF `helpUri`, terminal links).
+pub fn doc_url(rule: &str) -> String {
+    format!("{}/blob/main/rules/{rule}.md", env!("CARGO_PKG_REPOSITORY").trim_end_matches('/'))
 }
 
 #[derive(Clone, Debug)]
 pub struct RenderOptions {
     pub color: bool,
     pub width: usize,
+    /// OSC-8 hyperlinks from rule names to their docs (terminals that support them).
+    pub links: bool,
 }
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { color: false, width: 100 }
+        RenderOptions {
+            color: false,
+            width: 100,
+            links: false,
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! `actuator-lint model`: what was discovered and linked, with evidence, as text.
 
-use crate::link::{Selection, Via};
+use crate::link::{Deployment, Selection, Via};
 use crate::model::build::{lookup, Hop, ACTUATOR_ARTIFACTS, ACTUATOR_GROUP, REGISTRY_ARTIFACTS, REGISTRY_GROUP};
 use crate::model::prometheus::SdResolution;
+use crate::model::spring::{Fact, Origin, PortType, ProfileSet, Why};
 use crate::source::{SourceSet, Span};
 use crate::Analysis;
 use std::fmt::Write;
@@ -59,59 +60,36 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             ACTUATOR_GROUP,
             ACTUATOR_ARTIFACTS,
         );
-        match crate::model::boot::largest(&ws.boot, si) {
+        match crate::model::boot::decisive(&ws.boot, si) {
             Some(b) => {
-                let _ = writeln!(o, "    boot time: {:.3} s ({:?})", b.seconds, b.evidence);
+                let _ = writeln!(
+                    o,
+                    "    boot time: {:.3} s (from {})",
+                    b.seconds,
+                    crate::model::boot::evidence_text(sources, b)
+                );
             }
             None => {
                 let _ = writeln!(o, "    boot time: unknown");
             }
         }
         for d in &a.links.deployments[si] {
-            let w = d.workload.map_or("(no workload)".to_string(), |w| {
-                format!("{} in `{}`", ws.workloads[w].describe(), ws.workloads[w].namespace)
-            });
-            let _ = writeln!(o, "    deployment: {w} — linked by {}", d.evidence);
-            let profiles = if d.effective.profiles.is_empty() {
-                "default".to_string()
-            } else {
-                d.effective.profiles.join(",")
-            };
-            let from = d
-                .effective
-                .profiles_from
-                .as_deref()
-                .map(|f| format!(" (from {f})"))
-                .unwrap_or_default();
-            let _ = writeln!(o, "      profiles: {profiles}{from}");
-            let exp = |id: &str| {
-                let inc = d.effective.get_list("management.endpoints.web.exposure.include");
-                let decided = inc
-                    .map(|l| format!("include `{}` from {}", l.items.join(","), l.layer.label))
-                    .unwrap_or_else(|| "default exposure".into());
-                format!(
-                    "{id}: {} ({decided})",
-                    if d.effective.exposed(id, &s.boot_version) {
-                        "exposed"
-                    } else {
-                        "not exposed"
-                    }
-                )
-            };
-            let _ = writeln!(o, "      {}", exp("prometheus"));
-            let _ = writeln!(o, "      {}", exp("health"));
-            let _ = writeln!(
-                o,
-                "      serves prometheus at {} on port {} ({:?})",
-                d.actuator.prometheus_path, d.actuator.port, d.actuator.port_type
-            );
+            deployment(&mut o, sources, a, d);
         }
         for sc in a.links.scrapes_of(si) {
             let how = match &sc.via {
                 Via::Job { .. } => "job",
-                Via::Monitor { .. } => "monitor",
+                Via::Monitor { .. } | Via::PodMonitor { .. } => "monitor",
+                Via::Annotations { .. } => "annotations",
             };
-            let _ = writeln!(o, "    scraped ({how}) on {} — {}", sc.path, sc.evidence);
+            let port = match &sc.reach {
+                crate::link::scrape::Reach::Ports(ps) if !ps.is_empty() => {
+                    format!(" port {}", ps.iter().map(|p| p.port.to_string()).collect::<Vec<_>>().join("|"))
+                }
+                crate::link::scrape::Reach::Nowhere { reason, .. } => format!(" (reaches nothing: {reason})"),
+                _ => String::new(),
+            };
+            let _ = writeln!(o, "    scraped ({how}) on {}{port} over {} — {}", sc.path, sc.scheme, sc.evidence);
         }
     }
     let _ = writeln!(o, "workloads ({}):", ws.workloads.len());
@@ -134,10 +112,15 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
     }
     let _ = writeln!(o, "monitors ({}):", ws.monitors.len());
     for (mi, m) in ws.monitors.iter().enumerate() {
-        let sel: Vec<String> = a.links.monitor_services[mi]
+        let mut sel: Vec<String> = a.links.monitor_services[mi]
             .iter()
             .map(|k| format!("Service `{}`", ws.kube_services[*k].name.value))
             .collect();
+        sel.extend(
+            a.links.monitor_pods[mi]
+                .iter()
+                .map(|w| format!("pods of {}", ws.workloads[*w].describe())),
+        );
         let picked = match &a.links.monitor_selection[mi] {
             Selection::Selected(by) => format!("selected by {by}"),
             Selection::NotSelected { reason, .. } => format!("NOT selected: {reason}"),
@@ -165,22 +148,22 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             let r = match &sd.resolution {
                 SdResolution::Files(p, f) => format!("repo `{p}` matches {} file(s)", f.len()),
                 SdResolution::Outside(s) => format!("mounted from `{s}`, outside the repository: not checked"),
+                SdResolution::NotMounted { dir, service } => format!("`{dir}` is not mounted into the `{service}` container"),
                 SdResolution::Unknown(w) => format!("not resolved: {w}"),
             };
             let _ = writeln!(o, "    file_sd `{}`: {r}", sd.pattern.value);
         }
         for (ti, t) in j.targets.iter().enumerate() {
-            let unresolved = a.links.unresolved_targets.contains(&(ji, ti));
-            let _ = writeln!(
-                o,
-                "    target {}{}",
-                t.address.value,
-                if unresolved {
-                    " (matches no service in the repository)"
-                } else {
-                    ""
-                }
-            );
+            use crate::link::scrape::TargetKind;
+            let what = match a.links.targets.get(&(ji, ti)) {
+                Some(TargetKind::Services) => String::new(),
+                Some(TargetKind::Prometheus(w)) => format!(" (Prometheus itself: {w})"),
+                Some(TargetKind::Other(w)) => format!(" ({w}, not a Spring service)"),
+                Some(TargetKind::Unknown(w)) => format!(" (unknown: {w})"),
+                Some(TargetKind::Unresolved { reason, .. }) => format!(" (matches no service in the repository: {reason})"),
+                None => String::new(),
+            };
+            let _ = writeln!(o, "    target {}{what}", t.address.value);
         }
     }
     if !ws.gaps.is_empty() {
@@ -246,5 +229,130 @@ fn artifact_origin(
                 "    {label}: absent (not declared by {build} or anything it applies or depends on)"
             );
         }
+    }
+}
+
+/// A reason with its location: the file named in the text gets its line number, otherwise the
+/// location is appended.
+fn why(sources: &SourceSet, w: &Why) -> String {
+    match w.span {
+        Some(sp) => {
+            let path = sources.path(sp.file);
+            let loc = at(sources, sp);
+            match w.text.find(path) {
+                Some(i) if !w.text[i + path.len()..].starts_with(':') => {
+                    format!("{}{loc}{}", &w.text[..i], &w.text[i + path.len()..])
+                }
+                _ => format!("{} ({loc})", w.text),
+            }
+        }
+        None => w.text.clone(),
+    }
+}
+
+fn fact(sources: &SourceSet, f: &Fact) -> String {
+    format!("{f} — {}", why(sources, f.why()))
+}
+
+/// One deployment's effective config and actuator facts, each with what decided it.
+fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment) {
+    let ws = &a.workspace;
+    let w = match (d.workload, d.compose) {
+        (Some(w), _) => format!("{} in `{}`", ws.workloads[w].describe(), ws.workloads[w].namespace),
+        (None, Some(c)) => format!("Compose service `{}`", ws.compose_services[c].name.value),
+        _ => "(no workload)".to_string(),
+    };
+    let _ = writeln!(o, "    deployment: {w} — linked by {}", d.evidence);
+    let e = &d.effective;
+    let profiles = match &e.profile_set {
+        Some(ProfileSet::Unknown { why: wh, .. }) => format!("unknown, evaluated as `default` ({})", why(sources, wh)),
+        _ if e.profiles.is_empty() => "default".to_string(),
+        _ => e.profiles.join(","),
+    };
+    let from = match &e.profile_set {
+        Some(ProfileSet::Unknown { .. }) => String::new(),
+        _ => e.profiles_from.as_deref().map(|f| format!(" (from {f})")).unwrap_or_default(),
+    };
+    let _ = writeln!(o, "      profiles: {profiles}{from}");
+    let _ = writeln!(o, "      sources (lowest precedence first):");
+    for l in &e.layers {
+        let note = match (&l.opaque, &l.maybe) {
+            (Some(w), _) => format!(" — unseen: {}", why(sources, w)),
+            (_, Some(w)) => format!(" — may not apply: {}", why(sources, w)),
+            _ => String::new(),
+        };
+        let doc = match l.origin {
+            Origin::File { document, .. } if document > 0 => format!(" (document {})", document + 1),
+            _ => String::new(),
+        };
+        let act = l.on_profile.as_deref().map(|p| format!(" [on-profile `{p}`]")).unwrap_or_default();
+        let _ = writeln!(o, "        {}{doc}{act}{note}", l.label);
+    }
+    let f = &d.actuator.facts;
+    for (name, fa) in f.summary() {
+        let _ = writeln!(o, "      {name}: {}", fact(sources, fa));
+    }
+    let port_type = match &d.actuator.paths_unknown {
+        Some(_) => "unknown".to_string(),
+        None => match d.actuator.port_type {
+            PortType::Same => "the application's server".to_string(),
+            PortType::Different => "a separate management server".to_string(),
+            PortType::Disabled => "disabled (no HTTP actuator)".to_string(),
+        },
+    };
+    let because: Vec<String> = f.port_because.iter().map(|w| why(sources, w)).collect();
+    let because = if because.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", because.join("; "))
+    };
+    match (f.port, &d.actuator.paths_unknown) {
+        (_, Some(w)) => {
+            let _ = writeln!(o, "      port: unknown — {}", why(sources, w));
+        }
+        (Some(p), None) => {
+            let _ = writeln!(o, "      port: {p} on {port_type}{because}");
+        }
+        (None, None) => {
+            let _ = writeln!(o, "      port: random or unknown on {port_type}{because}");
+        }
+    }
+    match &d.actuator.paths_unknown {
+        Some(w) => {
+            let _ = writeln!(o, "      paths: unknown — {}", why(sources, w));
+        }
+        None => {
+            let _ = writeln!(o, "      prometheus path: {}", d.actuator.prometheus_path);
+            let _ = writeln!(
+                o,
+                "      health path: {} (groups {}, {})",
+                d.actuator.health_path, f.liveness_path, f.readiness_path
+            );
+            for ap in &f.additional_paths {
+                let _ = writeln!(
+                    o,
+                    "      additional {} path: {} on {}",
+                    ap.group,
+                    ap.path,
+                    if ap.on_server {
+                        "the application's port"
+                    } else {
+                        "the management port"
+                    }
+                );
+            }
+            let shaped: Vec<String> = d
+                .actuator
+                .path_spans
+                .iter()
+                .map(|(sp, what)| format!("{what} ({})", at(sources, *sp)))
+                .collect();
+            if !shaped.is_empty() {
+                let _ = writeln!(o, "        shaped by: {}", shaped.join("; "));
+            }
+        }
+    }
+    if let Some(v) = &f.application_tag_value {
+        let _ = writeln!(o, "      application tag value: `{v}`");
     }
 }

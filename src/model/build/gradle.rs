@@ -305,6 +305,8 @@ fn strip_root_template(p: &str) -> &str {
 fn projects(input: &Input<'_>, in_plugin_build: &dyn Fn(&str) -> bool) -> Vec<Project> {
     let mut out: Vec<Project> = Vec::new();
     let mut claimed: BTreeSet<FileId> = BTreeSet::new();
+    // Index of each directory's project in `out` (one project per directory).
+    let mut by_dir: HashMap<String, usize> = HashMap::new();
     let mut dynamic_roots: Vec<(String, Span)> = Vec::new();
     let mut settings: Vec<&(FileId, &Settings)> = input.settings.iter().collect();
     settings.sort_by_key(|(id, _)| input.path(*id).len());
@@ -325,13 +327,19 @@ fn projects(input: &Input<'_>, in_plugin_build: &dyn Fn(&str) -> bool) -> Vec<Pr
                 paths.insert(format!(":{}", segs[..k].join(":")));
             }
         }
-        let remap = |path: &str| {
-            s.project_dirs
-                .iter()
-                .rev()
-                .find(|(p, _)| normalize_path(&p.value) == path)
-                .and_then(|(_, d)| join_path(&root, strip_root_template(&d.value)))
-        };
+        // `projectDir` / `buildFileName` assignments by project path, the last one winning (an
+        // index: a scan per project is quadratic in settings files that relocate every project).
+        let project_dirs: HashMap<String, &str> = s
+            .project_dirs
+            .iter()
+            .map(|(p, d)| (normalize_path(&p.value), d.value.as_str()))
+            .collect();
+        let build_file_names: HashMap<String, &str> = s
+            .build_file_names
+            .iter()
+            .map(|(p, f)| (normalize_path(&p.value), f.value.as_str()))
+            .collect();
+        let remap = |path: &str| project_dirs.get(path).and_then(|d| join_path(&root, strip_root_template(d)));
         let mut dirs: BTreeMap<String, String> = BTreeMap::new();
         let mut ordered: Vec<String> = paths.into_iter().collect();
         ordered.sort_by_key(|p| p.matches(':').count());
@@ -349,7 +357,8 @@ fn projects(input: &Input<'_>, in_plugin_build: &dyn Fn(&str) -> bool) -> Vec<Pr
         for path in ordered {
             // A directory can belong to only one build: the nearest settings file wins.
             let dir = dirs[&path].clone();
-            if out.iter().any(|p| p.dir == dir && p.build_root.len() >= root.len()) {
+            let existing = by_dir.get(&dir).copied();
+            if existing.is_some_and(|i| out[i].build_root.len() >= root.len()) {
                 continue;
             }
             let name = path
@@ -357,24 +366,26 @@ fn projects(input: &Input<'_>, in_plugin_build: &dyn Fn(&str) -> bool) -> Vec<Pr
                 .next()
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| file_name(&root));
-            let custom = s
-                .build_file_names
-                .iter()
-                .rev()
-                .find(|(p, _)| normalize_path(&p.value) == path)
-                .map(|(_, f)| f.value.clone());
-            let build_file = build_file_of(input, &dir, name, custom.as_deref());
+            let custom = build_file_names.get(path.as_str()).copied();
+            let build_file = build_file_of(input, &dir, name, custom);
             if let Some(f) = build_file {
                 claimed.insert(f);
             }
-            out.retain(|p| p.dir != dir);
-            out.push(Project {
+            let project = Project {
                 path,
                 dir,
                 build_root: root.clone(),
                 build_file,
                 doubt: None,
-            });
+            };
+            // A directory holds one project: a nearer build replaces the outer one's.
+            match existing {
+                Some(i) => out[i] = project,
+                None => {
+                    by_dir.insert(project.dir.clone(), out.len());
+                    out.push(project);
+                }
+            }
         }
     }
     // Build files no settings file includes.
@@ -384,9 +395,10 @@ fn projects(input: &Input<'_>, in_plugin_build: &dyn Fn(&str) -> bool) -> Vec<Pr
             continue;
         }
         let dir = parent_dir(path).to_string();
-        if out.iter().any(|p| p.dir == dir) {
+        if by_dir.contains_key(&dir) {
             continue;
         }
+        by_dir.insert(dir.clone(), out.len());
         // Under a build whose settings include projects with computed arguments: most
         // likely one of them, at the path its directory gives.
         let dynamic = dynamic_roots

@@ -1,11 +1,12 @@
+use super::common::{first_line, profiles};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::fix::spring::add_to_exposure;
 use crate::link::Deployment;
 use crate::model::build::{find_artifact, Presence};
+use crate::model::spring::{Lookup, Tri};
 use crate::rules::build::prometheus_registry_missing::{ARTIFACTS, GROUP};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::source::Span;
 
 declare_rule!(PrometheusEndpointNotExposed {
     name: "prometheus-endpoint-not-exposed",
@@ -22,60 +23,43 @@ impl Rule for PrometheusEndpointNotExposed {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (si, s) in cx.ws.services.iter().enumerate() {
-            // A Config Server may expose it: unknown, reported by `analysis-gap`.
-            if s.remote_config.is_some() {
-                continue;
-            }
             let deps = &cx.links.deployments[si];
             let scrapes: Vec<_> = cx.links.scrapes_of(si).collect();
-            // The deployments that must expose it: those a scrape certainly reaches, or (with the
-            // registry but no scrape) all of them.
+            // The deployments that must expose it: those a scrape reaches when every deployment
+            // it may reach certainly does not expose it, or (with the registry but no scrape)
+            // all of them. Unknown exposure is never an error (`analysis-gap` says why).
             let failing: Vec<&Deployment> = if !scrapes.is_empty() {
-                let mut v = Vec::new();
+                let mut v: Vec<&Deployment> = Vec::new();
                 for sc in &scrapes {
                     let reached = cx.links.reached(sc);
-                    if reached.iter().all(|d| !d.actuator.prometheus_exposed) {
+                    if reached.iter().all(|d| d.actuator.facts.prometheus_exposed.value == Tri::No) {
                         v.extend(reached);
                     }
                 }
                 v
             } else {
                 let has_registry = matches!(find_artifact(&cx.ws.modules, s.module, GROUP, ARTIFACTS), Presence::Present(_));
-                if !has_registry || deps.iter().any(|d| d.actuator.prometheus_exposed) {
+                if !has_registry || deps.iter().any(|d| d.actuator.facts.prometheus_exposed.value != Tri::No) {
                     continue;
                 }
                 deps.iter().collect()
             };
             let Some(dep) = failing.first() else { continue };
             // Pushing to a Pushgateway is a legitimate reason to have the registry unexposed.
-            if scrapes.is_empty()
-                && dep
-                    .effective
-                    .value("management.prometheus.metrics.export.pushgateway.enabled")
-                    .or_else(|| dep.effective.value("management.metrics.export.prometheus.pushgateway.enabled"))
-                    == Some("true")
-            {
+            if scrapes.is_empty() && pushes(dep) {
                 continue;
             }
-            let include = dep.effective.get_list("management.endpoints.web.exposure.include");
-            let exclude = dep.effective.get_list("management.endpoints.web.exposure.exclude");
-            let excluded = exclude
-                .as_ref()
-                .is_some_and(|l| l.items.iter().any(|i| i == "*" || i.eq_ignore_ascii_case("prometheus")));
-            let profiles = match (&dep.effective.profiles_from, dep.effective.profiles.is_empty()) {
-                (Some(from), false) => format!(" with profile `{}` (from {from})", dep.effective.profiles.join(",")),
-                _ => String::new(),
-            };
+            let fact = &dep.actuator.facts.prometheus_exposed;
+            let include = dep.effective.list("management.endpoints.web.exposure.include").set();
+            let excluded = fact.why().text.contains("`exclude:");
             let (primary, reason) = if excluded {
-                let l = exclude.as_ref().and_then(|l| l.props.first().copied());
                 (
-                    l.map(|p| p.value_span),
+                    fact.span(),
                     "`management.endpoints.web.exposure.exclude` removes it, and exclude wins over include".to_string(),
                 )
-            } else if let Some(inc) = &include {
-                let p = inc.props.first().map(|p| p.value_span);
+            } else if let Some(inc) = include.as_ref().filter(|l| !l.items.iter().all(|i| i.is_empty())) {
                 (
-                    p,
+                    inc.props.first().map(|p| p.value_span),
                     format!(
                         "`management.endpoints.web.exposure.include` is `{}`, which does not list it",
                         inc.items.join(",")
@@ -92,13 +76,15 @@ impl Rule for PrometheusEndpointNotExposed {
                     format!("nothing sets `management.endpoints.web.exposure.include`, and by default only {default} is exposed over HTTP"),
                 )
             };
-            let primary = primary.or_else(|| s.primary_config.map(|f| Span::new(f, cx.sources.get(f).line_range(1))));
+            let primary = primary.or_else(|| s.primary_config.map(|f| first_line(cx, f)));
             let Some(primary) = primary else { continue };
-            let label = if include.is_some() || excluded {
+            let set = include.is_some() || excluded;
+            let label = if set {
                 "does not expose `prometheus`"
             } else {
                 "no exposure is configured in this file"
             };
+            let profiles = profiles(dep);
             let what = match scrapes.first() {
                 Some(sc) => format!(
                     "`{}` is scraped on `{}` but does not expose the `prometheus` endpoint over HTTP{profiles}: {reason}",
@@ -113,6 +99,22 @@ impl Rule for PrometheusEndpointNotExposed {
                 Diagnostic::new(Self::META.name, Self::META.default_severity, what, Label::new(primary, label)).service(Some(&s.name));
             if let Some(sc) = scrapes.first() {
                 d = d.related(sc.path_span, format!("scraped here ({})", sc.evidence));
+            }
+            // A setting outside the service's own files (a manifest's env, a mounted ConfigMap):
+            // say where it comes from, and point at the variable when its value lives elsewhere.
+            if let Some(inc) = include.as_ref().filter(|_| !excluded) {
+                if let Some(p) = inc.props.first() {
+                    if inc.layer.label != cx.sources.path(p.value_span.file) {
+                        d.message.push_str(&format!(" (set in {})", inc.layer.label));
+                    }
+                    if inc.layer.is_env()
+                        && (p.key_span.file != p.value_span.file
+                            || p.value_span.start < p.key_span.start
+                            || p.value_span.end > p.key_span.end)
+                    {
+                        d = d.related(p.key_span, format!("`{}` takes its value from there", p.key));
+                    }
+                }
             }
             if excluded {
                 d = d.help("remove `prometheus` from `management.endpoints.web.exposure.exclude`, or stop scraping this service");
@@ -134,4 +136,13 @@ impl Rule for PrometheusEndpointNotExposed {
             out.push(d);
         }
     }
+}
+
+fn pushes(dep: &Deployment) -> bool {
+    [
+        "management.prometheus.metrics.export.pushgateway.enabled",
+        "management.metrics.export.prometheus.pushgateway.enabled",
+    ]
+    .iter()
+    .any(|k| matches!(dep.effective.lookup(k), Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("true")))
 }

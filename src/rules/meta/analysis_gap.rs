@@ -31,12 +31,13 @@ impl Rule for AnalysisGap {
                 format!("{}{affects}", g.message),
                 Label::new(g.span, "not analysed"),
             )
-            .help("lint the rendered manifests too: `helm template … | actuator-lint --manifests -`");
+            .help(g.help.clone());
             if g.services.len() == 1 {
                 d = d.service(Some(&cx.ws.services[g.services[0]].name));
             }
             out.push(d);
         }
+        unknown_config(cx, out);
         // A service that must serve metrics but whose classpath cannot be resolved: say so
         // instead of guessing (the build rules stay silent).
         for (si, s) in cx.ws.services.iter().enumerate() {
@@ -68,6 +69,73 @@ impl Rule for AnalysisGap {
                     "if actuator does come from here, nothing to do; otherwise declare `org.springframework.boot:spring-boot-starter-actuator` in the module"
                 }),
             );
+        }
+    }
+}
+
+/// Scraped or probed deployments whose actuator facts depend on a source the repository does
+/// not show (a Secret, a Config Server, a profile chosen at build time, an unresolvable
+/// placeholder): the rules stay silent there, and this says why.
+fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::model::spring::Tri;
+    use crate::rules::exposure::common::{http_probes, uses_health};
+    let mut seen: Vec<(usize, crate::source::Span)> = Vec::new();
+    // Service-level gaps already reported (the Config Server import).
+    for g in &cx.ws.gaps {
+        for s in &g.services {
+            seen.push((*s, g.span));
+        }
+    }
+    for (si, s) in cx.ws.services.iter().enumerate() {
+        let scraped = cx.links.scrapes_of(si).next().is_some();
+        for d in &cx.links.deployments[si] {
+            let f = &d.actuator.facts;
+            // Probes on the health endpoint (or, when the paths are unknown, anything named so).
+            let probed = http_probes(cx, d)
+                .iter()
+                .any(|(_, p)| uses_health(d, &p.value) || (d.actuator.paths_unknown.is_some() && p.value.contains("/health")));
+            let mut unknowns: Vec<(&str, &crate::model::spring::Why)> = Vec::new();
+            if scraped {
+                for (what, fact) in [
+                    ("serves `prometheus`", &f.prometheus_exposed),
+                    ("serves `prometheus`", &f.prometheus_access),
+                    ("serves `prometheus`", &f.prometheus_export),
+                ] {
+                    if fact.value == Tri::Unknown {
+                        unknowns.push((what, fact.why()));
+                    }
+                }
+                if let Some(w) = &d.actuator.paths_unknown {
+                    unknowns.push(("serves metrics on the scraped path and port", w));
+                }
+            }
+            if probed && f.health_exposed.value == Tri::Unknown {
+                unknowns.push(("exposes `health` to its probes", f.health_exposed.why()));
+            }
+            for (what, why) in unknowns {
+                let Some(span) = why.span.or(d.effective.profiles_span) else {
+                    continue;
+                };
+                if seen.contains(&(si, span)) {
+                    continue;
+                }
+                seen.push((si, span));
+                let place = match (d.workload, d.compose) {
+                    (Some(w), _) => format!(" in {}", cx.ws.workloads[w].describe()),
+                    (None, Some(c)) => format!(" in Compose service `{}`", cx.ws.compose_services[c].name.value),
+                    _ => String::new(),
+                };
+                out.push(
+                    Diagnostic::new(
+                        AnalysisGap::META.name,
+                        AnalysisGap::META.default_severity,
+                        format!("cannot tell whether `{}` {what}{place}: {}", s.name, why.text),
+                        Label::new(span, "not known statically"),
+                    )
+                    .service(Some(&s.name))
+                    .help("the exposure, access and path rules stay silent for this deployment; put the deciding value where the repository shows it (a file, a ConfigMap, the manifest's `env`) to have it checked"),
+                );
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 use super::budget;
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::model::kube::ProbeKind;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -30,17 +30,50 @@ impl Rule for BootTimeUnknown {
             let Some(p) = probe else { continue };
             done.insert(t.service_id);
             let name = &t.service.name;
+            let w = t.workload;
+            // `kubectl logs` takes `deployment/x`, `statefulset/x`, `daemonset/x`, `pod/x`.
+            let logs = format!(
+                "kubectl logs -n {} {}/{} | grep ' Started ' > logs/{name}.log",
+                w.namespace,
+                w.kind.to_ascii_lowercase(),
+                w.name.value
+            );
+            let misspelt: Vec<String> = cx
+                .ws
+                .boot_unmapped
+                .iter()
+                .filter(|u| u.span.is_none() && u.near == Some(t.service_id))
+                .map(|u| format!("{} names no service (did you mean `{name}`?); ", u.what))
+                .collect();
             out.push(
                 Diagnostic::new(
                     Self::META.name,
                     Self::META.default_severity,
-                    format!("`{name}` has a {} but no measured boot time, so whether it restarts during boot cannot be checked", p.kind.key()),
+                    format!(
+                        "`{name}` has a {} but no measured boot time, so whether it restarts during boot cannot be checked",
+                        p.kind.key()
+                    ),
                     Label::new(p.key_span, "budget not checked"),
                 )
                 .service(Some(name))
                 .help(format!(
-                    "pass `--boot-time {name}=90s`, add `[services.{name}] boot-time = \"90s\"` to actuator-lint.toml, or list a log containing Spring's `Started … in N seconds` line in `[probes] boot-logs`"
+                    "{}save the `Started … in N seconds` line of a real start (`{logs}`) and pass `--boot-log logs/{name}.log` or add `[probes] boot-logs = [\"logs/*.log\"]` to actuator-lint.toml; or state the number: `--boot-time {name}=<duration>` or `[services.{name}] boot-time = \"<duration>\"`",
+                    misspelt.concat()
                 )),
+            );
+        }
+        // Evidence the user gave that reaches no service: its probe goes unchecked silently
+        // otherwise, so this is a warning, not an info.
+        for u in &cx.ws.boot_unmapped {
+            let Some(span) = u.span else { continue };
+            out.push(
+                Diagnostic::new(
+                    Self::META.name,
+                    Severity::Warning,
+                    format!("{} maps to no service: {}", u.what, u.reason),
+                    Label::new(span, "not attributed to any service"),
+                )
+                .help(u.help.clone()),
             );
         }
     }

@@ -1,6 +1,6 @@
-use super::budget::{self, Verdict};
+use super::budget;
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::fix::edits;
 use crate::model::kube::{Probe, ProbeKind};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -40,43 +40,30 @@ impl Rule for LivenessBudgetTooShort {
                 continue;
             };
             let Some(obs) = budget::boot_time(cx, t.service_id) else { continue };
-            let b = obs.seconds;
-            let (severity, message) = match budget::verdict(p, b, margin) {
-                Verdict::Fine => continue,
-                Verdict::Certain => (
-                    Severity::Error,
-                    format!(
-                        "the livenessProbe of {} restarts `{}` before it finishes booting, forever: it kills by `{}` at the latest, and boot takes `{}` (from {})",
-                        t.workload.describe(),
-                        t.service.name,
-                        budget::latest_arithmetic(p),
-                        budget::secs(b),
-                        budget::evidence_text(obs)
-                    ),
-                ),
-                Verdict::Possible => (
-                    Severity::Warning,
-                    format!(
-                        "the livenessProbe of {} may restart `{}` during boot: it can kill as early as `{}`, and boot takes `{}` (`{}` with the {margin} margin, from {})",
-                        t.workload.describe(),
-                        t.service.name,
-                        budget::earliest_arithmetic(p),
-                        budget::secs(b),
-                        budget::secs(b * margin),
-                        budget::evidence_text(obs)
-                    ),
-                ),
+            let Some((severity, message)) = budget::message(cx, &t, p, obs, margin) else {
+                continue;
             };
+            let b = obs.seconds;
             let threshold = budget::threshold_for(0, 10, b, margin);
-            let mut d = Diagnostic::new(Self::META.name, severity, message, Label::new(p.key_span, "no startupProbe guards boot, so this probe runs from container start"))
-                .service(Some(&t.service.name))
-                .help(format!(
-                    "add a startupProbe that allows the boot (`periodSeconds: 10`, `failureThreshold: {threshold}` covers `{}`), and drop `initialDelaySeconds` from the livenessProbe",
-                    budget::secs(b * margin)
-                ));
-            if let Some(l) = budget::evidence_label(cx, obs) {
-                d.related.push(l);
-            }
+            let mut d = Diagnostic::new(
+                Self::META.name,
+                severity,
+                message,
+                Label::new(p.key_span, "no startupProbe guards boot, so this probe runs from container start"),
+            )
+            .service(Some(&t.service.name))
+            .help(format!(
+                "add a startupProbe that allows the boot (`periodSeconds: 10`, `failureThreshold: {threshold}`: `10 × ({threshold} − 1) = {} s` ≥ `{}`){}",
+                10 * (threshold - 1),
+                budget::with_margin(b, margin),
+                if p.initial_delay.is_some() {
+                    ", and drop `initialDelaySeconds` from the livenessProbe"
+                } else {
+                    ""
+                }
+            ));
+            d.related.extend(budget::evidence_label(cx, obs));
+            d.related.extend(budget::grace_label(p));
             d = d.fix(startup_probe_fix(cx.sources, p, threshold));
             out.push(d);
         }

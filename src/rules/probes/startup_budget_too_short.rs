@@ -1,7 +1,7 @@
-use super::budget::{self, Verdict};
+use super::budget;
 use super::liveness_budget_too_short::indent_of;
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::fix::edits;
 use crate::model::kube::ProbeKind;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -25,33 +25,10 @@ impl Rule for StartupBudgetTooShort {
         for t in budget::targets(cx) {
             let Some(p) = t.container.probe(ProbeKind::Startup) else { continue };
             let Some(obs) = budget::boot_time(cx, t.service_id) else { continue };
-            let b = obs.seconds;
-            let (severity, message) = match budget::verdict(p, b, margin) {
-                Verdict::Fine => continue,
-                Verdict::Certain => (
-                    Severity::Error,
-                    format!(
-                        "the startupProbe of {} restarts `{}` before it finishes booting, forever: it kills by `{}` at the latest, and boot takes `{}` (from {})",
-                        t.workload.describe(),
-                        t.service.name,
-                        budget::latest_arithmetic(p),
-                        budget::secs(b),
-                        budget::evidence_text(obs)
-                    ),
-                ),
-                Verdict::Possible => (
-                    Severity::Warning,
-                    format!(
-                        "the startupProbe of {} may restart `{}` during boot: it can kill as early as `{}`, and boot takes `{}` (`{}` with the {margin} margin, from {})",
-                        t.workload.describe(),
-                        t.service.name,
-                        budget::earliest_arithmetic(p),
-                        budget::secs(b),
-                        budget::secs(b * margin),
-                        budget::evidence_text(obs)
-                    ),
-                ),
+            let Some((severity, message)) = budget::message(cx, &t, p, obs, margin) else {
+                continue;
             };
+            let b = obs.seconds;
             let threshold = budget::threshold_for(p.d(), p.p(), b, margin);
             let allows = p.d() + (threshold - 1) * p.p();
             let primary = p.failure_threshold.as_ref().map_or(p.key_span, |f| f.span);
@@ -61,11 +38,10 @@ impl Rule for StartupBudgetTooShort {
                     "set `failureThreshold: {threshold}` (`{} + {} × ({threshold} − 1) = {allows} s` ≥ `{}`)",
                     p.d(),
                     p.p(),
-                    budget::secs(b * margin)
+                    budget::with_margin(b, margin)
                 ));
-            if let Some(l) = budget::evidence_label(cx, obs) {
-                d.related.push(l);
-            }
+            d.related.extend(budget::evidence_label(cx, obs));
+            d.related.extend(budget::grace_label(p));
             let edit = match &p.failure_threshold {
                 Some(f) => Some(edits::replace(f.span, threshold.to_string())),
                 None => p.handler_span.map(|h| {

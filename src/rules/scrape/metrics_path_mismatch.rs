@@ -3,6 +3,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
 use crate::fix::edits;
 use crate::link::{Scrape, Via};
 use crate::model::spring::PortType;
+use crate::rules::scrape::yaml_edit::insert_sibling_key;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::{SourceSet, Span};
 use std::collections::BTreeMap;
@@ -30,13 +31,7 @@ pub fn replace_scalar(sources: &SourceSet, span: Span, value: &str) -> Edit {
 }
 
 fn site(cx: &Context<'_>, s: &Scrape) -> (String, Span) {
-    match &s.via {
-        Via::Job { job, .. } => (format!("job `{}`", cx.ws.jobs[*job].name.value), cx.ws.jobs[*job].name.span),
-        Via::Monitor { monitor, endpoint, .. } => {
-            let m = &cx.ws.monitors[*monitor];
-            (format!("{} `{}`", m.kind_name(), m.name.value), m.endpoints[*endpoint].span)
-        }
-    }
+    crate::link::scrape::describe_site(cx.ws, &s.via)
 }
 
 impl Rule for MetricsPathMismatch {
@@ -48,11 +43,17 @@ impl Rule for MetricsPathMismatch {
         // Group scrapes by where their path is decided: one job, one endpoint, one override.
         let mut groups: BTreeMap<(Span, String), Vec<Member<'_>>> = BTreeMap::new();
         for sc in &cx.links.scrapes {
+            // A target written with a path is rejected as a whole (`prometheus-config-invalid`).
+            if let Via::Job { job, target } = &sc.via {
+                if cx.ws.jobs[*job].targets[*target].address.value.contains('/') {
+                    continue;
+                }
+            }
             let served: Vec<String> = cx
                 .links
                 .reached(sc)
                 .iter()
-                .filter(|d| d.actuator.port_type != PortType::Disabled)
+                .filter(|d| d.actuator.port_type != PortType::Disabled && d.actuator.paths_unknown.is_none())
                 .map(|d| d.actuator.prometheus_path.clone())
                 .collect();
             if served.is_empty() {
@@ -101,7 +102,18 @@ impl Rule for MetricsPathMismatch {
                 )
                 .service(Some(&cx.ws.services[sc.service].name));
                 d = served_here(cx, d, sc);
-                d = d.help(format!("scrape `{target}`"));
+                d = d.help(if annotation_written(cx, sc) {
+                    format!("scrape `{target}`")
+                } else {
+                    format!(
+                        "annotate the {} with `prometheus.io/path: \"{target}\"`",
+                        if matches!(sc.via, Via::Annotations { kube_service: Some(_), .. }) {
+                            "Service"
+                        } else {
+                            "pod template"
+                        }
+                    )
+                });
                 d = d.fix(fix(cx, sc, target));
                 out.push(d);
             } else {
@@ -149,24 +161,40 @@ fn served_here(cx: &Context<'_>, mut d: Diagnostic, sc: &Scrape) -> Diagnostic {
     d
 }
 
+fn annotation_written(cx: &Context<'_>, sc: &Scrape) -> bool {
+    match &sc.via {
+        Via::Annotations {
+            workload, kube_service, ..
+        } => {
+            cx.ws.workloads[*workload]
+                .pod_annotation_entries
+                .iter()
+                .any(|a| a.value_span == sc.path_span)
+                || kube_service.is_some_and(|k| cx.ws.kube_services[k].annotations.iter().any(|a| a.value_span == sc.path_span))
+        }
+        _ => true,
+    }
+}
+
 fn fix(cx: &Context<'_>, sc: &Scrape, target: &str) -> Option<Fix> {
+    if !annotation_written(cx, sc) {
+        return None;
+    }
     let edit = if sc.path_explicit {
         replace_scalar(cx.sources, sc.path_span, target)
     } else {
-        let f = cx.sources.get(sc.path_span.file);
-        let (key, anchor) = match &sc.via {
-            Via::Job { job, .. } => ("metrics_path", cx.ws.jobs[*job].name.span),
-            Via::Monitor { monitor, endpoint, .. } => {
+        let (key, mapping, anchor) = match &sc.via {
+            Via::Job { job, .. } => ("metrics_path", cx.ws.jobs[*job].name.span, cx.ws.jobs[*job].name.span),
+            Via::Monitor { monitor, endpoint, .. } | Via::PodMonitor { monitor, endpoint } => {
                 let ep = &cx.ws.monitors[*monitor].endpoints[*endpoint];
-                ("path", ep.port.as_ref().map_or(ep.span, |p| p.span))
+                ("path", ep.span, ep.port.as_ref().map_or(ep.span, |p| p.span))
             }
+            // The path comes from a pod/Service annotation that is not there yet: the help says
+            // which one to add; a job-wide `metrics_path` would change every other target too.
+            Via::Annotations { .. } => return None,
         };
-        // The key sits at the same column as the entry we anchor on.
-        let line = f.line_col(anchor.start).line;
-        let text = f.line_text(line);
-        let col = edits::column(f, anchor.start);
-        let indent: String = text.chars().take(col).map(|c| if c == '-' { ' ' } else { c }).collect();
-        edits::insert_lines_after(cx.sources, anchor, &[format!("{indent}{key}: {target}")])
+        // The key sits at the column of the mapping's keys.
+        insert_sibling_key(cx.sources, mapping, anchor, &format!("{key}: {target}"))
     };
     Some(Fix {
         title: format!("scrape `{target}`"),

@@ -1,4 +1,13 @@
 pub mod metrics_path_mismatch;
+pub mod metrics_port_mismatch;
 pub mod monitor_not_selected;
 pub mod monitor_port_not_found;
 pub mod monitor_selects_nothing;
+pub mod monitoring_file_missing;
+pub mod prometheus_config_invalid;
+pub mod scrape_annotations_ignored;
+pub mod scrape_target_unresolved;
+pub mod service_not_scraped;
+pub mod service_target_port_not_found;
+pub mod tls_scheme_mismatch;
+pub mod yaml_edit;

@@ -1,15 +1,81 @@
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
+use crate::fix::edits;
 use crate::link::Selection;
+use crate::model::kube::Monitor;
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::source::Span;
 
 declare_rule!(MonitorNotSelected {
     name: "monitor-not-selected",
     category: Scrape,
     severity: Error,
-    fix: None,
+    fix: Sometimes,
     summary: "no Prometheus selects the ServiceMonitor/PodMonitor (labels or namespace)",
 });
+
+/// Adds the missing labels to the monitor's `metadata.labels` (creating the mapping).
+fn add_labels(cx: &Context<'_>, m: &Monitor, want: &[(String, String)]) -> Option<Fix> {
+    // A label with another value (`release: kube-prometheus-stack` for release `kps`): set it.
+    let wrong: Vec<(&(String, String), Span)> = want
+        .iter()
+        .filter_map(|w| {
+            let (_, span) = m.label_values.iter().find(|(k, _)| *k == w.0)?;
+            (m.labels.iter().any(|(k, v)| *k == w.0 && *v != w.1)).then_some((w, *span))
+        })
+        .collect();
+    if !wrong.is_empty() {
+        if wrong.len() != want.len() {
+            return None;
+        }
+        return Some(Fix {
+            title: wrong
+                .iter()
+                .map(|((k, v), _)| format!("set `{k}: {v}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            applicability: Applicability::Unsafe,
+            edits: wrong
+                .iter()
+                .map(|((_, v), span)| crate::rules::scrape::metrics_path_mismatch::replace_scalar(cx.sources, *span, v))
+                .collect(),
+        });
+    }
+    let missing: Vec<&(String, String)> = want.iter().filter(|(k, _)| !m.labels.iter().any(|(lk, _)| lk == k)).collect();
+    if missing.len() != want.len() || missing.is_empty() || cx.sources.text(m.labels_span).starts_with('{') {
+        return None;
+    }
+    let f = cx.sources.get(m.labels_span.file);
+    let quote = |v: &str| {
+        if v.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)) && v.parse::<f64>().is_err() {
+            v.to_string()
+        } else {
+            format!("\"{v}\"")
+        }
+    };
+    let edit = if m.has_labels_map {
+        let col = edits::column(f, m.labels_span.start);
+        let indent = " ".repeat(col);
+        let lines: Vec<String> = missing.iter().map(|(k, v)| format!("{indent}{k}: {}", quote(v))).collect();
+        edits::insert_lines_before(cx.sources, Span::empty(m.labels_span.file, m.labels_span.start), &lines)
+    } else {
+        // `labels_span` is `metadata`: add `labels:` after its first line (`name:`).
+        let col = edits::column(f, m.labels_span.start);
+        let indent = " ".repeat(col);
+        let mut lines = vec![format!("{indent}labels:")];
+        lines.extend(missing.iter().map(|(k, v)| format!("{indent}  {k}: {}", quote(v))));
+        edits::insert_lines_after(cx.sources, m.name.span, &lines)
+    };
+    Some(Fix {
+        title: format!(
+            "label the {} {}",
+            m.kind_name(),
+            missing.iter().map(|(k, v)| format!("`{k}: {v}`")).collect::<Vec<_>>().join(", ")
+        ),
+        applicability: Applicability::Safe,
+        edits: vec![edit],
+    })
+}
 
 impl Rule for MonitorNotSelected {
     fn meta(&self) -> &'static RuleMeta {
@@ -18,7 +84,13 @@ impl Rule for MonitorNotSelected {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (mi, m) in cx.ws.monitors.iter().enumerate() {
-            let Selection::NotSelected { reason, span, assumed } = &cx.links.monitor_selection[mi] else {
+            let Selection::NotSelected {
+                reason,
+                span,
+                assumed,
+                want,
+            } = &cx.links.monitor_selection[mi]
+            else {
                 continue;
             };
             let severity = if *assumed { Severity::Warning } else { Self::META.default_severity };
@@ -38,13 +110,41 @@ impl Rule for MonitorNotSelected {
                 Label::new(m.labels_span, "not selected"),
             );
             if let Some(s) = span {
-                d = d.related(*s, "monitor selector");
+                let what = match want {
+                    Some(w) if !w.is_empty() => format!(
+                        "selects monitors labelled {}",
+                        w.iter().map(|(k, v)| format!("`{k}: {v}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                    _ => "monitor selector".to_string(),
+                };
+                d = d.related(*s, what);
             }
-            d = d.help(if *assumed {
+            let fix = if m.name.span.file == m.labels_span.file {
+                want.as_ref().and_then(|w| add_labels(cx, m, w))
+            } else {
+                None
+            };
+            let null = reason.contains("a null selector selects no monitors");
+            d = d.help(if null {
+                format!(
+                    "set `{}: {{}}` on the Prometheus (empty selects every monitor), or a `matchLabels` that this monitor carries",
+                    if m.kind == crate::model::kube::MonitorKind::Pod { "podMonitorSelector" } else { "serviceMonitorSelector" }
+                )
+            } else if *assumed {
                 "add the label `release: <your kube-prometheus-stack release name>` to the monitor, or declare the selector in actuator-lint.toml (`[prometheus] service-monitor-selector = { release = \"…\" }`)".to_string()
+            } else if let Some(w) = want.as_ref().filter(|_| fix.is_some()) {
+                format!(
+                    "label the monitor {}",
+                    w.iter().map(|(k, v)| format!("`{k}: {v}`")).collect::<Vec<_>>().join(", ")
+                )
             } else {
                 "give the monitor the labels (and namespace) its Prometheus selects, or widen the Prometheus selector".to_string()
             });
+            d = d.fix(fix);
+            let scraped = cx.links.scrapes.iter().find(|sc| {
+                matches!(sc.via, crate::link::Via::Monitor { monitor, .. } | crate::link::Via::PodMonitor { monitor, .. } if monitor == mi)
+            });
+            d = d.service(scraped.map(|sc| cx.ws.services[sc.service].name.as_str()));
             out.push(d);
         }
     }

@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::fix::edits;
-use crate::model::kube::MonitorKind;
+use crate::model::kube::{MonitorKind, PortRef, Workload};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -10,7 +10,7 @@ declare_rule!(MonitorPortNotFound {
     category: Scrape,
     severity: Error,
     fix: Sometimes,
-    summary: "a ServiceMonitor endpoint `port` names no port of the Services it selects",
+    summary: "a monitor endpoint names no port of what it selects (Service port name, or container port name/number)",
 });
 
 impl Rule for MonitorPortNotFound {
@@ -20,10 +20,21 @@ impl Rule for MonitorPortNotFound {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (mi, m) in cx.ws.monitors.iter().enumerate() {
-            if m.kind == MonitorKind::Pod {
-                pod_monitor(cx, mi, out);
+            // Objects the repository cannot show (unrendered charts, remote bases) may have it.
+            if cx.ws.wiring.objects_may_be_missing(&m.origin) {
                 continue;
             }
+            if m.kind == MonitorKind::Pod {
+                let pods: Vec<&Workload> = cx.links.monitor_pods[mi].iter().map(|w| &cx.ws.workloads[*w]).collect();
+                container_ports(cx, mi, &pods, out);
+                continue;
+            }
+            let backing: Vec<&Workload> = cx.links.monitor_services[mi]
+                .iter()
+                .flat_map(|k| cx.links.kube_service_workloads[*k].iter())
+                .map(|w| &cx.ws.workloads[*w])
+                .collect();
+            container_ports(cx, mi, &backing, out);
             let (services, near) = match (&cx.links.monitor_services[mi], &cx.links.monitor_near_misses[mi]) {
                 (s, _) if !s.is_empty() => (s, false),
                 (_, n) if !n.is_empty() => (n, true),
@@ -114,44 +125,108 @@ impl Rule for MonitorPortNotFound {
     }
 }
 
-/// PodMonitor `port` names a container port of the selected pods.
-fn pod_monitor(cx: &Context<'_>, mi: usize, out: &mut Vec<Diagnostic>) {
-    let m = &cx.ws.monitors[mi];
-    let pods: Vec<_> = cx
-        .ws
-        .workloads
+/// How a monitor endpoint names a container port: by name or by number; both must be declared
+/// in `containers[].ports` (the operator filters on `__meta_kubernetes_pod_container_port_*`).
+enum Wanted<'a> {
+    Name(&'a str),
+    Number(i64),
+}
+
+fn declared(workloads: &[&Workload], want: &Wanted<'_>) -> bool {
+    workloads.iter().any(|w| {
+        w.containers.iter().any(|c| {
+            c.ports.iter().any(|p| match want {
+                Wanted::Name(n) => p.name.as_deref() == Some(*n),
+                Wanted::Number(n) => p.port == *n,
+            })
+        })
+    })
+}
+
+fn ports_of(w: &Workload) -> String {
+    let ps: Vec<String> = w
+        .containers
         .iter()
-        .filter(|w| m.watches_namespace(&w.namespace) && m.selector.matches(&w.pod_labels) == Some(true))
+        .flat_map(|c| c.ports.iter())
+        .map(|p| match &p.name {
+            Some(n) => format!("`{n}` ({})", p.port),
+            None => format!("an unnamed `{}`", p.port),
+        })
         .collect();
-    let Some(first) = pods.first() else { return };
+    if ps.is_empty() {
+        "no ports".into()
+    } else {
+        ps.join(", ")
+    }
+}
+
+/// Endpoints that name container ports: PodMonitor `port`/`portNumber`/`targetPort`,
+/// ServiceMonitor `targetPort` (when there is no `port`).
+fn container_ports(cx: &Context<'_>, mi: usize, workloads: &[&Workload], out: &mut Vec<Diagnostic>) {
+    let m = &cx.ws.monitors[mi];
+    let Some(first) = workloads.first() else { return };
     for ep in &m.endpoints {
-        let Some(port) = &ep.port else { continue };
-        let ok = pods.iter().any(|w| {
-            w.containers
-                .iter()
-                .any(|c| c.ports.iter().any(|p| p.name.as_deref() == Some(port.value.as_str())))
-        });
-        if ok {
+        let (what, want, span) = if m.kind == MonitorKind::Pod {
+            if let Some(p) = &ep.port {
+                ("port", Wanted::Name(p.value.as_str()), p.span)
+            } else if let Some(n) = &ep.port_number {
+                ("portNumber", Wanted::Number(n.value), n.span)
+            } else if let Some(t) = &ep.target_port {
+                match &t.value {
+                    PortRef::Name(n) => ("targetPort", Wanted::Name(n.as_str()), t.span),
+                    PortRef::Number(n) => ("targetPort", Wanted::Number(*n), t.span),
+                }
+            } else {
+                continue;
+            }
+        } else {
+            if ep.port.is_some() {
+                continue;
+            }
+            let Some(t) = &ep.target_port else { continue };
+            match &t.value {
+                PortRef::Name(n) => ("targetPort", Wanted::Name(n.as_str()), t.span),
+                PortRef::Number(n) => ("targetPort", Wanted::Number(*n), t.span),
+            }
+        };
+        if declared(workloads, &want) {
             continue;
         }
-        let c = &first.containers.first();
+        let shown = match &want {
+            Wanted::Name(n) => format!("`{n}`"),
+            Wanted::Number(n) => format!("`{n}`"),
+        };
+        let (kind_of, must) = match want {
+            Wanted::Name(_) => ("names", "must be the *name* of a container port"),
+            Wanted::Number(_) => ("is", "must be a declared `containerPort`"),
+        };
         let mut d = Diagnostic::new(
             MonitorPortNotFound::META.name,
             MonitorPortNotFound::META.default_severity,
             format!(
-                "PodMonitor endpoint port `{}` names no container port of {}, so Prometheus never gets a target from it",
-                port.value,
+                "{} endpoint {what} {shown} {kind_of} no container port of {}, so Prometheus never gets a target from it",
+                m.kind_name(),
                 first.describe()
             ),
-            Label::new(port.span, "must be the *name* of a container port"),
-        )
-        .help(format!(
-            "name the container port `{}` (`ports: - name: {} containerPort: …`), or use `portNumber`",
-            port.value, port.value
-        ));
+            Label::new(span, must),
+        );
+        let c = first.containers.first();
         if let Some(c) = c {
-            d = d.related(c.ports.first().map_or(c.name.span, |p| p.span), "the container's ports");
+            d = d.related(
+                c.ports.first().map_or(c.name.span, |p| p.span),
+                format!("the pods declare {}", ports_of(first)),
+            );
         }
+        if let Some(si) = cx.links.deployments.iter().position(|ds| {
+            ds.iter()
+                .any(|dp| dp.workload.is_some_and(|w| std::ptr::eq(&cx.ws.workloads[w], *first)))
+        }) {
+            d = d.service(Some(&cx.ws.services[si].name));
+        }
+        d = d.help(match want {
+            Wanted::Name(n) => format!("name the container port `{n}` (`ports: - name: {n}` with its `containerPort`), or use `portNumber`"),
+            Wanted::Number(n) => format!("declare `containerPort: {n}` in the container's `ports` (the operator only scrapes declared ports), or point the endpoint at a declared port"),
+        });
         out.push(d);
     }
 }

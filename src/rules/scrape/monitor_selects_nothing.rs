@@ -23,6 +23,10 @@ impl Rule for MonitorSelectsNothing {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (mi, m) in cx.ws.monitors.iter().enumerate() {
+            // Objects the repository cannot show (unrendered charts, remote bases) may match.
+            if cx.ws.wiring.objects_may_be_missing(&m.origin) {
+                continue;
+            }
             let scope = match &m.namespace_scope {
                 NamespaceScope::Any => "any namespace".to_string(),
                 NamespaceScope::Names(n) => format!(
@@ -47,12 +51,7 @@ impl Rule for MonitorSelectsNothing {
                     )
                 }
                 MonitorKind::Pod => {
-                    let any = cx
-                        .ws
-                        .workloads
-                        .iter()
-                        .any(|w| m.watches_namespace(&w.namespace) && m.selector.matches(&w.pod_labels) == Some(true));
-                    if any {
+                    if !cx.links.monitor_pods[mi].is_empty() {
                         continue;
                     }
                     (
@@ -112,6 +111,55 @@ impl Rule for MonitorSelectsNothing {
             } else if let Some(c) = in_scope.first() {
                 d = d.related(c.2, format!("{what} `{}` has {}", c.0, describe_labels(&c.1)));
                 d = d.help(format!("make `spec.selector` match the labels of the {what} to scrape"));
+                // One object in scope carries every selected key, only with other values (a
+                // renamed app, `catalog-v2`): point the selector at it.
+                let sel = &m.selector;
+                let mut same_keys: Vec<_> = in_scope
+                    .iter()
+                    .filter(|c| !sel.match_labels.is_empty() && sel.match_labels.iter().all(|(k, _)| c.1.iter().any(|(ck, _)| ck == k)))
+                    .collect();
+                // Several candidates: the one named like the monitor is the one it was written for.
+                if same_keys.len() > 1 {
+                    same_keys.retain(|c| c.0 == m.name.value);
+                }
+                if let [c] = same_keys.as_slice() {
+                    let svc = cx
+                        .ws
+                        .kube_services
+                        .iter()
+                        .position(|k| k.name.value == c.0 && k.namespace == c.3)
+                        .and_then(|k| cx.links.kube_service_workloads[k].first().copied())
+                        .or_else(|| cx.ws.workloads.iter().position(|w| w.name.value == c.0 && w.namespace == c.3))
+                        .and_then(|w| cx.links.deployments.iter().position(|ds| ds.iter().any(|d| d.workload == Some(w))));
+                    d = d.service(svc.map(|s| cx.ws.services[s].name.as_str()));
+                }
+                if let ([c], true) = (
+                    same_keys.as_slice(),
+                    sel.match_expressions.is_empty() && sel.value_spans.len() == sel.match_labels.len(),
+                ) {
+                    let changes: Vec<(String, String, crate::source::Span)> = sel
+                        .match_labels
+                        .iter()
+                        .zip(&sel.value_spans)
+                        .filter_map(|((k, v), span)| {
+                            let want = c.1.iter().find(|(ck, _)| ck == k).map(|(_, cv)| cv)?;
+                            (want != v).then(|| (k.clone(), want.clone(), *span))
+                        })
+                        .collect();
+                    let edits: Vec<_> = changes
+                        .iter()
+                        .map(|(_, want, span)| crate::rules::scrape::metrics_path_mismatch::replace_scalar(cx.sources, *span, want))
+                        .collect();
+                    if !edits.is_empty() {
+                        let pairs: Vec<String> = changes.iter().map(|(k, v, _)| format!("`{k}: {v}`")).collect();
+                        d = d.help(format!("select {what} `{}` with {}", c.0, pairs.join(", ")));
+                        d = d.fix(Some(Fix {
+                            title: format!("select {what} `{}`", c.0),
+                            applicability: Applicability::Unsafe,
+                            edits,
+                        }));
+                    }
+                }
             }
             if let Some(k) = cx.links.monitor_near_misses[mi].first() {
                 let svc = cx.links.kube_service_workloads[*k]

@@ -1,0 +1,156 @@
+//! Benchmark: for each N, generate a synthetic monorepo with `gen-monorepo`, then measure on
+//! the same tree:
+//!
+//! * the read floor: discover + read every file actuator-lint reads (same code path),
+//! * the full lint in-process (discover, read, parse, model, link, rules),
+//! * the real binary end to end: wall time and peak RSS (`/usr/bin/time`),
+//!
+//! and check what it found against the injected faults (`faults.tsv`).
+//!
+//! Usage: cargo run --release --bin bench -- [--services 100,1000,5000] [--runs 5]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn sibling(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("own path");
+    exe.with_file_name(name)
+}
+
+fn read_floor(root: &Path) -> usize {
+    let empty = globset::GlobSet::empty();
+    let found = actuator_lint::discover::discover(
+        root,
+        &empty,
+        &globset::GlobSetBuilder::new()
+            .add(globset::Glob::new("logs/*.log").expect("glob"))
+            .build()
+            .expect("set"),
+    );
+    let (set, _) = actuator_lint::discover::load(found);
+    set.len()
+}
+
+fn full_lint(root: &Path) -> usize {
+    use clap::Parser;
+    // Through clap, exactly as the binary parses its arguments.
+    let cli = actuator_lint::cli::Cli::try_parse_from([
+        "actuator-lint".as_ref(),
+        "check".as_ref(),
+        root.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        "--fail-on".as_ref(),
+        "never".as_ref(),
+    ])
+    .expect("valid arguments");
+    let Some(actuator_lint::cli::Command::Check(args)) = cli.command else {
+        unreachable!("argv starts with `check`")
+    };
+    match actuator_lint::app::lint_root(root, &args) {
+        Ok((_, report)) => report.diagnostics.len(),
+        Err(code) => panic!("lint failed: {code}"),
+    }
+}
+
+fn main() {
+    let mut sizes = vec![100usize, 1000, 5000];
+    let mut runs = 5usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--services" => sizes = args.next().unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
+            "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
+            _ => {
+                eprintln!("usage: bench [--services 100,1000,5000] [--runs 5]");
+                std::process::exit(2);
+            }
+        }
+    }
+    println!(
+        "| services | files | read floor | actuator-lint (in-process) | ratio | binary wall | peak RSS | faults found | extra findings |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for n in sizes {
+        let root = std::env::temp_dir().join(format!("actuator-lint-bench/{n}"));
+        let status = Command::new(sibling("gen-monorepo"))
+            .args(["--services", &n.to_string(), "--out"])
+            .arg(&root)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("gen-monorepo runs");
+        assert!(status.success());
+        // Warm the page cache once, then measure medians.
+        let files = read_floor(&root);
+        full_lint(&root);
+        let floor = median(
+            (0..runs)
+                .map(|_| {
+                    let t = Instant::now();
+                    read_floor(&root);
+                    t.elapsed().as_secs_f64()
+                })
+                .collect(),
+        );
+        let lint = median(
+            (0..runs)
+                .map(|_| {
+                    let t = Instant::now();
+                    full_lint(&root);
+                    t.elapsed().as_secs_f64()
+                })
+                .collect(),
+        );
+        // The real binary, end to end, with its peak memory.
+        let out = Command::new("/usr/bin/time")
+            .args(["-f", "%e %M"])
+            .arg(sibling("actuator-lint"))
+            .arg(&root)
+            .args(["--format", "json", "--fail-on", "never"])
+            .output()
+            .expect("/usr/bin/time runs");
+        let timing = String::from_utf8_lossy(&out.stderr);
+        let mut t = timing.lines().last().unwrap_or("0 0").split_whitespace();
+        let wall: f64 = t.next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        let rss_kb: f64 = t.next().and_then(|v| v.parse().ok()).unwrap_or(0.0);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json output");
+        // A finding names its service; one that cannot (a monitor selecting nothing) is matched
+        // by the file it points into, which the generator names after the service.
+        let found: BTreeSet<(String, String)> = json["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|d| {
+                let service = d["service"].as_str().map(str::to_string).unwrap_or_else(|| {
+                    let path = d["path"].as_str().unwrap_or("");
+                    path.rsplit('/').next().unwrap_or("").trim_end_matches(".yaml").to_string()
+                });
+                (d["rule"].as_str().unwrap_or("").to_string(), service)
+            })
+            .collect();
+        let expected: BTreeSet<(String, String)> = std::fs::read_to_string(root.join("faults.tsv"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(r, s)| (r.to_string(), s.to_string()))
+            .collect();
+        let caught = expected.intersection(&found).count();
+        let extra = found.difference(&expected).count();
+        println!(
+            "| {n} | {files} | {:.0} ms | {:.0} ms | {:.1}× | {:.2} s | {:.0} MiB | {caught}/{} | {extra} |",
+            floor * 1000.0,
+            lint * 1000.0,
+            lint / floor,
+            wall,
+            rss_kb / 1024.0,
+            expected.len()
+        );
+    }
+}

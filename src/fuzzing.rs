@@ -1,0 +1,105 @@
+//! Entry points for the fuzz targets in `fuzz/` and for the corpus replay test. Each takes
+//! arbitrary bytes and must return without panicking, hanging or exhausting memory.
+
+use crate::parse;
+
+fn text(data: &[u8]) -> String {
+    String::from_utf8_lossy(data).into_owned()
+}
+
+pub fn yaml(data: &[u8]) {
+    let _ = parse::yaml::parse(&text(data), &parse::yaml::Limits::default());
+}
+
+pub fn properties(data: &[u8]) {
+    // Spring reads `.properties` as ISO-8859-1: every byte sequence is valid input.
+    let t: String = data.iter().map(|&b| b as char).collect();
+    let _ = parse::properties::parse(&t);
+}
+
+pub fn gradle(data: &[u8]) {
+    let t = text(data);
+    for dsl in [parse::gradle::Dsl::Kotlin, parse::gradle::Dsl::Groovy] {
+        let _ = parse::gradle::parse_build(&t, dsl);
+        let _ = parse::gradle::parse_settings(&t, dsl);
+    }
+}
+
+pub fn maven(data: &[u8]) {
+    let _ = parse::maven::parse(&text(data));
+}
+
+pub fn catalog(data: &[u8]) {
+    let _ = parse::catalog::parse(&text(data));
+}
+
+/// Boot evidence in every form: log lines, exposition dumps, the sources naming main classes,
+/// and the exec-probe commands whose URLs are checked.
+pub fn bootlog(data: &[u8]) {
+    let t = text(data);
+    let _ = parse::bootlog::parse(&t);
+    let _ = parse::bootmetrics::parse(&t);
+    let _ = parse::jvm::main_classes("svc/src/main/kotlin/App.kt", &t);
+    let _ = parse::jvm::main_classes("svc/src/main/java/App.java", &t);
+    let at = crate::source::Span::empty(crate::source::FileId(0), 0);
+    let word = |w: &str| crate::source::Spanned::new(w.to_string(), at);
+    let _ = crate::model::exec::http_calls(&[word("sh"), word("-c"), word(&t)], &[]);
+    let direct: Vec<_> = t.split_whitespace().take(64).map(word).collect();
+    let _ = crate::model::exec::http_calls(&direct, &[]);
+}
+
+pub fn config(data: &[u8]) {
+    let _ = crate::config::parse(&text(data), "actuator-lint.toml", &crate::rules::names());
+}
+
+/// Paths a fuzzed repository can hold; each chunk's first byte picks one.
+const PATHS: &[&str] = &[
+    "settings.gradle.kts",
+    "svc/build.gradle.kts",
+    "svc/build.gradle",
+    "svc/pom.xml",
+    "svc/src/main/resources/application.yml",
+    "svc/src/main/resources/application-prod.properties",
+    "svc/src/main/kotlin/App.kt",
+    "deploy/app.yaml",
+    "monitoring/prometheus.yml",
+    "monitoring/docker-compose.yml",
+    "monitoring/targets/a.json",
+    "gradle/libs.versions.toml",
+    "logs/app.log",
+    "actuator-lint.toml",
+    "charts/x/templates/d.yaml",
+    "deploy/values.yaml",
+];
+
+/// The whole pipeline over an in-memory repository: chunks separated by NUL bytes, the first
+/// byte of each choosing the file's path. Lints and renders every format.
+pub fn pipeline(data: &[u8]) {
+    let files: Vec<(String, String)> = data
+        .split(|&b| b == 0)
+        .filter(|c| !c.is_empty())
+        .map(|c| (PATHS[c[0] as usize % PATHS.len()].to_string(), text(&c[1..])))
+        .collect();
+    let Ok((sources, options)) = crate::app::from_memory(&files) else {
+        return;
+    };
+    let report = crate::lint(&sources, &options);
+    let _ = crate::render::concise::render(&sources, &report);
+    let _ = crate::render::json::render(&sources, &report);
+    let _ = crate::render::human::render(&sources, &report, &crate::render::RenderOptions::default());
+}
+
+/// A fuzz target: arbitrary bytes in, nothing out, no panic.
+pub type Target = fn(&[u8]);
+
+/// Every target, by name (for the corpus replay test).
+pub const TARGETS: &[(&str, Target)] = &[
+    ("bootlog", bootlog),
+    ("catalog", catalog),
+    ("config", config),
+    ("gradle", gradle),
+    ("maven", maven),
+    ("pipeline", pipeline),
+    ("properties", properties),
+    ("yaml", yaml),
+];

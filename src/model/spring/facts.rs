@@ -1,0 +1,832 @@
+//! What the actuator serves in one deployment, each answer with the sources that decided it
+//! (semantics §1–4, version-gated per Appendix A).
+
+use super::lookup::{Effective, Found, Lookup};
+use super::{BootVersion, Platform, Why};
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tri {
+    Yes,
+    No,
+    Unknown,
+}
+
+/// A yes/no answer with its reasons: the deciding one first (for `Unknown`, why it cannot be
+/// known).
+#[derive(Clone, Debug)]
+pub struct Fact {
+    pub value: Tri,
+    pub because: Vec<Why>,
+    /// The property that decided it (kebab-case), when one did.
+    pub key: Option<String>,
+}
+
+impl Fact {
+    pub fn yes(w: Why) -> Fact {
+        Fact {
+            value: Tri::Yes,
+            because: vec![w],
+            key: None,
+        }
+    }
+    pub fn no(w: Why) -> Fact {
+        Fact {
+            value: Tri::No,
+            because: vec![w],
+            key: None,
+        }
+    }
+    pub fn unknown(w: Why) -> Fact {
+        Fact {
+            value: Tri::Unknown,
+            because: vec![w],
+            key: None,
+        }
+    }
+    pub fn is_yes(&self) -> bool {
+        self.value == Tri::Yes
+    }
+    pub fn is_no(&self) -> bool {
+        self.value == Tri::No
+    }
+    pub fn is_unknown(&self) -> bool {
+        self.value == Tri::Unknown
+    }
+    /// The deciding reason.
+    pub fn why(&self) -> &Why {
+        static NONE: Why = Why {
+            text: String::new(),
+            span: None,
+        };
+        self.because.first().unwrap_or(&NONE)
+    }
+    pub fn span(&self) -> Option<Span> {
+        self.why().span
+    }
+    fn with_key(mut self, key: &str) -> Fact {
+        if self.value != Tri::Unknown {
+            self.key = Some(key.to_string());
+        }
+        self
+    }
+    fn describe(&self) -> &'static str {
+        match self.value {
+            Tri::Yes => "yes",
+            Tri::No => "no",
+            Tri::Unknown => "unknown",
+        }
+    }
+}
+
+/// How the actuator is served (semantics §3.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PortType {
+    Same,
+    Different,
+    Disabled,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebStack {
+    Servlet,
+    Reactive,
+    Unknown,
+}
+
+/// What the build says, for facts that depend on the classpath.
+#[derive(Clone, Debug)]
+pub struct BuildFacts {
+    /// `spring-boot-starter-actuator` / `spring-boot-actuator-autoconfigure` (semantics §2).
+    pub actuator: Fact,
+    pub stack: WebStack,
+}
+
+impl Default for BuildFacts {
+    fn default() -> Self {
+        BuildFacts {
+            actuator: Fact::unknown(Why::new("the classpath was not analysed", None)),
+            stack: WebStack::Servlet,
+        }
+    }
+}
+
+/// An additional health path (semantics §3.4).
+#[derive(Clone, Debug)]
+pub struct AdditionalPath {
+    pub group: String,
+    pub path: String,
+    /// `server:` (main port) or `management:`.
+    pub on_server: bool,
+    pub span: Option<Span>,
+}
+
+/// Derived facts for one service in one deployment.
+#[derive(Clone, Debug)]
+pub struct Facts {
+    pub prometheus_exposed: Fact,
+    pub prometheus_access: Fact,
+    pub prometheus_export: Fact,
+    pub actuator: Fact,
+    /// There is an HTTP actuator at all (`management.server.port` ≥ 0, a web application).
+    pub http: Fact,
+    /// All of the above.
+    pub prometheus_available: Fact,
+    pub health_exposed: Fact,
+    pub health_access: Fact,
+    pub probe_groups: Fact,
+    /// The port the actuator is served on (`None` = unknown or random), with reasons.
+    pub port: Option<u16>,
+    pub port_because: Vec<Why>,
+    /// The main server port (for `server:` additional paths).
+    pub server_port: Option<u16>,
+    /// Why the served paths cannot be known, if they cannot.
+    pub paths_unknown: Option<Why>,
+    pub liveness_path: String,
+    pub readiness_path: String,
+    pub additional_paths: Vec<AdditionalPath>,
+    /// TLS on the port the actuator is served on.
+    pub tls: Fact,
+    pub application_tag: Fact,
+    /// The resolved `management.metrics.tags.application`, when set and known.
+    pub application_tag_value: Option<String>,
+    /// Servlet or reactive (after `spring.main.web-application-type`).
+    pub stack: WebStack,
+}
+
+/// Derived actuator facts for one service in one deployment (the flat fields predate `facts`
+/// and are what other rules read).
+#[derive(Clone, Debug)]
+pub struct Actuator {
+    pub prometheus_exposed: bool,
+    pub health_exposed: bool,
+    pub port_type: PortType,
+    pub port: u16,
+    /// Where the port was decided (`server.port`/`management.server.port`), if set.
+    pub port_span: Option<Span>,
+    pub prometheus_path: String,
+    /// The properties that shaped the path, for "served path decided here" labels.
+    pub path_spans: Vec<(Span, String)>,
+    pub health_path: String,
+    /// Why the served paths/port cannot be known (rules comparing paths must stay silent).
+    pub paths_unknown: Option<Why>,
+    pub facts: Facts,
+    /// Ports, paths, health groups and TLS per server, for the probe checks (`Effective::serving`).
+    pub serving: super::Serving,
+}
+
+fn at(f: &Found<'_>) -> Option<Span> {
+    Some(f.prop.value_span)
+}
+
+fn set_in(f: &Found<'_>) -> String {
+    if f.value.trim() == f.prop.value.trim() {
+        format!("`{}: {}` in {}", f.prop.key, f.value.trim(), f.layer.label)
+    } else {
+        format!(
+            "`{}: {}` (= `{}`) in {}",
+            f.prop.key,
+            f.prop.value.trim(),
+            f.value.trim(),
+            f.layer.label
+        )
+    }
+}
+
+/// Spring's String → Boolean conversion (`true/on/yes/1`, `false/off/no/0`).
+pub fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "on" | "yes" | "1" => Some(true),
+        "false" | "off" | "no" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// `EndpointId` comparison: case-insensitive, ignoring non-alphanumerics (Boot 2.1+); Boot
+/// 2.0 compared the lower-case id with the entry as written.
+pub fn endpoint_matches(list: &[String], id: &str, boot: &BootVersion) -> bool {
+    let norm = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase()
+    };
+    list.iter().any(|e| {
+        let e = e.trim();
+        e == "*" || if boot.at_least(2, 1) { norm(e) == norm(id) } else { e == id }
+    })
+}
+
+/// Cleans a path component: trimmed, `/` prepended, trailing `/` removed, `/` → "".
+pub fn clean_path(p: &str) -> String {
+    let t = p.trim().trim_end_matches("/*");
+    if t.is_empty() || t == "/" {
+        return String::new();
+    }
+    let with = if t.starts_with('/') { t.to_string() } else { format!("/{t}") };
+    with.trim_end_matches('/').to_string()
+}
+
+pub fn default_exposure(boot: &BootVersion) -> Vec<String> {
+    if boot.at_least(2, 5) {
+        vec!["health".into()]
+    } else {
+        vec!["info".into(), "health".into()]
+    }
+}
+
+impl Effective {
+    /// The deployment with each combination of may-or-may-not-apply sources decided: none,
+    /// all, and each alone (every combination up to two such sources).
+    fn worlds(&self) -> Vec<Effective> {
+        let maybe: Vec<usize> = self
+            .layers
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.maybe.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        if maybe.is_empty() || maybe.len() > 16 {
+            return vec![];
+        }
+        let world = |keep: &dyn Fn(usize) -> bool| Effective {
+            layers: self
+                .layers
+                .iter()
+                .enumerate()
+                .filter(|(i, l)| l.maybe.is_none() || keep(*i))
+                .map(|(_, l)| {
+                    let mut l = l.clone();
+                    l.maybe = None;
+                    l
+                })
+                .collect(),
+            ..Effective::default()
+        };
+        let mut out = vec![world(&|_| false), world(&|_| true)];
+        if maybe.len() > 1 {
+            for m in &maybe {
+                out.push(world(&|i| i == *m));
+            }
+        }
+        out
+    }
+
+    /// A fact that is unknown only because some sources may not apply is known after all when
+    /// every way they could apply gives the same answer.
+    pub fn agree(&self, f: impl Fn(&Effective) -> Fact) -> Fact {
+        let direct = f(self);
+        if !direct.is_unknown() {
+            return direct;
+        }
+        let facts: Vec<Fact> = self.worlds().iter().map(&f).collect();
+        match facts.first() {
+            Some(first) if first.value != Tri::Unknown && facts.iter().all(|x| x.value == first.value) => {
+                let mut r = first.clone();
+                r.because
+                    .push(Why::new("the same whichever of the sources that may not apply do", None));
+                r
+            }
+            _ => direct,
+        }
+    }
+
+    /// Exposure per the exact include/exclude algorithm (semantics §1.2).
+    pub fn exposure(&self, id: &str, boot: &BootVersion) -> Fact {
+        let defaults = default_exposure(boot);
+        let included = match self.list("management.endpoints.web.exposure.include") {
+            Lookup::Unknown(w) => Fact::unknown(w),
+            Lookup::Set(l) if !l.items.is_empty() && !l.items.iter().all(|i| i.is_empty()) => {
+                let why = Why::new(
+                    format!("`include: {}` in {}", l.items.join(","), l.layer.label),
+                    l.props.first().map(|p| p.value_span),
+                );
+                if endpoint_matches(&l.items, id, boot) {
+                    Fact::yes(why)
+                } else {
+                    Fact::no(why)
+                }
+            }
+            _ => {
+                let why = Why::new(
+                    format!(
+                        "nothing sets `management.endpoints.web.exposure.include`, and the default is `{}` ({})",
+                        defaults.join(","),
+                        if boot.at_least(2, 5) { "Boot 2.5+" } else { "Boot 2.0–2.4" }
+                    ),
+                    None,
+                );
+                if endpoint_matches(&defaults, id, boot) {
+                    Fact::yes(why)
+                } else {
+                    Fact::no(why)
+                }
+            }
+        };
+        if included.is_no() {
+            return included;
+        }
+        match self.list("management.endpoints.web.exposure.exclude") {
+            Lookup::Unknown(w) => Fact::unknown(w),
+            Lookup::Set(l) if endpoint_matches(&l.items, id, boot) => Fact::no(Why::new(
+                format!(
+                    "`exclude: {}` in {} removes it, and exclude wins over include",
+                    l.items.join(","),
+                    l.layer.label
+                ),
+                l.props.first().map(|p| p.value_span),
+            )),
+            _ => included,
+        }
+    }
+
+    fn bool_fact(&self, key: &str) -> Option<Fact> {
+        self.bool_fact_inner(key).map(|f| f.with_key(key))
+    }
+
+    fn bool_fact_inner(&self, key: &str) -> Option<Fact> {
+        match self.lookup(key) {
+            Lookup::Unset => None,
+            Lookup::Unknown(w) => Some(Fact::unknown(w)),
+            Lookup::Set(f) => Some(match parse_bool(&f.value) {
+                Some(true) => Fact::yes(Why::new(set_in(&f), at(&f))),
+                Some(false) => Fact::no(Why::new(set_in(&f), at(&f))),
+                None => Fact::unknown(Why::new(format!("{} is not a boolean", set_in(&f)), at(&f))),
+            }),
+        }
+    }
+
+    fn access_value(&self, key: &str) -> Option<Fact> {
+        self.access_value_inner(key).map(|f| f.with_key(key))
+    }
+
+    fn access_value_inner(&self, key: &str) -> Option<Fact> {
+        match self.lookup(key) {
+            Lookup::Unset => None,
+            Lookup::Unknown(w) => Some(Fact::unknown(w)),
+            Lookup::Set(f) => {
+                let v = f.value.trim().to_ascii_lowercase().replace('_', "-");
+                let why = Why::new(set_in(&f), at(&f));
+                Some(match v.as_str() {
+                    "none" => Fact::no(why),
+                    "read-only" | "readonly" | "unrestricted" => Fact::yes(why),
+                    _ => Fact::unknown(Why::new(format!("{} is not an access level", set_in(&f)), at(&f))),
+                })
+            }
+        }
+    }
+
+    /// Whether the endpoint may be created: `.enabled` (2.0–3.3) or `.access` (3.4+), then
+    /// the global default, then the endpoint's own default (semantics §1.5).
+    pub fn endpoint_access(&self, id: &str, boot: &BootVersion) -> Fact {
+        let default_on = id != "shutdown";
+        let endpoint_default = || {
+            let why = Why::new(
+                format!("`{id}` is {} by default", if default_on { "enabled" } else { "disabled" }),
+                None,
+            );
+            if default_on {
+                Fact::yes(why)
+            } else {
+                Fact::no(why)
+            }
+        };
+        let own = format!("management.endpoint.{id}");
+        let fact = if boot.at_least(3, 4) {
+            self.access_value(&format!("{own}.access"))
+                .or_else(|| self.bool_fact(&format!("{own}.enabled")))
+                .or_else(|| self.access_value("management.endpoints.access.default"))
+                .or_else(|| self.bool_fact("management.endpoints.enabled-by-default"))
+                .unwrap_or_else(endpoint_default)
+        } else {
+            self.bool_fact(&format!("{own}.enabled"))
+                .or_else(|| self.bool_fact("management.endpoints.enabled-by-default"))
+                .unwrap_or_else(endpoint_default)
+        };
+        if boot.at_least(3, 4) && !fact.is_no() {
+            // The cap: `none` disables every endpoint (`read-only` still serves reads).
+            if let Some(cap) = self.access_value("management.endpoints.access.max-permitted") {
+                if !cap.is_yes() {
+                    return cap;
+                }
+            }
+        }
+        fact
+    }
+
+    /// Whether the Prometheus export (and so the scrape endpoint) is on (semantics §1.6).
+    pub fn prometheus_export(&self, boot: &BootVersion) -> Fact {
+        let default = || Fact::yes(Why::new("the Prometheus export is on by default", None));
+        if boot.at_least(3, 0) {
+            return self
+                .bool_fact("management.prometheus.metrics.export.enabled")
+                .or_else(|| self.bool_fact("management.defaults.metrics.export.enabled"))
+                .unwrap_or_else(default);
+        }
+        if boot.at_least(2, 4) {
+            return self
+                .bool_fact("management.metrics.export.prometheus.enabled")
+                .or_else(|| self.bool_fact("management.metrics.export.defaults.enabled"))
+                .unwrap_or_else(default);
+        }
+        // 2.0–2.3: `@ConditionalOnProperty(havingValue = "true", matchIfMissing = true)`.
+        match self.lookup("management.metrics.export.prometheus.enabled") {
+            Lookup::Unset => default(),
+            Lookup::Unknown(w) => Fact::unknown(w),
+            Lookup::Set(f) => {
+                let why = Why::new(set_in(&f), at(&f));
+                if f.value.trim().eq_ignore_ascii_case("true") {
+                    Fact::yes(why)
+                } else {
+                    Fact::no(why).with_key("management.metrics.export.prometheus.enabled")
+                }
+            }
+        }
+    }
+
+    /// Whether the `liveness`/`readiness` health groups exist (semantics §4.1–4.2).
+    pub fn probe_groups(&self, boot: &BootVersion, platform: &Platform) -> Fact {
+        if !boot.at_least(2, 3) {
+            return Fact::no(Why::new(
+                format!("{} predates the probe health groups (added in 2.3)", boot.describe()),
+                boot.span,
+            ));
+        }
+        // A group the application defines itself exists whatever the probes settings say.
+        let user = |g: &str| self.prefix(&format!("management.endpoint.health.group.{g}"));
+        if let (Lookup::Set((p, l)), Lookup::Set(_)) = (user("liveness"), user("readiness")) {
+            return Fact::yes(Why::new(
+                format!("the groups are defined in {} (`{}`)", l.label, p.key),
+                Some(p.key_span),
+            ));
+        }
+        let enabled = if boot.at_least(2, 3) && !boot.at_least_patch(2, 3, 2) {
+            // 2.3.0–2.3.1: anything but "false" enables.
+            match self.lookup("management.health.probes.enabled") {
+                Lookup::Set(f) => Some(if f.value.trim().eq_ignore_ascii_case("false") {
+                    Fact::no(Why::new(set_in(&f), at(&f))).with_key("management.health.probes.enabled")
+                } else {
+                    Fact::yes(Why::new(set_in(&f), at(&f)))
+                }),
+                Lookup::Unknown(w) => Some(Fact::unknown(w)),
+                Lookup::Unset => None,
+            }
+        } else if boot.at_least(4, 0) {
+            self.bool_fact("management.endpoint.health.probes.enabled")
+        } else {
+            self.bool_fact("management.endpoint.health.probes.enabled")
+                .or_else(|| self.bool_fact("management.health.probes.enabled"))
+        };
+        if let Some(f) = enabled {
+            return f;
+        }
+        if boot.at_least(4, 0) {
+            return Fact::yes(Why::new("Boot 4.0 creates the probe groups by default", None));
+        }
+        let cf = boot.at_least(3, 4);
+        match self.lookup("spring.main.cloud-platform") {
+            Lookup::Unknown(w) => return Fact::unknown(w),
+            Lookup::Set(f) => {
+                let v = f.value.trim().to_ascii_lowercase().replace('-', "_");
+                let why = Why::new(
+                    format!(
+                        "the groups are created only on Kubernetes{}, and {} turns off the detection",
+                        if cf { " or Cloud Foundry" } else { "" },
+                        set_in(&f)
+                    ),
+                    at(&f),
+                );
+                return if v == "kubernetes" || (cf && v == "cloud_foundry") {
+                    Fact::yes(why)
+                } else {
+                    Fact::no(why).with_key("spring.main.cloud-platform")
+                };
+            }
+            Lookup::Unset => {}
+        }
+        match platform {
+            Platform::Kubernetes => Fact::yes(Why::new(
+                "Spring detects Kubernetes (the kubelet sets `KUBERNETES_SERVICE_HOST`/`_PORT` in every pod) and creates the groups",
+                None,
+            )),
+            Platform::Other(name) => Fact::no(Why::new(
+                format!("not on Kubernetes ({name}) and `management.endpoint.health.probes.enabled` is not set"),
+                None,
+            )),
+            Platform::Unknown(w) => Fact::unknown(w.clone()),
+        }
+    }
+
+    /// TLS on the main server: any `server.ssl.*` binds an `Ssl` whose `enabled` defaults to
+    /// true.
+    fn tls(&self, prefix: &str) -> Fact {
+        if let Some(f) = self.bool_fact(&format!("{prefix}.enabled")) {
+            return f;
+        }
+        match self.prefix(prefix) {
+            Lookup::Set((p, l)) => Fact::yes(Why::new(format!("`{}` in {} configures TLS", p.key, l.label), Some(p.value_span))),
+            Lookup::Unknown(w) => Fact::unknown(w),
+            Lookup::Unset => Fact::no(Why::new(format!("no `{prefix}.*` is set"), None)),
+        }
+    }
+
+    fn port(&self, key: &str, default: Option<u16>) -> (Result<Option<i64>, Why>, Option<Found<'_>>) {
+        match self.lookup(key) {
+            Lookup::Set(f) => match f.value.trim().parse::<i64>() {
+                Ok(v) => (Ok(Some(v)), Some(f)),
+                Err(_) => (Err(Why::new(format!("{} is not a port number", set_in(&f)), at(&f))), Some(f)),
+            },
+            Lookup::Unset => (Ok(default.map(i64::from)), None),
+            Lookup::Unknown(w) => (Err(w), None),
+        }
+    }
+
+    fn string(&self, key: &str, paths: &mut PathNotes) -> Option<String> {
+        match self.lookup(key) {
+            Lookup::Set(f) => {
+                paths.spans.push((f.prop.value_span, format!("{key} `{}`", f.value)));
+                paths.because.push(Why::new(set_in(&f), at(&f)));
+                Some(f.value.clone())
+            }
+            Lookup::Unset => None,
+            Lookup::Unknown(w) => {
+                paths.unknown.get_or_insert(w);
+                None
+            }
+        }
+    }
+
+    /// Every actuator fact for this deployment (semantics §1–4).
+    pub fn actuator_facts(&self, boot: &BootVersion, build: &BuildFacts, platform: &Platform) -> Actuator {
+        let mut notes = PathNotes::default();
+        let (sp, sp_found) = self.port("server.port", Some(8080));
+        let (mp, mp_found) = self.port("management.server.port", None);
+        let mut port_because = Vec::new();
+        let app_type = self.lookup("spring.main.web-application-type");
+        let stack = match &app_type {
+            Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("reactive") => WebStack::Reactive,
+            Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("servlet") => WebStack::Servlet,
+            _ => build.stack,
+        };
+        let port_type = match (&mp, &sp) {
+            (Err(w), _) => Err(w.clone()),
+            (Ok(Some(m)), _) if *m < 0 => Ok(PortType::Disabled),
+            (Ok(None), _) => Ok(PortType::Same),
+            (Ok(Some(m)), Ok(s)) => {
+                let s_set = sp_found.is_some();
+                if (!s_set && *m == 8080) || (*m != 0 && Some(*m) == *s) {
+                    Ok(PortType::Same)
+                } else {
+                    Ok(PortType::Different)
+                }
+            }
+            (Ok(Some(_)), Err(w)) => Err(w.clone()),
+        };
+        let mut http = Fact::yes(Why::new("the actuator is served over HTTP", None));
+        match &app_type {
+            Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("none") => {
+                http =
+                    Fact::no(Why::new(format!("{}: not a web application", set_in(f)), at(f))).with_key("spring.main.web-application-type");
+            }
+            Lookup::Unknown(w) => http = Fact::unknown(w.clone()),
+            _ => {}
+        }
+        match &port_type {
+            Ok(PortType::Disabled) => {
+                if let Some(f) = &mp_found {
+                    http = Fact::no(Why::new(set_in(f), at(f))).with_key("management.server.port");
+                }
+            }
+            Err(w) if !http.is_no() => {
+                notes.unknown.get_or_insert(w.clone());
+            }
+            _ => {}
+        }
+        let server_port = match &sp {
+            Ok(Some(p)) if *p > 0 && *p <= 65535 => Some(*p as u16),
+            _ => None,
+        };
+        let (port, port_span) = match &port_type {
+            Ok(PortType::Different) => {
+                if let Some(f) = &mp_found {
+                    port_because.push(Why::new(format!("a separate management server: {}", set_in(f)), at(f)));
+                }
+                let p = mp.clone().ok().flatten().filter(|p| *p > 0 && *p <= 65535).map(|p| p as u16);
+                (p, mp_found.as_ref().and_then(at))
+            }
+            _ => {
+                match &sp_found {
+                    Some(f) => port_because.push(Why::new(set_in(f), at(f))),
+                    None if sp.is_ok() => port_because.push(Why::new("`server.port` is not set: 8080", None)),
+                    None => {}
+                }
+                if let (Some(f), Ok(PortType::Same)) = (&mp_found, &port_type) {
+                    port_because.push(Why::new(format!("the same port as the application: {}", set_in(f)), at(f)));
+                }
+                let port = if port_type.is_ok() { server_port } else { None };
+                (port, sp_found.as_ref().and_then(at))
+            }
+        };
+        if let Err(w) = &sp {
+            port_because.push(w.clone());
+        }
+
+        // Paths (semantics §3.3).
+        let server_prefix = |n: &mut PathNotes| -> String {
+            match stack {
+                WebStack::Reactive => {
+                    if boot.at_least(2, 3) {
+                        clean_path(&self.string("spring.webflux.base-path", n).unwrap_or_default())
+                    } else {
+                        String::new()
+                    }
+                }
+                _ => {
+                    let ctx = clean_path(&self.string("server.servlet.context-path", n).unwrap_or_default());
+                    let servlet_key = if boot.at_least(2, 1) {
+                        "spring.mvc.servlet.path"
+                    } else {
+                        "server.servlet.path"
+                    };
+                    let servlet = clean_path(&self.string(servlet_key, n).unwrap_or_default());
+                    if stack == WebStack::Unknown && !(ctx.is_empty() && servlet.is_empty()) {
+                        n.unknown.get_or_insert(Why::new(
+                            "whether the application is a servlet or a reactive one cannot be told from its build",
+                            None,
+                        ));
+                    }
+                    format!("{ctx}{servlet}")
+                }
+            }
+        };
+        let mgmt_prefix = match &port_type {
+            Ok(PortType::Different) => {
+                let bp = if boot.at_least(2, 4) {
+                    self.string("management.server.base-path", &mut notes).unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                let legacy_ok = stack != WebStack::Reactive && !boot.at_least(3, 0);
+                let bp = if bp.trim().is_empty() && legacy_ok {
+                    self.string("management.server.servlet.context-path", &mut notes)
+                        .unwrap_or_default()
+                } else {
+                    bp
+                };
+                clean_path(&bp)
+            }
+            _ => server_prefix(&mut notes),
+        };
+        let base = match self.string("management.endpoints.web.base-path", &mut notes) {
+            Some(b) => clean_path(&b),
+            None => "/actuator".to_string(),
+        };
+        let mut sub = |id: &str| match self.string(&format!("management.endpoints.web.path-mapping.{id}"), &mut notes) {
+            Some(p) => clean_path(&p),
+            None => format!("/{id}"),
+        };
+        let prom_sub = sub("prometheus");
+        let health_sub = sub("health");
+        let health_path = format!("{mgmt_prefix}{base}{health_sub}");
+        let mut additional = Vec::new();
+        if boot.at_least(2, 6) {
+            let add_all = matches!(
+                self.lookup("management.endpoint.health.probes.add-additional-paths"),
+                Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("true")
+            );
+            let mut side = PathNotes::default();
+            let sprefix = server_prefix(&mut side);
+            for (g, default) in [("liveness", "/livez"), ("readiness", "/readyz")] {
+                let explicit = self.lookup(&format!("management.endpoint.health.group.{g}.additional-path"));
+                let (value, span) = match &explicit {
+                    Lookup::Set(f) => (Some(f.value.trim().to_string()), at(f)),
+                    _ if add_all => (Some(format!("server:{default}")), None),
+                    _ => (None, None),
+                };
+                let Some(v) = value else { continue };
+                let (on_server, seg) = match v.split_once(':') {
+                    Some((ns, seg)) if ns.eq_ignore_ascii_case("server") => (true, seg.to_string()),
+                    Some((ns, seg)) if ns.eq_ignore_ascii_case("management") => (false, seg.to_string()),
+                    _ => continue,
+                };
+                let prefix = if on_server { sprefix.clone() } else { mgmt_prefix.clone() };
+                additional.push(AdditionalPath {
+                    group: g.to_string(),
+                    path: format!("{prefix}{}", clean_path(&seg)),
+                    on_server,
+                    span,
+                });
+            }
+        }
+
+        // Availability.
+        let exposed = self.agree(|e| e.exposure("prometheus", boot));
+        let access = self.agree(|e| e.endpoint_access("prometheus", boot));
+        let export = self.agree(|e| e.prometheus_export(boot));
+        let parts = [&exposed, &access, &export, &build.actuator, &http];
+        let available = if let Some(no) = parts.iter().find(|f| f.is_no()) {
+            Fact::no(no.why().clone())
+        } else if let Some(u) = parts.iter().find(|f| f.is_unknown()) {
+            Fact::unknown(u.why().clone())
+        } else {
+            Fact {
+                value: Tri::Yes,
+                because: parts.iter().map(|f| f.why().clone()).collect(),
+                key: None,
+            }
+        };
+        let health_exposed = self.agree(|e| e.exposure("health", boot));
+        let health_access = self.agree(|e| e.endpoint_access("health", boot));
+        let server_tls = self.tls("server.ssl");
+        let tls = match &port_type {
+            Ok(PortType::Different) => match self.tls("management.server.ssl") {
+                f if f.is_no() && f.because.first().is_some_and(|w| w.span.is_none()) => server_tls.clone(),
+                f => f,
+            },
+            _ => server_tls,
+        };
+        let (application_tag, application_tag_value) = match self.lookup("management.metrics.tags.application") {
+            Lookup::Set(f) => (Fact::yes(Why::new(set_in(&f), at(&f))), Some(f.value.clone())),
+            Lookup::Unset => (Fact::no(Why::new("nothing sets `management.metrics.tags.application`", None)), None),
+            Lookup::Unknown(w) => (Fact::unknown(w), None),
+        };
+        let facts = Facts {
+            prometheus_exposed: exposed.clone(),
+            prometheus_access: access,
+            prometheus_export: export,
+            actuator: build.actuator.clone(),
+            http,
+            prometheus_available: available,
+            health_exposed: health_exposed.clone(),
+            health_access,
+            probe_groups: self.agree(|e| e.probe_groups(boot, platform)),
+            port,
+            port_because,
+            server_port,
+            paths_unknown: notes.unknown.clone(),
+            liveness_path: format!("{health_path}/liveness"),
+            readiness_path: format!("{health_path}/readiness"),
+            additional_paths: additional,
+            tls,
+            application_tag,
+            application_tag_value,
+            stack,
+        };
+        Actuator {
+            prometheus_exposed: exposed.is_yes(),
+            health_exposed: health_exposed.is_yes(),
+            port_type: port_type.clone().unwrap_or(PortType::Same),
+            port: port.unwrap_or(0),
+            port_span,
+            prometheus_path: format!("{mgmt_prefix}{base}{prom_sub}"),
+            path_spans: notes.spans,
+            health_path,
+            paths_unknown: notes.unknown,
+            facts,
+            serving: self.serving(boot),
+        }
+    }
+
+    /// The facts with a Servlet stack and an unanalysed classpath (kept for callers that
+    /// predate `actuator_facts`).
+    pub fn actuator(&self, boot: &BootVersion) -> Actuator {
+        self.actuator_facts(boot, &BuildFacts::default(), &Platform::Kubernetes)
+    }
+
+    /// Exposure as a plain yes (unknown counts as not exposed).
+    pub fn exposed(&self, id: &str, boot: &BootVersion) -> bool {
+        self.exposure(id, boot).is_yes()
+    }
+}
+
+#[derive(Default)]
+struct PathNotes {
+    spans: Vec<(Span, String)>,
+    because: Vec<Why>,
+    unknown: Option<Why>,
+}
+
+impl Facts {
+    /// One line per fact, for `actuator-lint model`.
+    pub fn summary(&self) -> Vec<(&'static str, &Fact)> {
+        vec![
+            ("prometheus available", &self.prometheus_available),
+            ("  exposed over HTTP", &self.prometheus_exposed),
+            ("  enabled / access", &self.prometheus_access),
+            ("  export on", &self.prometheus_export),
+            ("  actuator on the classpath", &self.actuator),
+            ("  HTTP actuator", &self.http),
+            ("health exposed", &self.health_exposed),
+            ("health enabled / access", &self.health_access),
+            ("liveness/readiness groups", &self.probe_groups),
+            ("TLS", &self.tls),
+            ("application tag", &self.application_tag),
+        ]
+    }
+}
+
+impl std::fmt::Display for Fact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.describe())
+    }
+}

@@ -1,0 +1,492 @@
+//! A YAML tree whose every node knows its file.
+//!
+//! Why a second tree: the parser's `Node` keeps byte ranges of one file, but the objects the
+//! model reads are often *assembled* from several files — a kustomize overlay patches a base, a
+//! Prometheus config is embedded in a ConfigMap's block scalar, `--manifests -` arrives on
+//! stdin. Converting to `SNode` once lets the Kubernetes and Prometheus readers work on one
+//! shape, with every value still pointing at the exact file and line it came from.
+//!
+//! All walks here are recursive over trees the parser already bounded (`Limits::max_depth`);
+//! `MAX_DEPTH` bounds them again in case a merge ever builds something deeper.
+
+use crate::parse::yaml::{Kind, Node, Style};
+use crate::source::{FileId, Span, Spanned};
+
+const MAX_DEPTH: usize = 256;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SKind {
+    Scalar(String, Style),
+    Seq(Vec<SNode>),
+    Map(Vec<(SNode, SNode)>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SNode {
+    pub kind: SKind,
+    pub span: Span,
+    pub flow: bool,
+}
+
+impl SNode {
+    pub fn null(span: Span) -> SNode {
+        SNode {
+            kind: SKind::Scalar(String::new(), Style::Plain),
+            span,
+            flow: false,
+        }
+    }
+
+    pub fn scalar(value: &str, span: Span) -> SNode {
+        SNode {
+            kind: SKind::Scalar(value.to_string(), Style::DoubleQuoted),
+            span,
+            flow: false,
+        }
+    }
+
+    /// Converts a parsed node of `file`.
+    pub fn from_node(n: &Node, file: FileId) -> SNode {
+        Self::convert(n, file, &|o| o, 0)
+    }
+
+    /// Converts with every offset passed through `map` (for YAML embedded in a block scalar).
+    pub fn from_node_mapped(n: &Node, file: FileId, map: &dyn Fn(u32) -> u32) -> SNode {
+        Self::convert(n, file, map, 0)
+    }
+
+    fn convert(n: &Node, file: FileId, map: &dyn Fn(u32) -> u32, depth: usize) -> SNode {
+        let span = Span::new(file, map(n.span.start)..map(n.span.end));
+        if depth > MAX_DEPTH {
+            return SNode::null(span);
+        }
+        let kind = match &n.kind {
+            Kind::Scalar(s, st) => SKind::Scalar(s.clone(), *st),
+            Kind::Seq(items) => SKind::Seq(items.iter().map(|i| Self::convert(i, file, map, depth + 1)).collect()),
+            Kind::Map(entries) => SKind::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (Self::convert(k, file, map, depth + 1), Self::convert(v, file, map, depth + 1)))
+                    .collect(),
+            ),
+        };
+        SNode { kind, span, flow: n.flow }
+    }
+
+    pub fn file(&self) -> FileId {
+        self.span.file
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, SKind::Scalar(s, Style::Plain) if matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            SKind::Scalar(s, _) if !self.is_null() => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_string(&self) -> Option<String> {
+        self.as_str().map(str::to_string)
+    }
+    pub fn style(&self) -> Option<Style> {
+        match &self.kind {
+            SKind::Scalar(_, st) => Some(*st),
+            _ => None,
+        }
+    }
+    /// A plain (unquoted) scalar: YAML reads `true`, `8080` as bool / int, not string.
+    pub fn is_plain(&self) -> bool {
+        self.style() == Some(Style::Plain)
+    }
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_str()?.trim().parse().ok()
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self.as_str()?.trim() {
+            "true" | "True" | "TRUE" => Some(true),
+            "false" | "False" | "FALSE" => Some(false),
+            _ => None,
+        }
+    }
+    pub fn as_seq(&self) -> &[SNode] {
+        match &self.kind {
+            SKind::Seq(v) => v,
+            _ => &[],
+        }
+    }
+    pub fn as_map(&self) -> &[(SNode, SNode)] {
+        match &self.kind {
+            SKind::Map(v) => v,
+            _ => &[],
+        }
+    }
+    pub fn is_map(&self) -> bool {
+        matches!(self.kind, SKind::Map(_))
+    }
+    pub fn is_seq(&self) -> bool {
+        matches!(self.kind, SKind::Seq(_))
+    }
+    pub fn is_scalar(&self) -> bool {
+        matches!(self.kind, SKind::Scalar(..))
+    }
+    pub fn get(&self, key: &str) -> Option<&SNode> {
+        self.entry(key).map(|(_, v)| v)
+    }
+    /// Last entry wins, as in Go's and Spring's decoders.
+    pub fn entry(&self, key: &str) -> Option<(&SNode, &SNode)> {
+        self.as_map()
+            .iter()
+            .rev()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(k, v)| (k, v))
+    }
+    pub fn at(&self, key: &str) -> &SNode {
+        static NULL: std::sync::OnceLock<SNode> = std::sync::OnceLock::new();
+        self.get(key)
+            .unwrap_or_else(|| NULL.get_or_init(|| SNode::null(Span::empty(FileId(u32::MAX), 0))))
+    }
+    pub fn path(&self, keys: &[&str]) -> Option<&SNode> {
+        keys.iter().try_fold(self, |n, k| n.get(k))
+    }
+    pub fn string_map(&self) -> Vec<(String, String)> {
+        self.as_map()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_string().unwrap_or_default())))
+            .collect()
+    }
+    pub fn spanned_string(&self) -> Option<Spanned<String>> {
+        self.as_string().map(|v| Spanned::new(v, self.span))
+    }
+    /// The span of `key: value` (key start to value end), for edits that move or delete it.
+    pub fn entry_span(&self, key: &str) -> Option<Span> {
+        self.entry(key)
+            .map(|(k, v)| Span::new(k.span.file, k.span.start..v.span.end.max(k.span.end)))
+    }
+    /// A strings list, also accepting a single scalar.
+    pub fn strings(&self) -> Vec<Spanned<String>> {
+        if let Some(s) = self.spanned_string() {
+            return vec![s];
+        }
+        self.as_seq().iter().filter_map(|n| n.spanned_string()).collect()
+    }
+
+    fn map_mut(&mut self) -> Option<&mut Vec<(SNode, SNode)>> {
+        match &mut self.kind {
+            SKind::Map(v) => Some(v),
+            _ => None,
+        }
+    }
+    fn seq_mut(&mut self) -> Option<&mut Vec<SNode>> {
+        match &mut self.kind {
+            SKind::Seq(v) => Some(v),
+            _ => None,
+        }
+    }
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut SNode> {
+        self.map_mut()?
+            .iter_mut()
+            .rev()
+            .find(|(k, _)| k.as_str() == Some(key))
+            .map(|(_, v)| v)
+    }
+    /// Sets `key` (replacing the last entry with that key, or appending one).
+    pub fn set(&mut self, key: &str, value: SNode) {
+        let span = value.span;
+        if let Some(v) = self.get_mut(key) {
+            *v = value;
+            return;
+        }
+        if self.is_null() {
+            *self = SNode {
+                kind: SKind::Map(vec![]),
+                span: self.span,
+                flow: false,
+            };
+        }
+        if let Some(m) = self.map_mut() {
+            m.push((SNode::scalar(key, span), value));
+        }
+    }
+    pub fn remove(&mut self, key: &str) {
+        if let Some(m) = self.map_mut() {
+            m.retain(|(k, _)| k.as_str() != Some(key));
+        }
+    }
+    /// A mutable child map, created when absent.
+    pub fn child_map(&mut self, key: &str) -> &mut SNode {
+        let span = self.span;
+        if !self.get(key).is_some_and(|n| n.is_map()) {
+            self.set(
+                key,
+                SNode {
+                    kind: SKind::Map(vec![]),
+                    span,
+                    flow: false,
+                },
+            );
+        }
+        self.get_mut(key).expect("just set")
+    }
+}
+
+/// The merge key of a strategic-merge-patch list, by field name (Kubernetes `patchMergeKey`).
+fn merge_key(field: &str, items: &[SNode]) -> Option<&'static str> {
+    match field {
+        "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "env" | "imagePullSecrets" => Some("name"),
+        "volumeMounts" => Some("mountPath"),
+        // Container ports merge on `containerPort`, Service ports on `port`.
+        "ports" if items.iter().any(|i| i.get("containerPort").is_some()) => Some("containerPort"),
+        "ports" => Some("port"),
+        _ => None,
+    }
+}
+
+/// Strategic merge patch (the subset kustomize users write): maps merge, `key: null` deletes,
+/// lists with a known merge key merge by it (`$patch: delete` removes an item), other lists
+/// and scalars are replaced; `$patch: replace` replaces a map wholesale.
+pub fn strategic_merge(base: &SNode, patch: &SNode) -> SNode {
+    merge_at(base, patch, "", 0)
+}
+
+fn merge_at(base: &SNode, patch: &SNode, field: &str, depth: usize) -> SNode {
+    if depth > MAX_DEPTH {
+        return patch.clone();
+    }
+    match (&base.kind, &patch.kind) {
+        (SKind::Map(_), SKind::Map(pentries)) => {
+            if patch.get("$patch").and_then(|p| p.as_str()) == Some("replace") {
+                let mut p = patch.clone();
+                p.remove("$patch");
+                return p;
+            }
+            let mut out = base.clone();
+            for (k, v) in pentries {
+                let Some(key) = k.as_str() else { continue };
+                if key.starts_with("$setElementOrder") || key == "$patch" || key.starts_with("$deleteFromPrimitiveList") {
+                    continue;
+                }
+                if v.is_null() {
+                    out.remove(key);
+                    continue;
+                }
+                let merged = match base.get(key) {
+                    Some(b) => merge_at(b, v, key, depth + 1),
+                    None => v.clone(),
+                };
+                out.set(key, merged);
+                // The key now points at the patch, so edits land where the value was written.
+                if let Some(m) = out.map_mut() {
+                    if let Some(e) = m.iter_mut().rev().find(|(kk, _)| kk.as_str() == Some(key)) {
+                        e.0.span = k.span;
+                    }
+                }
+            }
+            out
+        }
+        (SKind::Seq(bitems), SKind::Seq(pitems)) => {
+            let Some(mk) = merge_key(field, bitems).or_else(|| merge_key(field, pitems)) else {
+                return patch.clone();
+            };
+            let mut out: Vec<SNode> = bitems.clone();
+            for p in pitems {
+                let key = p.get(mk).and_then(|k| k.as_str()).map(str::to_string);
+                let pos = key
+                    .as_deref()
+                    .and_then(|kv| out.iter().position(|b| b.get(mk).and_then(|x| x.as_str()) == Some(kv)));
+                let delete = p.get("$patch").and_then(|x| x.as_str()) == Some("delete");
+                match (pos, delete) {
+                    (Some(i), true) => {
+                        out.remove(i);
+                    }
+                    (Some(i), false) => out[i] = merge_at(&out[i], p, "", depth + 1),
+                    (None, false) => out.push(p.clone()),
+                    (None, true) => {}
+                }
+            }
+            SNode {
+                kind: SKind::Seq(out),
+                span: base.span,
+                flow: base.flow,
+            }
+        }
+        _ => patch.clone(),
+    }
+}
+
+/// Why a JSON patch could not be applied.
+#[derive(Debug)]
+pub struct PatchError(pub String);
+
+fn pointer(path: &str) -> Result<Vec<String>, PatchError> {
+    let Some(rest) = path.strip_prefix('/') else {
+        return Err(PatchError(format!("path `{path}` does not start with `/`")));
+    };
+    Ok(rest.split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect())
+}
+
+/// RFC 6902 `add`, `replace` and `remove` (what kustomize `patchesJson6902` users write);
+/// `move`, `copy`, `test` are reported as not understood.
+pub fn json_patch(doc: &mut SNode, ops: &SNode) -> Result<(), PatchError> {
+    for op in ops.as_seq() {
+        let kind = op.at("op").as_str().unwrap_or("");
+        let path = pointer(op.at("path").as_str().unwrap_or(""))?;
+        let Some((last, parents)) = path.split_last() else {
+            return Err(PatchError("empty path".into()));
+        };
+        let mut node: &mut SNode = doc;
+        for seg in parents {
+            node = match &node.kind {
+                SKind::Map(_) => node.get_mut(seg).ok_or_else(|| PatchError(format!("`{seg}` does not exist")))?,
+                SKind::Seq(_) => {
+                    let i: usize = seg.parse().map_err(|_| PatchError(format!("`{seg}` is not a list index")))?;
+                    node.seq_mut()
+                        .and_then(|v| v.get_mut(i))
+                        .ok_or_else(|| PatchError(format!("index {i} is out of range")))?
+                }
+                SKind::Scalar(..) => return Err(PatchError(format!("`{seg}` is inside a scalar"))),
+            };
+        }
+        let value = op.get("value").cloned();
+        match (kind, &mut node.kind) {
+            ("add" | "replace", SKind::Map(_)) => {
+                let v = value.ok_or_else(|| PatchError("no `value`".into()))?;
+                if kind == "replace" && node.get(last).is_none() {
+                    return Err(PatchError(format!("`{last}` does not exist")));
+                }
+                node.set(last, v);
+            }
+            ("add" | "replace", SKind::Seq(items)) => {
+                let v = value.ok_or_else(|| PatchError("no `value`".into()))?;
+                if last == "-" && kind == "add" {
+                    items.push(v);
+                } else {
+                    let i: usize = last.parse().map_err(|_| PatchError(format!("`{last}` is not a list index")))?;
+                    match kind {
+                        "add" if i <= items.len() => items.insert(i, v),
+                        "replace" if i < items.len() => items[i] = v,
+                        _ => return Err(PatchError(format!("index {i} is out of range"))),
+                    }
+                }
+            }
+            ("remove", SKind::Map(_)) => node.remove(last),
+            ("remove", SKind::Seq(items)) => {
+                let i: usize = last.parse().map_err(|_| PatchError(format!("`{last}` is not a list index")))?;
+                if i < items.len() {
+                    items.remove(i);
+                }
+            }
+            (other, _) => {
+                return Err(PatchError(format!(
+                    "operation `{other}` at `{}`",
+                    op.at("path").as_str().unwrap_or("")
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Parses YAML written inside a block scalar (`prometheus.yml: |` in a ConfigMap) so that its
+/// spans point into the enclosing file. Only literal/folded block scalars map line by line;
+/// other styles map every node onto the scalar itself.
+pub fn embedded_documents(value: &SNode, file_text: &str, limits: &crate::parse::yaml::Limits) -> Option<Vec<SNode>> {
+    let text = value.as_str()?;
+    let (docs, err) = crate::parse::yaml::parse(text, limits);
+    if err.is_some() && docs.is_empty() {
+        return None;
+    }
+    let file = value.file();
+    let block = matches!(value.style(), Some(Style::Literal));
+    // The scalar's span starts at its first content character; every content line has the
+    // same indentation.
+    let start = (value.span.start as usize).min(file_text.len());
+    let mut line_starts = Vec::new();
+    if block && file_text.is_char_boundary(start) {
+        let cs = file_text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = start - cs;
+        let mut at = cs;
+        for _ in text.split('\n') {
+            line_starts.push(at + indent);
+            match file_text.get(at..).and_then(|r| r.find('\n')) {
+                Some(i) => at += i + 1,
+                None => at = file_text.len(),
+            }
+        }
+    }
+    let text_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let fallback = value.span.start;
+    let map = move |o: u32| -> u32 {
+        if line_starts.is_empty() {
+            return fallback;
+        }
+        let o = o as usize;
+        let line = match text_starts.binary_search(&o) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        };
+        let col = o - text_starts[line];
+        line_starts.get(line).map_or(fallback, |s| (s + col).min(file_text.len()) as u32)
+    };
+    Some(docs.iter().map(|d| SNode::from_node_mapped(&d.root, file, &map)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::yaml::{parse, Limits};
+
+    fn tree(text: &str, file: u32) -> SNode {
+        let (docs, err) = parse(text, &Limits::default());
+        assert!(err.is_none(), "{err:?}");
+        SNode::from_node(&docs[0].root, FileId(file))
+    }
+
+    #[test]
+    fn strategic_merge_by_merge_keys() {
+        let base = tree(
+            "spec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1\n          ports:\n            - containerPort: 8080\n              name: http\n        - name: sidecar\n          image: s:1\n",
+            0,
+        );
+        let patch = tree(
+            "spec:\n  template:\n    spec:\n      containers:\n        - name: app\n          ports:\n            - containerPort: 8080\n              name: metrics\n            - containerPort: 9090\n",
+            1,
+        );
+        let m = strategic_merge(&base, &patch);
+        let cs = m.path(&["spec", "template", "spec", "containers"]).unwrap().as_seq();
+        assert_eq!(cs.len(), 2);
+        assert_eq!(cs[0].at("image").as_str(), Some("app:1"));
+        let ports = cs[0].at("ports").as_seq();
+        assert_eq!(ports.len(), 2);
+        assert_eq!(ports[0].at("name").as_str(), Some("metrics"));
+        assert_eq!(ports[0].at("name").file(), FileId(1));
+        assert_eq!(cs[0].at("image").file(), FileId(0));
+    }
+
+    #[test]
+    fn json_patch_ops() {
+        let mut doc = tree("spec:\n  ports:\n    - port: 80\n      targetPort: 8080\n", 0);
+        let ops = tree(
+            "- op: replace\n  path: /spec/ports/0/targetPort\n  value: 9090\n- op: add\n  path: /spec/ports/-\n  value: {port: 81}\n",
+            1,
+        );
+        json_patch(&mut doc, &ops).unwrap();
+        let ports = doc.at("spec").at("ports").as_seq();
+        assert_eq!(ports[0].at("targetPort").as_i64(), Some(9090));
+        assert_eq!(ports.len(), 2);
+        let bad = tree("- op: move\n  from: /a\n  path: /b\n", 1);
+        assert!(json_patch(&mut doc, &bad).is_err());
+    }
+
+    #[test]
+    fn embedded_yaml_maps_into_the_file() {
+        let text = "data:\n  prometheus.yml: |\n    scrape_configs:\n      - job_name: app\n        metrics_path: /x\n";
+        let root = tree(text, 0);
+        let v = root.at("data").at("prometheus.yml");
+        let docs = embedded_documents(v, text, &Limits::default()).unwrap();
+        let job = &docs[0].at("scrape_configs").as_seq()[0];
+        let mp = job.at("metrics_path");
+        assert_eq!(&text[mp.span.range()], "/x");
+        let jn = job.at("job_name");
+        assert_eq!(&text[jn.span.range()], "app");
+    }
+}

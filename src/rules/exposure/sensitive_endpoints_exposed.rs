@@ -1,0 +1,128 @@
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::model::build::{find_artifact, Presence};
+use crate::model::spring::{Lookup, PortType};
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::source::Span;
+
+declare_rule!(SensitiveEndpointsExposed {
+    name: "sensitive-endpoints-exposed",
+    category: Exposure,
+    severity: Warning,
+    fix: None,
+    summary: "`*` or endpoints such as `env`, `heapdump`, `threaddump`, `configprops` are exposed on the application's own port without Spring Security",
+});
+
+/// Endpoints that leak secrets or internals, or change the running application.
+pub const SENSITIVE: &[&str] = &[
+    "env",
+    "configprops",
+    "heapdump",
+    "threaddump",
+    "logfile",
+    "shutdown",
+    "loggers",
+    "beans",
+    "mappings",
+    "conditions",
+    "jolokia",
+    "httpexchanges",
+    "httptrace",
+    "sessions",
+    "startup",
+    "caches",
+];
+
+/// Sensitive endpoints present in every application with actuator.
+const ALWAYS: &[&str] = &[
+    "env",
+    "configprops",
+    "heapdump",
+    "threaddump",
+    "loggers",
+    "beans",
+    "mappings",
+    "conditions",
+    "shutdown",
+];
+
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+impl Rule for SensitiveEndpointsExposed {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let mut seen: Vec<Span> = Vec::new();
+        for (si, s) in cx.ws.services.iter().enumerate() {
+            // With Spring Security on the classpath, what is protected depends on filter chains
+            // in code: unknown, so silent (semantics §1.7).
+            let security = find_artifact(
+                &cx.ws.modules,
+                s.module,
+                "org.springframework.boot",
+                &["spring-boot-starter-security", "spring-boot-starter-oauth2-resource-server"],
+            );
+            if !matches!(security, Presence::Absent | Presence::NotPackaged(..)) {
+                continue;
+            }
+            for dep in &cx.links.deployments[si] {
+                if dep.actuator.port_type != PortType::Same || dep.actuator.paths_unknown.is_some() || !dep.actuator.facts.http.is_yes() {
+                    continue;
+                }
+                let Lookup::Set(include) = dep.effective.list("management.endpoints.web.exposure.include") else {
+                    continue;
+                };
+                let Some(prop) = include.props.first() else { continue };
+                if seen.contains(&prop.value_span) {
+                    continue;
+                }
+                let exposed: Vec<&str> = SENSITIVE
+                    .iter()
+                    .copied()
+                    .filter(|id| {
+                        dep.effective.exposure(id, &s.boot_version).is_yes() && dep.effective.endpoint_access(id, &s.boot_version).is_yes()
+                    })
+                    .collect();
+                if exposed.is_empty() {
+                    continue;
+                }
+                seen.push(prop.value_span);
+                let star = include.items.iter().any(|i| i == "*");
+                let what = if star {
+                    // Name only endpoints every application has (`logfile`, `jolokia`… need more).
+                    let always: Vec<String> = exposed
+                        .iter()
+                        .filter(|e| ALWAYS.contains(e))
+                        .take(5)
+                        .map(|e| format!("`{e}`"))
+                        .collect();
+                    format!("`*` exposes every endpoint, including {},", and_list(&always))
+                } else {
+                    let shown: Vec<String> = exposed.iter().map(|e| format!("`{e}`")).collect();
+                    format!("{} {} exposed", and_list(&shown), if exposed.len() == 1 { "is" } else { "are" })
+                };
+                let port = dep
+                    .actuator
+                    .facts
+                    .port
+                    .map_or("the application's port".to_string(), |p| format!("port {p}"));
+                let msg = format!(
+                    "{what} on {port}, the port that serves the application's own traffic, and `{}` has no Spring Security to protect them",
+                    s.name
+                );
+                let d = Diagnostic::new(Self::META.name, Self::META.default_severity, msg, Label::new(prop.value_span, "exposed over HTTP"))
+                    .service(Some(&s.name))
+                    .help("expose only what is scraped and probed (`health,prometheus`), or move the actuator to `management.server.port`, a port the Service does not publish");
+                out.push(d);
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::link::scrape::TargetKind;
+use crate::rules::scrape::metrics_path_mismatch::replace_scalar;
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::source::Span;
+
+declare_rule!(ScrapeTargetUnresolved {
+    name: "scrape-target-unresolved",
+    category: Scrape,
+    severity: Warning,
+    fix: Sometimes,
+    summary: "a static or file_sd target host matches no Service, Compose service or container in the repository",
+});
+
+impl Rule for ScrapeTargetUnresolved {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        for ((ji, ti), kind) in &cx.links.targets {
+            let TargetKind::Unresolved { reason, suggestion } = kind else {
+                continue;
+            };
+            let job = &cx.ws.jobs[*ji];
+            let t = &job.targets[*ti];
+            let host = t.host();
+            let mut d = Diagnostic::new(
+                Self::META.name,
+                Self::META.default_severity,
+                format!(
+                    "target `{}` of job `{}` reaches nothing the repository runs: {reason}",
+                    t.address.value, job.name.value
+                ),
+                Label::new(t.address.span, "matches no service"),
+            );
+            if t.sd_file.is_some() {
+                d = d.related(job.name.span, "the job that reads this file");
+            }
+            let localhost = matches!(host, "localhost" | "127.0.0.1" | "::1" | "0.0.0.0");
+            match suggestion {
+                Some(s) if s.contains(':') => {
+                    d = d.help(format!("scrape `{s}` (the Compose service name and its container port)"));
+                    d = d.fix(Some(Fix {
+                        title: format!("scrape `{s}`"),
+                        applicability: Applicability::Unsafe,
+                        edits: vec![replace_scalar(cx.sources, t.address.span, s)],
+                    }));
+                }
+                Some(s) => {
+                    d = d.help(format!("did you mean `{s}`?"));
+                    // The host part of the target, keeping its port and quotes.
+                    let raw = cx.sources.text(t.address.span);
+                    if let Some(at) = raw.find(host) {
+                        let span = Span::new(
+                            t.address.span.file,
+                            t.address.span.start + at as u32..t.address.span.start + (at + host.len()) as u32,
+                        );
+                        d = d.fix(Some(Fix {
+                            title: format!("scrape `{s}`"),
+                            applicability: Applicability::Unsafe,
+                            edits: vec![replace_scalar(cx.sources, span, s)],
+                        }));
+                    }
+                }
+                None if localhost => {
+                    d = d.help("from the Prometheus container, reach the app by its Compose service name (`<service>:<port>`), or run Prometheus with `network_mode: host`");
+                }
+                None => {
+                    d = d.help("use the name of a Service or Compose service the repository defines; if this target runs elsewhere, suppress the finding with `# actuator-lint: allow(scrape-target-unresolved) -- <why>`");
+                }
+            }
+            out.push(d);
+        }
+    }
+}

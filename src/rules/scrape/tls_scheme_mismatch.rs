@@ -1,0 +1,136 @@
+//! `tls-scheme-mismatch` has two halves: scrapes (Prometheus jobs and monitors against the
+//! `server.ssl` the scrape reaches) and probes (`httpGet.scheme` and exec `curl`/`wget` URLs,
+//! decided in src/rules/probes/targets.rs).
+
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::link::scrape::{describe_site, served_tls};
+use crate::link::Via;
+use crate::rules::scrape::metrics_path_mismatch::replace_scalar;
+use crate::rules::scrape::yaml_edit::insert_sibling_key;
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::source::Span;
+use std::collections::BTreeSet;
+
+declare_rule!(TlsSchemeMismatch {
+    name: "tls-scheme-mismatch",
+    category: Scrape,
+    severity: Error,
+    fix: Sometimes,
+    summary: "a scrape or probe uses `http` against a service serving TLS, or `https` against plain HTTP",
+});
+
+/// The probe half: `httpGet.scheme` and exec `curl`/`wget` URLs against `server.ssl` /
+/// `management.server.ssl` of the deployment (src/rules/probes/targets.rs).
+fn check_probes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    out.extend(
+        crate::rules::probes::targets::findings(cx)
+            .into_iter()
+            .filter(|d| d.rule == TlsSchemeMismatch::META.name),
+    );
+}
+
+impl Rule for TlsSchemeMismatch {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        check_scrapes(cx, out);
+        check_probes(cx, out);
+    }
+}
+
+/// The scrape half: every scrape whose scheme disagrees with what all the deployments it
+/// reaches serve.
+fn check_scrapes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeSet<(Span, usize)> = BTreeSet::new();
+    for sc in &cx.links.scrapes {
+        let reached = cx.links.reached(sc);
+        let tls: Vec<(bool, Option<Span>)> = reached.iter().filter_map(|d| served_tls(d)).collect();
+        let Some(&(serves_tls, tls_span)) = tls.first() else { continue };
+        if tls.len() != reached.len() || tls.iter().any(|t| t.0 != serves_tls) {
+            continue;
+        }
+        let https = sc.scheme.eq_ignore_ascii_case("https");
+        if https == serves_tls {
+            continue;
+        }
+        let primary = sc.scheme_span.unwrap_or(sc.scheme_anchor);
+        if !seen.insert((primary, sc.service)) {
+            continue;
+        }
+        let svc = &cx.ws.services[sc.service];
+        let (site, _) = describe_site(cx.ws, &sc.via);
+        let want = if serves_tls { "https" } else { "http" };
+        let message = if serves_tls {
+            format!(
+                "{site} scrapes `{}` over plain `http`, but `{}` serves the actuator over TLS: every scrape fails the handshake",
+                svc.name, svc.name
+            )
+        } else {
+            format!(
+                "{site} scrapes `{}` over `https`, but `{}` serves the actuator over plain HTTP: every scrape fails the TLS handshake",
+                svc.name, svc.name
+            )
+        };
+        let label = if sc.scheme_span.is_some() {
+            format!("scheme `{}`", sc.scheme)
+        } else {
+            "no scheme set: Prometheus uses `http`".to_string()
+        };
+        let meta = &TlsSchemeMismatch::META;
+        let mut d = Diagnostic::new(meta.name, meta.default_severity, message, Label::new(primary, label)).service(Some(&svc.name));
+        match tls_span {
+            Some(s) => {
+                d = d.related(
+                    s,
+                    if serves_tls {
+                        "TLS is switched on here"
+                    } else {
+                        "TLS is switched off here"
+                    },
+                )
+            }
+            None => {
+                if let Some(f) = svc.primary_config {
+                    d = d.related(
+                        Span::new(f, cx.sources.get(f).line_range(1)),
+                        format!("`{}` configures no `server.ssl`: it serves plain HTTP", svc.name),
+                    );
+                }
+            }
+        }
+        let tls_config = matches!(sc.via, Via::Monitor { .. } | Via::PodMonitor { .. });
+        d = d.help(if serves_tls && tls_config {
+            "set `scheme: https` on the endpoint, with a `tlsConfig` that trusts the service's certificate (or `insecureSkipVerify: true`)"
+                .to_string()
+        } else if serves_tls {
+            "set `scheme: https`, with a `tls_config` that trusts the service's certificate".to_string()
+        } else {
+            format!("use `scheme: {want}`")
+        });
+        let fix = match (&sc.scheme_span, &sc.via) {
+            (Some(s), _) => Some(replace_scalar(cx.sources, *s, want)),
+            (None, Via::Job { job, .. }) => {
+                let j = &cx.ws.jobs[*job];
+                Some(insert_sibling_key(cx.sources, j.name.span, j.name.span, &format!("scheme: {want}")))
+            }
+            (None, Via::Monitor { monitor, endpoint, .. } | Via::PodMonitor { monitor, endpoint }) => {
+                let ep = &cx.ws.monitors[*monitor].endpoints[*endpoint];
+                ep.port
+                    .as_ref()
+                    .map(|p| insert_sibling_key(cx.sources, ep.span, p.span, &format!("scheme: {want}")))
+            }
+            _ => None,
+        };
+        if let Some(e) = fix {
+            d = d.fix(Some(Fix {
+                title: format!("scrape over `{want}`"),
+                applicability: Applicability::Unsafe,
+                edits: vec![e],
+            }));
+        }
+        out.push(d);
+    }
+}

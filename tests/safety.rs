@@ -1,0 +1,76 @@
+//! Structural guarantees (SPEC §1, §10): after loading, nothing touches the filesystem, and
+//! nothing from the repository is executed. Only the loader, the CLI orchestration and the
+//! benchmark tools may do I/O; nothing in the library may start a process.
+
+use std::path::Path;
+
+fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            sources(&p, out);
+        } else if p.extension().is_some_and(|x| x == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+#[test]
+fn only_the_loader_and_the_cli_touch_the_filesystem() {
+    const MAY_DO_IO: &[&str] = &[
+        "src/discover.rs",
+        "src/app.rs",
+        "src/main.rs",
+        "src/bin/bench.rs",
+        "src/bin/gen-monorepo.rs",
+        // The fix engine's atomic writer: the only place that writes into the repository.
+        "src/fix/write.rs",
+    ];
+    const IO: &[&str] = &[
+        "std::fs",
+        "fs::",
+        "File::open",
+        "File::create",
+        "OpenOptions",
+        "read_dir",
+        "process::Command",
+        "Command::new",
+        "TcpStream",
+        "UdpSocket",
+    ];
+    let mut files = Vec::new();
+    sources(Path::new("src"), &mut files);
+    let mut offenders = Vec::new();
+    for f in files {
+        let rel = f.to_string_lossy().replace('\\', "/");
+        if MAY_DO_IO.contains(&rel.as_str()) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        // Test modules may build fixtures on disk.
+        let code = text.split("#[cfg(test)]").next().unwrap_or("");
+        for needle in IO {
+            if code.contains(needle) {
+                offenders.push(format!("{rel}: `{needle}`"));
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "I/O outside the loader/CLI:\n{}", offenders.join("\n"));
+}
+
+#[test]
+fn nothing_executes_processes_except_the_benchmark() {
+    let mut files = Vec::new();
+    sources(Path::new("src"), &mut files);
+    for f in files {
+        let rel = f.to_string_lossy().replace('\\', "/");
+        if rel == "src/bin/bench.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(
+            !text.contains("Command::new") && !text.contains("std::process::Command"),
+            "{rel} starts a process"
+        );
+    }
+}
