@@ -63,9 +63,18 @@ pub fn classify(path: &str) -> FileKind {
     if name.ends_with(".versions.toml") && path.contains("gradle/") {
         return FileKind::VersionCatalog;
     }
-    // Precompiled convention plugins are build scripts too.
-    if name.ends_with(".gradle.kts") && (path.contains("buildSrc/") || path.contains("build-logic/")) {
+    // Precompiled convention plugins (`buildSrc/`, `build-logic/`), script plugins applied with
+    // `apply from:` and build files renamed with `buildFileName` are build scripts too.
+    if name.ends_with(".settings.gradle.kts") || name.ends_with(".settings.gradle") {
+        return FileKind::GradleSettings {
+            kotlin: name.ends_with(".kts"),
+        };
+    }
+    if name.ends_with(".gradle.kts") {
         return FileKind::GradleBuild { kotlin: true };
+    }
+    if name.ends_with(".gradle") {
+        return FileKind::GradleBuild { kotlin: false };
     }
     if is_spring_config(path) {
         return FileKind::SpringConfig;

@@ -25,6 +25,10 @@ pub fn gradle(data: &[u8]) {
     }
 }
 
+pub fn maven(data: &[u8]) {
+    let _ = parse::maven::parse(&text(data));
+}
+
 pub fn catalog(data: &[u8]) {
     let _ = parse::catalog::parse(&text(data));
 }
@@ -53,6 +57,7 @@ const PATHS: &[&str] = &[
     "settings.gradle.kts",
     "svc/build.gradle.kts",
     "svc/build.gradle",
+    "svc/pom.xml",
     "svc/src/main/resources/application.yml",
     "svc/src/main/resources/application-prod.properties",
     "svc/src/main/kotlin/App.kt",
@@ -93,6 +98,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("catalog", catalog),
     ("config", config),
     ("gradle", gradle),
+    ("maven", maven),
     ("pipeline", pipeline),
     ("properties", properties),
     ("yaml", yaml),

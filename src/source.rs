@@ -171,6 +171,9 @@ pub fn decode(bytes: &[u8], latin1_fallback: bool) -> Option<(String, Encoding, 
 #[derive(Debug, Default)]
 pub struct SourceSet {
     files: Vec<SourceFile>,
+    /// Path → first file with that path: `find` is called per module and per reference, and a
+    /// scan each time is quadratic in large monorepos.
+    by_path: std::collections::HashMap<String, FileId>,
 }
 
 impl SourceSet {
@@ -180,6 +183,7 @@ impl SourceSet {
 
     pub fn add(&mut self, file: SourceFile) -> FileId {
         let id = FileId(self.files.len() as u32);
+        self.by_path.entry(file.path.clone()).or_insert(id);
         self.files.push(file);
         id
     }
@@ -206,7 +210,7 @@ impl SourceSet {
     }
 
     pub fn find(&self, path: &str) -> Option<FileId> {
-        self.iter().find(|(_, f)| f.path == path).map(|(id, _)| id)
+        self.by_path.get(path).copied()
     }
 
     pub fn len(&self) -> usize {

@@ -22,6 +22,7 @@ fn target_for(path: &Path) -> &'static [&'static str] {
         "yml" | "yaml" | "json" => &["yaml"],
         "properties" => &["properties"],
         "gradle" | "kts" => &["gradle"],
+        "xml" => &["maven"],
         "toml" => &["catalog", "config"],
         "log" => &["bootlog"],
         _ => &[],

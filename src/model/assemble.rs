@@ -21,7 +21,8 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], failures: Vec<ParseFailure>
             .collect(),
         ..Workspace::default()
     };
-    ws.modules = build_modules(sources, parsed);
+    let failed: Vec<crate::source::FileId> = ws.parse_errors.iter().map(|e| e.file).collect();
+    ws.modules = build_modules(sources, parsed, &failed);
     services(&mut ws, sources, parsed, options);
     // Kubernetes objects, kustomize, Helm, Prometheus configs, Compose: `model::monitoring`.
     super::monitoring::assemble(&mut ws, sources, parsed, options);
@@ -77,34 +78,33 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             }
         }
     }
-    // A Spring Boot main class in a directory no Gradle build covers (a Maven or unknown build):
-    // still a service, with an unknown classpath.
+    // A Spring Boot main class in a directory no Gradle or Maven build covers (a POM that does
+    // not parse, another build tool): still a service, with an unknown classpath.
+    let built: std::collections::HashSet<String> = ws.modules.iter().map(|m| m.dir.clone()).collect();
     for dir in &annotated {
-        if !ws.modules.iter().any(|m| &m.dir == dir) {
-            let span = sources
-                .iter()
-                .find(|(_, f)| module_dir(&f.path) == Some(dir.as_str()) && f.kind == FileKind::JvmSource && !f.text.is_empty())
-                .map(|(id, _)| Span::empty(id, 0));
-            ws.modules.push(Module {
-                gradle_path: String::new(),
-                dir: dir.clone(),
-                build_file: None,
-                kotlin_dsl: true,
-                build_root: dir.clone(),
-                boot_plugin: None,
-                boot_version: None,
-                deps: vec![],
-                dep_block: None,
-                unknown: span
-                    .map(|s| {
+        if !built.contains(dir) {
+            let pom = if dir.is_empty() {
+                "pom.xml".to_string()
+            } else {
+                format!("{dir}/pom.xml")
+            };
+            let broken = sources.find(&pom).filter(|id| ws.parse_errors.iter().any(|e| e.file == *id));
+            let why = match broken {
+                Some(id) => Some((
+                    format!("`{pom}` has a syntax error, so its dependencies are unknown"),
+                    Span::empty(id, 0),
+                )),
+                None => sources
+                    .iter()
+                    .find(|(_, f)| module_dir(&f.path) == Some(dir.as_str()) && f.kind == FileKind::JvmSource && !f.text.is_empty())
+                    .map(|(id, _)| {
                         (
-                            "no Gradle build file for this module was found (Maven and other builds are not analysed yet)".to_string(),
-                            s,
+                            ("no Gradle or Maven build file for this module was found".to_string()),
+                            Span::empty(id, 0),
                         )
-                    })
-                    .into_iter()
-                    .collect(),
-            });
+                    }),
+            };
+            ws.modules.push(Module::unbuilt(dir, why));
         }
     }
     let ix = files::Index::new(sources, parsed);

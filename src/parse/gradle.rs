@@ -47,9 +47,63 @@ pub enum Context {
     Allprojects,
     /// `project(":x") { }`
     Project(String),
-    /// `configure(...) { }`
+    /// `configure(...) { }` whose project set could not be read
     Configure,
+    /// `configure(subprojects.filter { it.name.endsWith("-service") }) { }` and the like
+    Filtered(ProjectFilter),
     Buildscript,
+}
+
+/// The projects a `configure(...)` block applies to, when it is one of the
+/// shapes people write: a project set, optionally filtered by name or path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectFilter {
+    pub set: ProjectSet,
+    pub pred: Option<NamePred>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProjectSet {
+    Subprojects,
+    Allprojects,
+    /// `listOf(project(":a"), project(":b"))`, `[project(':a')]`, `project(":a")`
+    Paths(Vec<String>),
+}
+
+/// A predicate over a project's `name` or `path`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NamePred {
+    EndsWith(Subject, String),
+    StartsWith(Subject, String),
+    Contains(Subject, String),
+    Eq(Subject, String),
+    In(Subject, Vec<String>),
+    Not(Box<NamePred>),
+    And(Box<NamePred>, Box<NamePred>),
+    Or(Box<NamePred>, Box<NamePred>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Name,
+    Path,
+}
+
+impl NamePred {
+    /// Evaluates the predicate for a project with this `name` and `path`.
+    pub fn eval(&self, name: &str, path: &str) -> bool {
+        let pick = |s: &Subject| if *s == Subject::Name { name } else { path };
+        match self {
+            NamePred::EndsWith(s, v) => pick(s).ends_with(v.as_str()),
+            NamePred::StartsWith(s, v) => pick(s).starts_with(v.as_str()),
+            NamePred::Contains(s, v) => pick(s).contains(v.as_str()),
+            NamePred::Eq(s, v) => pick(s) == v,
+            NamePred::In(s, vs) => vs.iter().any(|v| v == pick(s)),
+            NamePred::Not(p) => !p.eval(name, path),
+            NamePred::And(a, b) => a.eval(name, path) && b.eval(name, path),
+            NamePred::Or(a, b) => a.eval(name, path) || b.eval(name, path),
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -80,6 +134,8 @@ pub struct PluginRef {
     pub apply: bool,
     pub span: Range<u32>,
     pub context: Context,
+    /// applied inside a condition, loop or closure
+    pub conditional: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -87,8 +143,45 @@ pub struct BuildScript {
     pub plugins: Vec<PluginRef>,
     pub dependencies: Vec<Dependency>,
     pub blocks: Vec<DepBlock>,
-    pub applied_scripts: Vec<Str>,
-    pub unknown: Vec<(String, Range<u32>)>,
+    /// `apply from: …`
+    pub applied_scripts: Vec<ScriptRef>,
+    /// Conditional constructs that declare dependencies (the declarations are marked
+    /// `conditional` too).
+    pub conditions: Vec<(String, Range<u32>)>,
+    /// String variables: `ext.x = "…"`, `ext { x = "…" }`, `val x = "…"`,
+    /// `val x by extra("…")`, `extra["x"] = "…"`; Groovy/Kotlin maps are
+    /// flattened to dotted names (`ext.libs = [a: "…"]` → `libs.a`).
+    pub vars: Vec<Var>,
+    /// `val libs = versionCatalogs.named("libs")`: variable → catalog name
+    pub catalog_handles: Vec<(String, String)>,
+    /// `dependencyManagement { imports { mavenBom("…") } }`
+    pub boms: Vec<Str>,
+    /// `dependencyManagement { dependencies { dependency("g:n:v") } }`
+    pub managed: Vec<Str>,
+    /// `package a.b` of a precompiled script plugin (part of its plugin id)
+    pub package: Option<String>,
+    /// `group = "…"` of the project itself
+    pub group: Option<Str>,
+    /// `"g:n[:v]"` string literals outside anything understood (see `unread_coordinates`)
+    pub mentions: Vec<Str>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptRef {
+    /// The location as written (`http(s)://…` for remote scripts); for a computed location
+    /// (`computed`), the expression's text.
+    pub path: Str,
+    pub computed: bool,
+    /// the whole `apply from: …` statement
+    pub span: Range<u32>,
+    pub context: Context,
+    pub conditional: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Var {
+    pub name: String,
+    pub value: Str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,6 +201,11 @@ pub struct Dependency {
     pub span: Range<u32>,
     pub context: Context,
     pub conditional: bool,
+    /// declared inside `plugins.withId("x") { }` / `pluginManager.withPlugin("x") { }`:
+    /// applies only to projects with that plugin
+    pub when_plugin: Option<String>,
+    /// declared inside `testing { suites { … } }`: a test suite's classpath
+    pub test_suite: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,9 +246,31 @@ pub fn parse_build(text: &str, dsl: Dsl) -> (BuildScript, Vec<ParseIssue>) {
     let mut visitor = BuildVisitor {
         tk: &toks,
         out: BuildScript::default(),
+        read: Vec::new(),
     };
     walk(&mut visitor, 0, toks.len(), &State::root());
-    (visitor.out, issues)
+    let mut out = visitor.out;
+    out.mentions = unread_coordinates(&toks, &out, &visitor.read);
+    (out, issues)
+}
+
+/// String literals that look like `group:name` coordinates but are not part of anything this
+/// reader understood: a dependency added in a form it does not know (`dependencies.add(…)` at
+/// the top level, a helper function). The model treats them as "may declare it".
+fn unread_coordinates(tk: &Toks<'_>, b: &BuildScript, read: &[Range<u32>]) -> Vec<Str> {
+    let mut understood: Vec<Range<u32>> = read.to_vec();
+    understood.extend(b.dependencies.iter().map(|d| d.span.clone()));
+    understood.extend(b.plugins.iter().map(|p| p.span.clone()));
+    understood.extend(b.vars.iter().map(|v| v.value.span.clone()));
+    understood.extend(b.boms.iter().chain(b.managed.iter()).map(|s| s.span.clone()));
+    understood.extend(b.applied_scripts.iter().map(|s| s.span.clone()));
+    understood.sort_by_key(|r| r.start);
+    let inside = |r: &Range<u32>| understood.iter().take_while(|u| u.start <= r.start).any(|u| r.end <= u.end);
+    (0..tk.len())
+        .filter_map(|i| tk.str_tok(i))
+        .filter(|s| !inside(&s.span))
+        .filter(|s| matches!(module_from_str(s.clone()), Some(Notation::Module { .. })))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------
@@ -1055,7 +1175,50 @@ impl<'a> Toks<'a> {
             let name = self.open_of[prev].checked_sub(1)?;
             return self.ident(name).map(|_| name);
         }
+        if self.punct(prev, ">") {
+            return self.type_arg_call(prev).map(|(name, _)| name);
+        }
         self.ident(prev).map(|_| prev)
+    }
+
+    /// `withType<SpringBootPlugin>` ending at the `>` token `gt`: the index of
+    /// `withType` and the simple name of the type argument.
+    fn type_arg_call(&self, gt: usize) -> Option<(usize, &str)> {
+        let mut j = gt;
+        for _ in 0..12 {
+            j = j.checked_sub(1)?;
+            if self.punct(j, "<") {
+                let name = j.checked_sub(1)?;
+                self.ident(name)?;
+                let ty = self.ident(gt - 1)?;
+                return Some((name, ty));
+            }
+            if !(self.kind(j) == Some(Kind::Ident) || self.punct(j, ".")) {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The plugin a `plugins.withType<SpringBootPlugin> { }` /
+    /// `plugins.withType(SpringBootPlugin) { }` lambda waits for.
+    fn plugin_type_lambda(&self, open: usize) -> Option<&'static str> {
+        let prev = open.checked_sub(1)?;
+        let ty = if self.punct(prev, ">") {
+            let (name, ty) = self.type_arg_call(prev)?;
+            self.is_ident(name, "withType").then_some(ty)?
+        } else if self.punct(prev, ")") && self.open_of[prev] != NONE {
+            let o = self.open_of[prev];
+            let name = o.checked_sub(1)?;
+            if !self.is_ident(name, "withType") {
+                return None;
+            }
+            let (a, b) = self.inner(o);
+            self.ident(b.checked_sub(1)?).filter(|_| b > a)?
+        } else {
+            return None;
+        };
+        (ty == "SpringBootPlugin").then_some("org.springframework.boot")
     }
 
     fn lambda_is_conditional(&self, open: usize) -> bool {
@@ -1214,6 +1377,7 @@ impl Toks<'_> {
             apply,
             span: self.span(lo, hi),
             context: context.clone(),
+            conditional: false,
         })
     }
 
@@ -1314,6 +1478,9 @@ impl Toks<'_> {
         }
         if let Some(call) = self.call_notation(lo, hi, depth) {
             return Some(call);
+        }
+        if let Some(lookup) = self.catalog_lookup(lo, hi) {
+            return Some(vec![lookup]);
         }
         let path = self.dotted(lo, hi)?;
         let span = self.span(lo, hi);
@@ -1460,6 +1627,8 @@ enum Mode {
     Deps,
     PluginManagement,
     Catalogs,
+    /// Groovy `ext { x = "…" }`
+    Ext,
 }
 
 #[derive(Clone, Debug)]
@@ -1468,6 +1637,8 @@ struct State {
     mode: Mode,
     conditional: bool,
     depth: u32,
+    when_plugin: Option<String>,
+    test_suite: bool,
 }
 
 impl State {
@@ -1477,6 +1648,8 @@ impl State {
             mode: Mode::Generic,
             conditional: false,
             depth: 0,
+            when_plugin: None,
+            test_suite: false,
         }
     }
 
@@ -1546,7 +1719,12 @@ fn walk<'a, V: Visitor<'a>>(v: &mut V, lo: usize, hi: usize, st: &State) {
 /// branch body, or a lambda after something we do not model.
 fn lambda_block<'a, V: Visitor<'a>>(v: &mut V, open: usize, st: &State) {
     let tk = v.toks();
-    let child = if st.mode == Mode::Deps || tk.lambda_is_conditional(open) {
+    let child = if let Some(plugin) = tk.plugin_type_lambda(open).filter(|_| st.mode != Mode::Deps) {
+        State {
+            when_plugin: Some(plugin.to_string()),
+            ..st.nested()
+        }
+    } else if st.mode == Mode::Deps || tk.lambda_is_conditional(open) {
         st.conditional()
     } else {
         st.nested()
@@ -1844,6 +2022,9 @@ fn catalog_name(tk: &Toks<'_>, seg: &Seg, stmt: usize) -> Option<Str> {
 struct BuildVisitor<'a> {
     tk: &'a Toks<'a>,
     out: BuildScript,
+    /// Regions read as something that adds no dependency (`constraints {}`,
+    /// `dependencyManagement {}`).
+    read: Vec<Range<u32>>,
 }
 
 impl<'a> Visitor<'a> for BuildVisitor<'a> {
@@ -1852,8 +2033,18 @@ impl<'a> Visitor<'a> for BuildVisitor<'a> {
     }
 
     fn statement(&mut self, i: usize, hi: usize, st: &State) -> usize {
+        // Output and assertions declare nothing, whatever strings they print.
+        if matches!(
+            self.tk.ident(i),
+            Some("println" | "print" | "printf" | "logger" | "error" | "check" | "require" | "assert" | "description" | "because")
+        ) {
+            let end = self.tk.stmt_end(i, hi);
+            self.read.push(self.tk.span(i, end));
+            return end;
+        }
         match st.mode {
             Mode::Deps => self.dep_statement(i, hi, st),
+            Mode::Ext => self.ext_statement(i, hi),
             _ => self.generic_statement(i, hi, st),
         }
     }
@@ -1866,7 +2057,7 @@ impl<'a> Visitor<'a> for BuildVisitor<'a> {
         let newly_conditional = child.mode == Mode::Deps && child.conditional && !parent.conditional;
         if newly_conditional && self.out.dependencies.len() > before {
             self.out
-                .unknown
+                .conditions
                 .push(("dependency declarations inside a condition, loop or closure".to_string(), span));
         }
     }
@@ -1875,8 +2066,23 @@ impl<'a> Visitor<'a> for BuildVisitor<'a> {
 impl BuildVisitor<'_> {
     fn generic_statement(&mut self, i: usize, hi: usize, st: &State) -> usize {
         let tk = self.tk;
+        if let Some(end) = self.variable(i, hi) {
+            return end;
+        }
+        if tk.is_ident(i, "package") && st.depth == 0 {
+            let end = tk.stmt_end(i, hi);
+            self.out.package = tk.dotted(i + 1, end).or_else(|| tk.ident(i + 1).map(str::to_string));
+            return end;
+        }
         if is_skip_keyword(tk, i) {
             return tk.stmt_end(i, hi);
+        }
+        if tk.is_ident(i, "group") && tk.punct(i + 1, "=") && st.ctx == Context::Own && !st.conditional {
+            let end = tk.stmt_end(i, hi);
+            if let Some(g) = tk.only_str(i + 2, end) {
+                self.out.group = Some(g);
+            }
+            return end;
         }
         if tk.is_ident(i, "apply") {
             if let Some(end) = self.apply(i, hi, st) {
@@ -1884,9 +2090,36 @@ impl BuildVisitor<'_> {
             }
         }
         let chain = tk.chain(i, hi);
+        if self.dependencies_add(&chain, i, st) {
+            return chain.end;
+        }
         self.plugin_apply_call(&chain, i, st);
         self.chain_blocks(&chain, i, st);
         chain.end
+    }
+
+    /// `dependencies.add("runtimeOnly", "g:n")` / `project.dependencies.add(…)` outside a
+    /// `dependencies {}` block.
+    fn dependencies_add(&mut self, chain: &Chain, stmt: usize, st: &State) -> bool {
+        let tk = self.tk;
+        let names: Vec<&str> = chain.segs.iter().map(|s| s.name.as_str()).collect();
+        let shaped = matches!(
+            names.as_slice(),
+            ["dependencies", "add"] | ["project" | "rootProject", "dependencies", "add"]
+        );
+        let Some(open) = chain.segs.last().and_then(|s| s.args).filter(|_| shaped) else {
+            return false;
+        };
+        let (lo, hi) = tk.inner(open);
+        let args = tk.split_commas(lo, hi);
+        let Some((&(x, y), rest)) = args.split_first() else {
+            return false;
+        };
+        let Some(conf) = tk.only_str(x, y) else {
+            return false;
+        };
+        self.declare(conf.value, rest, tk.span(stmt, chain.end), st);
+        true
     }
 
     fn chain_blocks(&mut self, chain: &Chain, stmt: usize, st: &State) {
@@ -1901,13 +2134,38 @@ impl BuildVisitor<'_> {
             match (seg.name.as_str(), seg.args) {
                 ("plugins", None) if single => {
                     let found = tk.plugin_statements(open, &st.ctx);
-                    self.out.plugins.extend(found);
+                    self.out.plugins.extend(found.into_iter().map(|p| PluginRef {
+                        conditional: st.conditional,
+                        ..p
+                    }));
                 }
                 ("dependencies", None) => {
                     let ctx = chain_project(tk, chain).unwrap_or_else(|| st.ctx.clone());
                     self.dependencies_block(stmt, open, st, ctx);
                 }
-                ("dependencyManagement", _) => {}
+                ("dependencyManagement", _) => self.dependency_management(open),
+                ("ext", None) if first => walk(self, lo, hi, &st.with_mode(Mode::Ext)),
+                ("testing", None) if first => walk(
+                    self,
+                    lo,
+                    hi,
+                    &State {
+                        test_suite: true,
+                        ..st.nested()
+                    },
+                ),
+                ("withId" | "withPlugin", Some(args)) if index > 0 => match tk.str_arg(args, tk.len()) {
+                    Some((id, _)) => walk(
+                        self,
+                        lo,
+                        hi,
+                        &State {
+                            when_plugin: Some(id.value),
+                            ..st.nested()
+                        },
+                    ),
+                    None => named_lambda(self, &seg.name, open, stmt, st),
+                },
                 ("buildscript", None) if single => walk(self, lo, hi, &st.with_ctx(Context::Buildscript)),
                 ("subprojects", None) if single => walk(self, lo, hi, &st.with_ctx(Context::Subprojects)),
                 ("allprojects", None) if single => walk(self, lo, hi, &st.with_ctx(Context::Allprojects)),
@@ -1915,7 +2173,10 @@ impl BuildVisitor<'_> {
                     let ctx = chain_project(tk, chain).unwrap_or(Context::Configure);
                     walk(self, lo, hi, &st.with_ctx(ctx));
                 }
-                ("configure", Some(_)) if first => walk(self, lo, hi, &st.with_ctx(Context::Configure)),
+                ("configure", Some(args)) if first => {
+                    let ctx = tk.project_filter(args).map_or(Context::Configure, Context::Filtered);
+                    walk(self, lo, hi, &st.with_ctx(ctx));
+                }
                 (name, _) => named_lambda(self, name, open, stmt, st),
             }
         }
@@ -1935,7 +2196,7 @@ impl BuildVisitor<'_> {
             context: ctx.clone(),
         });
         if st.conditional {
-            self.out.unknown.push((
+            self.out.conditions.push((
                 "dependencies block inside a condition, loop or closure".to_string(),
                 tk.span(stmt, tk.after(open)),
             ));
@@ -1944,8 +2205,7 @@ impl BuildVisitor<'_> {
         let child = State {
             ctx,
             mode: Mode::Deps,
-            conditional: st.conditional,
-            depth: st.depth + 1,
+            ..st.nested()
         };
         walk(self, lo, hi, &child);
     }
@@ -2009,18 +2269,28 @@ impl BuildVisitor<'_> {
                     apply: true,
                     span: span.clone(),
                     context: st.ctx.clone(),
+                    conditional: st.conditional,
                 });
             }
-            "from" => match tk.file_expr(lo, hi) {
-                Some(script) if script.value.starts_with("http://") || script.value.starts_with("https://") => {
-                    self.out.unknown.push(("script applied from a URL".to_string(), span.clone()));
-                }
-                Some(script) => self.out.applied_scripts.push(script),
-                None => self
-                    .out
-                    .unknown
-                    .push(("script applied from a computed location".to_string(), span.clone())),
-            },
+            "from" => {
+                let (path, computed) = match tk.file_expr(lo, hi) {
+                    Some(script) => (script, false),
+                    None => (
+                        Str {
+                            value: tk.text(lo, hi).to_string(),
+                            span: tk.span(lo, hi),
+                        },
+                        true,
+                    ),
+                };
+                self.out.applied_scripts.push(ScriptRef {
+                    path,
+                    span: span.clone(),
+                    context: st.ctx.clone(),
+                    conditional: st.conditional,
+                    computed,
+                });
+            }
             _ => {}
         }
     }
@@ -2060,6 +2330,7 @@ impl BuildVisitor<'_> {
         let excluded = is_ident && NOT_CONFIGURATIONS.contains(&name);
         let declarable = !name.is_empty() && !excluded;
         if is_ident && name == "constraints" && tk.is_open(i + 1, '{') {
+            self.read.push(tk.span(i, tk.after(i + 1)));
             return tk.after(i + 1);
         }
         if declarable && tk.is_open(i + 1, '(') {
@@ -2127,15 +2398,389 @@ impl BuildVisitor<'_> {
     }
 
     fn declare(&mut self, configuration: String, args: &[(usize, usize)], span: Range<u32>, st: &State) {
-        for notation in self.tk.notations(args, 0) {
+        for mut notation in self.tk.notations(args, 0) {
+            // `val libs = versionCatalogs.named("libs")` … `libs.findLibrary(…)`
+            if let Notation::Catalog { accessor, .. } = &mut notation {
+                if let Some((root, rest)) = accessor.split_once('.') {
+                    if let Some((_, catalog)) = self.out.catalog_handles.iter().find(|(v, _)| v == root) {
+                        *accessor = format!("{catalog}.{rest}");
+                    }
+                }
+            }
             self.out.dependencies.push(Dependency {
                 configuration: configuration.clone(),
                 notation,
                 span: span.clone(),
                 context: st.ctx.clone(),
                 conditional: st.conditional,
+                when_plugin: st.when_plugin.clone(),
+                test_suite: st.test_suite,
             });
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Variables, dependency management, project filters
+// ---------------------------------------------------------------------------
+
+/// Deepest nested map literal flattened into variables.
+const MAX_VALUE_DEPTH: u32 = 6;
+
+impl BuildVisitor<'_> {
+    /// `val|var|def|String x = …`, `val x by extra(…)`, `ext.x = …`,
+    /// `ext["x"] = …`, `extra["x"] = …`, `ext.set("x", …)`, `extra.set("x", …)`
+    /// (optionally behind `project.`/`rootProject.`). Records string values and
+    /// map literals; returns the statement end when the statement is one of
+    /// these shapes, whatever its value.
+    fn variable(&mut self, i: usize, hi: usize) -> Option<usize> {
+        let tk = self.tk;
+        let end = tk.stmt_end(i, hi);
+        if matches!(tk.ident(i), Some("val" | "var" | "def" | "String")) {
+            let name = tk.ident(i + 1)?.to_string();
+            let mut k = i + 2;
+            if tk.punct(k, ":") {
+                // a type: identifiers, dots, generics, `?`
+                k += 1;
+                while k < end && (tk.kind(k) == Some(Kind::Ident) || [".", "<", ">", "?", ","].iter().any(|p| tk.punct(k, p))) {
+                    if tk.is_ident(k, "by") {
+                        break;
+                    }
+                    k += 1;
+                }
+            }
+            if tk.punct(k, "=") {
+                if let Some(catalog) = self.catalog_handle(k + 1, end) {
+                    self.out.catalog_handles.push((name, catalog));
+                } else {
+                    self.record(&name, k + 1, end, 0);
+                }
+            } else if tk.is_ident(k, "by") && tk.is_ident(k + 1, "extra") && tk.is_open(k + 2, '(') {
+                let (a, b) = tk.inner(k + 2);
+                self.record(&name, a, b, 0);
+            }
+            return Some(end);
+        }
+        let mut k = i;
+        if matches!(tk.ident(k), Some("project" | "rootProject")) && tk.punct(k + 1, ".") {
+            k += 2;
+        }
+        if !matches!(tk.ident(k), Some("ext" | "extra")) {
+            return None;
+        }
+        if tk.punct(k + 1, ".") && tk.ident(k + 2).is_some() && tk.punct(k + 3, "=") {
+            let name = tk.t[k + 2].text.clone();
+            self.record(&name, k + 4, end, 0);
+            return Some(end);
+        }
+        if tk.is_open(k + 1, '[') && tk.punct(tk.after(k + 1), "=") {
+            let (a, b) = tk.inner(k + 1);
+            let name = tk.only_str(a, b)?.value;
+            self.record(&name, tk.after(k + 1) + 1, end, 0);
+            return Some(end);
+        }
+        if tk.punct(k + 1, ".") && tk.is_ident(k + 2, "set") && tk.is_open(k + 3, '(') {
+            self.set_call(k + 3);
+            return Some(end);
+        }
+        None
+    }
+
+    /// `set("x", value)`
+    fn set_call(&mut self, open: usize) {
+        let tk = self.tk;
+        let (a, b) = tk.inner(open);
+        let args = tk.split_commas(a, b);
+        if let [(x, y), (v, w)] = args.as_slice() {
+            if let Some(name) = tk.only_str(*x, *y) {
+                self.record(&name.value, *v, *w, 0);
+            }
+        }
+    }
+
+    /// A statement inside Groovy's `ext { }`: `x = value` or `set("x", value)`.
+    fn ext_statement(&mut self, i: usize, hi: usize) -> usize {
+        let tk = self.tk;
+        let end = tk.stmt_end(i, hi);
+        if let Some(name) = tk.ident(i) {
+            if tk.punct(i + 1, "=") {
+                let name = name.to_string();
+                self.record(&name, i + 2, end, 0);
+            } else if name == "set" && tk.is_open(i + 1, '(') {
+                self.set_call(i + 1);
+            }
+        }
+        end
+    }
+
+    /// Records `lo..hi` as the value of `name`: a string, or a map literal
+    /// (`[a: "…", b: [c: "…"]]`, `mapOf("a" to "…")`) flattened to `name.a`.
+    fn record(&mut self, name: &str, lo: usize, hi: usize, depth: u32) {
+        let tk = self.tk;
+        if depth > MAX_VALUE_DEPTH || lo >= hi {
+            return;
+        }
+        if let Some(value) = tk.only_str(lo, hi) {
+            self.out.vars.push(Var {
+                name: name.to_string(),
+                value,
+            });
+            return;
+        }
+        let entries: Vec<(String, usize, usize)> = if tk.is_open(lo, '[') && tk.after(lo) == hi {
+            let (a, b) = tk.inner(lo);
+            let items = tk.split_commas(a, b);
+            match tk.named_args(&items) {
+                Some(named) => named.into_iter().map(|n| (n.key, n.lo, n.hi)).collect(),
+                None => return,
+            }
+        } else if matches!(tk.ident(lo), Some("mapOf" | "mutableMapOf" | "hashMapOf")) && tk.is_open(lo + 1, '(') && tk.after(lo + 1) == hi
+        {
+            let (a, b) = tk.inner(lo + 1);
+            tk.split_commas(a, b)
+                .into_iter()
+                .filter_map(|(x, y)| {
+                    let key = tk.str_tok(x)?.value;
+                    tk.is_ident(x + 1, "to").then_some((key, x + 2, y))
+                })
+                .collect()
+        } else {
+            return;
+        };
+        for (key, a, b) in entries {
+            self.record(&format!("{name}.{key}"), a, b, depth + 1);
+        }
+    }
+
+    /// `versionCatalogs.named("libs")` / `the<VersionCatalogsExtension>().named("libs")` /
+    /// `extensions.getByType(VersionCatalogsExtension::class.java).named("libs")`.
+    fn catalog_handle(&self, lo: usize, hi: usize) -> Option<String> {
+        let tk = self.tk;
+        let mentions_catalogs = (lo..hi).any(|j| matches!(tk.ident(j), Some("versionCatalogs" | "VersionCatalogsExtension")));
+        if !mentions_catalogs {
+            return None;
+        }
+        (lo..hi).find_map(|j| {
+            (matches!(tk.ident(j), Some("named" | "find" | "getByName")) && tk.is_open(j + 1, '('))
+                .then(|| tk.str_arg(j + 1, hi).map(|(s, _)| s.value))
+                .flatten()
+        })
+    }
+
+    /// `dependencyManagement { imports { mavenBom("…") } dependencies { dependency("…") } }`
+    /// of the io.spring.dependency-management plugin: it manages versions and adds nothing.
+    fn dependency_management(&mut self, open: usize) {
+        let tk = self.tk;
+        self.read.push(tk.span(open, tk.after(open)));
+        let (lo, hi) = tk.inner(open);
+        for j in lo..hi {
+            let Some(name @ ("mavenBom" | "dependency")) = tk.ident(j) else {
+                continue;
+            };
+            let value = if tk.is_open(j + 1, '(') {
+                tk.str_arg(j + 1, hi).map(|(s, _)| s)
+            } else if !tk.newline_before(j + 1) {
+                tk.str_tok(j + 1)
+            } else {
+                None
+            };
+            if let Some(v) = value {
+                if name == "mavenBom" {
+                    self.out.boms.push(v);
+                } else {
+                    self.out.managed.push(v);
+                }
+            }
+        }
+    }
+}
+
+impl Toks<'_> {
+    /// The project set of `configure(<args>) { }`, when it can be read.
+    fn project_filter(&self, args: usize) -> Option<ProjectFilter> {
+        let (lo, hi) = self.inner(args);
+        if lo >= hi {
+            return None;
+        }
+        let set = |name: &str| match name {
+            "subprojects" => Some(ProjectSet::Subprojects),
+            "allprojects" => Some(ProjectSet::Allprojects),
+            _ => None,
+        };
+        // `subprojects`, `project.subprojects`, `rootProject.subprojects`
+        let mut k = lo;
+        if matches!(self.ident(k), Some("project" | "rootProject")) && self.punct(k + 1, ".") {
+            k += 2;
+        }
+        if let Some(s) = self.ident(k).and_then(set) {
+            if k + 1 == hi {
+                return Some(ProjectFilter { set: s, pred: None });
+            }
+            let chain = self.chain(k, hi);
+            if chain.end != hi || chain.segs.len() != 2 {
+                return None;
+            }
+            let filter = &chain.segs[1];
+            if !matches!(filter.name.as_str(), "filter" | "findAll" | "matching") {
+                return None;
+            }
+            let open = filter.lambda.or_else(|| {
+                let a = filter.args?;
+                let (x, y) = self.inner(a);
+                (self.is_open(x, '{') && self.after(x) == y).then_some(x)
+            })?;
+            let pred = self.lambda_pred(open)?;
+            return Some(ProjectFilter { set: s, pred: Some(pred) });
+        }
+        // explicit project lists
+        let items: Vec<(usize, usize)> = if matches!(self.ident(lo), Some("listOf" | "setOf" | "arrayOf")) && self.is_open(lo + 1, '(') {
+            let (a, b) = self.inner(lo + 1);
+            self.split_commas(a, b)
+        } else if self.is_open(lo, '[') && self.after(lo) == hi {
+            let (a, b) = self.inner(lo);
+            self.split_commas(a, b)
+        } else {
+            self.split_commas(lo, hi)
+        };
+        let mut paths = Vec::new();
+        for (a, b) in items {
+            if !(self.is_ident(a, "project") && self.is_open(a + 1, '(') && self.after(a + 1) == b) {
+                return None;
+            }
+            paths.push(self.str_arg(a + 1, b)?.0.value);
+        }
+        (!paths.is_empty()).then_some(ProjectFilter {
+            set: ProjectSet::Paths(paths),
+            pred: None,
+        })
+    }
+
+    /// `{ it.name.endsWith("-service") }`, `{ p -> p.path.startsWith(":svc") }`,
+    /// `{ it.name in listOf("a", "b") }`, `!`, `&&`, `||`.
+    fn lambda_pred(&self, open: usize) -> Option<NamePred> {
+        let (mut lo, hi) = self.inner(open);
+        let mut param = "it".to_string();
+        if let (Some(p), true) = (self.ident(lo), self.punct(lo + 1, "->")) {
+            param = p.to_string();
+            lo += 2;
+        }
+        self.pred(lo, hi, &param, 0)
+    }
+
+    fn pred(&self, lo: usize, hi: usize, param: &str, depth: u32) -> Option<NamePred> {
+        if depth > MAX_NOTATION_DEPTH || lo >= hi {
+            return None;
+        }
+        for op in ["||", "&&"] {
+            let mut j = lo;
+            while j < hi {
+                if self.punct(j, op) {
+                    let a = self.pred(lo, j, param, depth + 1)?;
+                    let b = self.pred(j + 1, hi, param, depth + 1)?;
+                    return Some(if op == "||" {
+                        NamePred::Or(Box::new(a), Box::new(b))
+                    } else {
+                        NamePred::And(Box::new(a), Box::new(b))
+                    });
+                }
+                j = self.after(j).max(j + 1);
+            }
+        }
+        if self.punct(lo, "!") {
+            return Some(NamePred::Not(Box::new(self.pred(lo + 1, hi, param, depth + 1)?)));
+        }
+        if self.is_open(lo, '(') && self.after(lo) == hi {
+            let (a, b) = self.inner(lo);
+            return self.pred(a, b, param, depth + 1);
+        }
+        // subject: `it.name`, `p.path`, `name`, `project.name`
+        let mut k = lo;
+        if (self.is_ident(k, param) || self.is_ident(k, "project")) && (self.punct(k + 1, ".") || self.punct(k + 1, "?.")) {
+            k += 2;
+        }
+        let subject = match self.ident(k)? {
+            "name" => Subject::Name,
+            "path" => Subject::Path,
+            _ => return None,
+        };
+        k += 1;
+        if self.punct(k, "==") || self.punct(k, "!=") {
+            let value = self.only_str(k + 1, hi)?.value;
+            let eq = NamePred::Eq(subject, value);
+            return Some(if self.punct(k, "!=") { NamePred::Not(Box::new(eq)) } else { eq });
+        }
+        let negated_in = self.punct(k, "!") && self.is_ident(k + 1, "in");
+        if self.is_ident(k, "in") || negated_in {
+            let start = if negated_in { k + 2 } else { k + 1 };
+            let items = if matches!(self.ident(start), Some("listOf" | "setOf" | "arrayOf")) && self.is_open(start + 1, '(') {
+                let (a, b) = self.inner(start + 1);
+                self.split_commas(a, b)
+            } else if self.is_open(start, '[') {
+                let (a, b) = self.inner(start);
+                self.split_commas(a, b)
+            } else {
+                return None;
+            };
+            let values = items
+                .iter()
+                .map(|&(a, b)| self.only_str(a, b).map(|s| s.value))
+                .collect::<Option<Vec<_>>>()?;
+            let p = NamePred::In(subject, values);
+            return Some(if negated_in { NamePred::Not(Box::new(p)) } else { p });
+        }
+        if !(self.punct(k, ".") || self.punct(k, "?.")) {
+            return None;
+        }
+        let method = self.ident(k + 1)?;
+        if !self.is_open(k + 2, '(') || self.after(k + 2) != hi {
+            return None;
+        }
+        let value = self.str_arg(k + 2, hi)?.0.value;
+        Some(match method {
+            "endsWith" => NamePred::EndsWith(subject, value),
+            "startsWith" => NamePred::StartsWith(subject, value),
+            "contains" => NamePred::Contains(subject, value),
+            "equals" => NamePred::Eq(subject, value),
+            _ => return None,
+        })
+    }
+
+    /// `versionCatalogs.named("libs").findLibrary("a-b").get()`, `libs.findLibrary("a-b").get()`,
+    /// `libs.findBundle("x").get()` as a catalog accessor (`libs.a.b`, `libs.bundles.x`).
+    /// Without `named(…)` the receiver variable's name stands for the catalog; the
+    /// script's `catalog_handles` map it back.
+    fn catalog_lookup(&self, lo: usize, hi: usize) -> Option<Notation> {
+        let mut catalog: Option<String> = None;
+        let mut found: Option<(&str, String)> = None;
+        for j in lo..hi {
+            match self.ident(j) {
+                Some("named" | "getByName") if self.is_open(j + 1, '(') => {
+                    catalog = self.str_arg(j + 1, hi).map(|(s, _)| s.value);
+                }
+                Some(kind @ ("findLibrary" | "findBundle")) if self.is_open(j + 1, '(') => {
+                    found = Some((kind, self.str_arg(j + 1, hi)?.0.value));
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let (kind, alias) = found?;
+        let root = catalog.or_else(|| {
+            self.ident(lo)
+                .filter(|r| !matches!(*r, "versionCatalogs" | "project" | "extensions" | "the"))
+                .map(str::to_string)
+        });
+        let root = root.unwrap_or_else(|| "libs".to_string());
+        let alias = crate::parse::catalog::accessor(&alias);
+        let accessor = if kind == "findBundle" {
+            format!("{root}.bundles.{alias}")
+        } else {
+            format!("{root}.{alias}")
+        };
+        Some(Notation::Catalog {
+            accessor,
+            span: self.span(lo, hi),
+        })
     }
 }
 
@@ -2169,6 +2814,19 @@ mod tests {
         let (b, issues) = parse_build(text, dsl);
         assert!(issues.is_empty(), "{issues:?}");
         b
+    }
+
+    fn scripts(b: &BuildScript) -> Vec<String> {
+        b.applied_scripts
+            .iter()
+            .map(|s| {
+                if s.computed {
+                    format!("computed {}", s.path.value)
+                } else {
+                    s.path.value.clone()
+                }
+            })
+            .collect()
     }
 
     fn values(strs: &[Str]) -> Vec<&str> {
@@ -2432,18 +3090,22 @@ include(":real")
         let groovy = "apply plugin: 'org.springframework.boot'\napply from: 'deps.gradle'\napply from: \"$rootDir/gradle/common.gradle\"\napply from: 'https://example.com/x.gradle'\napply plugin: JavaPlugin\n";
         let b = build(groovy, Dsl::Groovy);
         assert_eq!(plugin_ids(&b.plugins), vec!["org.springframework.boot", "JavaPlugin"]);
-        assert_eq!(values(&b.applied_scripts), vec!["deps.gradle", "$rootDir/gradle/common.gradle"]);
-        assert_eq!(b.unknown.len(), 1);
-        assert_eq!(slice(groovy, &b.unknown[0].1), "apply from: 'https://example.com/x.gradle'");
+        assert_eq!(
+            scripts(&b),
+            vec!["deps.gradle", "$rootDir/gradle/common.gradle", "https://example.com/x.gradle"]
+        );
+        assert_eq!(
+            slice(groovy, &b.applied_scripts[2].span),
+            "apply from: 'https://example.com/x.gradle'"
+        );
         assert_eq!(slice(groovy, &b.plugins[0].span), "apply plugin: 'org.springframework.boot'");
 
         let kotlin = "apply(plugin = \"java\")\napply(from = \"deps.gradle.kts\")\napply(from = rootProject.file(\"x.gradle.kts\"))\napply(from = someVar)\npluginManager.apply(\"io.spring.dependency-management\")\n";
         let b = build(kotlin, Dsl::Kotlin);
         assert_eq!(plugin_ids(&b.plugins), vec!["java", "io.spring.dependency-management"]);
         assert!(b.plugins.iter().all(|p| p.apply));
-        assert_eq!(values(&b.applied_scripts), vec!["deps.gradle.kts", "x.gradle.kts"]);
-        assert_eq!(b.unknown.len(), 1);
-        assert_eq!(slice(kotlin, &b.unknown[0].1), "apply(from = someVar)");
+        assert_eq!(scripts(&b), vec!["deps.gradle.kts", "x.gradle.kts", "computed someVar"]);
+        assert_eq!(slice(kotlin, &b.applied_scripts[2].span), "apply(from = someVar)");
     }
 
     // ----- build: dependencies -----
@@ -2511,7 +3173,7 @@ include(":real")
         };
         assert_eq!(slice(text, span), "\"io.micrometer:micrometer-registry-prometheus:1.12.0\"");
         assert!(slice(text, &b.dependencies[14].span).ends_with("}"));
-        assert!(b.unknown.is_empty(), "{:?}", b.unknown);
+        assert!(b.conditions.is_empty(), "{:?}", b.conditions);
     }
 
     #[test]
@@ -2615,7 +3277,13 @@ dependencies { implementation("o:own") }
                 ("s:sub".to_string(), Context::Subprojects),
                 ("a:all".to_string(), Context::Allprojects),
                 ("p:api".to_string(), Context::Project(":api".to_string())),
-                ("c:conf".to_string(), Context::Configure),
+                (
+                    "c:conf".to_string(),
+                    Context::Filtered(ProjectFilter {
+                        set: ProjectSet::Subprojects,
+                        pred: Some(NamePred::StartsWith(Subject::Name, "svc".into())),
+                    })
+                ),
                 ("o:own".to_string(), Context::Own),
             ]
         );
@@ -2684,8 +3352,8 @@ dependencies {
                 ("plain:dep".to_string(), false),
             ]
         );
-        assert!(b.unknown.len() >= 4, "{:?}", b.unknown);
-        assert!(slice(text, &b.unknown[0].1).starts_with("if (project.hasProperty"));
+        assert!(b.conditions.len() >= 4, "{:?}", b.conditions);
+        assert!(slice(text, &b.conditions[0].1).starts_with("if (project.hasProperty"));
     }
 
     #[test]
@@ -2700,7 +3368,7 @@ dependencies {
             ]
         );
         assert!(b.dependencies.iter().all(|d| d.conditional));
-        assert_eq!(b.unknown.len(), 2);
+        assert_eq!(b.conditions.len(), 2);
     }
 
     #[test]
@@ -2709,8 +3377,8 @@ dependencies {
         let b = build(text, Dsl::Kotlin);
         assert_eq!(b.dependencies.len(), 1);
         assert!(b.dependencies[0].conditional);
-        assert_eq!(b.unknown.len(), 1);
-        assert!(slice(text, &b.unknown[0].1).starts_with("dependencies {"));
+        assert_eq!(b.conditions.len(), 1);
+        assert!(slice(text, &b.conditions[0].1).starts_with("dependencies {"));
     }
 
     #[test]
@@ -2881,12 +3549,18 @@ println "runtimeOnly 'io.micrometer:micrometer-registry-prometheus'"
                     Context::Buildscript
                 ),
                 ("implementation a:all".to_string(), Context::Allprojects),
-                ("implementation c:conf".to_string(), Context::Configure),
+                (
+                    "implementation c:conf".to_string(),
+                    Context::Filtered(ProjectFilter {
+                        set: ProjectSet::Subprojects,
+                        pred: Some(NamePred::StartsWith(Subject::Name, "svc".into())),
+                    })
+                ),
                 ("implementation o:own".to_string(), Context::Own),
             ]
         );
         assert_eq!(b.blocks.len(), 4);
-        assert!(b.unknown.is_empty(), "{:?}", b.unknown);
+        assert!(b.conditions.is_empty(), "{:?}", b.conditions);
     }
 
     #[test]
@@ -2903,7 +3577,7 @@ println "runtimeOnly 'io.micrometer:micrometer-registry-prometheus'"
         let text = "apply {\n    plugin(\"java\")\n    from(\"common.gradle.kts\")\n}\nproject(\":api\").dependencies { implementation(\"p:api\") }\n";
         let b = build(text, Dsl::Kotlin);
         assert_eq!(plugin_ids(&b.plugins), vec!["java"]);
-        assert_eq!(values(&b.applied_scripts), vec!["common.gradle.kts"]);
+        assert_eq!(scripts(&b), vec!["common.gradle.kts"]);
         assert_eq!(b.dependencies[0].context, Context::Project(":api".to_string()));
     }
 
@@ -3010,7 +3684,7 @@ println "runtimeOnly 'io.micrometer:micrometer-registry-prometheus'"
             spans.extend(b.dependencies.iter().map(|d| &d.span));
             spans.extend(b.dependencies.iter().map(|d| notation_span(&d.notation)));
             spans.extend(b.plugins.iter().map(|p| &p.span));
-            spans.extend(b.unknown.iter().map(|u| &u.1));
+            spans.extend(b.conditions.iter().map(|u| &u.1));
             spans.extend(b.applied_scripts.iter().map(|s| &s.span));
             check_spans(text, &spans);
             for block in &b.blocks {
@@ -3069,5 +3743,269 @@ println "runtimeOnly 'io.micrometer:micrometer-registry-prometheus'"
             "]".repeat(n)
         ));
         run_all(&"/*".repeat(n));
+    }
+
+    // ----- variables, catalogs in conventions, filters, conditions -----
+
+    fn vars(b: &BuildScript) -> Vec<(String, String)> {
+        b.vars.iter().map(|v| (v.name.clone(), v.value.value.clone())).collect()
+    }
+
+    #[test]
+    fn groovy_variables_and_maps() {
+        let text = r#"
+buildscript {
+    ext {
+        springBootVersion = '2.7.18'
+    }
+}
+ext.micrometerVersion = '1.9.0'
+ext['other'] = "x"
+def registry = 'io.micrometer:micrometer-registry-prometheus'
+ext.libs = [
+    prometheus: "io.micrometer:micrometer-registry-prometheus:${micrometerVersion}",
+    nested: [actuator: 'org.springframework.boot:spring-boot-starter-actuator'],
+]
+project.ext.set('viaSet', 'v')
+"#;
+        let b = build(text, Dsl::Groovy);
+        assert_eq!(
+            vars(&b),
+            vec![
+                ("springBootVersion".into(), "2.7.18".into()),
+                ("micrometerVersion".into(), "1.9.0".into()),
+                ("other".into(), "x".into()),
+                ("registry".into(), "io.micrometer:micrometer-registry-prometheus".into()),
+                (
+                    "libs.prometheus".into(),
+                    "io.micrometer:micrometer-registry-prometheus:${micrometerVersion}".into()
+                ),
+                (
+                    "libs.nested.actuator".into(),
+                    "org.springframework.boot:spring-boot-starter-actuator".into()
+                ),
+                ("viaSet".into(), "v".into()),
+            ]
+        );
+        assert_eq!(slice(text, &b.vars[1].value.span), "'1.9.0'");
+    }
+
+    #[test]
+    fn kotlin_variables() {
+        let text = r#"
+val micrometerVersion = "1.12.0"
+val typed: String = "t"
+val fromExtra by extra("e")
+extra["registry"] = "io.micrometer:micrometer-registry-prometheus"
+extra.set("k", "v")
+val deps = mapOf("prom" to "io.micrometer:micrometer-registry-prometheus")
+val libs = the<VersionCatalogsExtension>().named("libs")
+"#;
+        let b = build(text, Dsl::Kotlin);
+        assert_eq!(
+            vars(&b),
+            vec![
+                ("micrometerVersion".into(), "1.12.0".into()),
+                ("typed".into(), "t".into()),
+                ("fromExtra".into(), "e".into()),
+                ("registry".into(), "io.micrometer:micrometer-registry-prometheus".into()),
+                ("k".into(), "v".into()),
+                ("deps.prom".into(), "io.micrometer:micrometer-registry-prometheus".into()),
+            ]
+        );
+        assert_eq!(b.catalog_handles, vec![("libs".to_string(), "libs".to_string())]);
+    }
+
+    #[test]
+    fn catalog_lookups_in_convention_plugins() {
+        let text = r#"package com.acme
+
+plugins { java }
+
+val catalog = extensions.getByType<VersionCatalogsExtension>().named("tools")
+
+dependencies {
+    add("runtimeOnly", versionCatalogs.named("libs").findLibrary("micrometer-registry-prometheus").get())
+    implementation(catalog.findLibrary("spring_boot.starter-actuator").get())
+    implementation(catalog.findBundle("observability").get())
+}
+"#;
+        let b = build(text, Dsl::Kotlin);
+        assert_eq!(b.package.as_deref(), Some("com.acme"));
+        assert_eq!(
+            deps(&b),
+            vec![
+                "runtimeOnly catalog libs.micrometer.registry.prometheus",
+                "implementation catalog tools.spring.boot.starter.actuator",
+                "implementation catalog tools.bundles.observability",
+            ]
+        );
+        let groovy = "dependencies {\n    runtimeOnly libs.findLibrary('micrometer-registry-prometheus').get()\n}\n";
+        assert_eq!(
+            deps(&build(groovy, Dsl::Groovy)),
+            vec!["runtimeOnly catalog libs.micrometer.registry.prometheus"]
+        );
+    }
+
+    #[test]
+    fn project_filters() {
+        let filter = |text: &str, dsl: Dsl| -> Option<Context> { build(text, dsl).dependencies.first().map(|d| d.context.clone()) };
+        let svc = |pred: NamePred| {
+            Some(Context::Filtered(ProjectFilter {
+                set: ProjectSet::Subprojects,
+                pred: Some(pred),
+            }))
+        };
+        assert_eq!(
+            filter(
+                "configure(subprojects.filter { it.name.endsWith(\"-service\") }) { dependencies { implementation(\"a:b\") } }",
+                Dsl::Kotlin
+            ),
+            svc(NamePred::EndsWith(Subject::Name, "-service".into()))
+        );
+        assert_eq!(
+            filter(
+                "configure(subprojects.filter { p -> p.path.startsWith(\":services\") }) { dependencies { implementation(\"a:b\") } }",
+                Dsl::Kotlin
+            ),
+            svc(NamePred::StartsWith(Subject::Path, ":services".into()))
+        );
+        assert_eq!(
+            filter(
+                "configure(subprojects.findAll { it.name != 'common' }) { dependencies { implementation 'a:b' } }",
+                Dsl::Groovy
+            ),
+            svc(NamePred::Not(Box::new(NamePred::Eq(Subject::Name, "common".into()))))
+        );
+        assert_eq!(
+            filter(
+                "configure(subprojects.filter { it.name in listOf(\"a\", \"b\") }) { dependencies { implementation(\"a:b\") } }",
+                Dsl::Kotlin
+            ),
+            svc(NamePred::In(Subject::Name, vec!["a".into(), "b".into()]))
+        );
+        assert_eq!(
+            filter(
+                "configure(listOf(project(\":a\"), project(\":b\"))) { dependencies { implementation(\"a:b\") } }",
+                Dsl::Kotlin
+            ),
+            Some(Context::Filtered(ProjectFilter {
+                set: ProjectSet::Paths(vec![":a".into(), ":b".into()]),
+                pred: None,
+            }))
+        );
+        assert_eq!(
+            filter("configure([project(':a')]) { dependencies { implementation 'a:b' } }", Dsl::Groovy),
+            Some(Context::Filtered(ProjectFilter {
+                set: ProjectSet::Paths(vec![":a".into()]),
+                pred: None,
+            }))
+        );
+        assert_eq!(
+            filter(
+                "configure(subprojects.filter { it.hasProperty(\"x\") }) { dependencies { implementation(\"a:b\") } }",
+                Dsl::Kotlin
+            ),
+            Some(Context::Configure)
+        );
+        let p = NamePred::And(
+            Box::new(NamePred::EndsWith(Subject::Name, "-service".into())),
+            Box::new(NamePred::Not(Box::new(NamePred::StartsWith(Subject::Name, "legacy".into())))),
+        );
+        assert!(p.eval("order-service", ":services:order-service"));
+        assert!(!p.eval("legacy-service", ":legacy-service"));
+    }
+
+    #[test]
+    fn plugin_conditions_and_test_suites() {
+        let text = r#"subprojects {
+    plugins.withId("org.springframework.boot") {
+        dependencies { "runtimeOnly"("io.micrometer:micrometer-registry-prometheus") }
+    }
+    plugins.withType<SpringBootPlugin> {
+        dependencies { "implementation"("org.springframework.boot:spring-boot-starter-actuator") }
+    }
+    tasks.withType<Test> {
+        dependencies { "implementation"("x:y") }
+    }
+}
+testing {
+    suites {
+        register<JvmTestSuite>("integrationTest") {
+            dependencies { implementation("io.micrometer:micrometer-registry-prometheus") }
+        }
+    }
+}
+"#;
+        let b = build(text, Dsl::Kotlin);
+        let found: Vec<(Option<&str>, bool, bool)> = b
+            .dependencies
+            .iter()
+            .map(|d| (d.when_plugin.as_deref(), d.conditional, d.test_suite))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (Some("org.springframework.boot"), false, false),
+                (Some("org.springframework.boot"), false, false),
+                (None, true, false),
+                (None, false, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn dependency_management_boms_and_group() {
+        let text = r#"group = "com.acme"
+dependencyManagement {
+    imports {
+        mavenBom("org.springframework.boot:spring-boot-dependencies:3.3.1")
+    }
+    dependencies {
+        dependency("io.micrometer:micrometer-registry-prometheus:1.13.0")
+    }
+}
+"#;
+        let b = build(text, Dsl::Kotlin);
+        assert!(b.dependencies.is_empty());
+        assert_eq!(values(&b.boms), vec!["org.springframework.boot:spring-boot-dependencies:3.3.1"]);
+        assert_eq!(values(&b.managed), vec!["io.micrometer:micrometer-registry-prometheus:1.13.0"]);
+        assert_eq!(b.group.unwrap().value, "com.acme");
+        let groovy = "dependencyManagement {\n  imports { mavenBom 'org.springframework.boot:spring-boot-dependencies:2.7.18' }\n}\n";
+        assert_eq!(
+            values(&build(groovy, Dsl::Groovy).boms),
+            vec!["org.springframework.boot:spring-boot-dependencies:2.7.18"]
+        );
+    }
+
+    #[test]
+    fn top_level_dependencies_add_and_unread_coordinates() {
+        let text = r#"dependencies.add("runtimeOnly", "io.micrometer:micrometer-registry-prometheus")
+project.dependencies.add("implementation", libs.web)
+registerDependency("io.micrometer:micrometer-registry-prometheus")
+println("io.micrometer:micrometer-registry-prometheus")
+val note = "a sentence io.micrometer:micrometer-registry-prometheus with spaces"
+dependencies {
+    constraints { implementation("io.micrometer:micrometer-core:1.12.0") }
+    implementation("a:b")
+}
+dependencyManagement { dependencies { dependency("x:y:1") } }
+"#;
+        let b = build(text, Dsl::Kotlin);
+        assert_eq!(
+            deps(&b),
+            vec![
+                "runtimeOnly io.micrometer:micrometer-registry-prometheus",
+                "implementation catalog libs.web",
+                "implementation a:b",
+            ]
+        );
+        let mentions: Vec<&str> = b.mentions.iter().map(|m| slice(text, &m.span)).collect();
+        assert_eq!(mentions, vec!["\"io.micrometer:micrometer-registry-prometheus\""]);
+        assert_eq!(
+            slice(text, &b.mentions[0].span.clone()),
+            "\"io.micrometer:micrometer-registry-prometheus\""
+        );
+        assert!(b.mentions[0].span.start > 100);
     }
 }

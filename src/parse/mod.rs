@@ -8,6 +8,7 @@ pub mod dockerfile;
 pub mod envfile;
 pub mod gradle;
 pub mod jvm;
+pub mod maven;
 pub mod properties;
 pub mod yaml;
 
@@ -22,6 +23,7 @@ pub enum Parsed {
     Settings(gradle::Settings),
     Build(gradle::BuildScript),
     Catalog(catalog::Catalog),
+    Pom(Box<maven::Pom>),
     BootLog(Vec<bootlog::BootLine>),
     /// A Prometheus exposition dump with start-up time gauges.
     BootMetrics(Vec<bootmetrics::BootSample>),
@@ -80,6 +82,11 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
             Ok(c) => (Parsed::Catalog(c), vec![]),
             Err(e) => (Parsed::Nothing, vec![fail(e.offset, e.message)]),
         },
+        FileKind::MavenPom => match maven::parse(text) {
+            Ok(p) => (Parsed::Pom(Box::new(p)), vec![]),
+            Err(e) => (Parsed::Nothing, vec![fail(e.offset, e.message)]),
+        },
+        FileKind::GradleProperties => (Parsed::Properties(properties::parse(text)), vec![]),
         // A dump passed as a boot log is still read as what it is.
         FileKind::BootLog if bootmetrics::looks_like_exposition(text) => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
         FileKind::BootLog => (Parsed::BootLog(bootlog::parse(text)), vec![]),

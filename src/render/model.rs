@@ -1,7 +1,7 @@
 //! `actuator-lint model`: what was discovered and linked, with evidence, as text.
 
 use crate::link::{Deployment, Selection, Via};
-use crate::model::build::{find_artifact, Presence};
+use crate::model::build::{lookup, Hop, ACTUATOR_ARTIFACTS, ACTUATOR_GROUP, REGISTRY_ARTIFACTS, REGISTRY_GROUP};
 use crate::model::prometheus::SdResolution;
 use crate::model::spring::{Fact, Origin, PortType, ProfileSet, Why};
 use crate::source::{SourceSet, Span};
@@ -21,12 +21,12 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         let m = &ws.modules[s.module];
         let _ = writeln!(o, "  {}", s.name);
         let build = m.build_file.map_or("none".to_string(), |f| sources.path(f).to_string());
-        let _ = writeln!(
-            o,
-            "    module: {} (dir `{}`, build file {build})",
-            if m.gradle_path.is_empty() { "-" } else { &m.gradle_path },
-            m.dir
-        );
+        let module = match (&m.maven, m.gradle_path.is_empty()) {
+            (Some(mv), _) => format!("Maven `{}:{}`", mv.group_id, mv.artifact_id),
+            (None, false) => format!("Gradle `{}`", m.gradle_path),
+            (None, true) => "-".to_string(),
+        };
+        let _ = writeln!(o, "    module: {module} (dir `{}`, build file {build})", m.dir);
         let bv = match s.boot_version.span {
             Some(sp) => format!("{} (from {})", s.boot_version.text, at(sources, sp)),
             None => s.boot_version.text.clone(),
@@ -42,22 +42,24 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             "    config files: {}",
             if files.is_empty() { "none".to_string() } else { files.join(", ") }
         );
-        let registry = match find_artifact(&ws.modules, s.module, "io.micrometer", crate::model::build::REGISTRY_ARTIFACTS) {
-            Presence::Present(chain) => format!(
-                "present via {}",
-                chain.iter().map(|sp| at(sources, *sp)).collect::<Vec<_>>().join(" → ")
-            ),
-            Presence::NotPackaged(sp, c) => format!("only in `{c}` at {} (not packaged)", at(sources, sp)),
-            Presence::Absent => "absent".into(),
-            Presence::Unknown(r) => format!(
-                "unknown: {}",
-                r.iter()
-                    .map(|(w, sp)| format!("{w} ({})", at(sources, *sp)))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-        };
-        let _ = writeln!(o, "    micrometer-registry-prometheus: {registry}");
+        artifact_origin(
+            &mut o,
+            sources,
+            ws,
+            s.module,
+            "micrometer-registry-prometheus",
+            REGISTRY_GROUP,
+            REGISTRY_ARTIFACTS,
+        );
+        artifact_origin(
+            &mut o,
+            sources,
+            ws,
+            s.module,
+            "spring-boot-starter-actuator",
+            ACTUATOR_GROUP,
+            ACTUATOR_ARTIFACTS,
+        );
         match crate::model::boot::decisive(&ws.boot, si) {
             Some(b) => {
                 let _ = writeln!(
@@ -171,6 +173,63 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         }
     }
     o
+}
+
+/// Where an artifact on the service's classpath comes from, as a file:line chain through
+/// plugins, scripts, parent POMs and project dependencies; or why it is not, or unknown.
+fn artifact_origin(
+    o: &mut String,
+    sources: &SourceSet,
+    ws: &crate::model::Workspace,
+    module: usize,
+    label: &str,
+    group: &str,
+    names: &[&str],
+) {
+    let l = lookup(&ws.modules, module, group, names);
+    let hops = |chain: &[Hop]| {
+        chain
+            .iter()
+            .map(|h| format!("        {} {}", at(sources, h.span), h.note))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    match (&l.found, &l.not_packaged) {
+        (Some(f), _) => {
+            let name = match &f.dep.coord {
+                crate::model::build::Coord::Module {
+                    name, version: Some(v), ..
+                } => format!("`{name}` {v}"),
+                crate::model::build::Coord::Module { name, .. } => format!("`{name}`"),
+                _ => String::new(),
+            };
+            let _ = writeln!(o, "    {label}: present ({name}) via\n{}", hops(&f.chain));
+        }
+        (None, _) if !l.unknown.is_empty() => {
+            let _ = writeln!(o, "    {label}: unknown");
+            for (why, span) in &l.unknown {
+                let _ = writeln!(o, "        {} {why}", at(sources, *span));
+            }
+        }
+        (None, Some(np)) => {
+            let _ = writeln!(
+                o,
+                "    {label}: not packaged (only in `{}`)\n{}",
+                np.dep.configuration,
+                hops(&np.chain)
+            );
+        }
+        (None, None) => {
+            let m = &ws.modules[module];
+            let build = m
+                .build_file
+                .map_or("no build file".to_string(), |f| format!("`{}`", sources.path(f)));
+            let _ = writeln!(
+                o,
+                "    {label}: absent (not declared by {build} or anything it applies or depends on)"
+            );
+        }
+    }
 }
 
 /// A reason with its location: the file named in the text gets its line number, otherwise the

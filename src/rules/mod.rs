@@ -11,6 +11,7 @@ mod scrape;
 pub use rule::{Category, Context, FixAvailability, Rule, RuleMeta};
 
 pub static ALL: &[&dyn Rule] = &[
+    &build::actuator_starter_missing::ActuatorStarterMissing,
     &meta::analysis_gap::AnalysisGap,
     &exposure::application_tag_missing::ApplicationTagMissing,
     &probes::boot_time_unknown::BootTimeUnknown,
@@ -33,7 +34,9 @@ pub static ALL: &[&dyn Rule] = &[
     &scrape::prometheus_config_invalid::PrometheusConfigInvalid,
     &exposure::prometheus_endpoint_disabled::PrometheusEndpointDisabled,
     &exposure::prometheus_endpoint_not_exposed::PrometheusEndpointNotExposed,
+    &build::prometheus_registry_incompatible::PrometheusRegistryIncompatible,
     &build::prometheus_registry_missing::PrometheusRegistryMissing,
+    &build::prometheus_registry_not_packaged::PrometheusRegistryNotPackaged,
     &scrape::scrape_annotations_ignored::ScrapeAnnotationsIgnored,
     &scrape::scrape_target_unresolved::ScrapeTargetUnresolved,
     &exposure::sensitive_endpoints_exposed::SensitiveEndpointsExposed,

@@ -1,1 +1,6 @@
+pub(crate) mod dependency;
+
+pub mod actuator_starter_missing;
+pub mod prometheus_registry_incompatible;
 pub mod prometheus_registry_missing;
+pub mod prometheus_registry_not_packaged;

@@ -1,9 +1,8 @@
+use super::dependency::{add, demand, primary_span, REGISTRY};
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::edits;
-use crate::model::build::{find_artifact, Presence};
+use crate::diagnostic::{Diagnostic, Label};
+use crate::model::build::lookup;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::source::Span;
 
 declare_rule!(PrometheusRegistryMissing {
     name: "prometheus-registry-missing",
@@ -13,7 +12,7 @@ declare_rule!(PrometheusRegistryMissing {
     summary: "a scraped service has no `micrometer-registry-prometheus` on its runtime classpath",
 });
 
-pub const GROUP: &str = "io.micrometer";
+pub const GROUP: &str = crate::model::build::REGISTRY_GROUP;
 /// Both artifacts provide a registry Boot can use on some version (semantics §2).
 pub const ARTIFACTS: &[&str] = crate::model::build::REGISTRY_ARTIFACTS;
 
@@ -24,83 +23,39 @@ impl Rule for PrometheusRegistryMissing {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (si, s) in cx.ws.services.iter().enumerate() {
-            let scrape = cx.links.scrapes_of(si).next();
-            // A `*` exposure is not a request for metrics; an explicit `prometheus` is.
-            let listed = cx.links.deployments[si].iter().find_map(|d| {
-                d.effective
-                    .get_list("management.endpoints.web.exposure.include")
-                    .filter(|l| l.items.iter().any(|i| i.eq_ignore_ascii_case("prometheus")))
-                    .and_then(|l| l.props.first().map(|p| p.value_span))
-            });
-            if scrape.is_none() && listed.is_none() {
+            let Some(demand) = demand(cx, si) else { continue };
+            let found = lookup(&cx.ws.modules, s.module, GROUP, ARTIFACTS);
+            // Present, unknown (`analysis-gap` says why) or only in an unpackaged configuration
+            // (`prometheus-registry-not-packaged`): not this rule's business.
+            if found.found.is_some() || !found.unknown.is_empty() || found.not_packaged.is_some() {
                 continue;
             }
             let m = &cx.ws.modules[s.module];
-            let presence = find_artifact(&cx.ws.modules, s.module, GROUP, ARTIFACTS);
-            let not_packaged = match presence {
-                Presence::Absent => None,
-                Presence::NotPackaged(span, conf) => Some((span, conf)),
-                Presence::Present(_) | Presence::Unknown(_) => continue,
-            };
-            let Some(build_file) = m.build_file else { continue };
-            let f = cx.sources.get(build_file);
-            let primary = match &m.dep_block {
-                Some(b) => {
-                    let line = f.line_col(b.open).line;
-                    let r = f.line_range(line);
-                    let text = &f.text[r.start as usize..r.end as usize];
-                    let lead = (text.len() - text.trim_start().len()) as u32;
-                    Span::new(b.file, r.start + lead..r.end)
-                }
-                None => Span::new(build_file, f.line_range(1)),
-            };
-            let why = match scrape {
-                Some(sc) => format!("is scraped on `{}`", sc.path),
-                None => "exposes `prometheus`".to_string(),
+            let Some((primary, block)) = primary_span(cx, m) else { continue };
+            let label = if block {
+                "the registry is not declared in these dependencies"
+            } else {
+                "this service's build declares no dependencies of its own"
             };
             let mut d = Diagnostic::new(
                 Self::META.name,
                 Self::META.default_severity,
                 format!(
-                    "`{}` {why} but `io.micrometer:micrometer-registry-prometheus` is not on its runtime classpath, so Spring Boot never creates the `prometheus` endpoint",
-                    s.name
+                    "`{}` {} but `io.micrometer:micrometer-registry-prometheus` is not on its runtime classpath, so Spring Boot never creates the `prometheus` endpoint",
+                    s.name,
+                    demand.why()
                 ),
-                Label::new(primary, "the registry is not declared in these dependencies"),
+                Label::new(primary, label),
             )
             .service(Some(&s.name));
-            if let Some((span, conf)) = &not_packaged {
-                d = d.related(*span, format!("declared only in `{conf}`, which is not packaged into the Boot jar"));
+            d = demand.relate(d);
+            // The trap: a version managed in a parent/BOM block is not a dependency.
+            if let Some((_, _, span)) = m.managed.iter().find(|(g, n, _)| g == GROUP && ARTIFACTS.contains(&n.as_str())) {
+                d = d.related(*span, "only its version is managed here, which adds no dependency");
             }
-            if let Some(sc) = scrape {
-                d = d.related(sc.path_span, format!("scraped here ({})", sc.evidence));
-            } else if let Some(span) = listed {
-                d = d.related(span, "`prometheus` is exposed here");
-            }
-            let line = if m.kotlin_dsl {
-                "runtimeOnly(\"io.micrometer:micrometer-registry-prometheus\")"
-            } else {
-                "runtimeOnly 'io.micrometer:micrometer-registry-prometheus'"
-            };
-            d = d.help(format!(
-                "add `{line}` to the `dependencies` block of `{}` (Spring Boot manages its version)",
-                f.path
-            ));
-            if let Some(b) = &m.dep_block {
-                let close_line = f.line_col(b.close).line;
-                let open_line = f.line_col(b.open).line;
-                let edit = if close_line > open_line && f.line_text(close_line).trim_start().starts_with('}') {
-                    edits::insert_lines_before(cx.sources, Span::empty(b.file, b.close), &[format!("{}{line}", b.indent)])
-                } else {
-                    edits::replace(
-                        Span::empty(b.file, b.open + 1),
-                        format!("{}{}{line}{}", edits::newline(f), b.indent, edits::newline(f)),
-                    )
-                };
-                d = d.fix(Some(Fix {
-                    title: format!("add `{line}`"),
-                    applicability: Applicability::Safe,
-                    edits: vec![edit],
-                }));
+            match add(cx, m, &REGISTRY) {
+                Some(a) => d = d.help(a.help).fix(a.fix),
+                None => d = d.help("declare `io.micrometer:micrometer-registry-prometheus` on the service's runtime classpath"),
             }
             out.push(d);
         }

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::model::build::{find_artifact, Presence};
+use crate::model::build::{lookup, ACTUATOR_ARTIFACTS, ACTUATOR_GROUP};
 use crate::rules::build::prometheus_registry_missing::{ARTIFACTS, GROUP};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -38,24 +38,37 @@ impl Rule for AnalysisGap {
             out.push(d);
         }
         unknown_config(cx, out);
-        // A scraped service whose classpath cannot be resolved: say so instead of guessing.
+        // A service that must serve metrics but whose classpath cannot be resolved: say so
+        // instead of guessing (the build rules stay silent).
         for (si, s) in cx.ws.services.iter().enumerate() {
-            if cx.links.scrapes_of(si).next().is_none() {
+            if crate::rules::build::dependency::demand(cx, si).is_none() {
                 continue;
             }
-            if let Presence::Unknown(reasons) = find_artifact(&cx.ws.modules, s.module, GROUP, ARTIFACTS) {
-                let (why, span) = &reasons[0];
-                out.push(
-                    Diagnostic::new(
-                        Self::META.name,
-                        Self::META.default_severity,
-                        format!("cannot tell whether `{}` has `micrometer-registry-prometheus` on its runtime classpath: {why}", s.name),
-                        Label::new(*span, "not resolvable statically"),
-                    )
-                    .service(Some(&s.name))
-                    .help("if the registry does come from here, nothing to do; otherwise declare `io.micrometer:micrometer-registry-prometheus` in the module"),
-                );
-            }
+            let registry = lookup(&cx.ws.modules, s.module, GROUP, ARTIFACTS);
+            let (artifact, reasons) = if registry.found.is_none() {
+                ("micrometer-registry-prometheus", registry.unknown)
+            } else {
+                let actuator = lookup(&cx.ws.modules, s.module, ACTUATOR_GROUP, ACTUATOR_ARTIFACTS);
+                if actuator.found.is_some() {
+                    continue;
+                }
+                ("spring-boot-starter-actuator", actuator.unknown)
+            };
+            let Some((why, span)) = reasons.first() else { continue };
+            out.push(
+                Diagnostic::new(
+                    Self::META.name,
+                    Self::META.default_severity,
+                    format!("cannot tell whether `{}` has `{artifact}` on its runtime classpath: {why}", s.name),
+                    Label::new(*span, "not resolvable statically"),
+                )
+                .service(Some(&s.name))
+                .help(if artifact == "micrometer-registry-prometheus" {
+                    "if the registry does come from here, nothing to do; otherwise declare `io.micrometer:micrometer-registry-prometheus` in the module"
+                } else {
+                    "if actuator does come from here, nothing to do; otherwise declare `org.springframework.boot:spring-boot-starter-actuator` in the module"
+                }),
+            );
         }
     }
 }

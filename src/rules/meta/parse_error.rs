@@ -25,11 +25,14 @@ impl Rule for ParseError {
             let what = match f.kind {
                 FileKind::GradleBuild { .. } | FileKind::GradleSettings { .. } => "Gradle script",
                 FileKind::VersionCatalog => "TOML",
+                FileKind::MavenPom => "XML",
                 FileKind::Json => "JSON",
                 _ => "YAML",
             };
             let consequence = match f.kind {
-                FileKind::GradleBuild { .. } | FileKind::GradleSettings { .. } => "its dependencies and plugins are treated as unknown",
+                FileKind::GradleBuild { .. } | FileKind::GradleSettings { .. } | FileKind::MavenPom => {
+                    "its dependencies and plugins are treated as unknown"
+                }
                 FileKind::SpringConfig => "its settings are ignored, so this service's actuator checks may be incomplete",
                 _ => "nothing after this point in the file is checked",
             };

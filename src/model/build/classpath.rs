@@ -1,0 +1,205 @@
+//! "Does this artifact reach the packaged jar of that module?" over modules and their project
+//! dependencies, with the chain that brings it, or the reasons the repository cannot tell.
+//!
+//! Unknowns are collected only when they could change the answer: a whole-module unknown (an
+//! external convention plugin, a remote script, an external parent POM), or a dependency that
+//! could bring the artifact (an in-house starter, an unresolvable notation, a project
+//! dependency or the artifact itself under a condition or in an unknown configuration).
+
+use super::known::{gradle_reach, maven_reach, may_carry, Reach};
+use super::{BuildKind, Coord, Dep, Hop, Module, Presence};
+use crate::model::ModuleId;
+
+/// Deepest project-dependency chain followed.
+const MAX_DEPTH: usize = 64;
+
+#[derive(Clone, Debug)]
+pub struct Found {
+    /// Outermost first: project dependencies, plugin applications, parent POMs, then the
+    /// declaration itself and the catalog entry it resolved through.
+    pub chain: Vec<Hop>,
+    pub dep: Dep,
+    /// The module whose dependencies hold the declaration.
+    pub module: ModuleId,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Lookup {
+    /// Packaged, through the first chain found.
+    pub found: Option<Found>,
+    /// Declared only where it is not packaged (at the module itself).
+    pub not_packaged: Option<Found>,
+    pub unknown: Vec<(String, crate::source::Span)>,
+}
+
+impl Lookup {
+    pub fn presence(&self) -> Presence {
+        if let Some(f) = &self.found {
+            return Presence::Present(f.chain.iter().map(|h| h.span).collect());
+        }
+        if !self.unknown.is_empty() {
+            return Presence::Unknown(self.unknown.clone());
+        }
+        match &self.not_packaged {
+            Some(f) => Presence::NotPackaged(f.dep.span, f.dep.configuration.clone()),
+            None => Presence::Absent,
+        }
+    }
+}
+
+pub fn lookup(modules: &[Module], start: ModuleId, group: &str, names: &[&str]) -> Lookup {
+    let mut w = Walk {
+        modules,
+        group,
+        names,
+        visited: vec![false; modules.len()],
+        out: Lookup::default(),
+    };
+    if start < modules.len() {
+        if let Some(f) = w.walk(start, 0, &[], false) {
+            w.out.found = Some(f);
+        }
+    }
+    w.out
+}
+
+struct Walk<'a> {
+    modules: &'a [Module],
+    group: &'a str,
+    names: &'a [&'a str],
+    visited: Vec<bool>,
+    out: Lookup,
+}
+
+/// The hops a declaration contributes: how it got into the module, then itself.
+fn declaration_hops(d: &Dep) -> Vec<Hop> {
+    let mut hops = d.via.clone();
+    let mut note = format!("`{}`", d.configuration);
+    if let Some(o) = &d.origin {
+        note.push_str(&format!(" in {o}"));
+    }
+    hops.push(Hop { span: d.span, note });
+    if let Some(r) = &d.resolved {
+        hops.push(r.clone());
+    }
+    hops
+}
+
+impl Walk<'_> {
+    fn reach(&self, m: &Module, d: &Dep, transitive: bool) -> Reach {
+        match m.kind {
+            BuildKind::Maven => maven_reach(&d.configuration, d.optional, transitive),
+            _ => gradle_reach(&d.configuration),
+        }
+    }
+
+    /// `under_condition`: the path to this module is conditional, so a find is only "maybe".
+    fn walk(&mut self, at: ModuleId, depth: usize, prefix: &[Hop], under_condition: bool) -> Option<Found> {
+        if self.visited[at] || depth > MAX_DEPTH {
+            return None;
+        }
+        self.visited[at] = true;
+        let m = &self.modules[at];
+        self.out.unknown.extend(m.unknown.iter().cloned());
+        let transitive = depth > 0;
+        for d in &m.deps {
+            let reach = self.reach(m, d, transitive);
+            let reaches = matches!(reach, Reach::Packaged | Reach::Unknown);
+            match &d.coord {
+                Coord::Module { group, name, .. } if group == self.group && self.names.contains(&name.as_str()) => {
+                    let mut chain = prefix.to_vec();
+                    chain.extend(declaration_hops(d));
+                    let found = Found {
+                        chain,
+                        dep: d.clone(),
+                        module: at,
+                    };
+                    match reach {
+                        Reach::Packaged if !d.conditional && !under_condition => return Some(found),
+                        Reach::Packaged => {
+                            let why = d
+                                .origin
+                                .as_deref()
+                                .map_or("inside a condition".to_string(), |o| format!("in {o}, which may not apply"));
+                            self.out.unknown.push((format!("`{name}` is declared {why}"), d.span));
+                        }
+                        Reach::Unknown => self.out.unknown.push((
+                            format!(
+                                "`{name}` is declared in configuration `{}`, which may or may not be packaged",
+                                d.configuration
+                            ),
+                            d.span,
+                        )),
+                        Reach::NotPackaged if depth == 0 && self.out.not_packaged.is_none() => self.out.not_packaged = Some(found),
+                        _ => {}
+                    }
+                }
+                Coord::Module { group, name, .. } if reaches => {
+                    if let Some(t) = d.target.filter(|t| *t != at && *t < self.modules.len()) {
+                        self.follow(at, t, d, depth, prefix, under_condition || d.conditional || reach == Reach::Unknown)?;
+                        if let Some(f) = self.out.found.take() {
+                            return Some(f);
+                        }
+                    } else if may_carry(group, name) {
+                        self.out.unknown.push((
+                            format!("`{group}:{name}` is not in this repository and may bring the artifact transitively"),
+                            d.span,
+                        ));
+                    }
+                }
+                Coord::Project(p) if reaches => match d.target.filter(|t| *t < self.modules.len()) {
+                    Some(t) => {
+                        self.follow(at, t, d, depth, prefix, under_condition || d.conditional || reach == Reach::Unknown)?;
+                        if let Some(f) = self.out.found.take() {
+                            return Some(f);
+                        }
+                    }
+                    None => self
+                        .out
+                        .unknown
+                        .push((format!("project dependency `{p}` is not a project of this build"), d.span)),
+                },
+                Coord::Unknown(text) if reaches => {
+                    self.out
+                        .unknown
+                        .push((format!("dependency `{text}` cannot be resolved statically"), d.span));
+                }
+                _ => {}
+            }
+        }
+        for (g, n, span) in &m.mentions {
+            if g == self.group && self.names.contains(&n.as_str()) {
+                self.out.unknown.push((
+                    format!("`{g}:{n}` is written here in a form the linter does not read as a dependency"),
+                    *span,
+                ));
+            }
+        }
+        None
+    }
+
+    /// Walks into a project/module dependency. Returns `None` only to stop early (never);
+    /// a find is parked in `out.found` (or turned into an unknown when `maybe`).
+    fn follow(&mut self, _from: ModuleId, to: ModuleId, d: &Dep, depth: usize, prefix: &[Hop], maybe: bool) -> Option<()> {
+        let mut chain = prefix.to_vec();
+        chain.extend(d.via.iter().cloned());
+        chain.push(Hop {
+            span: d.span,
+            note: format!("`{}` dependency on {}", d.configuration, describe(&self.modules[to])),
+        });
+        if let Some(found) = self.walk(to, depth + 1, &chain, maybe) {
+            self.out.found = Some(found);
+        }
+        Some(())
+    }
+}
+
+fn describe(m: &Module) -> String {
+    match m.kind {
+        BuildKind::Gradle => format!("`{}`", m.gradle_path),
+        _ => m
+            .coords
+            .as_ref()
+            .map_or_else(|| format!("`{}`", m.dir), |(_, a)| format!("module `{a}`")),
+    }
+}
