@@ -129,6 +129,10 @@ fn main() -> std::io::Result<()> {
         let _ = writeln!(settings, "include(\":services:{name}\")");
         if let Some(rule) = f {
             let _ = writeln!(faults, "{rule}\t{name}");
+            // The injected context path also moves the health endpoints the probes call.
+            if rule == "metrics-path-mismatch" {
+                let _ = writeln!(faults, "probe-path-not-served\t{name}");
+            }
         }
     }
     write(&root, "settings.gradle.kts", &settings)?;

@@ -100,11 +100,22 @@ pub struct Links {
     pub compose_spring: Vec<Vec<ServiceId>>,
     /// How each `kubernetes_sd_configs` job was evaluated.
     pub kube_jobs: std::collections::BTreeMap<JobId, scrape::KubeJob>,
+    /// Indexes, so rules asking per service or per workload stay linear.
+    scrapes_by_service: Vec<Vec<usize>>,
+    workload_service: Vec<Option<ServiceId>>,
 }
 
 impl Links {
     pub fn scrapes_of(&self, service: ServiceId) -> impl Iterator<Item = &Scrape> {
-        self.scrapes.iter().filter(move |s| s.service == service)
+        self.scrapes_by_service
+            .get(service)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.scrapes[i])
+    }
+    /// The service a workload runs (the first, when several claim it).
+    pub fn service_of_workload(&self, workload: WorkloadId) -> Option<ServiceId> {
+        self.workload_service.get(workload).copied().flatten()
     }
     /// The services behind a monitor (through its Services' workloads), for attribution.
     pub fn monitor_service_ids(&self, monitor: MonitorId) -> Vec<ServiceId> {
@@ -209,7 +220,23 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options) -> Links {
     let wl = workload_links(ws, options);
     let deployments = deployments(ws, sources, options, &wl);
     let sc = scrape::link(ws, sources, options, &deployments, &wl);
+    let mut scrapes_by_service = vec![Vec::new(); deployments.len()];
+    for (i, s) in sc.scrapes.iter().enumerate() {
+        if let Some(v) = scrapes_by_service.get_mut(s.service) {
+            v.push(i);
+        }
+    }
+    let mut workload_service = vec![None; ws.workloads.len()];
+    for (si, ds) in deployments.iter().enumerate() {
+        for d in ds {
+            if let Some(slot) = d.workload.and_then(|w| workload_service.get_mut(w)) {
+                slot.get_or_insert(si);
+            }
+        }
+    }
     Links {
+        scrapes_by_service,
+        workload_service,
         deployments,
         kube_service_workloads: sc.kube_service_workloads,
         monitor_services: sc.monitor_services,

@@ -5,6 +5,7 @@
 use super::relabel::{self, sanitize, Labels, Outcome, Value};
 use super::{Deployment, Scrape, Selection, Via};
 use crate::model::kube::{KubeService, Monitor, MonitorKind, PortRef, Workload};
+use crate::model::labels::LabelIndex;
 use crate::model::labels::LabelSelector;
 use crate::model::prometheus::{ComposeService, Job, Target};
 use crate::model::spring::PortType;
@@ -1179,30 +1180,32 @@ fn monitor_scrapes(cx: &Cx<'_>, monitor_services: &[Vec<KubeServiceId>], monitor
 }
 
 pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments: &[Vec<Deployment>], wl: WorkloadLinks<'_>) -> Output {
+    // Label indexes: each selector is tried only against objects carrying its first label.
+    let pods = LabelIndex::new(ws.workloads.iter().map(|w| w.pod_labels.as_slice()));
+    let service_labels = LabelIndex::new(ws.kube_services.iter().map(|k| k.labels.as_slice()));
     let ksw: Vec<Vec<WorkloadId>> = ws
         .kube_services
         .iter()
-        .map(|ks| {
-            ws.workloads
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| selects(ks, w))
-                .map(|(i, _)| i)
-                .collect()
+        .map(|ks| match &ks.selector {
+            Some(sel) => pods
+                .candidates(sel)
+                .into_iter()
+                .filter(|&i| selects(ks, &ws.workloads[i]))
+                .collect(),
+            None => vec![],
         })
         .collect();
     let monitor_services: Vec<Vec<KubeServiceId>> = ws
         .monitors
         .iter()
         .map(|m| match m.kind {
-            MonitorKind::Service => ws
-                .kube_services
-                .iter()
-                .enumerate()
-                .filter(|(_, ks)| {
+            MonitorKind::Service => service_labels
+                .candidates(&m.selector)
+                .into_iter()
+                .filter(|&i| {
+                    let ks = &ws.kube_services[i];
                     ks.origin.compatible(&m.origin) && m.watches_namespace(&ks.namespace) && m.selector.matches(&ks.labels) == Some(true)
                 })
-                .map(|(i, _)| i)
                 .collect(),
             MonitorKind::Pod => vec![],
         })
@@ -1211,14 +1214,13 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments:
         .monitors
         .iter()
         .map(|m| match m.kind {
-            MonitorKind::Pod => ws
-                .workloads
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| {
+            MonitorKind::Pod => pods
+                .candidates(&m.selector)
+                .into_iter()
+                .filter(|&i| {
+                    let w = &ws.workloads[i];
                     w.origin.compatible(&m.origin) && m.watches_namespace(&w.namespace) && m.selector.matches(&w.pod_labels) == Some(true)
                 })
-                .map(|(i, _)| i)
                 .collect(),
             MonitorKind::Service => vec![],
         })

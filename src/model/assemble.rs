@@ -22,11 +22,13 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], failures: Vec<ParseFailure>
         ..Workspace::default()
     };
     let failed: Vec<crate::source::FileId> = ws.parse_errors.iter().map(|e| e.file).collect();
-    ws.modules = build_modules(sources, parsed, &failed);
-    services(&mut ws, sources, parsed, options);
+    ws.modules = crate::timed("model: build", || build_modules(sources, parsed, &failed));
+    crate::timed("model: services", || services(&mut ws, sources, parsed, options));
     // Kubernetes objects, kustomize, Helm, Prometheus configs, Compose: `model::monitoring`.
-    super::monitoring::assemble(&mut ws, sources, parsed, options);
-    boot_evidence(&mut ws, sources, parsed, options);
+    crate::timed("model: monitoring", || {
+        super::monitoring::assemble(&mut ws, sources, parsed, options)
+    });
+    crate::timed("model: boot evidence", || boot_evidence(&mut ws, sources, parsed, options));
     runtime_files(&mut ws, sources, parsed);
     ws
 }
@@ -254,17 +256,26 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
             }),
         }
     }
-    // Every main class with its service, from the module's sources.
-    let mut classes: Vec<(usize, crate::parse::jvm::MainClass)> = Vec::new();
+    // Every main class with its service, from the module's sources (indexed: large monorepos
+    // have thousands of services and log lines).
+    let mut by_dir: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (si, s) in ws.services.iter().enumerate() {
+        by_dir.entry(ws.modules[s.module].dir.as_str()).or_default().push(si);
+    }
+    let mut classes = ClassIndex::default();
     for (id, f) in sources.iter() {
         let (Parsed::Source(found), Some(dir)) = (&parsed[id.0 as usize], module_dir(&f.path)) else {
             continue;
         };
-        for (si, s) in ws.services.iter().enumerate() {
-            if ws.modules[s.module].dir == dir {
-                classes.extend(found.iter().map(|c| (si, c.clone())));
+        for &si in by_dir.get(dir).into_iter().flatten() {
+            for c in found {
+                classes.by_fqn.entry(c.fqn.clone()).or_default().push(si);
+                classes.by_short.entry(c.log_name.clone()).or_default().push(si);
             }
         }
+    }
+    for (si, s) in ws.services.iter().enumerate() {
+        classes.by_name.entry(s.name.clone()).or_insert(si);
     }
     let mut seen_unmapped = std::collections::BTreeSet::new();
     for (id, _) in sources.iter() {
@@ -349,20 +360,28 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
 
 /// The service a logged main class belongs to: by the class (the fully-qualified name when a
 /// metric gives one), else by the application name the line carries. `Err` = (reason, help).
+/// Main classes by fully-qualified and logged name, and services by name.
+#[derive(Default)]
+struct ClassIndex {
+    by_fqn: std::collections::HashMap<String, Vec<usize>>,
+    by_short: std::collections::HashMap<String, Vec<usize>>,
+    by_name: std::collections::HashMap<String, usize>,
+}
+
 fn map_main_class(
     ws: &Workspace,
-    classes: &[(usize, crate::parse::jvm::MainClass)],
+    classes: &ClassIndex,
     short: &str,
     fqn: Option<&str>,
     app: Option<&str>,
 ) -> Result<usize, (String, String)> {
-    let mut by_class: Vec<usize> = match fqn {
-        Some(q) if classes.iter().any(|(_, c)| c.fqn == q) => classes.iter().filter(|(_, c)| c.fqn == q).map(|(s, _)| *s).collect(),
-        _ => classes.iter().filter(|(_, c)| c.log_name == short).map(|(s, _)| *s).collect(),
+    let mut by_class: Vec<usize> = match fqn.and_then(|q| classes.by_fqn.get(q)) {
+        Some(services) => services.clone(),
+        None => classes.by_short.get(short).cloned().unwrap_or_default(),
     };
     by_class.sort_unstable();
     by_class.dedup();
-    let by_app = app.and_then(|a| ws.service_by_name(a));
+    let by_app = app.and_then(|a| classes.by_name.get(a).copied());
     match (by_class.as_slice(), by_app) {
         ([one], _) => Ok(*one),
         (many, Some(a)) if many.is_empty() || many.contains(&a) => Ok(a),

@@ -109,3 +109,33 @@ pub fn describe_labels(labels: &[(String, String)]) -> String {
     }
     labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ")
 }
+
+/// Objects by label, so that matching a selector costs its first `matchLabels` pair's posting
+/// list instead of a scan of every object (quadratic in large monorepos). Callers still apply
+/// the full selector to each candidate; the index only narrows.
+pub struct LabelIndex {
+    by_pair: std::collections::HashMap<(String, String), Vec<usize>>,
+    len: usize,
+}
+
+impl LabelIndex {
+    pub fn new<'a>(labels: impl Iterator<Item = &'a [(String, String)]>) -> LabelIndex {
+        let mut by_pair: std::collections::HashMap<(String, String), Vec<usize>> = Default::default();
+        let mut len = 0;
+        for (i, ls) in labels.enumerate() {
+            len = i + 1;
+            for (k, v) in ls {
+                by_pair.entry((k.clone(), v.clone())).or_default().push(i);
+            }
+        }
+        LabelIndex { by_pair, len }
+    }
+
+    /// Indexes that may match `sel`, ascending.
+    pub fn candidates(&self, sel: &LabelSelector) -> Vec<usize> {
+        match sel.match_labels.first() {
+            Some((k, v)) => self.by_pair.get(&(k.clone(), v.clone())).cloned().unwrap_or_default(),
+            None => (0..self.len).collect(),
+        }
+    }
+}

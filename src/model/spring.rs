@@ -73,6 +73,22 @@ impl Key {
             legacy: kebab.contains('-').then(|| canonical(&kebab.replace('-', "."))),
         }
     }
+
+    /// `new`, remembered: evaluation asks for the same few property names for every
+    /// deployment, and canonicalising them each time was a tenth of a large run.
+    pub fn cached(kebab: &str) -> std::rc::Rc<Key> {
+        thread_local! {
+            static KEYS: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<Key>>> = Default::default();
+        }
+        KEYS.with(|k| {
+            if let Some(key) = k.borrow().get(kebab) {
+                return key.clone();
+            }
+            let key = std::rc::Rc::new(Key::new(kebab));
+            k.borrow_mut().insert(kebab.to_string(), key.clone());
+            key
+        })
+    }
 }
 
 /// Environment variable → canonical property name: split on `_`, lower-case, numbers become

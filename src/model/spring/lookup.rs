@@ -77,7 +77,7 @@ impl Effective {
     /// The highest source that says anything about `kebab` (as a value or, with `list`,
     /// as indexed items).
     fn hit(&self, kebab: &str, list: bool) -> Hit<'_> {
-        let key = super::Key::new(kebab);
+        let key = super::Key::cached(kebab);
         for layer in self.layers.iter().rev() {
             let prop = layer.lookup_key(&key);
             let items = if list && prop.is_none() {

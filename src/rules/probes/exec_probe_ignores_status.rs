@@ -69,12 +69,7 @@ impl Rule for ExecProbeIgnoresStatus {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (wi, w) in cx.ws.workloads.iter().enumerate() {
-            let service = cx
-                .links
-                .deployments
-                .iter()
-                .position(|ds| ds.iter().any(|d| d.workload == Some(wi)))
-                .map(|s| cx.ws.services[s].name.as_str());
+            let service = cx.links.service_of_workload(wi).map(|s| cx.ws.services[s].name.as_str());
             for c in &w.containers {
                 for p in &c.probes {
                     let Handler::Exec { command, calls } = &p.handler else { continue };

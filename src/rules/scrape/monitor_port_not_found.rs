@@ -79,7 +79,7 @@ impl Rule for MonitorPortNotFound {
                 )
                 .related(related_span, related_msg);
                 if let Some(w) = cx.links.kube_service_workloads[services[0]].first() {
-                    if let Some(si) = cx.links.deployments.iter().position(|ds| ds.iter().any(|d| d.workload == Some(*w))) {
+                    if let Some(si) = cx.links.service_of_workload(*w) {
                         d = d.service(Some(&cx.ws.services[si].name));
                     }
                 }

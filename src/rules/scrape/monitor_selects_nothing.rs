@@ -14,7 +14,7 @@ declare_rule!(MonitorSelectsNothing {
 });
 
 /// An object a monitor could have meant: name, labels, where, namespace.
-type Candidate = (String, Vec<(String, String)>, crate::source::Span, String);
+type Candidate<'a> = (&'a str, &'a [(String, String)], crate::source::Span, &'a str);
 
 impl Rule for MonitorSelectsNothing {
     fn meta(&self) -> &'static RuleMeta {
@@ -36,7 +36,7 @@ impl Rule for MonitorSelectsNothing {
                 ),
                 NamespaceScope::Own => format!("its own namespace `{}`", m.namespace),
             };
-            let (what, candidates): (&str, Vec<Candidate>) = match m.kind {
+            let (what, candidates): (&str, Vec<Candidate<'_>>) = match m.kind {
                 MonitorKind::Service => {
                     if !cx.links.monitor_services[mi].is_empty() {
                         continue;
@@ -46,7 +46,7 @@ impl Rule for MonitorSelectsNothing {
                         cx.ws
                             .kube_services
                             .iter()
-                            .map(|k| (k.name.value.clone(), k.labels.clone(), k.name.span, k.namespace.clone()))
+                            .map(|k| (k.name.value.as_str(), k.labels.as_slice(), k.name.span, k.namespace.as_str()))
                             .collect(),
                     )
                 }
@@ -59,15 +59,15 @@ impl Rule for MonitorSelectsNothing {
                         cx.ws
                             .workloads
                             .iter()
-                            .map(|w| (w.name.value.clone(), w.pod_labels.clone(), w.name.span, w.namespace.clone()))
+                            .map(|w| (w.name.value.as_str(), w.pod_labels.as_slice(), w.name.span, w.namespace.as_str()))
                             .collect(),
                     )
                 }
             };
             // With nothing to compare against (no object in a watched namespace and no object
             // carrying the selected labels), the targets live elsewhere: unknown, not an error.
-            let in_scope: Vec<_> = candidates.iter().filter(|c| m.watches_namespace(&c.3)).collect();
-            let label_match: Vec<_> = candidates.iter().filter(|c| m.selector.matches(&c.1) == Some(true)).collect();
+            let in_scope: Vec<_> = candidates.iter().filter(|c| m.watches_namespace(c.3)).collect();
+            let label_match: Vec<_> = candidates.iter().filter(|c| m.selector.matches(c.1) == Some(true)).collect();
             let near = cx.links.monitor_near_misses[mi].first().map(|&k| &cx.ws.kube_services[k]);
             if in_scope.is_empty() && label_match.is_empty() && near.is_none() {
                 continue;
@@ -130,7 +130,7 @@ impl Rule for MonitorSelectsNothing {
                         .position(|k| k.name.value == c.0 && k.namespace == c.3)
                         .and_then(|k| cx.links.kube_service_workloads[k].first().copied())
                         .or_else(|| cx.ws.workloads.iter().position(|w| w.name.value == c.0 && w.namespace == c.3))
-                        .and_then(|w| cx.links.deployments.iter().position(|ds| ds.iter().any(|d| d.workload == Some(w))));
+                        .and_then(|w| cx.links.service_of_workload(w));
                     d = d.service(svc.map(|s| cx.ws.services[s].name.as_str()));
                 }
                 if let ([c], true) = (
@@ -164,7 +164,7 @@ impl Rule for MonitorSelectsNothing {
             if let Some(k) = cx.links.monitor_near_misses[mi].first() {
                 let svc = cx.links.kube_service_workloads[*k]
                     .iter()
-                    .find_map(|w| cx.links.deployments.iter().position(|ds| ds.iter().any(|d| d.workload == Some(*w))));
+                    .find_map(|w| cx.links.service_of_workload(*w));
                 d = d.service(svc.map(|s| cx.ws.services[s].name.as_str()));
             }
             out.push(d);

@@ -143,13 +143,7 @@ impl Rule for ScrapeAnnotationsIgnored {
             .filter(|k| k.starts_with(PREFIX))
             .collect();
         let cache: std::collections::BTreeMap<&str, Readers<'_>> = keys.into_iter().map(|k| (k, readers(cx, k))).collect();
-        let service_of = |wi: usize| {
-            cx.links
-                .deployments
-                .iter()
-                .position(|ds| ds.iter().any(|d| d.workload == Some(wi)))
-                .map(|s| cx.ws.services[s].name.as_str())
-        };
+        let service_of = |wi: usize| cx.links.service_of_workload(wi).map(|s| cx.ws.services[s].name.as_str());
         for (wi, w) in cx.ws.workloads.iter().enumerate() {
             // 1. On the workload's own metadata: no Prometheus role reads those.
             let misplaced: Vec<&Annotation> = w.meta_annotations.iter().filter(|a| a.key.starts_with(PREFIX)).collect();

@@ -66,12 +66,7 @@ impl Rule for ServiceTargetPortNotFound {
                     ),
                     Label::new(tp.span, "names no container port"),
                 );
-                let svc = cx
-                    .links
-                    .deployments
-                    .iter()
-                    .position(|ds| ds.iter().any(|d| d.workload == Some(wi)))
-                    .map(|s| cx.ws.services[s].name.as_str());
+                let svc = cx.links.service_of_workload(wi).map(|s| cx.ws.services[s].name.as_str());
                 d = d.service(svc);
                 let related = ports
                     .first()
