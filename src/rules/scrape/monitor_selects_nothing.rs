@@ -109,7 +109,7 @@ impl Rule for MonitorSelectsNothing {
                     m.kind_name()
                 ));
             } else if let Some(c) = in_scope.first() {
-                d = d.related(c.2, format!("{what} `{}` has {}", c.0, describe_labels(&c.1)));
+                d = d.related(c.2, format!("{what} `{}` has {}", c.0, describe_labels(c.1)));
                 d = d.help(format!("make `spec.selector` match the labels of the {what} to scrape"));
                 // One object in scope carries every selected key, only with other values (a
                 // renamed app, `catalog-v2`): point the selector at it.
