@@ -1362,6 +1362,9 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments:
 /// The port a deployment serves actuator on, and where that was decided; `None` when it
 /// cannot be known (a placeholder, a random port, no HTTP actuator).
 pub fn served_port(d: &Deployment) -> Option<(i64, Option<Span>, &'static str)> {
+    // Unknown (a Secret or Config Server may set it, an unresolvable placeholder) or random:
+    // nothing to compare against. The flat `actuator.port` reads 0 then; never use it alone.
+    let port = d.actuator.facts.port?;
     let key = match d.actuator.port_type {
         PortType::Disabled => return None,
         PortType::Different => "management.server.port",
@@ -1382,7 +1385,7 @@ pub fn served_port(d: &Deployment) -> Option<(i64, Option<Span>, &'static str)> 
             return None;
         }
     }
-    Some((d.actuator.port as i64, d.actuator.port_span, key))
+    Some((i64::from(port), d.actuator.port_span, key))
 }
 
 /// Whether the deployment serves actuator over TLS, and where that was decided (semantics

@@ -40,7 +40,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
                         "health_exposed": d.effective.exposed("health", &s.boot_version),
                         "prometheus_path": d.actuator.prometheus_path,
                         "health_path": d.actuator.health_path,
-                        "port": d.actuator.port,
+                        "port": d.actuator.facts.port,
                     })
                 })
                 .collect();
