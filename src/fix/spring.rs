@@ -4,7 +4,7 @@
 use super::edits;
 use crate::diagnostic::Edit;
 use crate::link::Deployment;
-use crate::model::spring::{Origin, Service};
+use crate::model::spring::Service;
 use crate::parse::yaml::{Kind, Node};
 use crate::parse::Parsed;
 use crate::source::{SourceSet, Span};
@@ -236,13 +236,6 @@ fn indent_unit(sources: &SourceSet, root: &Node, file: crate::source::FileId) ->
         }
     }
     2
-}
-
-/// Whether the deciding `include` lives in a file (not a manifest env var) — for messages.
-pub fn decided_in_file(dep: &Deployment) -> bool {
-    dep.effective
-        .get_list(INCLUDE)
-        .is_some_and(|l| matches!(l.layer.origin, Origin::File { .. }))
 }
 
 /// Replaces a scalar value (YAML, properties, a manifest env `value`), keeping its quotes.

@@ -117,19 +117,6 @@ impl Links {
     pub fn service_of_workload(&self, workload: WorkloadId) -> Option<ServiceId> {
         self.workload_service.get(workload).copied().flatten()
     }
-    /// The services behind a monitor (through its Services' workloads), for attribution.
-    pub fn monitor_service_ids(&self, monitor: MonitorId) -> Vec<ServiceId> {
-        let mut out: Vec<ServiceId> = self
-            .scrapes
-            .iter()
-            .filter(|s| matches!(s.via, Via::Monitor { monitor: m, .. } if m == monitor))
-            .map(|s| s.service)
-            .collect();
-        out.sort();
-        out.dedup();
-        out
-    }
-
     /// The deployments a scrape may reach: the known one, or all of the service's.
     pub fn reached(&self, s: &Scrape) -> Vec<&Deployment> {
         match s.deployment {

@@ -476,11 +476,6 @@ pub fn env_layer(vars: &[(String, String, Span, Span)], label: String) -> Layer 
     env_layer_with_unknowns(&vars, label)
 }
 
-/// `--key=value` arguments (or `-Dkey=value` with `Origin::SystemProperty`).
-pub fn args_layer(args: &[(String, String, Span)], label: String) -> Layer {
-    props_layer(Origin::Arg, args, label)
-}
-
 pub fn props_layer(origin: Origin, args: &[(String, String, Span)], label: String) -> Layer {
     let mut props = BTreeMap::new();
     for (k, v, span) in args {
@@ -637,14 +632,6 @@ impl Serving {
     /// The full path of the health endpoint, on the actuator's port.
     pub fn health_path(&self) -> String {
         format!("{}{}", self.actuator_root, self.health_sub)
-    }
-    /// The port actuator endpoints are served on.
-    pub fn actuator_port(&self) -> Option<u16> {
-        match self.port_type {
-            Some(PortType::Same) => self.server_port,
-            Some(PortType::Different) => self.management_port,
-            _ => None,
-        }
     }
 }
 

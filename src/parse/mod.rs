@@ -109,10 +109,6 @@ fn looks_like_helm_template(path: &str, text: &str) -> bool {
         || [".Values.", ".Release.", ".Chart.", "include \""].iter().any(|t| text.contains(t))
 }
 
-pub fn file_of(sources: &SourceSet, id: FileId) -> &crate::source::SourceFile {
-    sources.get(id)
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -95,9 +95,6 @@ impl Node {
     pub fn as_i64(&self) -> Option<i64> {
         self.as_str()?.trim().parse().ok()
     }
-    pub fn as_f64(&self) -> Option<f64> {
-        self.as_str()?.trim().parse().ok()
-    }
     pub fn as_bool(&self) -> Option<bool> {
         match self.as_str()?.trim() {
             "true" | "True" | "TRUE" => Some(true),

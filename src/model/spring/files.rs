@@ -2,7 +2,7 @@
 //! documents, and `spring.config.import`s resolved against the repository (semantics §5.1);
 //! Spring config files embedded in ConfigMaps, with spans mapped back into the manifest.
 
-use super::{properties_layer, yaml_layer, ConfigFile, Import, ImportTarget, Layer, Why};
+use super::{properties_layer, yaml_layer, ConfigFile, Import, ImportTarget, Layer};
 use crate::model::tree::SNode;
 use crate::parse::yaml::{Kind, Node};
 use crate::parse::{properties, yaml, Parsed};
@@ -367,32 +367,6 @@ pub fn remote_config(files: &[ConfigFile]) -> Option<Span> {
         .find(|i| matches!(&i.target, ImportTarget::Unseen(w) if w.contains("Config Server")))
         .map(|i| i.span)
         .or_else(|| docs().find_map(|l| l.lookup("spring.cloud.config.uri").map(|p| p.value_span)))
-}
-
-/// Imports that cannot be followed, for `analysis-gap`.
-pub fn unresolved_imports(files: &[ConfigFile]) -> Vec<Why> {
-    let mut out = Vec::new();
-    let mut stack: Vec<&ConfigFile> = files.iter().collect();
-    let mut guard = 0;
-    while let Some(f) = stack.pop() {
-        guard += 1;
-        if guard > 10_000 {
-            break;
-        }
-        for d in &f.docs {
-            for i in &d.imports {
-                match &i.target {
-                    ImportTarget::Files(fs) => stack.extend(fs.iter()),
-                    ImportTarget::Missing if !i.optional => out.push(Why::new(
-                        format!("`spring.config.import` reads `{}`, which is not in the repository", i.location),
-                        Some(i.span),
-                    )),
-                    _ => {}
-                }
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
