@@ -8,7 +8,7 @@ fn text(data: &[u8]) -> String {
 }
 
 pub fn yaml(data: &[u8]) {
-    let _ = parse::yaml::parse(&text(data), &parse::yaml::Limits::default());
+    let _ = parse::yaml::parse(&text(data), crate::source::FileId(0), &parse::yaml::Limits::default());
 }
 
 pub fn properties(data: &[u8]) {

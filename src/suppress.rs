@@ -80,8 +80,8 @@ fn annotations(file: FileId, parsed: &Parsed, out: &mut Vec<Suppression>) {
             .collect();
         out.push(Suppression {
             rules,
-            span: Span::new(file, v.span.clone()),
-            scope: Span::new(file, d.root.span.clone()),
+            span: Span { file, ..v.span },
+            scope: Span { file, ..d.root.span },
         });
     }
 }

@@ -188,21 +188,21 @@ pub fn add_property(sources: &SourceSet, parsed: &[Parsed], file: crate::source:
             let (indent, anchor) = match &node.kind {
                 Kind::Map(entries) if depth > 0 => {
                     let first = &entries.first()?.0;
-                    (edits::column(f, first.span.start), entries.last()?.1.span.clone())
+                    (edits::column(f, first.span.start), entries.last()?.1.span)
                 }
-                Kind::Map(entries) => (0, entries.last()?.1.span.clone()),
+                Kind::Map(entries) => (0, entries.last()?.1.span),
                 _ => return None,
             };
             if depth == 0 {
                 if docs.len() > 1 {
                     let mut lines = vec![String::new()];
                     lines.extend(block(path, value, 0, unit));
-                    return Some(vec![edits::insert_lines_after(sources, Span::new(file, anchor), &lines)]);
+                    return Some(vec![edits::insert_lines_after(sources, Span { file, ..anchor }, &lines)]);
                 }
                 return Some(vec![edits::append_block(sources, file, &block(path, value, 0, unit))]);
             }
             let lines = block(&path[depth..], value, indent, unit);
-            Some(vec![edits::insert_lines_after(sources, Span::new(file, anchor), &lines)])
+            Some(vec![edits::insert_lines_after(sources, Span { file, ..anchor }, &lines)])
         }
         _ => None,
     }

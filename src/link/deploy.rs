@@ -489,7 +489,7 @@ fn file_layers(sources: &SourceSet, id: FileId, name: &str, label: &str) -> Opti
                 .collect(),
         );
     }
-    let (docs, _) = crate::parse::yaml::parse(text, &Default::default());
+    let (docs, _) = crate::parse::yaml::parse(text, id, &Default::default());
     Some(
         docs.iter()
             .enumerate()
@@ -580,7 +580,7 @@ fn json_layer(rt: &Runtime) -> Option<Layer> {
             ))
         }
     };
-    let (docs, _) = crate::parse::yaml::parse(value, &Default::default());
+    let (docs, _) = crate::parse::yaml::parse(value, v.value_span.file, &Default::default());
     let doc = docs.first()?;
     let mut l = crate::model::spring::yaml_layer(doc, v.value_span.file, 0, label);
     for p in l.props.values_mut() {

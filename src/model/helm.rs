@@ -44,9 +44,9 @@ fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-fn roots(parsed: &Parsed, file: FileId) -> Vec<SNode> {
+fn roots(parsed: &Parsed) -> Vec<&SNode> {
     match parsed {
-        Parsed::Yaml(docs) => docs.iter().map(|d| SNode::from_node(&d.root, file)).collect(),
+        Parsed::Yaml(docs) => docs.iter().map(|d| &d.root).collect(),
         _ => vec![],
     }
 }
@@ -58,7 +58,7 @@ pub fn charts(sources: &SourceSet, parsed: &[Parsed]) -> Vec<Chart> {
         if f.path.rsplit('/').next() != Some("Chart.yaml") {
             continue;
         }
-        let root = roots(&parsed[id.0 as usize], id).into_iter().next();
+        let root = roots(&parsed[id.0 as usize]).into_iter().next();
         let dir = dir_of(&f.path).to_string();
         let name = root
             .as_ref()
@@ -118,7 +118,7 @@ pub fn charts(sources: &SourceSet, parsed: &[Parsed]) -> Vec<Chart> {
 pub fn releases(sources: &SourceSet, parsed: &[Parsed], limits: &Limits) -> Vec<Release> {
     let mut out = Vec::new();
     for (id, f) in sources.iter() {
-        let docs = roots(&parsed[id.0 as usize], id);
+        let docs = roots(&parsed[id.0 as usize]);
         let name = f.path.rsplit('/').next().unwrap_or("");
         if name.starts_with("helmfile") {
             let dir = dir_of(&f.path);
@@ -226,8 +226,8 @@ pub fn stack_values(
         }
         for &f in &r.value_files {
             used.insert(f);
-            for root in roots(&parsed[f.0 as usize], f) {
-                if let Some(mut s) = read_stack_values(&root, None) {
+            for root in roots(&parsed[f.0 as usize]) {
+                if let Some(mut s) = read_stack_values(root, None) {
                     s.release = Some(r.name.clone());
                     out.push(s);
                     found = true;
@@ -257,8 +257,8 @@ pub fn stack_values(
                 continue;
             }
             used.insert(id);
-            for root in roots(&parsed[id.0 as usize], id) {
-                if let Some(s) = read_stack_values(&root, Some(&key)) {
+            for root in roots(&parsed[id.0 as usize]) {
+                if let Some(s) = read_stack_values(root, Some(&key)) {
                     out.push(s);
                 }
             }
@@ -268,11 +268,11 @@ pub fn stack_values(
         if used.contains(&id) || skip.contains(&id) {
             continue;
         }
-        for root in roots(&parsed[id.0 as usize], id) {
-            if super::kube::is_object(&root) || root.get("scrape_configs").is_some() {
+        for root in roots(&parsed[id.0 as usize]) {
+            if super::kube::is_object(root) || root.get("scrape_configs").is_some() {
                 continue;
             }
-            if let Some(s) = read_stack_values(&root, None) {
+            if let Some(s) = read_stack_values(root, None) {
                 out.push(s);
             }
         }

@@ -963,11 +963,11 @@ mod tests {
     use crate::parse::yaml::{parse, Limits};
 
     fn objects(text: &str) -> KubeObjects {
-        let (docs, err) = parse(text, &Limits::default());
+        let (docs, err) = parse(text, FileId(0), &Limits::default());
         assert!(err.is_none());
         let mut out = KubeObjects::default();
         for d in &docs {
-            read_object(&SNode::from_node(&d.root, FileId(0)), "default", &Origin::default(), &mut out);
+            read_object(&d.root, "default", &Origin::default(), &mut out);
         }
         out
     }

@@ -76,17 +76,18 @@ struct Ctx<'a> {
     out: Output,
 }
 
-impl Ctx<'_> {
-    fn root_of(&self, file: FileId) -> Option<SNode> {
-        match &self.parsed[file.0 as usize] {
-            Parsed::Yaml(docs) => docs.first().map(|d| SNode::from_node(&d.root, file)),
+impl<'a> Ctx<'a> {
+    fn root_of(&self, file: FileId) -> Option<&'a SNode> {
+        let parsed: &'a [Parsed] = self.parsed;
+        match &parsed[file.0 as usize] {
+            Parsed::Yaml(docs) => docs.first().map(|d| &d.root),
             _ => None,
         }
     }
 
     fn docs_of(&self, file: FileId) -> Vec<SNode> {
         match &self.parsed[file.0 as usize] {
-            Parsed::Yaml(docs) => docs.iter().map(|d| SNode::from_node(&d.root, file)).collect(),
+            Parsed::Yaml(docs) => docs.iter().map(|d| d.root.clone()).collect(),
             _ => vec![],
         }
     }
@@ -206,7 +207,7 @@ impl Ctx<'_> {
                 }
             }
         }
-        let (objs, inc) = self.transform(file, &dir, &k, objects, group, component_patches);
+        let (objs, inc) = self.transform(file, &dir, k, objects, group, component_patches);
         (objs, incomplete || inc)
     }
 

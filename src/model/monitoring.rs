@@ -48,9 +48,9 @@ impl Wiring {
     }
 }
 
-fn docs(parsed: &Parsed, file: FileId) -> Vec<SNode> {
+fn docs(parsed: &Parsed) -> Vec<&SNode> {
     match parsed {
-        Parsed::Yaml(d) => d.iter().map(|d| SNode::from_node(&d.root, file)).collect(),
+        Parsed::Yaml(d) => d.iter().map(|d| &d.root).collect(),
         _ => vec![],
     }
 }
@@ -71,11 +71,11 @@ pub fn assemble(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opti
             group: None,
             via: Some(format!("--manifests {}", f.path)),
         };
-        for d in docs(&parsed[id.0 as usize], id) {
-            if let Some(key) = kube::identity(&d, &default_ns) {
+        for d in docs(&parsed[id.0 as usize]) {
+            if let Some(key) = kube::identity(d, &default_ns) {
                 seen.insert(key);
             }
-            kube::read_object(&d, &default_ns, &origin, &mut objs);
+            kube::read_object(d, &default_ns, &origin, &mut objs);
         }
     }
     for (g, b) in kz.builds.iter().enumerate() {
@@ -99,11 +99,11 @@ pub fn assemble(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opti
         if !matches!(f.kind, FileKind::Yaml | FileKind::Json) || kz.consumed.contains(&id) {
             continue;
         }
-        for d in docs(&parsed[id.0 as usize], id) {
-            if kube::identity(&d, &default_ns).is_some_and(|k| seen.contains(&k)) && kube::is_object(&d) {
+        for d in docs(&parsed[id.0 as usize]) {
+            if kube::identity(d, &default_ns).is_some_and(|k| seen.contains(&k)) && kube::is_object(d) {
                 continue;
             }
-            kube::read_object(&d, &default_ns, &Origin::default(), &mut objs);
+            kube::read_object(d, &default_ns, &Origin::default(), &mut objs);
         }
     }
     ws.workloads = objs.workloads;
@@ -242,8 +242,8 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         if f.kind != FileKind::Yaml || !is_compose_file(&f.path) {
             continue;
         }
-        for d in docs(&parsed[id.0 as usize], id) {
-            read_compose(&d, &f.path, &mut ws.compose_services);
+        for d in docs(&parsed[id.0 as usize]) {
+            read_compose(d, &f.path, &mut ws.compose_services);
         }
     }
     // Config files, read directly.
@@ -252,14 +252,14 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         if !yamlish(f.kind) || is_compose_file(&f.path) {
             continue;
         }
-        for d in docs(&parsed[id.0 as usize], id) {
-            if kube::is_object(&d) || d.get("scrape_configs").is_none() && d.get("scrape_config_files").is_none() {
+        for d in docs(&parsed[id.0 as usize]) {
+            if kube::is_object(d) || d.get("scrape_configs").is_none() && d.get("scrape_config_files").is_none() {
                 continue;
             }
             if !seen.insert((id, d.span.start)) {
                 continue;
             }
-            add_config(ws, d, ConfigSource::File, sources);
+            add_config(ws, d.clone(), ConfigSource::File, sources);
         }
     }
     // Configs embedded in ConfigMaps (`data: {prometheus.yml: |}`).
@@ -300,7 +300,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         if !yamlish(f.kind) || is_compose_file(&f.path) {
             continue;
         }
-        for d in docs(&parsed[id.0 as usize], id) {
+        for d in docs(&parsed[id.0 as usize]) {
             let Some(sf) = d.get("serverFiles").filter(|s| s.is_map()) else {
                 continue;
             };
@@ -346,11 +346,11 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         for p in patterns {
             if let SdResolution::Files(_, files) = resolve_pattern(&p.value, &ws.prom_configs[ci], &ws.compose_services, sources) {
                 for f in files {
-                    for d in docs(&parsed[f.0 as usize], f) {
+                    for d in docs(&parsed[f.0 as usize]) {
                         if d.get("scrape_configs").is_none() || !seen.insert((f, d.span.start)) {
                             continue;
                         }
-                        let idx = add_config(ws, d, ConfigSource::ScrapeConfigFile, sources);
+                        let idx = add_config(ws, d.clone(), ConfigSource::ScrapeConfigFile, sources);
                         ws.prom_configs[idx].parent = Some(ci);
                     }
                 }

@@ -618,10 +618,7 @@ pub fn resolve_pattern(pattern: &str, cfg: &PromConfig, compose: &[ComposeServic
 /// Targets of a file_sd file (JSON or YAML list of target groups).
 pub fn file_sd_targets(parsed: &Parsed, file: FileId) -> Vec<Target> {
     match parsed {
-        Parsed::Yaml(docs) => docs
-            .iter()
-            .flat_map(|d| target_groups(&SNode::from_node(&d.root, file), Some(file)))
-            .collect(),
+        Parsed::Yaml(docs) => docs.iter().flat_map(|d| target_groups(&d.root, Some(file))).collect(),
         _ => vec![],
     }
 }

@@ -341,17 +341,17 @@ fn flatten(node: &Node, prefix: String, file: FileId, out: &mut BTreeMap<String,
                 // The list itself is also a property (for style-aware fixes and presence).
                 let joined = items.iter().filter_map(|i| i.as_str()).collect::<Vec<_>>().join(",");
                 let shape = items.last().map(|last| ListShape {
-                    span: Span::new(file, v.span.clone()),
+                    span: Span { file, ..v.span },
                     flow: v.flow,
-                    last_item: Span::new(file, last.span.clone()),
+                    last_item: Span { file, ..last.span },
                 });
                 out.insert(
                     canonical(&full),
                     Prop {
                         key: full.clone(),
                         value: joined,
-                        key_span: Span::new(file, k.span.clone()),
-                        value_span: Span::new(file, v.span.clone()),
+                        key_span: Span { file, ..k.span },
+                        value_span: Span { file, ..v.span },
                         list: shape,
                         unknown: None,
                     },
@@ -384,8 +384,8 @@ fn flatten_value(v: &Node, full: String, key_node: &Node, file: FileId, out: &mu
                 Prop {
                     key: full,
                     value: v.as_string().unwrap_or_default(),
-                    key_span: Span::new(file, key_node.span.clone()),
-                    value_span: Span::new(file, v.span.clone()),
+                    key_span: Span { file, ..key_node.span },
+                    value_span: Span { file, ..v.span },
                     list: None,
                     unknown: None,
                 },

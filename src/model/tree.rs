@@ -1,32 +1,16 @@
-//! A YAML tree whose every node knows its file.
-//!
-//! Why a second tree: the parser's `Node` keeps byte ranges of one file, but the objects the
-//! model reads are often *assembled* from several files — a kustomize overlay patches a base, a
-//! Prometheus config is embedded in a ConfigMap's block scalar, `--manifests -` arrives on
-//! stdin. Converting to `SNode` once lets the Kubernetes and Prometheus readers work on one
-//! shape, with every value still pointing at the exact file and line it came from.
+//! Operations on the file-aware YAML tree (`parse::yaml::Node`, here `SNode`) that the model
+//! needs beyond reading: strategic-merge and JSON patches (kustomize), building objects, and
+//! YAML embedded in a block scalar (`prometheus.yml: |` in a ConfigMap) with spans mapped back
+//! into the enclosing file. The parser builds this tree directly, so nothing is converted.
 //!
 //! All walks here are recursive over trees the parser already bounded (`Limits::max_depth`);
 //! `MAX_DEPTH` bounds them again in case a merge ever builds something deeper.
 
-use crate::parse::yaml::{Kind, Node, Style};
+use crate::parse::yaml::Style;
+pub use crate::parse::yaml::{Kind as SKind, Node as SNode};
 use crate::source::{FileId, Span, Spanned};
 
 const MAX_DEPTH: usize = 256;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum SKind {
-    Scalar(String, Style),
-    Seq(Vec<SNode>),
-    Map(Vec<(SNode, SNode)>),
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct SNode {
-    pub kind: SKind,
-    pub span: Span,
-    pub flow: bool,
-}
 
 impl SNode {
     pub fn null(span: Span) -> SNode {
@@ -45,114 +29,34 @@ impl SNode {
         }
     }
 
-    /// Converts a parsed node of `file`.
-    pub fn from_node(n: &Node, file: FileId) -> SNode {
-        Self::convert(n, file, &|o| o, 0)
-    }
-
-    /// Converts with every offset passed through `map` (for YAML embedded in a block scalar).
-    pub fn from_node_mapped(n: &Node, file: FileId, map: &dyn Fn(u32) -> u32) -> SNode {
-        Self::convert(n, file, map, 0)
-    }
-
-    fn convert(n: &Node, file: FileId, map: &dyn Fn(u32) -> u32, depth: usize) -> SNode {
-        let span = Span::new(file, map(n.span.start)..map(n.span.end));
-        if depth > MAX_DEPTH {
-            return SNode::null(span);
+    /// Passes every offset through `map` (for YAML embedded in a block scalar). Iterative: the
+    /// tree may be as deep as the parser's limits allow.
+    fn remap(&mut self, file: FileId, map: &dyn Fn(u32) -> u32) {
+        let mut todo: Vec<&mut SNode> = vec![self];
+        while let Some(n) = todo.pop() {
+            n.span = Span::new(file, map(n.span.start)..map(n.span.end));
+            match &mut n.kind {
+                SKind::Scalar(..) => {}
+                SKind::Seq(items) => todo.extend(items.iter_mut()),
+                SKind::Map(entries) => {
+                    for (k, v) in entries {
+                        todo.push(k);
+                        todo.push(v);
+                    }
+                }
+            }
         }
-        let kind = match &n.kind {
-            Kind::Scalar(s, st) => SKind::Scalar(s.clone(), *st),
-            Kind::Seq(items) => SKind::Seq(items.iter().map(|i| Self::convert(i, file, map, depth + 1)).collect()),
-            Kind::Map(entries) => SKind::Map(
-                entries
-                    .iter()
-                    .map(|(k, v)| (Self::convert(k, file, map, depth + 1), Self::convert(v, file, map, depth + 1)))
-                    .collect(),
-            ),
-        };
-        SNode { kind, span, flow: n.flow }
     }
 
     pub fn file(&self) -> FileId {
         self.span.file
     }
-    pub fn is_null(&self) -> bool {
-        matches!(&self.kind, SKind::Scalar(s, Style::Plain) if matches!(s.as_str(), "" | "~" | "null" | "Null" | "NULL"))
-    }
-    pub fn as_str(&self) -> Option<&str> {
-        match &self.kind {
-            SKind::Scalar(s, _) if !self.is_null() => Some(s),
-            _ => None,
-        }
-    }
-    pub fn as_string(&self) -> Option<String> {
-        self.as_str().map(str::to_string)
-    }
-    pub fn style(&self) -> Option<Style> {
-        match &self.kind {
-            SKind::Scalar(_, st) => Some(*st),
-            _ => None,
-        }
-    }
     /// A plain (unquoted) scalar: YAML reads `true`, `8080` as bool / int, not string.
     pub fn is_plain(&self) -> bool {
         self.style() == Some(Style::Plain)
     }
-    pub fn as_i64(&self) -> Option<i64> {
-        self.as_str()?.trim().parse().ok()
-    }
-    pub fn as_bool(&self) -> Option<bool> {
-        match self.as_str()?.trim() {
-            "true" | "True" | "TRUE" => Some(true),
-            "false" | "False" | "FALSE" => Some(false),
-            _ => None,
-        }
-    }
-    pub fn as_seq(&self) -> &[SNode] {
-        match &self.kind {
-            SKind::Seq(v) => v,
-            _ => &[],
-        }
-    }
-    pub fn as_map(&self) -> &[(SNode, SNode)] {
-        match &self.kind {
-            SKind::Map(v) => v,
-            _ => &[],
-        }
-    }
-    pub fn is_map(&self) -> bool {
-        matches!(self.kind, SKind::Map(_))
-    }
-    pub fn is_seq(&self) -> bool {
-        matches!(self.kind, SKind::Seq(_))
-    }
     pub fn is_scalar(&self) -> bool {
         matches!(self.kind, SKind::Scalar(..))
-    }
-    pub fn get(&self, key: &str) -> Option<&SNode> {
-        self.entry(key).map(|(_, v)| v)
-    }
-    /// Last entry wins, as in Go's and Spring's decoders.
-    pub fn entry(&self, key: &str) -> Option<(&SNode, &SNode)> {
-        self.as_map()
-            .iter()
-            .rev()
-            .find(|(k, _)| k.as_str() == Some(key))
-            .map(|(k, v)| (k, v))
-    }
-    pub fn at(&self, key: &str) -> &SNode {
-        static NULL: std::sync::OnceLock<SNode> = std::sync::OnceLock::new();
-        self.get(key)
-            .unwrap_or_else(|| NULL.get_or_init(|| SNode::null(Span::empty(FileId(u32::MAX), 0))))
-    }
-    pub fn path(&self, keys: &[&str]) -> Option<&SNode> {
-        keys.iter().try_fold(self, |n, k| n.get(k))
-    }
-    pub fn string_map(&self) -> Vec<(String, String)> {
-        self.as_map()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_string().unwrap_or_default())))
-            .collect()
     }
     pub fn spanned_string(&self) -> Option<Spanned<String>> {
         self.as_string().map(|v| Spanned::new(v, self.span))
@@ -391,11 +295,11 @@ pub fn json_patch(doc: &mut SNode, ops: &SNode) -> Result<(), PatchError> {
 /// other styles map every node onto the scalar itself.
 pub fn embedded_documents(value: &SNode, file_text: &str, limits: &crate::parse::yaml::Limits) -> Option<Vec<SNode>> {
     let text = value.as_str()?;
-    let (docs, err) = crate::parse::yaml::parse(text, limits);
+    let file = value.file();
+    let (docs, err) = crate::parse::yaml::parse(text, file, limits);
     if err.is_some() && docs.is_empty() {
         return None;
     }
-    let file = value.file();
     let block = matches!(value.style(), Some(Style::Literal));
     // The scalar's span starts at its first content character; every content line has the
     // same indentation.
@@ -427,7 +331,15 @@ pub fn embedded_documents(value: &SNode, file_text: &str, limits: &crate::parse:
         let col = o - text_starts[line];
         line_starts.get(line).map_or(fallback, |s| (s + col).min(file_text.len()) as u32)
     };
-    Some(docs.iter().map(|d| SNode::from_node_mapped(&d.root, file, &map)).collect())
+    Some(
+        docs.into_iter()
+            .map(|d| {
+                let mut root = d.root;
+                root.remap(file, &map);
+                root
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -436,9 +348,9 @@ mod tests {
     use crate::parse::yaml::{parse, Limits};
 
     fn tree(text: &str, file: u32) -> SNode {
-        let (docs, err) = parse(text, &Limits::default());
+        let (docs, err) = parse(text, FileId(file), &Limits::default());
         assert!(err.is_none(), "{err:?}");
-        SNode::from_node(&docs[0].root, FileId(file))
+        docs.into_iter().next().unwrap().root
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! so depth is bounded by `Limits`, not by the Rust stack. JSON (file_sd target files) is read
 //! through the same parser because JSON is a subset of YAML 1.2, which gives JSON positions too.
 
+use crate::source::{FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::ops::Range;
 
@@ -43,11 +44,14 @@ pub enum Kind {
     Map(Vec<(Node, Node)>),
 }
 
+/// A YAML node that knows its file: the model assembles objects from several files (kustomize
+/// patches over bases, YAML embedded in a ConfigMap), and every value must still point at the
+/// file and line that wrote it. Built once, here; `model::tree` adds the merge operations.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     pub kind: Kind,
-    /// Byte range of the node in the file (for block collections: first to last child).
-    pub span: Range<u32>,
+    /// Byte range of the node in its file (for block collections: first to last child).
+    pub span: Span,
     /// True for `[a, b]` / `{a: b}` collections.
     pub flow: bool,
 }
@@ -67,7 +71,11 @@ pub struct YamlError {
 
 static NULL_NODE: Node = Node {
     kind: Kind::Scalar(String::new(), Style::Plain),
-    span: 0..0,
+    span: Span {
+        file: FileId(u32::MAX),
+        start: 0,
+        end: 0,
+    },
     flow: false,
 };
 
@@ -192,7 +200,7 @@ impl Offsets {
 }
 
 /// Parses a YAML stream. Documents before an error are returned with the error.
-pub fn parse(text: &str, limits: &Limits) -> (Vec<Document>, Option<YamlError>) {
+pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Option<YamlError>) {
     let offsets = Offsets::new(text);
     let mut parser = Parser::new_from_str(text);
     let mut docs = Vec::new();
@@ -238,7 +246,7 @@ pub fn parse(text: &str, limits: &Limits) -> (Vec<Document>, Option<YamlError>) 
             Event::DocumentEnd => {
                 let root_node = root.take().unwrap_or(Node {
                     kind: Kind::Scalar(String::new(), Style::Plain),
-                    span: doc_start..doc_start,
+                    span: Span::empty(file, doc_start),
                     flow: false,
                 });
                 let span = doc_start.min(root_node.span.start)..root_node.span.end.max(doc_start);
@@ -263,7 +271,7 @@ pub fn parse(text: &str, limits: &Limits) -> (Vec<Document>, Option<YamlError>) 
                     }
                     let mut n = target.clone();
                     // The alias is used where it is written: point there, keep the structure.
-                    n.span = start..end;
+                    n.span = Span::new(file, start..end);
                     Some(n)
                 }
                 None => return (docs, err("unknown YAML alias".into(), start)),
@@ -279,7 +287,7 @@ pub fn parse(text: &str, limits: &Limits) -> (Vec<Document>, Option<YamlError>) 
                 };
                 let n = Node {
                     kind: Kind::Scalar(value.into_owned(), style),
-                    span: start..end.max(start),
+                    span: Span::new(file, start..end),
                     flow: false,
                 };
                 if anchor > 0 {
@@ -340,7 +348,7 @@ pub fn parse(text: &str, limits: &Limits) -> (Vec<Document>, Option<YamlError>) 
                 let e = if flow { end } else { last_end.unwrap_or(end).max(s) };
                 let n = Node {
                     kind,
-                    span: s..e.max(s),
+                    span: Span::new(file, s..e),
                     flow,
                 };
                 if anchor > 0 {
@@ -392,7 +400,7 @@ mod tests {
     use super::*;
 
     fn one(text: &str) -> Node {
-        let (docs, err) = parse(text, &Limits::default());
+        let (docs, err) = parse(text, FileId(0), &Limits::default());
         assert!(err.is_none(), "{err:?}");
         docs.into_iter().next().unwrap().root
     }
@@ -425,7 +433,7 @@ mod tests {
 
     #[test]
     fn multi_document_and_null() {
-        let (docs, err) = parse("a: 1\n---\nb:\n---\n", &Limits::default());
+        let (docs, err) = parse("a: 1\n---\nb:\n---\n", FileId(0), &Limits::default());
         assert!(err.is_none());
         assert_eq!(docs.len(), 3);
         assert!(docs[1].root.get("b").unwrap().is_null());
@@ -434,9 +442,9 @@ mod tests {
 
     #[test]
     fn errors_have_offsets() {
-        let (_, err) = parse("a: [1, 2\nb: c\n", &Limits::default());
+        let (_, err) = parse("a: [1, 2\nb: c\n", FileId(0), &Limits::default());
         assert!(err.unwrap().offset > 0);
-        let (_, err) = parse("include: *\n", &Limits::default());
+        let (_, err) = parse("include: *\n", FileId(0), &Limits::default());
         assert!(err.is_some());
     }
 
@@ -449,14 +457,14 @@ mod tests {
                 "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
             ));
         }
-        let (_, err) = parse(&text, &Limits::default());
+        let (_, err) = parse(&text, FileId(0), &Limits::default());
         assert!(err.unwrap().message.contains("alias"));
     }
 
     #[test]
     fn deep_nesting_is_refused_not_overflowed() {
         let text = "[".repeat(100_000);
-        let (_, err) = parse(&text, &Limits::default());
+        let (_, err) = parse(&text, FileId(0), &Limits::default());
         assert!(err.is_some());
     }
 

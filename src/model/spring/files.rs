@@ -328,7 +328,7 @@ pub fn embedded(text: &str, key: &str, value: &SNode, label: &str) -> Option<Vec
             })
             .collect()
     } else {
-        let (docs, _) = yaml::parse(&content, &yaml::Limits::default());
+        let (docs, _) = yaml::parse(&content, file, &yaml::Limits::default());
         docs.into_iter()
             .enumerate()
             .map(|(i, mut d)| {
@@ -344,7 +344,7 @@ pub fn embedded(text: &str, key: &str, value: &SNode, label: &str) -> Option<Vec
 fn remap(root: &mut Node, f: &dyn Fn(&std::ops::Range<u32>) -> std::ops::Range<u32>) {
     let mut stack: Vec<&mut Node> = vec![root];
     while let Some(n) = stack.pop() {
-        n.span = f(&n.span);
+        n.span = Span::new(n.span.file, f(&(n.span.start..n.span.end)));
         match &mut n.kind {
             Kind::Seq(items) => stack.extend(items.iter_mut()),
             Kind::Map(entries) => {
@@ -377,9 +377,9 @@ mod tests {
     #[test]
     fn embedded_literal_block_maps_spans_into_the_manifest() {
         let text = "apiVersion: v1\nkind: ConfigMap\ndata:\n  application.yml: |\n    management:\n      endpoints:\n        web:\n          exposure:\n            include: health,prometheus\n  other: x\n";
-        let (docs, _) = yaml::parse(text, &yaml::Limits::default());
-        let v = SNode::from_node(docs[0].root.at("data").at("application.yml"), FileId(0));
-        let layers = embedded(text, "application.yml", &v, "cm").expect("parsed");
+        let (docs, _) = yaml::parse(text, FileId(0), &yaml::Limits::default());
+        let v = docs[0].root.at("data").at("application.yml");
+        let layers = embedded(text, "application.yml", v, "cm").expect("parsed");
         let p = layers[0].lookup("management.endpoints.web.exposure.include").expect("include");
         assert_eq!(p.value, "health,prometheus");
         assert_eq!(&text[p.value_span.start as usize..p.value_span.end as usize], "health,prometheus");
