@@ -10,6 +10,11 @@
 //! Usage: cargo run --release --bin bench -- [--services 100,1000,5000] [--runs 5]
 
 use std::collections::BTreeSet;
+
+// The same allocator as the `actuator-lint` binary, so the in-process numbers are its numbers.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;

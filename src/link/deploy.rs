@@ -883,8 +883,10 @@ pub fn deployments(
     options: &Options,
     links: &[Vec<(WorkloadId, usize, String)>],
 ) -> Vec<Vec<Deployment>> {
+    // Each service's deployments depend only on the model: evaluate them on every core.
+    use rayon::prelude::*;
     ws.services
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(si, s)| service_deployments(ws, sources, options, si, s, &links[si]))
         .collect()

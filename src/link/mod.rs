@@ -204,9 +204,9 @@ fn deployments(ws: &Workspace, sources: &SourceSet, options: &Options, links: &[
 }
 
 pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options) -> Links {
-    let wl = workload_links(ws, options);
-    let deployments = deployments(ws, sources, options, &wl);
-    let sc = scrape::link(ws, sources, options, &deployments, &wl);
+    let wl = crate::timed("link: workloads", || workload_links(ws, options));
+    let deployments = crate::timed("link: deployments", || deployments(ws, sources, options, &wl));
+    let sc = crate::timed("link: scrape", || scrape::link(ws, sources, options, &deployments, &wl));
     let mut scrapes_by_service = vec![Vec::new(); deployments.len()];
     for (i, s) in sc.scrapes.iter().enumerate() {
         if let Some(v) = scrapes_by_service.get_mut(s.service) {

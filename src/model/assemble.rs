@@ -118,71 +118,79 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             configs_by_dir.entry(dir).or_default().push((id, f));
         }
     }
-    for (mi, m) in ws.modules.iter().enumerate() {
-        let main_classes = mains.get(&m.dir).cloned().unwrap_or_default();
-        if m.boot_plugin.is_none() && !annotated.contains(&m.dir) {
-            continue;
-        }
-        let mut config: Vec<ConfigFile> = configs_by_dir
-            .get(m.dir.as_str())
-            .into_iter()
-            .flatten()
-            .copied()
-            .filter_map(|(id, f)| {
-                let (loc, profile, bootstrap) = config_rank(&f.path)?;
-                let profile = (!profile.is_empty()).then_some(profile);
-                files::config_file(&ix, &m.dir, id, loc, profile, bootstrap)
-            })
-            .collect();
-        // bootstrap before application; non-profile before profile; resources before config/;
-        // .yaml < .yml < .properties (.properties wins in one location).
-        config.sort_by_key(|f| (!f.bootstrap, f.profile.is_some(), f.location, f.ext_rank));
-        let layers: Vec<Layer> = config.iter().flat_map(|f| f.docs.iter().cloned()).collect();
-        let primary_config = config
-            .iter()
-            .filter(|f| f.profile.is_none() && !f.bootstrap)
-            .min_by_key(|f| (f.location, f.properties))
-            .map(|f| f.file);
-        let name_prop = config
-            .iter()
-            .filter(|f| f.profile.is_none())
-            .flat_map(|f| f.docs.iter())
-            .rev()
-            .filter(|l| l.on_profile.is_none())
-            .find_map(|l| l.lookup("spring.application.name"));
-        let (name, name_span) = match name_prop {
-            Some(p) if !p.value.contains("${") && !p.value.contains('@') && !p.value.trim().is_empty() => {
-                (p.value.trim().to_string(), Some(p.value_span))
+    // Modules are independent here: read each one's config on every core, keep module order.
+    use rayon::prelude::*;
+    let services: Vec<Service> = ws
+        .modules
+        .par_iter()
+        .enumerate()
+        .filter_map(|(mi, m)| {
+            let main_classes = mains.get(&m.dir).cloned().unwrap_or_default();
+            if m.boot_plugin.is_none() && !annotated.contains(&m.dir) {
+                return None;
             }
-            _ => (
-                m.dir
-                    .rsplit('/')
-                    .next()
-                    .filter(|s| !s.is_empty())
-                    .unwrap_or(&m.build_root)
-                    .to_string(),
-                None,
-            ),
-        };
-        let boot_version = m
-            .boot_version
-            .clone()
-            .or_else(|| options.config.boot_version.as_deref().and_then(|v| BootVersion::parse(v, None)))
-            .unwrap_or_else(BootVersion::assumed);
-        let remote_config = files::remote_config(&config);
-        ws.services.push(Service {
-            name: if name.is_empty() { "root".into() } else { name },
-            remote_config,
-            name_span,
-            module: mi,
-            dir: m.dir.clone(),
-            main_classes,
-            layers,
-            files: config,
-            primary_config,
-            boot_version,
-        });
-    }
+            let mut config: Vec<ConfigFile> = configs_by_dir
+                .get(m.dir.as_str())
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter_map(|(id, f)| {
+                    let (loc, profile, bootstrap) = config_rank(&f.path)?;
+                    let profile = (!profile.is_empty()).then_some(profile);
+                    files::config_file(&ix, &m.dir, id, loc, profile, bootstrap)
+                })
+                .collect();
+            // bootstrap before application; non-profile before profile; resources before config/;
+            // .yaml < .yml < .properties (.properties wins in one location).
+            config.sort_by_key(|f| (!f.bootstrap, f.profile.is_some(), f.location, f.ext_rank));
+            let layers: Vec<Layer> = config.iter().flat_map(|f| f.docs.iter().cloned()).collect();
+            let primary_config = config
+                .iter()
+                .filter(|f| f.profile.is_none() && !f.bootstrap)
+                .min_by_key(|f| (f.location, f.properties))
+                .map(|f| f.file);
+            let name_prop = config
+                .iter()
+                .filter(|f| f.profile.is_none())
+                .flat_map(|f| f.docs.iter())
+                .rev()
+                .filter(|l| l.on_profile.is_none())
+                .find_map(|l| l.lookup("spring.application.name"));
+            let (name, name_span) = match name_prop {
+                Some(p) if !p.value.contains("${") && !p.value.contains('@') && !p.value.trim().is_empty() => {
+                    (p.value.trim().to_string(), Some(p.value_span))
+                }
+                _ => (
+                    m.dir
+                        .rsplit('/')
+                        .next()
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or(&m.build_root)
+                        .to_string(),
+                    None,
+                ),
+            };
+            let boot_version = m
+                .boot_version
+                .clone()
+                .or_else(|| options.config.boot_version.as_deref().and_then(|v| BootVersion::parse(v, None)))
+                .unwrap_or_else(BootVersion::assumed);
+            let remote_config = files::remote_config(&config);
+            Some(Service {
+                name: if name.is_empty() { "root".into() } else { name },
+                remote_config,
+                name_span,
+                module: mi,
+                dir: m.dir.clone(),
+                main_classes,
+                layers,
+                files: config,
+                primary_config,
+                boot_version,
+            })
+        })
+        .collect();
+    ws.services.extend(services);
     ws.services.sort_by(|a, b| a.name.cmp(&b.name).then(a.module.cmp(&b.module)));
     for (i, s) in ws.services.iter().enumerate() {
         if let Some(span) = s.remote_config {
