@@ -337,7 +337,7 @@ impl<'a> Ctx<'a> {
                         meta.set(
                             "name",
                             SNode {
-                                kind: SKind::Scalar(format!("{prefix}{v}{suffix}"), crate::parse::yaml::Style::Plain),
+                                kind: SKind::Scalar(format!("{prefix}{v}{suffix}").into(), crate::parse::yaml::Style::Plain),
                                 ..n.clone()
                             },
                         );

@@ -15,7 +15,7 @@ const MAX_DEPTH: usize = 256;
 impl SNode {
     pub fn null(span: Span) -> SNode {
         SNode {
-            kind: SKind::Scalar(String::new(), Style::Plain),
+            kind: SKind::Scalar(Default::default(), Style::Plain),
             span,
             flow: false,
         }
@@ -23,7 +23,7 @@ impl SNode {
 
     pub fn scalar(value: &str, span: Span) -> SNode {
         SNode {
-            kind: SKind::Scalar(value.to_string(), Style::DoubleQuoted),
+            kind: SKind::Scalar(value.into(), Style::DoubleQuoted),
             span,
             flow: false,
         }

@@ -7,6 +7,7 @@
 //! through the same parser because JSON is a subset of YAML 1.2, which gives JSON positions too.
 
 use crate::source::{FileId, Span};
+use compact_str::CompactString;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::ops::Range;
 
@@ -39,7 +40,9 @@ pub enum Style {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
-    Scalar(String, Style),
+    /// Inline up to 24 bytes: nearly every key and value in a manifest, so most scalars cost no
+    /// allocation of their own.
+    Scalar(CompactString, Style),
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
 }
@@ -70,7 +73,7 @@ pub struct YamlError {
 }
 
 static NULL_NODE: Node = Node {
-    kind: Kind::Scalar(String::new(), Style::Plain),
+    kind: Kind::Scalar(CompactString::const_new(""), Style::Plain),
     span: Span {
         file: FileId(u32::MAX),
         start: 0,
@@ -245,7 +248,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Optio
             }
             Event::DocumentEnd => {
                 let root_node = root.take().unwrap_or(Node {
-                    kind: Kind::Scalar(String::new(), Style::Plain),
+                    kind: Kind::Scalar(CompactString::default(), Style::Plain),
                     span: Span::empty(file, doc_start),
                     flow: false,
                 });
@@ -286,7 +289,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Optio
                     ScalarStyle::Folded => Style::Folded,
                 };
                 let n = Node {
-                    kind: Kind::Scalar(value.into_owned(), style),
+                    kind: Kind::Scalar(CompactString::from(value), style),
                     span: Span::new(file, start..end),
                     flow: false,
                 };
