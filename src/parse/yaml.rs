@@ -158,20 +158,29 @@ impl Node {
     }
 }
 
+/// An open collection. Its children wait on shared stacks (`Scratch`) from index `base`, so a
+/// finished collection is allocated once at its exact size: no growth, no slack, which matters
+/// when manifests make up most of the memory a run touches.
 enum Frame {
     Seq {
         start: u32,
-        items: Vec<Node>,
+        base: usize,
         anchor: usize,
         flow: bool,
     },
     Map {
         start: u32,
-        entries: Vec<(Node, Node)>,
+        base: usize,
         pending_key: Option<Node>,
         anchor: usize,
         flow: bool,
     },
+}
+
+#[derive(Default)]
+struct Scratch {
+    items: Vec<Node>,
+    entries: Vec<(Node, Node)>,
 }
 
 struct Offsets {
@@ -208,6 +217,7 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Optio
     let mut parser = Parser::new_from_str(text);
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
+    let mut scratch = Scratch::default();
     let mut anchors: std::collections::HashMap<usize, Node> = Default::default();
     let mut nodes = 0usize;
     let mut doc_start = 0u32;
@@ -307,14 +317,14 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Optio
                 stack.push(if matches!(event, Event::SequenceStart(..)) {
                     Frame::Seq {
                         start,
-                        items: Vec::new(),
+                        base: scratch.items.len(),
                         anchor,
                         flow,
                     }
                 } else {
                     Frame::Map {
                         start,
-                        entries: Vec::new(),
+                        base: scratch.entries.len(),
                         pending_key: None,
                         anchor,
                         flow,
@@ -329,20 +339,22 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Optio
                 let (kind, s, anchor, flow, last_end) = match frame {
                     Frame::Seq {
                         start,
-                        items,
+                        base,
                         anchor,
                         flow,
                     } => {
+                        let items: Vec<Node> = scratch.items.drain(base..).collect();
                         let last = items.last().map(|n| n.span.end);
                         (Kind::Seq(items), start, anchor, flow, last)
                     }
                     Frame::Map {
                         start,
-                        entries,
+                        base,
                         anchor,
                         flow,
                         ..
                     } => {
+                        let entries: Vec<(Node, Node)> = scratch.entries.drain(base..).collect();
                         let last = entries.last().map(|(_, v)| v.span.end);
                         (Kind::Map(entries), start, anchor, flow, last)
                     }
@@ -367,10 +379,10 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Optio
         if let Some(node) = finished {
             match stack.last_mut() {
                 None => root = Some(node),
-                Some(Frame::Seq { items, .. }) => items.push(node),
-                Some(Frame::Map { entries, pending_key, .. }) => match pending_key.take() {
+                Some(Frame::Seq { .. }) => scratch.items.push(node),
+                Some(Frame::Map { pending_key, .. }) => match pending_key.take() {
                     None => *pending_key = Some(node),
-                    Some(k) => entries.push((k, node)),
+                    Some(k) => scratch.entries.push((k, node)),
                 },
             }
         }
