@@ -91,6 +91,7 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
         links: &a.links,
         options,
         parsed: &a.parsed,
+        shared: Default::default(),
     };
     // Rules are pure functions of the linked model: run them on every core, then concatenate
     // in registry order so the result does not depend on scheduling.

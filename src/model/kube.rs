@@ -614,6 +614,18 @@ pub struct KubeObjects {
     pub namespaces: Vec<NamespaceObject>,
 }
 
+impl KubeObjects {
+    /// Appends `other`'s objects after this one's (objects do not refer to each other by index).
+    pub fn append(&mut self, mut other: KubeObjects) {
+        self.workloads.append(&mut other.workloads);
+        self.services.append(&mut other.services);
+        self.monitors.append(&mut other.monitors);
+        self.prometheus_crs.append(&mut other.prometheus_crs);
+        self.config_maps.append(&mut other.config_maps);
+        self.namespaces.append(&mut other.namespaces);
+    }
+}
+
 /// `apiVersion` + `kind`: what makes a YAML document a Kubernetes object.
 pub fn is_object(root: &SNode) -> bool {
     root.at("kind").as_str().is_some() && root.at("apiVersion").as_str().is_some()

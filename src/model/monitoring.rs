@@ -95,16 +95,28 @@ pub fn assemble(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opti
             incomplete: b.incomplete,
         });
     }
-    for (id, f) in sources.iter() {
-        if !matches!(f.kind, FileKind::Yaml | FileKind::Json) || kz.consumed.contains(&id) {
-            continue;
-        }
-        for d in docs(&parsed[id.0 as usize]) {
-            if kube::identity(d, &default_ns).is_some_and(|k| seen.contains(&k)) && kube::is_object(d) {
-                continue;
+    // Plain manifest files are independent: read them on every core, keep file order.
+    use rayon::prelude::*;
+    let plain: Vec<FileId> = sources
+        .iter()
+        .filter(|(id, f)| matches!(f.kind, FileKind::Yaml | FileKind::Json) && !kz.consumed.contains(id))
+        .map(|(id, _)| id)
+        .collect();
+    let per_file: Vec<KubeObjects> = plain
+        .par_iter()
+        .map(|id| {
+            let mut objs = KubeObjects::default();
+            for d in docs(&parsed[id.0 as usize]) {
+                if kube::identity(d, &default_ns).is_some_and(|k| seen.contains(&k)) && kube::is_object(d) {
+                    continue;
+                }
+                kube::read_object(d, &default_ns, &Origin::default(), &mut objs);
             }
-            kube::read_object(d, &default_ns, &Origin::default(), &mut objs);
-        }
+            objs
+        })
+        .collect();
+    for o in per_file {
+        objs.append(o);
     }
     ws.workloads = objs.workloads;
     ws.kube_services = objs.services;

@@ -17,6 +17,6 @@ impl Rule for ProbePortMismatch {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        out.extend(targets::findings(cx).into_iter().filter(|d| d.rule == Self::META.name));
+        out.extend(targets::findings(cx).iter().filter(|d| d.rule == Self::META.name).cloned());
     }
 }

@@ -174,8 +174,13 @@ struct Check<'a, 'b> {
     out: &'a mut Vec<Diagnostic>,
 }
 
-/// Every probe-target finding, for all three rules; each keeps those with its name.
-pub fn findings(cx: &Context<'_>) -> Vec<Diagnostic> {
+/// Every probe-target finding, for all three rules, computed once; each keeps those with its
+/// name.
+pub fn findings<'c>(cx: &'c Context<'_>) -> &'c [Diagnostic] {
+    cx.shared.probe_targets.get_or_init(|| analyse(cx))
+}
+
+fn analyse(cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for t in budget::targets(cx) {
         let sv = &t.deployment.actuator.serving;

@@ -25,8 +25,9 @@ declare_rule!(TlsSchemeMismatch {
 fn check_probes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     out.extend(
         crate::rules::probes::targets::findings(cx)
-            .into_iter()
-            .filter(|d| d.rule == TlsSchemeMismatch::META.name),
+            .iter()
+            .filter(|d| d.rule == TlsSchemeMismatch::META.name)
+            .cloned(),
     );
 }
 
