@@ -1225,6 +1225,12 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments:
             MonitorKind::Service => vec![],
         })
         .collect();
+    // A near miss selects a Service by the labels of its pod selector instead of its own.
+    let service_selectors = LabelIndex::new(
+        ws.kube_services
+            .iter()
+            .map(|k| k.selector.as_ref().map_or(&[][..], |s| s.match_labels.as_slice())),
+    );
     let monitor_near_misses: Vec<Vec<KubeServiceId>> = ws
         .monitors
         .iter()
@@ -1233,10 +1239,11 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments:
             if !monitor_services[mi].is_empty() || m.kind != MonitorKind::Service || m.selector.is_empty() {
                 return vec![];
             }
-            ws.kube_services
-                .iter()
-                .enumerate()
-                .filter(|(_, ks)| {
+            service_selectors
+                .candidates(&m.selector)
+                .into_iter()
+                .filter(|&i| {
+                    let ks = &ws.kube_services[i];
                     ks.origin.compatible(&m.origin)
                         && m.watches_namespace(&ks.namespace)
                         && ks
@@ -1244,7 +1251,6 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments:
                             .as_ref()
                             .is_some_and(|sel| m.selector.matches(&sel.match_labels) == Some(true))
                 })
-                .map(|(i, _)| i)
                 .collect()
         })
         .collect();

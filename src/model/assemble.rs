@@ -364,6 +364,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
         }
     }
     ws.boot_unmapped = unmapped;
+    ws.boot.sort_by_key(|o| o.service);
 }
 
 /// The service a logged main class belongs to: by the class (the fully-qualified name when a

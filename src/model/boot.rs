@@ -113,9 +113,12 @@ pub fn duration_text(secs: f64) -> String {
 }
 
 /// The observation that decides a service's boot time: the highest-precedence source, and
-/// within it the largest value.
+/// within it the largest value. `obs` is sorted by service, as `Workspace::boot` is: rules ask
+/// once per probe, and a scan of every observation each time was quadratic in services.
 pub fn decisive(obs: &[Observation], service: ServiceId) -> Option<&Observation> {
-    let mine = obs.iter().filter(|o| o.service == service);
+    let from = obs.partition_point(|o| o.service < service);
+    let to = from + obs[from..].partition_point(|o| o.service == service);
+    let mine = obs[from..to].iter();
     let rank = mine.clone().map(|o| o.evidence.rank()).min()?;
     mine.filter(|o| o.evidence.rank() == rank)
         .max_by(|a, b| a.seconds.total_cmp(&b.seconds))
@@ -179,5 +182,12 @@ mod tests {
         });
         assert_eq!(decisive(&obs, 0).map(|o| o.seconds), Some(60.0));
         assert_eq!(decisive(&obs, 1), None);
+        let mut other = log(5.0);
+        other.service = 1;
+        obs.insert(0, Observation { service: 0, ..log(1.0) });
+        obs.push(other);
+        assert_eq!(decisive(&obs, 0).map(|o| o.seconds), Some(60.0));
+        assert_eq!(decisive(&obs, 1).map(|o| o.seconds), Some(5.0));
+        assert_eq!(decisive(&obs, 2), None);
     }
 }

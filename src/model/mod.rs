@@ -58,6 +58,7 @@ pub struct Workspace {
     pub prom_configs: Vec<prometheus::PromConfig>,
     pub jobs: Vec<prometheus::Job>,
     pub compose_services: Vec<prometheus::ComposeService>,
+    /// Sorted by service (stable: file order within one), for `boot::decisive`.
     pub boot: Vec<boot::Observation>,
     /// Boot-time evidence that maps to no service.
     pub boot_unmapped: Vec<boot::Unmapped>,

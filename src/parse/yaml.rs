@@ -337,22 +337,13 @@ pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Optio
                     return (docs, err("unbalanced YAML collection".into(), start));
                 };
                 let (kind, s, anchor, flow, last_end) = match frame {
-                    Frame::Seq {
-                        start,
-                        base,
-                        anchor,
-                        flow,
-                    } => {
+                    Frame::Seq { start, base, anchor, flow } => {
                         let items: Vec<Node> = scratch.items.drain(base..).collect();
                         let last = items.last().map(|n| n.span.end);
                         (Kind::Seq(items), start, anchor, flow, last)
                     }
                     Frame::Map {
-                        start,
-                        base,
-                        anchor,
-                        flow,
-                        ..
+                        start, base, anchor, flow, ..
                     } => {
                         let entries: Vec<(Node, Node)> = scratch.entries.drain(base..).collect();
                         let last = entries.last().map(|(_, v)| v.span.end);

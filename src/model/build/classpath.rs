@@ -52,7 +52,7 @@ pub fn lookup(modules: &[Module], start: ModuleId, group: &str, names: &[&str]) 
         modules,
         group,
         names,
-        visited: vec![false; modules.len()],
+        visited: Default::default(),
         out: Lookup::default(),
     };
     if start < modules.len() {
@@ -67,7 +67,9 @@ struct Walk<'a> {
     modules: &'a [Module],
     group: &'a str,
     names: &'a [&'a str],
-    visited: Vec<bool>,
+    /// Modules this walk reached: a set, not a flag per module, because rules look up once per
+    /// service and a walk touches a handful of modules out of thousands.
+    visited: std::collections::HashSet<ModuleId>,
     out: Lookup,
 }
 
@@ -95,10 +97,10 @@ impl Walk<'_> {
 
     /// `under_condition`: the path to this module is conditional, so a find is only "maybe".
     fn walk(&mut self, at: ModuleId, depth: usize, prefix: &[Hop], under_condition: bool) -> Option<Found> {
-        if self.visited[at] || depth > MAX_DEPTH {
+        if self.visited.contains(&at) || depth > MAX_DEPTH {
             return None;
         }
-        self.visited[at] = true;
+        self.visited.insert(at);
         let m = &self.modules[at];
         self.out.unknown.extend(m.unknown.iter().cloned());
         let transitive = depth > 0;
