@@ -153,14 +153,15 @@ pub fn discover(root: &Path, exclude: &globset::GlobSet, extra: &globset::GlobSe
         })
     });
     let mut found = all.into_inner().unwrap_or_else(|e| e.into_inner());
-    found.files.sort_by(|a, b| walk_order(&a.0, &b.0));
-    found.skipped.sort_by(|a, b| walk_order(&a.path, &b.path));
+    found.files.sort_by_cached_key(|f| walk_key(&f.0));
+    found.skipped.sort_by_cached_key(|s| walk_key(&s.path));
     found
 }
 
-/// Depth-first, names sorted within each directory: component-wise comparison.
-fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
-    a.split('/').cmp(b.split('/'))
+/// Depth-first, names sorted within each directory, is component-wise order; with `/` mapped
+/// to the lowest byte (never in a name), a plain byte comparison of the keys gives it.
+fn walk_key(path: &str) -> Vec<u8> {
+    path.bytes().map(|b| if b == b'/' { 0 } else { b }).collect()
 }
 
 /// One walker thread's findings, handed over when the thread's visitor is dropped.
@@ -280,14 +281,14 @@ fn read_one(rel: String, abs: &Path, kind: FileKind) -> Result<SourceFile, Skipp
 
 #[cfg(test)]
 mod tests {
-    use super::walk_order;
+    use super::walk_key;
 
     #[test]
     fn parallel_results_sort_into_sequential_walk_order() {
         // A directory's contents come where its name sorts among its siblings: `a/x` (inside
         // `a`) before the sibling file `a-b`, although `-` sorts before `/` as a byte.
         let mut paths = vec!["a-b", "b", "a/x", "a/c/d", "a.yaml"];
-        paths.sort_by(|a, b| walk_order(a, b));
+        paths.sort_by_key(|p| walk_key(p));
         assert_eq!(paths, ["a/c/d", "a/x", "a-b", "a.yaml", "b"]);
     }
 }

@@ -58,7 +58,8 @@ pub struct SourceFile {
     pub encoding: Encoding,
     pub had_bom: bool,
     pub kind: crate::discover::FileKind,
-    line_starts: Vec<u32>,
+    /// Computed on first use: most files never need a line number.
+    line_starts: std::sync::OnceLock<Vec<u32>>,
 }
 
 /// 1-based line and column; the column counts Unicode scalar values.
@@ -72,17 +73,22 @@ impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> SourceFile {
         let path: String = path.into();
         let kind = crate::discover::classify(&path);
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
-            .collect();
         SourceFile {
             path,
             text,
             encoding: Encoding::Utf8,
             had_bom: false,
             kind,
-            line_starts,
+            line_starts: Default::default(),
         }
+    }
+
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
+                .collect()
+        })
     }
 
     /// Clamps `offset` into the text and onto a char boundary.
@@ -96,11 +102,11 @@ impl SourceFile {
 
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = self.clamp(offset);
-        let line = match self.line_starts.binary_search(&offset) {
+        let line = match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[line] as usize;
+        let start = self.line_starts()[line] as usize;
         let column = self.text[start..offset as usize].chars().count() as u32 + 1;
         LineCol {
             line: line as u32 + 1,
@@ -110,7 +116,7 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and a 0-based char column (saphyr's markers).
     pub fn offset_of(&self, line: usize, char_col: usize) -> u32 {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len() as u32;
         };
         let rest = &self.text[start as usize..];
@@ -119,14 +125,14 @@ impl SourceFile {
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// The byte range of a 1-based line, without its line break.
     pub fn line_range(&self, line: u32) -> Range<u32> {
         let idx = (line.max(1) - 1) as usize;
-        let start = self.line_starts.get(idx).copied().unwrap_or(self.text.len() as u32);
-        let mut end = self.line_starts.get(idx + 1).map(|e| e - 1).unwrap_or(self.text.len() as u32);
+        let start = self.line_starts().get(idx).copied().unwrap_or(self.text.len() as u32);
+        let mut end = self.line_starts().get(idx + 1).map(|e| e - 1).unwrap_or(self.text.len() as u32);
         if end > start && self.text.as_bytes()[end as usize - 1] == b'\r' {
             end -= 1;
         }

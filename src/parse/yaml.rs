@@ -190,13 +190,16 @@ struct Offsets {
 
 impl Offsets {
     fn new(text: &str) -> Offsets {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
-            .collect();
-        Offsets {
-            line_starts,
-            ascii: text.is_ascii(),
-        }
+        let ascii = text.is_ascii();
+        // saphyr's markers count chars; only non-ASCII text needs lines to map them to bytes.
+        let line_starts = if ascii {
+            Vec::new()
+        } else {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
+                .collect()
+        };
+        Offsets { line_starts, ascii }
     }
     fn byte(&self, text: &str, m: saphyr_parser::Marker) -> u32 {
         if self.ascii {
