@@ -225,7 +225,17 @@ fn err_path(err: &ignore::Error, root: &Path) -> String {
 }
 
 pub fn rel_path(path: &Path, root: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
+    let stripped = path.strip_prefix(root);
+    let rel = stripped.as_ref().map_or(path, |r| *r);
+    if std::path::MAIN_SEPARATOR == '/' && stripped.is_ok() {
+        // One conversion per file, not one string per component (this runs for every file);
+        // anything a component walk would normalise takes the general path below.
+        let s = rel.to_string_lossy();
+        let clean = !(s.starts_with('/') || s.starts_with("./") || s.ends_with('/') || s.contains("//") || s.contains("/./"));
+        if clean && s != "." {
+            return s.into_owned();
+        }
+    }
     let s: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
     s.join("/")
 }
@@ -281,7 +291,17 @@ fn read_one(rel: String, abs: &Path, kind: FileKind) -> Result<SourceFile, Skipp
 
 #[cfg(test)]
 mod tests {
-    use super::walk_key;
+    use super::{rel_path, walk_key};
+    use std::path::Path;
+
+    #[test]
+    fn relative_paths_are_slash_separated_and_normalised() {
+        assert_eq!(rel_path(Path::new("repo/a/b.yaml"), Path::new("repo")), "a/b.yaml");
+        assert_eq!(rel_path(Path::new("./a/b.yaml"), Path::new(".")), "a/b.yaml");
+        assert_eq!(rel_path(Path::new("repo/a//b.yaml"), Path::new("repo/")), "a/b.yaml");
+        assert_eq!(rel_path(Path::new("repo/a/./b.yaml"), Path::new("repo")), "a/b.yaml");
+        assert_eq!(rel_path(Path::new("repo"), Path::new("repo")), "");
+    }
 
     #[test]
     fn parallel_results_sort_into_sequential_walk_order() {
