@@ -29,25 +29,6 @@ impl SNode {
         }
     }
 
-    /// Passes every offset through `map` (for YAML embedded in a block scalar). Iterative: the
-    /// tree may be as deep as the parser's limits allow.
-    fn remap(&mut self, file: FileId, map: &dyn Fn(u32) -> u32) {
-        let mut todo: Vec<&mut SNode> = vec![self];
-        while let Some(n) = todo.pop() {
-            n.span = Span::new(file, map(n.span.start)..map(n.span.end));
-            match &mut n.kind {
-                SKind::Scalar(..) => {}
-                SKind::Seq(items) => todo.extend(items.iter_mut()),
-                SKind::Map(entries) => {
-                    for (k, v) in entries {
-                        todo.push(k);
-                        todo.push(v);
-                    }
-                }
-            }
-        }
-    }
-
     pub fn file(&self) -> FileId {
         self.span.file
     }
@@ -335,7 +316,7 @@ pub fn embedded_documents(value: &SNode, file_text: &str, limits: &crate::parse:
         docs.into_iter()
             .map(|d| {
                 let mut root = d.root;
-                root.remap(file, &map);
+                root.map_spans(&|s| Span::new(file, map(s.start)..map(s.end)));
                 root
             })
             .collect(),

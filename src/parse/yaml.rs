@@ -149,6 +149,20 @@ impl Node {
     pub fn at(&self, key: &str) -> &Node {
         self.get(key).unwrap_or(&NULL_NODE)
     }
+    /// Rewrites every span in the tree (YAML parsed out of a block scalar, whose offsets must
+    /// point into the enclosing file). Iterative: the tree may be as deep as the limits allow.
+    pub fn map_spans(&mut self, f: &dyn Fn(Span) -> Span) {
+        let mut todo: Vec<&mut Node> = vec![self];
+        while let Some(n) = todo.pop() {
+            n.span = f(n.span);
+            match &mut n.kind {
+                Kind::Scalar(..) => {}
+                Kind::Seq(items) => todo.extend(items.iter_mut()),
+                Kind::Map(entries) => todo.extend(entries.iter_mut().flat_map(|(k, v)| [k, v])),
+            }
+        }
+    }
+
     /// A mapping of scalar keys to scalar values (labels, selectors, annotations).
     pub fn string_map(&self) -> Vec<(String, String)> {
         self.as_map()
@@ -393,12 +407,7 @@ fn count_nodes(n: &Node) -> usize {
         match &n.kind {
             Kind::Scalar(..) => {}
             Kind::Seq(items) => todo.extend(items.iter()),
-            Kind::Map(entries) => {
-                for (k, v) in entries {
-                    todo.push(k);
-                    todo.push(v);
-                }
-            }
+            Kind::Map(entries) => todo.extend(entries.iter().flat_map(|(k, v)| [k, v])),
         }
     }
     count

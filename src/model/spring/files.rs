@@ -4,7 +4,6 @@
 
 use super::{properties_layer, yaml_layer, ConfigFile, Import, ImportTarget, Layer};
 use crate::model::tree::SNode;
-use crate::parse::yaml::{Kind, Node};
 use crate::parse::{properties, yaml, Parsed};
 use crate::source::{FileId, SourceSet, Span};
 use std::collections::{BTreeMap, BTreeSet};
@@ -332,30 +331,12 @@ pub fn embedded(text: &str, key: &str, value: &SNode, label: &str) -> Option<Vec
         docs.into_iter()
             .enumerate()
             .map(|(i, mut d)| {
-                remap(&mut d.root, &map_range);
+                d.root.map_spans(&|s| Span::new(s.file, map_range(&(s.start..s.end))));
                 yaml_layer(&d, file, i, label.to_string())
             })
             .collect()
     };
     Some(layers)
-}
-
-/// Rewrites every span of a tree (iteratively: the tree may be deep).
-fn remap(root: &mut Node, f: &dyn Fn(&std::ops::Range<u32>) -> std::ops::Range<u32>) {
-    let mut stack: Vec<&mut Node> = vec![root];
-    while let Some(n) = stack.pop() {
-        n.span = Span::new(n.span.file, f(&(n.span.start..n.span.end)));
-        match &mut n.kind {
-            Kind::Seq(items) => stack.extend(items.iter_mut()),
-            Kind::Map(entries) => {
-                for (k, v) in entries.iter_mut() {
-                    stack.push(k);
-                    stack.push(v);
-                }
-            }
-            Kind::Scalar(..) => {}
-        }
-    }
 }
 
 /// Why a Config Server is in play: `spring.config.import: configserver:` or a bootstrap
