@@ -583,7 +583,7 @@ fn json_layer(rt: &Runtime) -> Option<Layer> {
     let (docs, _) = crate::parse::yaml::parse(value, v.value_span.file, &Default::default());
     let doc = docs.first()?;
     let mut l = crate::model::spring::yaml_layer(doc, v.value_span.file, 0, label);
-    for p in l.props.values_mut() {
+    for p in std::sync::Arc::make_mut(&mut l.props).values_mut() {
         p.key_span = v.value_span;
         p.value_span = v.value_span;
     }

@@ -187,7 +187,9 @@ pub struct Layer {
     pub origin: Origin,
     /// Human description: `services/x/src/main/resources/application.yml`, `env of Deployment x`.
     pub label: String,
-    pub props: BTreeMap<String, Prop>,
+    /// Shared: every deployment's stack copies the layers of its service's files (and sets
+    /// their activation), but the properties themselves are the same; cloned only on write.
+    pub props: std::sync::Arc<BTreeMap<String, Prop>>,
     /// Profile expression from `spring.config.activate.on-profile` (or legacy `spring.profiles`).
     pub on_profile: Option<String>,
     /// Where the activation is written.
@@ -211,7 +213,7 @@ impl Layer {
         Layer {
             origin,
             label,
-            props,
+            props: std::sync::Arc::new(props),
             on_profile: None,
             on_profile_span: None,
             legacy_profiles: None,
@@ -790,7 +792,7 @@ impl Effective {
         // Configured groups, with the name as written (`my-group`), not the canonical key.
         let group_prefix = "management.endpoint.health.group.";
         for l in &self.layers {
-            for (k, p) in &l.props {
+            for (k, p) in l.props.iter() {
                 let Some(rest) = k.strip_prefix(group_prefix) else { continue };
                 let canon = rest.split(['.', '[']).next().unwrap_or("");
                 let written = p

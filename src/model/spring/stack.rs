@@ -98,8 +98,8 @@ fn documents(f: &ConfigFile, boot: &BootVersion) -> Vec<Layer> {
         match out.last_mut() {
             Some(prev) if !splits => {
                 // The separator is a comment for this version: one document.
-                for (k, p) in &d.props {
-                    prev.props.insert(k.clone(), p.clone());
+                for (k, p) in d.props.iter() {
+                    std::sync::Arc::make_mut(&mut prev.props).insert(k.clone(), p.clone());
                 }
                 refresh_activation(prev);
             }

@@ -142,7 +142,7 @@ impl Rule for ManagementPropertyIgnored {
                 layers.extend(d.effective.layers.iter().filter(|l| !matches!(l.origin, Origin::File { .. })));
             }
             for l in layers {
-                for (c, p) in &l.props {
+                for (c, p) in l.props.iter() {
                     let Some((replacement, why)) = ignored(c, &p.key, &s.boot_version) else {
                         continue;
                     };
