@@ -56,7 +56,7 @@ pub fn lookup(modules: &[Module], start: ModuleId, group: &str, names: &[&str]) 
         out: Lookup::default(),
     };
     if start < modules.len() {
-        if let Some(f) = w.walk(start, 0, &[], false) {
+        if let Some(f) = w.walk(start, 0, &mut Vec::new(), false) {
             w.out.found = Some(f);
         }
     }
@@ -87,7 +87,24 @@ fn declaration_hops(d: &Dep) -> Vec<Hop> {
     hops
 }
 
-impl Walk<'_> {
+/// A project dependency the walk went through: the declaration and the module it leads to.
+type Edge<'a> = (&'a Dep, ModuleId);
+
+impl<'m> Walk<'m> {
+    /// The hops of the edges taken, built only when something is found (most walks find
+    /// nothing, and describing every edge was a fifth of the cost of a lookup).
+    fn hops(&self, path: &[Edge<'m>]) -> Vec<Hop> {
+        let mut chain = Vec::new();
+        for (d, to) in path {
+            chain.extend(d.via.iter().cloned());
+            chain.push(Hop {
+                span: d.span,
+                note: format!("`{}` dependency on {}", d.configuration, describe(&self.modules[*to])),
+            });
+        }
+        chain
+    }
+
     fn reach(&self, m: &Module, d: &Dep, transitive: bool) -> Reach {
         match m.kind {
             BuildKind::Maven => maven_reach(&d.configuration, d.optional, transitive),
@@ -96,12 +113,12 @@ impl Walk<'_> {
     }
 
     /// `under_condition`: the path to this module is conditional, so a find is only "maybe".
-    fn walk(&mut self, at: ModuleId, depth: usize, prefix: &[Hop], under_condition: bool) -> Option<Found> {
+    fn walk(&mut self, at: ModuleId, depth: usize, path: &mut Vec<Edge<'m>>, under_condition: bool) -> Option<Found> {
         if self.visited.contains(&at) || depth > MAX_DEPTH {
             return None;
         }
         self.visited.insert(at);
-        let m = &self.modules[at];
+        let m: &'m Module = &self.modules[at];
         self.out.unknown.extend(m.unknown.iter().cloned());
         let transitive = depth > 0;
         for d in &m.deps {
@@ -109,7 +126,7 @@ impl Walk<'_> {
             let reaches = matches!(reach, Reach::Packaged | Reach::Unknown);
             match &d.coord {
                 Coord::Module { group, name, .. } if group == self.group && self.names.contains(&name.as_str()) => {
-                    let mut chain = prefix.to_vec();
+                    let mut chain = self.hops(path);
                     chain.extend(declaration_hops(d));
                     let found = Found {
                         chain,
@@ -138,7 +155,7 @@ impl Walk<'_> {
                 }
                 Coord::Module { group, name, .. } if reaches => {
                     if let Some(t) = d.target.filter(|t| *t != at && *t < self.modules.len()) {
-                        self.follow(at, t, d, depth, prefix, under_condition || d.conditional || reach == Reach::Unknown)?;
+                        self.follow(t, d, depth, path, under_condition || d.conditional || reach == Reach::Unknown)?;
                         if let Some(f) = self.out.found.take() {
                             return Some(f);
                         }
@@ -151,7 +168,7 @@ impl Walk<'_> {
                 }
                 Coord::Project(p) if reaches => match d.target.filter(|t| *t < self.modules.len()) {
                     Some(t) => {
-                        self.follow(at, t, d, depth, prefix, under_condition || d.conditional || reach == Reach::Unknown)?;
+                        self.follow(t, d, depth, path, under_condition || d.conditional || reach == Reach::Unknown)?;
                         if let Some(f) = self.out.found.take() {
                             return Some(f);
                         }
@@ -182,16 +199,12 @@ impl Walk<'_> {
 
     /// Walks into a project/module dependency. Returns `None` only to stop early (never);
     /// a find is parked in `out.found` (or turned into an unknown when `maybe`).
-    fn follow(&mut self, _from: ModuleId, to: ModuleId, d: &Dep, depth: usize, prefix: &[Hop], maybe: bool) -> Option<()> {
-        let mut chain = prefix.to_vec();
-        chain.extend(d.via.iter().cloned());
-        chain.push(Hop {
-            span: d.span,
-            note: format!("`{}` dependency on {}", d.configuration, describe(&self.modules[to])),
-        });
-        if let Some(found) = self.walk(to, depth + 1, &chain, maybe) {
+    fn follow(&mut self, to: ModuleId, d: &'m Dep, depth: usize, path: &mut Vec<Edge<'m>>, maybe: bool) -> Option<()> {
+        path.push((d, to));
+        if let Some(found) = self.walk(to, depth + 1, path, maybe) {
             self.out.found = Some(found);
         }
+        path.pop();
         Some(())
     }
 }
