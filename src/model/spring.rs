@@ -31,6 +31,14 @@ use std::collections::BTreeMap;
 /// Canonical form of a property name: per `.`-element outside `[]`, lower-case and only
 /// `[a-z0-9]` (semantics §5.4); `[..]` kept verbatim.
 pub fn canonical(key: &str) -> String {
+    // Most names are already lower-case dotted kebab: dropping the dashes is all there is to do
+    // (this runs for every property of every layer and every lookup).
+    if key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-') {
+        let out: String = key.chars().filter(|&c| c != '-').collect();
+        if !out.starts_with('.') && !out.ends_with('.') && !out.contains("..") {
+            return out;
+        }
+    }
     let mut out = String::with_capacity(key.len());
     let mut in_bracket = false;
     for c in key.chars() {
@@ -869,6 +877,23 @@ impl Effective {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_names() {
+        for (name, want) in [
+            ("management.endpoints.web.base-path", "management.endpoints.web.basepath"),
+            ("management.server.port", "management.server.port"),
+            ("Management.Server.Base_Path", "management.server.basepath"),
+            ("a.b[0].c", "a.b[0].c"),
+            ("a.[0]", "a[0]"),
+            ("a.-.b", "a.b"),
+            (".a.", "a"),
+            ("spring.application.name", "spring.application.name"),
+            ("my.map[Key.With-Dash]", "my.map[Key.With-Dash]"),
+        ] {
+            assert_eq!(canonical(name), want, "{name}");
+        }
+    }
 
     #[test]
     fn relaxed_names() {
