@@ -295,12 +295,21 @@ impl Layer {
 
     /// Any property under `prefix.` (map-valued settings such as a health group).
     pub fn has_prefix(&self, kebab_prefix: &str) -> Option<&Prop> {
-        let c = format!("{}.", canonical(kebab_prefix));
-        let alt = self.is_env().then(|| format!("{}.", canonical(&kebab_prefix.replace('-', "."))));
-        self.props
-            .iter()
-            .find(|(k, _)| k.starts_with(&c) || alt.as_ref().is_some_and(|a| k.starts_with(a)))
-            .map(|(_, p)| p)
+        let key = Key::cached(kebab_prefix);
+        // The first property (in name order) under either prefix: a range query, not a scan.
+        let first = |c: &str| {
+            let c = format!("{c}.");
+            self.props
+                .range::<str, _>((std::ops::Bound::Included(c.as_str()), std::ops::Bound::Unbounded))
+                .next()
+                .filter(|(k, _)| k.starts_with(&c))
+        };
+        let main = first(&key.canonical);
+        let alt = key.legacy.as_deref().filter(|_| self.is_env()).and_then(first);
+        match (main, alt) {
+            (Some(a), Some(b)) => Some(if b.0 < a.0 { b.1 } else { a.1 }),
+            (a, b) => a.or(b).map(|(_, p)| p),
+        }
     }
 }
 
