@@ -33,7 +33,10 @@ use std::collections::BTreeMap;
 pub fn canonical(key: &str) -> String {
     // Most names are already lower-case dotted kebab: dropping the dashes is all there is to do
     // (this runs for every property of every layer and every lookup).
-    if key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-') {
+    if key
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
         let out: String = key.chars().filter(|&c| c != '-').collect();
         if !out.starts_with('.') && !out.ends_with('.') && !out.contains("..") {
             return out;
