@@ -44,13 +44,6 @@ fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-fn roots(parsed: &Parsed) -> Vec<&SNode> {
-    match parsed {
-        Parsed::Yaml(docs) => docs.iter().map(|d| &d.root).collect(),
-        _ => vec![],
-    }
-}
-
 /// Charts with their template files.
 pub fn charts(sources: &SourceSet, parsed: &[Parsed]) -> Vec<Chart> {
     let mut out: Vec<Chart> = Vec::new();
@@ -58,7 +51,7 @@ pub fn charts(sources: &SourceSet, parsed: &[Parsed]) -> Vec<Chart> {
         if f.path.rsplit('/').next() != Some("Chart.yaml") {
             continue;
         }
-        let root = roots(&parsed[id.0 as usize]).into_iter().next();
+        let root = parsed[id.0 as usize].yaml_roots().next();
         let dir = dir_of(&f.path).to_string();
         let name = root
             .as_ref()
@@ -118,7 +111,7 @@ pub fn charts(sources: &SourceSet, parsed: &[Parsed]) -> Vec<Chart> {
 pub fn releases(sources: &SourceSet, parsed: &[Parsed], limits: &Limits) -> Vec<Release> {
     let mut out = Vec::new();
     for (id, f) in sources.iter() {
-        let docs = roots(&parsed[id.0 as usize]);
+        let docs: Vec<&SNode> = parsed[id.0 as usize].yaml_roots().collect();
         let name = f.path.rsplit('/').next().unwrap_or("");
         if name.starts_with("helmfile") {
             let dir = dir_of(&f.path);
@@ -226,7 +219,7 @@ pub fn stack_values(
         }
         for &f in &r.value_files {
             used.insert(f);
-            for root in roots(&parsed[f.0 as usize]) {
+            for root in parsed[f.0 as usize].yaml_roots() {
                 if let Some(mut s) = read_stack_values(root, None) {
                     s.release = Some(r.name.clone());
                     out.push(s);
@@ -257,7 +250,7 @@ pub fn stack_values(
                 continue;
             }
             used.insert(id);
-            for root in roots(&parsed[id.0 as usize]) {
+            for root in parsed[id.0 as usize].yaml_roots() {
                 if let Some(s) = read_stack_values(root, Some(&key)) {
                     out.push(s);
                 }
@@ -268,7 +261,7 @@ pub fn stack_values(
         if used.contains(&id) || skip.contains(&id) {
             continue;
         }
-        for root in roots(&parsed[id.0 as usize]) {
+        for root in parsed[id.0 as usize].yaml_roots() {
             if super::kube::is_object(root) || root.get("scrape_configs").is_some() {
                 continue;
             }

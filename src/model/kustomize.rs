@@ -79,17 +79,12 @@ struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     fn root_of(&self, file: FileId) -> Option<&'a SNode> {
         let parsed: &'a [Parsed] = self.parsed;
-        match &parsed[file.0 as usize] {
-            Parsed::Yaml(docs) => docs.first().map(|d| &d.root),
-            _ => None,
-        }
+        parsed[file.0 as usize].yaml_roots().next()
     }
 
+    /// Owned copies: a build patches them.
     fn docs_of(&self, file: FileId) -> Vec<SNode> {
-        match &self.parsed[file.0 as usize] {
-            Parsed::Yaml(docs) => docs.iter().map(|d| d.root.clone()).collect(),
-            _ => vec![],
-        }
+        self.parsed[file.0 as usize].yaml_roots().cloned().collect()
     }
 
     fn gap(&mut self, group: usize, span: Span, message: String) {

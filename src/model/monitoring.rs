@@ -48,13 +48,6 @@ impl Wiring {
     }
 }
 
-fn docs(parsed: &Parsed) -> Vec<&SNode> {
-    match parsed {
-        Parsed::Yaml(d) => d.iter().map(|d| &d.root).collect(),
-        _ => vec![],
-    }
-}
-
 fn yamlish(kind: FileKind) -> bool {
     matches!(kind, FileKind::Yaml | FileKind::Json | FileKind::Manifests)
 }
@@ -71,7 +64,7 @@ pub fn assemble(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opti
             group: None,
             via: Some(format!("--manifests {}", f.path)),
         };
-        for d in docs(&parsed[id.0 as usize]) {
+        for d in parsed[id.0 as usize].yaml_roots() {
             if let Some(key) = kube::identity(d, &default_ns) {
                 seen.insert(key);
             }
@@ -106,7 +99,7 @@ pub fn assemble(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opti
         .par_iter()
         .map(|id| {
             let mut objs = KubeObjects::default();
-            for d in docs(&parsed[id.0 as usize]) {
+            for d in parsed[id.0 as usize].yaml_roots() {
                 if kube::identity(d, &default_ns).is_some_and(|k| seen.contains(&k)) && kube::is_object(d) {
                     continue;
                 }
@@ -254,7 +247,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         if f.kind != FileKind::Yaml || !is_compose_file(&f.path) {
             continue;
         }
-        for d in docs(&parsed[id.0 as usize]) {
+        for d in parsed[id.0 as usize].yaml_roots() {
             read_compose(d, &f.path, &mut ws.compose_services);
         }
     }
@@ -264,7 +257,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         if !yamlish(f.kind) || is_compose_file(&f.path) {
             continue;
         }
-        for d in docs(&parsed[id.0 as usize]) {
+        for d in parsed[id.0 as usize].yaml_roots() {
             if kube::is_object(d) || d.get("scrape_configs").is_none() && d.get("scrape_config_files").is_none() {
                 continue;
             }
@@ -312,7 +305,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         if !yamlish(f.kind) || is_compose_file(&f.path) {
             continue;
         }
-        for d in docs(&parsed[id.0 as usize]) {
+        for d in parsed[id.0 as usize].yaml_roots() {
             let Some(sf) = d.get("serverFiles").filter(|s| s.is_map()) else {
                 continue;
             };
@@ -358,7 +351,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         for p in patterns {
             if let SdResolution::Files(_, files) = resolve_pattern(&p.value, &ws.prom_configs[ci], &ws.compose_services, sources) {
                 for f in files {
-                    for d in docs(&parsed[f.0 as usize]) {
+                    for d in parsed[f.0 as usize].yaml_roots() {
                         if d.get("scrape_configs").is_none() || !seen.insert((f, d.span.start)) {
                             continue;
                         }

@@ -617,10 +617,7 @@ pub fn resolve_pattern(pattern: &str, cfg: &PromConfig, compose: &[ComposeServic
 
 /// Targets of a file_sd file (JSON or YAML list of target groups).
 pub fn file_sd_targets(parsed: &Parsed, file: FileId) -> Vec<Target> {
-    match parsed {
-        Parsed::Yaml(docs) => docs.iter().flat_map(|d| target_groups(&d.root, Some(file))).collect(),
-        _ => vec![],
-    }
+    parsed.yaml_roots().flat_map(|r| target_groups(r, Some(file))).collect()
 }
 
 /// One Compose `environment` entry.

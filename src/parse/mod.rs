@@ -35,6 +35,18 @@ pub enum Parsed {
     EnvFile(Vec<envfile::Entry>),
 }
 
+impl Parsed {
+    /// The root of every YAML document of the file, in order; none for other formats. The
+    /// nodes know their file, so readers borrow them instead of copying.
+    pub fn yaml_roots(&self) -> impl Iterator<Item = &yaml::Node> {
+        let docs: &[yaml::Document] = match self {
+            Parsed::Yaml(docs) => docs,
+            _ => &[],
+        };
+        docs.iter().map(|d| &d.root)
+    }
+}
+
 pub struct ParseFailure {
     pub file: FileId,
     pub offset: u32,

@@ -5,7 +5,6 @@ use crate::fix::spring::add_property;
 use crate::link::{Scrape, Via};
 use crate::model::spring::Lookup;
 use crate::parse::yaml::Node;
-use crate::parse::Parsed;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(ApplicationTagMissing {
@@ -44,19 +43,14 @@ fn scrape_node<'a>(cx: &'a Context<'_>, sc: &Scrape) -> Option<&'a Node> {
     match &sc.via {
         Via::Job { job, .. } | Via::Annotations { job, .. } => {
             let j = &cx.ws.jobs[*job];
-            let Parsed::Yaml(docs) = &cx.parsed[j.span.file.0 as usize] else {
-                return None;
-            };
-            docs.iter()
-                .flat_map(|d| d.root.at("scrape_configs").as_seq().iter())
-                .find(|n| n.span.start == j.span.start && n.span.end == j.span.end)
+            cx.parsed[j.span.file.0 as usize]
+                .yaml_roots()
+                .flat_map(|r| r.at("scrape_configs").as_seq().iter())
+                .find(|n| n.span == j.span)
         }
         Via::Monitor { monitor, .. } | Via::PodMonitor { monitor, .. } => {
             let m = &cx.ws.monitors[*monitor];
-            let Parsed::Yaml(docs) = &cx.parsed[m.file.0 as usize] else {
-                return None;
-            };
-            docs.iter().map(|d| &d.root).find(|r| {
+            cx.parsed[m.file.0 as usize].yaml_roots().find(|r| {
                 r.at("kind").as_str() == Some(m.kind_name()) && r.at("metadata").at("name").as_str() == Some(m.name.value.as_str())
             })
         }
