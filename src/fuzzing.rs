@@ -7,8 +7,15 @@ fn text(data: &[u8]) -> String {
     String::from_utf8_lossy(data).into_owned()
 }
 
+/// Both YAML readers; where the block-subset reader accepts the input, it must read exactly
+/// what saphyr-parser reads.
 pub fn yaml(data: &[u8]) {
-    let _ = parse::yaml::parse(&text(data), crate::source::FileId(0), &parse::yaml::Limits::default());
+    let (t, file, limits) = (text(data), crate::source::FileId(0), parse::yaml::Limits::default());
+    let general = parse::yaml::parse_general(&t, file, &limits);
+    if let Some(block) = parse::yaml::parse_block_subset(&t, file, &limits) {
+        assert!(general.1.is_none(), "the block reader accepts what saphyr refuses: {:?}", general.1);
+        assert!(block == general.0, "the block reader and saphyr disagree");
+    }
 }
 
 pub fn properties(data: &[u8]) {
