@@ -22,15 +22,62 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], failures: Vec<ParseFailure>
         ..Workspace::default()
     };
     let failed: Vec<crate::source::FileId> = ws.parse_errors.iter().map(|e| e.file).collect();
-    ws.modules = crate::timed("model: build", || build_modules(sources, parsed, &failed));
-    crate::timed("model: services", || services(&mut ws, sources, parsed, options));
-    // Kubernetes objects, kustomize, Helm, Prometheus configs, Compose: `model::monitoring`.
-    crate::timed("model: monitoring", || {
-        super::monitoring::assemble(&mut ws, sources, parsed, options)
-    });
+    // Kubernetes objects, kustomize, Helm, Prometheus configs, Compose (`model::monitoring`)
+    // do not depend on the build model: both are read at once.
+    let mut wiring = Workspace::default();
+    let (kz, ()) = rayon::join(
+        || {
+            crate::timed("model: monitoring", || {
+                super::monitoring::read(&mut wiring, sources, parsed, options)
+            })
+        },
+        || {
+            ws.modules = crate::timed("model: build", || build_modules(sources, parsed, &failed));
+            crate::timed("model: services", || services(&mut ws, sources, parsed, options));
+        },
+    );
+    adopt_wiring(&mut ws, wiring);
+    super::monitoring::gaps(&mut ws, sources, &kz);
     crate::timed("model: boot evidence", || boot_evidence(&mut ws, sources, parsed, options));
     runtime_files(&mut ws, sources, parsed);
     ws
+}
+
+/// Moves what `monitoring::read` built into the workspace. Every field is named, so a new
+/// one must be placed here on purpose.
+fn adopt_wiring(ws: &mut Workspace, from: Workspace) {
+    let Workspace {
+        modules,
+        services,
+        workloads,
+        kube_services,
+        monitors,
+        prometheus_crs,
+        config_maps,
+        dockerfiles,
+        env_files,
+        stack_values,
+        prom_configs,
+        jobs,
+        compose_services,
+        boot,
+        boot_unmapped,
+        gaps,
+        parse_errors,
+        wiring,
+    } = from;
+    debug_assert!(modules.is_empty() && services.is_empty() && dockerfiles.is_empty() && env_files.is_empty());
+    debug_assert!(boot.is_empty() && boot_unmapped.is_empty() && gaps.is_empty() && parse_errors.is_empty());
+    ws.workloads = workloads;
+    ws.kube_services = kube_services;
+    ws.monitors = monitors;
+    ws.prometheus_crs = prometheus_crs;
+    ws.config_maps = config_maps;
+    ws.stack_values = stack_values;
+    ws.prom_configs = prom_configs;
+    ws.jobs = jobs;
+    ws.compose_services = compose_services;
+    ws.wiring = wiring;
 }
 
 /// The module directory a `src/main/…` path belongs to.

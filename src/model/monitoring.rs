@@ -52,7 +52,9 @@ fn yamlish(kind: FileKind) -> bool {
     matches!(kind, FileKind::Yaml | FileKind::Json | FileKind::Manifests)
 }
 
-pub fn assemble(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
+/// Everything here that does not depend on the services, into `ws` (a workspace of its own:
+/// this runs beside the build model). Returns the kustomize builds, which `gaps` needs.
+pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) -> kustomize::Output {
     let default_ns = options.config.default_namespace.clone().unwrap_or_else(|| "default".into());
     let kz = kustomize::build(sources, parsed, &options.limits);
     let mut objs = KubeObjects::default();
@@ -145,12 +147,12 @@ pub fn assemble(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opti
         }
     }
 
-    kube_gaps(ws, sources, &kz);
     compose_and_configs(ws, sources, parsed, options);
+    kz
 }
 
 /// Kustomize and Helm gaps, naming the services whose objects they hide.
-fn kube_gaps(ws: &mut Workspace, sources: &SourceSet, kz: &kustomize::Output) {
+pub fn gaps(ws: &mut Workspace, sources: &SourceSet, kz: &kustomize::Output) {
     let names_in = |ws: &Workspace, group: Option<usize>, texts: &[FileId]| -> Vec<usize> {
         ws.services
             .iter()
