@@ -14,6 +14,7 @@
 //! `MAX_NOTATION_DEPTH`) and text is only sliced with checked `get` or at
 //! boundaries taken from char iteration, so arbitrary input cannot panic.
 
+use compact_str::CompactString;
 use std::ops::Range;
 
 // ---------------------------------------------------------------------------
@@ -460,8 +461,9 @@ struct Token {
     kind: Kind,
     start: u32,
     end: u32,
-    /// identifier name (backticks removed), decoded literal, or operator
-    text: String,
+    /// identifier name (backticks removed), decoded literal, or operator; inline up to 24
+    /// bytes, so nearly every token costs no allocation
+    text: CompactString,
     /// a line break (possibly inside a comment) precedes this token
     newline_before: bool,
     /// string literal containing `$` templates
@@ -552,7 +554,7 @@ impl<'a> Lexer<'a> {
         });
     }
 
-    fn push(&mut self, kind: Kind, start: usize, text: String, template: bool) {
+    fn push(&mut self, kind: Kind, start: usize, text: CompactString, template: bool) {
         let token = Token {
             kind,
             start: to_u32(self.offset(start)),
@@ -631,7 +633,7 @@ impl<'a> Lexer<'a> {
             };
             self.issue(message, start);
         }
-        self.push(kind, start, literal.value, literal.template);
+        self.push(kind, start, literal.value.into(), literal.template);
     }
 
     /// Reads a literal's content with `self.i` just past the opening quotes.
@@ -798,7 +800,7 @@ impl<'a> Lexer<'a> {
             j += 1;
         }
         if self.at(j) == Some('`') && j > start + 1 {
-            let name: String = self.chars[start + 1..j].iter().map(|c| c.1).collect();
+            let name: CompactString = self.chars[start + 1..j].iter().map(|c| c.1).collect();
             self.i = j + 1;
             self.push(Kind::Ident, start, name, false);
         } else {
@@ -811,7 +813,7 @@ impl<'a> Lexer<'a> {
         while self.at(self.i).is_some_and(is_ident_continue) {
             self.i += 1;
         }
-        let text = self.src.get(self.offset(start)..self.offset(self.i)).unwrap_or("").to_string();
+        let text = CompactString::from(self.src.get(self.offset(start)..self.offset(self.i)).unwrap_or(""));
         self.push(Kind::Ident, start, text, false);
     }
 
@@ -824,7 +826,7 @@ impl<'a> Lexer<'a> {
                 _ => break,
             }
         }
-        let text = self.src.get(self.offset(start)..self.offset(self.i)).unwrap_or("").to_string();
+        let text = CompactString::from(self.src.get(self.offset(start)..self.offset(self.i)).unwrap_or(""));
         self.push(Kind::Number, start, text, false);
     }
 
@@ -833,11 +835,12 @@ impl<'a> Lexer<'a> {
         let Some(c) = self.at(self.i) else {
             return;
         };
-        let mut text = c.to_string();
+        let mut text = CompactString::default();
+        text.push(c);
         if let Some(n) = self.at(self.i + 1) {
-            let pair: String = [c, n].iter().collect();
-            if TWO_CHAR_OPS.contains(&pair.as_str()) {
-                text = pair;
+            text.push(n);
+            if !TWO_CHAR_OPS.contains(&text.as_str()) {
+                text.pop();
             }
         }
         self.i += text.chars().count();
@@ -1017,7 +1020,7 @@ impl<'a> Toks<'a> {
     fn str_tok(&self, i: usize) -> Option<Str> {
         let t = self.t.get(i).filter(|t| t.kind == Kind::Str)?;
         Some(Str {
-            value: t.text.clone(),
+            value: t.text.to_string(),
             span: t.start..t.end,
         })
     }
@@ -1130,8 +1133,8 @@ impl<'a> Toks<'a> {
         let mut j = i;
         while j < hi {
             let name = match self.t[j].kind {
-                Kind::Ident => self.t[j].text.clone(),
-                Kind::Str if segs.is_empty() => self.t[j].text.clone(),
+                Kind::Ident => self.t[j].text.to_string(),
+                Kind::Str if segs.is_empty() => self.t[j].text.to_string(),
                 Kind::Punct if segs.is_empty() && (self.is_open(j, '(') || self.is_open(j, '[')) => {
                     // An unnamed link; step to its last token so the shared
                     // `j += 1` below lands just past the group.
@@ -1271,7 +1274,7 @@ impl<'a> Toks<'a> {
             .iter()
             .filter(|&&(lo, hi)| is_named(lo, hi))
             .map(|&(lo, hi)| NamedArg {
-                key: self.t[lo].text.clone(),
+                key: self.t[lo].text.to_string(),
                 lo: lo + 2,
                 hi,
             })
@@ -1414,7 +1417,7 @@ impl Toks<'_> {
                 }
                 let token = &self.t[lo];
                 let id = Str {
-                    value: token.text.clone(),
+                    value: token.text.to_string(),
                     span: token.start..token.end,
                 };
                 Some((Some(id), None, k))
@@ -2007,7 +2010,7 @@ fn catalog_name(tk: &Toks<'_>, seg: &Seg, stmt: usize) -> Option<Str> {
         (_, None) if tk.kind(stmt) == Some(Kind::Ident) => {
             let t = &tk.t[stmt];
             Some(Str {
-                value: t.text.clone(),
+                value: t.text.to_string(),
                 span: t.start..t.end,
             })
         }
@@ -2370,7 +2373,7 @@ impl BuildVisitor<'_> {
             let conf = tk.only_str(x, y).map_or_else(|| tk.text(x, y).to_string(), |s| s.value);
             self.declare(conf, rest, span, st);
         } else {
-            self.declare(tk.t[i].text.clone(), &args, span, st);
+            self.declare(tk.t[i].text.to_string(), &args, span, st);
         }
         Some(end)
     }
@@ -2393,7 +2396,7 @@ impl BuildVisitor<'_> {
         let tk = self.tk;
         let end = tk.stmt_end(i, hi);
         let args = tk.split_commas(i + 1, end);
-        self.declare(tk.t[i].text.clone(), &args, tk.span(i, end), st);
+        self.declare(tk.t[i].text.to_string(), &args, tk.span(i, end), st);
         end
     }
 
