@@ -3,7 +3,8 @@
 //! Nearly every Kubernetes manifest and Spring `application.yml` is block mappings and
 //! sequences of one-line scalars. saphyr-parser handles all of YAML at ~1,700 instructions per
 //! event, a third of a monorepo run; this reader handles only that subset, an order of
-//! magnitude faster, and gives up (`None`) on anything else: flow collections, block scalars,
+//! magnitude faster, and gives up (`None`) on anything else: flow collections (beyond a
+//! one-line sequence of scalars and `{}`), block scalars,
 //! anchors, aliases, tags, directives, escapes in quotes, multi-line scalars, tabs, CR line
 //! ends, unusual indentation — and every error. saphyr-parser then reads the file from the
 //! start, so what this module does not know costs time, never correctness.
@@ -430,8 +431,98 @@ impl Scanner<'_> {
 
     fn value(&mut self, pos: usize, end: usize, k: usize, owner: usize) -> Option<()> {
         let text = self.text;
+        if matches!(text.as_bytes()[pos + k], b'[' | b'{') {
+            return self.flow(pos, end, k, owner);
+        }
         let (a, b, style, span_end) = scalar_at(&text.as_bytes()[pos..end], k)?;
         self.ev(Ev::Scalar(&text[pos + a..pos + b], style, 0), pos + k, pos + span_end)?;
+        self.after_scalar = Some(owner);
+        Some(())
+    }
+}
+
+impl Scanner<'_> {
+    /// A flow sequence of scalars on one line (`args: ["--x", y]`, `targets: ['h:80']`), or an
+    /// empty `{}`, at `k`, ending its line. Like a quoted scalar, saphyr ends its closing
+    /// bracket at the end of the line.
+    fn flow(&mut self, pos: usize, end: usize, k: usize, owner: usize) -> Option<()> {
+        let text = self.text;
+        let line = &text.as_bytes()[pos..end];
+        let len = line.len();
+        let ends_line = |j: usize| {
+            let mut e = j;
+            while e < len && line[e] == b' ' {
+                e += 1;
+            }
+            e == len || (line[e] == b'#' && e > j)
+        };
+        if line[k] == b'{' {
+            if line.get(k + 1) != Some(&b'}') || !ends_line(k + 2) {
+                return None;
+            }
+            self.ev(Ev::MapStart(0), pos + k, pos + k + 1)?;
+            self.ev(Ev::MapEnd, pos + k + 1, pos + len)?;
+            self.after_scalar = Some(owner);
+            return Some(());
+        }
+        self.ev(Ev::SeqStart(0), pos + k, pos + k + 1)?;
+        let mut j = k + 1;
+        loop {
+            while j < len && line[j] == b' ' {
+                j += 1;
+            }
+            match line.get(j) {
+                None => return None,
+                Some(b']') => break,
+                Some(_) => {}
+            }
+            let (a, b, style, span_end, next) = match line[j] {
+                q @ (b'"' | b'\'') => {
+                    let (a, b, close) = quoted(line, j)?;
+                    let mut e = close;
+                    while e < len && line[e] == b' ' {
+                        e += 1;
+                    }
+                    (a, b, quote_style(q), e, e)
+                }
+                _ => {
+                    if !plain_start(line, j) {
+                        return None;
+                    }
+                    let (mut p, mut e) = (j, j);
+                    while p < len {
+                        match line[p] {
+                            b',' | b']' => break,
+                            b'[' | b'{' | b'}' => return None,
+                            // saphyr refuses a `-` before a flow indicator (`[-]`, `[a -]`).
+                            b'-' if matches!(line.get(p + 1), Some(b',' | b'[' | b']' | b'{' | b'}')) => return None,
+                            // `h:80` is a scalar; `a: b` in brackets is a mapping.
+                            b':' if !matches!(line.get(p + 1), Some(c) if !matches!(c, b' ' | b',' | b'[' | b']' | b'{' | b'}')) => {
+                                return None
+                            }
+                            b'#' if line[p - 1] == b' ' => return None,
+                            b' ' => p += 1,
+                            _ => {
+                                p += 1;
+                                e = p;
+                            }
+                        }
+                    }
+                    (j, e, Style::Plain, e, p)
+                }
+            };
+            self.ev(Ev::Scalar(&text[pos + a..pos + b], style, 0), pos + j, pos + span_end)?;
+            j = next;
+            match line.get(j) {
+                Some(b',') => j += 1,
+                Some(b']') => {}
+                _ => return None,
+            }
+        }
+        if !ends_line(j + 1) {
+            return None;
+        }
+        self.ev(Ev::SeqEnd, pos + j, pos + len)?;
         self.after_scalar = Some(owner);
         Some(())
     }
@@ -505,6 +596,9 @@ mod tests {
             "a:\n  b: 1\n\n# x\nc:   \n",
             "a: http://x:80/p?q=1#f\nb: x # y\nc: é ü 한국어\n",
             "- a: 1\n  b:\n  - c\n  - d: 2\n- e\n",
+            "args: [\"--x=1\", y]\ntargets: ['h:80', 'i:81'] # c\nemptyDir: {}\n",
+            "- [ ]\n- {}\n",
+            "c: [ a b , 'c' ,]\nd: []  \n",
             "",
             "# only a comment\n",
         ] {
@@ -515,7 +609,10 @@ mod tests {
     #[test]
     fn leaves_the_rest_to_saphyr() {
         for text in [
-            "a: [1, 2]\n",
+            "a: [1, [2]]\n",
+            "a: {b: 1}\n",
+            "a: [x,\n  y]\n",
+            "a: [x -]\n",
             "a: |\n  x\n",
             "a: &x 1\nb: *x\n",
             "a: !!str 1\n",
@@ -601,9 +698,20 @@ mod tests {
         "true",
         "-1.5",
         "a-b",
+        "[a, b]",
+        "[]",
+        "{}",
+        "[ 'x:80' , \"y\" ]",
+        "[a b, c,]",
+        "[x]  # c",
+        "[-x,y ]",
+        "[ ]",
     ];
     /// Values only saphyr reads (or that are errors).
-    const ODD_VALUES: &[&str] = &["*", "[x]", "|", "&a x", "!t x", "a: b", "\"\\n\"", "'it''s'", "\ta"];
+    const ODD_VALUES: &[&str] = &[
+        "*", "|", "&a x", "!t x", "a: b", "\"\\n\"", "'it''s'", "\ta", "[a: b]", "[x", "[[x]]", "{a: b}", "[x,,y]", "[x] y", "{ }", "[x:]",
+        "[a #b]", "[x]#c", "{}x", "[-]", "[a -]", "[-,x]", "[a-]",
+    ];
 
     fn comment(r: &mut Rng) -> &'static str {
         if r.one_in(6) {
@@ -752,6 +860,16 @@ mod tests {
             "a: # é",
             "- é",
             "'é': 'ü' # é",
+            "a: [x, 'y']",
+            "- []",
+            "b: {}",
+            "- [a, b] # c",
+            "c: [x,",
+            "d: [x: y]",
+            "a: ---",
+            "- ---",
+            "---a",
+            "a: ...",
         ];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         let mut next = move || {
