@@ -94,8 +94,23 @@ fn service(root: &Path, i: usize, f: Option<&str>) -> std::io::Result<String> {
         name.clone()
     };
     let path = "/actuator/prometheus";
+    // As in real repositories, some manifests use YAML beyond plain block mappings (a flow
+    // sequence, a block scalar), which the YAML reader's fast path does or does not cover.
+    let annotations = if i % 10 == 5 {
+        format!(
+            "  annotations:\n    description: |\n      Synthetic service {name}.\n      Owned by team-{}.\n",
+            i % 7
+        )
+    } else {
+        String::new()
+    };
+    let container_args = if i % 3 == 0 {
+        "          args: [\"--spring.main.banner-mode=off\"]\n"
+    } else {
+        ""
+    };
     let mut k8s = String::new();
-    let _ = write!(k8s, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: apps\n  labels:\n    app: {name}\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n        - name: {name}\n          image: registry.example.com/{name}:1.0.{i}\n          ports:\n            - name: http\n              containerPort: 8080\n          env:\n            - name: JAVA_TOOL_OPTIONS\n              value: -XX:MaxRAMPercentage=75\n          readinessProbe:\n            httpGet:\n              path: /actuator/health/readiness\n              port: http\n            periodSeconds: 10\n          livenessProbe:\n            httpGet:\n              path: /actuator/health/liveness\n              port: http\n            initialDelaySeconds: 60\n            periodSeconds: 30\n            failureThreshold: 3\n");
+    let _ = write!(k8s, "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\n  namespace: apps\n  labels:\n    app: {name}\n{annotations}spec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n        - name: {name}\n          image: registry.example.com/{name}:1.0.{i}\n{container_args}          ports:\n            - name: http\n              containerPort: 8080\n          env:\n            - name: JAVA_TOOL_OPTIONS\n              value: -XX:MaxRAMPercentage=75\n          readinessProbe:\n            httpGet:\n              path: /actuator/health/readiness\n              port: http\n            periodSeconds: 10\n          livenessProbe:\n            httpGet:\n              path: /actuator/health/liveness\n              port: http\n            initialDelaySeconds: 60\n            periodSeconds: 30\n            failureThreshold: 3\n");
     let _ = write!(k8s, "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: apps\n  labels:\n    app: {name}\nspec:\n  selector:\n    app: {name}\n  ports:\n    - name: http\n      port: 80\n      targetPort: http\n");
     let _ = write!(k8s, "---\napiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: {name}\n  namespace: apps\n  labels:\n    app: {name}{release}\nspec:\n  selector:\n    matchLabels:\n      app: {sel}\n  endpoints:\n    - port: {mon_port}\n      path: {path}\n      interval: 30s\n");
     write(root, &format!("deploy/k8s/{name}.yaml"), &k8s)?;
