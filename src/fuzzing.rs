@@ -3,6 +3,19 @@
 
 use crate::parse;
 
+/// xorshift: deterministic pseudo-random numbers for generated test inputs, no dependency.
+pub struct Xorshift(pub u64);
+
+impl Xorshift {
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
 fn text(data: &[u8]) -> String {
     String::from_utf8_lossy(data).into_owned()
 }

@@ -29,16 +29,7 @@ fn target_for(path: &Path) -> &'static [&'static str] {
     }
 }
 
-/// xorshift: deterministic, no dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
+use actuator_lint::fuzzing::Xorshift as Rng;
 
 fn mutations(seed: &[u8], rng: &mut Rng) -> Vec<Vec<u8>> {
     let mut out = Vec::new();

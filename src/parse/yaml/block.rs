@@ -102,12 +102,18 @@ fn simple_bytes(t: &[u8]) -> bool {
     true
 }
 
-/// Where saphyr marks a `-` entry starting its content search at `k`: past spaces and a
-/// comment, so the content's start or the end of the line.
-fn entry_mark(line: &[u8], mut k: usize) -> usize {
+/// The first index at or after `k` that is not a space.
+fn skip_spaces(line: &[u8], mut k: usize) -> usize {
     while k < line.len() && line[k] == b' ' {
         k += 1;
     }
+    k
+}
+
+/// Where saphyr marks a `-` entry starting its content search at `k`: past spaces and a
+/// comment, so the content's start or the end of the line.
+fn entry_mark(line: &[u8], k: usize) -> usize {
+    let k = skip_spaces(line, k);
     if k < line.len() && line[k] == b'#' {
         line.len()
     } else {
@@ -172,10 +178,7 @@ fn key_at(line: &[u8], j: usize) -> Option<Key> {
     let key = match line[j] {
         q @ (b'"' | b'\'') => {
             let (a, b, close) = quoted(line, j)?;
-            let mut k = close;
-            while k < len && line[k] == b' ' {
-                k += 1;
-            }
+            let k = skip_spaces(line, close);
             if !colon_follows(k) {
                 return None;
             }
@@ -217,6 +220,40 @@ fn key_at(line: &[u8], j: usize) -> Option<Key> {
     (key.colon - j <= 1000).then_some(key)
 }
 
+/// A one-line plain scalar at `k`: (content end, index where it stopped). In block context it
+/// runs to a comment or the end of the line; in flow context to the next `,` or `]`.
+fn plain_end(line: &[u8], k: usize, flow: bool) -> Option<(usize, usize)> {
+    if !plain_start(line, k) {
+        return None;
+    }
+    let flow_indicator = |c: Option<u8>| flow && matches!(c, Some(b',' | b'[' | b']' | b'{' | b'}'));
+    let (mut p, mut e) = (k, k);
+    while p < line.len() {
+        let next = line.get(p + 1).copied();
+        match line[p] {
+            b',' | b']' if flow => break,
+            b'[' | b'{' | b'}' if flow => return None,
+            // saphyr refuses a `-` before a flow indicator (`[-]`, `[a -]`).
+            b'-' if flow_indicator(next) => return None,
+            // `a: b: c` is an error, `[a: b]` a mapping (`h:80` is a scalar); `a: b:` and the
+            // like are saphyr's to judge.
+            b':' if matches!(next, None | Some(b' ')) || flow_indicator(next) => return None,
+            b'#' if line[p - 1] == b' ' => {
+                if flow {
+                    return None;
+                }
+                break;
+            }
+            b' ' => p += 1,
+            _ => {
+                p += 1;
+                e = p;
+            }
+        }
+    }
+    Some((e, p))
+}
+
 /// A one-line scalar value at `k` that ends its line (trailing spaces and a comment aside):
 /// (content start, content end, style, span end).
 fn scalar_at(line: &[u8], k: usize) -> Option<(usize, usize, Style, usize)> {
@@ -224,29 +261,11 @@ fn scalar_at(line: &[u8], k: usize) -> Option<(usize, usize, Style, usize)> {
     match line[k] {
         q @ (b'"' | b'\'') => {
             let (a, b, close) = quoted(line, k)?;
-            let mut e = close;
-            while e < len && line[e] == b' ' {
-                e += 1;
-            }
+            let e = skip_spaces(line, close);
             (e == len || (line[e] == b'#' && e > close)).then_some((a, b, quote_style(q), len))
         }
         _ => {
-            if !plain_start(line, k) {
-                return None;
-            }
-            let (mut p, mut e) = (k, k);
-            while p < len {
-                match line[p] {
-                    // `a: b: c` is an error; `a: b:` and the like are saphyr's to judge.
-                    b':' if matches!(line.get(p + 1), None | Some(b' ')) => return None,
-                    b'#' if line[p - 1] == b' ' => break,
-                    b' ' => p += 1,
-                    _ => {
-                        p += 1;
-                        e = p;
-                    }
-                }
-            }
+            let (e, _) = plain_end(line, k, false)?;
             Some((k, e, Style::Plain, e))
         }
     }
@@ -380,17 +399,12 @@ impl Scanner<'_> {
         let line = &text.as_bytes()[pos..end];
         let top = self.stack.last()?;
         let (map, indent) = (top.map, top.indent);
-        let rest_at = |mut k: usize| {
-            while k < line.len() && line[k] == b' ' {
-                k += 1;
-            }
-            k
-        };
+
         if map {
             let key = key_at(line, j)?;
             let (a, b) = key.content;
             self.ev(Ev::Scalar(&text[pos + a..pos + b], key.style, 0), pos + j, pos + key.span_end)?;
-            let k = rest_at(key.colon + 1);
+            let k = skip_spaces(line, key.colon + 1);
             if k == line.len() || line[k] == b'#' {
                 self.pending = Some(Pending {
                     indent,
@@ -404,7 +418,7 @@ impl Scanner<'_> {
         if !is_dash(line, j) {
             return None;
         }
-        let k = rest_at(j + 1);
+        let k = skip_spaces(line, j + 1);
         if k == line.len() || line[k] == b'#' {
             self.pending = Some(Pending {
                 indent,
@@ -450,10 +464,7 @@ impl Scanner<'_> {
         let line = &text.as_bytes()[pos..end];
         let len = line.len();
         let ends_line = |j: usize| {
-            let mut e = j;
-            while e < len && line[e] == b' ' {
-                e += 1;
-            }
+            let e = skip_spaces(line, j);
             e == len || (line[e] == b'#' && e > j)
         };
         if line[k] == b'{' {
@@ -468,9 +479,7 @@ impl Scanner<'_> {
         self.ev(Ev::SeqStart(0), pos + k, pos + k + 1)?;
         let mut j = k + 1;
         loop {
-            while j < len && line[j] == b' ' {
-                j += 1;
-            }
+            j = skip_spaces(line, j);
             match line.get(j) {
                 None => return None,
                 Some(b']') => break,
@@ -479,35 +488,11 @@ impl Scanner<'_> {
             let (a, b, style, span_end, next) = match line[j] {
                 q @ (b'"' | b'\'') => {
                     let (a, b, close) = quoted(line, j)?;
-                    let mut e = close;
-                    while e < len && line[e] == b' ' {
-                        e += 1;
-                    }
+                    let e = skip_spaces(line, close);
                     (a, b, quote_style(q), e, e)
                 }
                 _ => {
-                    if !plain_start(line, j) {
-                        return None;
-                    }
-                    let (mut p, mut e) = (j, j);
-                    while p < len {
-                        match line[p] {
-                            b',' | b']' => break,
-                            b'[' | b'{' | b'}' => return None,
-                            // saphyr refuses a `-` before a flow indicator (`[-]`, `[a -]`).
-                            b'-' if matches!(line.get(p + 1), Some(b',' | b'[' | b']' | b'{' | b'}')) => return None,
-                            // `h:80` is a scalar; `a: b` in brackets is a mapping.
-                            b':' if !matches!(line.get(p + 1), Some(c) if !matches!(c, b' ' | b',' | b'[' | b']' | b'{' | b'}')) => {
-                                return None
-                            }
-                            b'#' if line[p - 1] == b' ' => return None,
-                            b' ' => p += 1,
-                            _ => {
-                                p += 1;
-                                e = p;
-                            }
-                        }
-                    }
+                    let (e, p) = plain_end(line, j, true)?;
                     (j, e, Style::Plain, e, p)
                 }
             };
@@ -662,14 +647,13 @@ mod tests {
         assert!(read * 2 > files.len(), "block reader read {read} of {} fixture files", files.len());
     }
 
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0
-        }
+    use crate::fuzzing::Xorshift as Rng;
+
+    trait Pick {
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str;
+        fn one_in(&mut self, n: u64) -> bool;
+    }
+    impl Pick for Rng {
         fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
             from[(self.next() % from.len() as u64) as usize]
         }
@@ -871,13 +855,8 @@ mod tests {
             "---a",
             "a: ...",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut next = move || rng.next();
         let (mut read, cases) = (0, std::env::var("YAML_CASES").map_or(20_000, |v| v.parse().unwrap()));
         for _ in 0..cases {
             let mut text = String::new();
