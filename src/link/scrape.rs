@@ -4,7 +4,7 @@
 
 use super::relabel::{self, sanitize, Labels, Outcome, Value};
 use super::{Deployment, Scrape, Selection, Via};
-use crate::model::kube::{KubeService, Monitor, MonitorKind, PortRef, Workload};
+use crate::model::kube::{KubeService, Monitor, MonitorKind, Origin, PortRef, Workload};
 use crate::model::labels::LabelIndex;
 use crate::model::labels::LabelSelector;
 use crate::model::prometheus::{ComposeService, Job, Target};
@@ -1179,6 +1179,23 @@ fn monitor_scrapes(cx: &Cx<'_>, monitor_services: &[Vec<KubeServiceId>], monitor
     }
 }
 
+/// The objects (Services for a ServiceMonitor, pods for a PodMonitor) a monitor selects: by its
+/// label selector, in a namespace it watches, from a compatible origin.
+fn monitored<'w>(
+    m: &Monitor,
+    index: &LabelIndex,
+    object: impl Fn(usize) -> (&'w Origin, &'w String, &'w Vec<(String, String)>),
+) -> Vec<usize> {
+    index
+        .candidates(&m.selector)
+        .into_iter()
+        .filter(|&i| {
+            let (origin, namespace, labels) = object(i);
+            origin.compatible(&m.origin) && m.watches_namespace(namespace) && m.selector.matches(labels) == Some(true)
+        })
+        .collect()
+}
+
 pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments: &[Vec<Deployment>], wl: WorkloadLinks<'_>) -> Output {
     // Label indexes: each selector is tried only against objects carrying its first label.
     let pods = LabelIndex::new(ws.workloads.iter().map(|w| w.pod_labels.as_slice()));
@@ -1195,36 +1212,26 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments:
             None => vec![],
         })
         .collect();
-    let monitor_services: Vec<Vec<KubeServiceId>> = ws
+    let (monitor_services, monitor_pods): (Vec<Vec<KubeServiceId>>, Vec<Vec<WorkloadId>>) = ws
         .monitors
         .iter()
         .map(|m| match m.kind {
-            MonitorKind::Service => service_labels
-                .candidates(&m.selector)
-                .into_iter()
-                .filter(|&i| {
-                    let ks = &ws.kube_services[i];
-                    ks.origin.compatible(&m.origin) && m.watches_namespace(&ks.namespace) && m.selector.matches(&ks.labels) == Some(true)
-                })
-                .collect(),
-            MonitorKind::Pod => vec![],
-        })
-        .collect();
-    let monitor_pods: Vec<Vec<WorkloadId>> = ws
-        .monitors
-        .iter()
-        .map(|m| match m.kind {
-            MonitorKind::Pod => pods
-                .candidates(&m.selector)
-                .into_iter()
-                .filter(|&i| {
+            MonitorKind::Service => (
+                monitored(m, &service_labels, |i| {
+                    let k = &ws.kube_services[i];
+                    (&k.origin, &k.namespace, &k.labels)
+                }),
+                vec![],
+            ),
+            MonitorKind::Pod => (
+                vec![],
+                monitored(m, &pods, |i| {
                     let w = &ws.workloads[i];
-                    w.origin.compatible(&m.origin) && m.watches_namespace(&w.namespace) && m.selector.matches(&w.pod_labels) == Some(true)
-                })
-                .collect(),
-            MonitorKind::Service => vec![],
+                    (&w.origin, &w.namespace, &w.pod_labels)
+                }),
+            ),
         })
-        .collect();
+        .unzip();
     // A near miss selects a Service by the labels of its pod selector instead of its own.
     let service_selectors = LabelIndex::new(
         ws.kube_services
