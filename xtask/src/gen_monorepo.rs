@@ -4,7 +4,7 @@
 //! services, boot logs, and a known set of injected faults listed in `faults.tsv`
 //! (`rule<TAB>service`), so a benchmark can check what was caught as well as how fast.
 //!
-//! Usage: gen-monorepo --services N [--out DIR]
+//! Usage: cargo xtask gen-monorepo --services N [--out DIR]
 
 use std::fmt::Write as _;
 use std::fs;
@@ -117,8 +117,7 @@ fn service(root: &Path, i: usize, f: Option<&str>) -> std::io::Result<String> {
     Ok(name)
 }
 
-fn main() -> std::io::Result<()> {
-    let mut args = std::env::args().skip(1);
+pub fn main(mut args: impl Iterator<Item = String>) -> std::io::Result<()> {
     let mut n = 100usize;
     let mut out: Option<PathBuf> = None;
     while let Some(a) = args.next() {
@@ -126,12 +125,20 @@ fn main() -> std::io::Result<()> {
             "--services" => n = args.next().and_then(|v| v.parse().ok()).unwrap_or(n),
             "--out" => out = args.next().map(PathBuf::from),
             _ => {
-                eprintln!("usage: gen-monorepo --services N [--out DIR]");
+                eprintln!("usage: cargo xtask gen-monorepo --services N [--out DIR]");
                 std::process::exit(2);
             }
         }
     }
     let root = out.unwrap_or_else(|| std::env::temp_dir().join(format!("actuator-lint-bench/{n}")));
+    generate(n, &root)?;
+    println!("{}", root.display());
+    Ok(())
+}
+
+/// Writes the tree for `n` services at `root`, replacing whatever is there.
+pub fn generate(n: usize, root: &Path) -> std::io::Result<()> {
+    let root = root.to_path_buf();
     if root.exists() {
         fs::remove_dir_all(&root)?;
     }
@@ -156,6 +163,5 @@ fn main() -> std::io::Result<()> {
     write(&root, "deploy/monitoring/kube-prometheus-stack-values.yaml", "prometheus:\n  prometheusSpec:\n    serviceMonitorSelector:\n      matchLabels:\n        release: kube-prometheus-stack\n    serviceMonitorNamespaceSelector: {}\n")?;
     write(&root, "actuator-lint.toml", "[probes]\nboot-logs = [\"logs/*.log\"]\n")?;
     write(&root, "faults.tsv", &faults)?;
-    println!("{}", root.display());
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Benchmark: for each N, generate a synthetic monorepo with `gen-monorepo`, then measure on
+//! Benchmark: for each N, generate a synthetic monorepo (`gen_monorepo`), then measure on
 //! the same tree:
 //!
 //! * the read floor: discover + read every file actuator-lint reads (same code path),
@@ -7,13 +7,9 @@
 //!
 //! and check what it found against the injected faults (`faults.tsv`).
 //!
-//! Usage: cargo run --release --bin bench -- [--services 100,1000,5000] [--runs 5]
+//! Usage: cargo xtask bench [--services 100,1000,5000] [--runs 5]
 
 use std::collections::BTreeSet;
-
-// The same allocator as the `actuator-lint` binary, so the in-process numbers are its numbers.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,9 +27,23 @@ fn settle() {
     std::thread::sleep(std::time::Duration::from_millis(100));
 }
 
-fn sibling(name: &str) -> PathBuf {
+/// The release binary, built first: `cargo run -p xtask` builds only this package and the
+/// library, and the end-to-end numbers must be the shipped binary's.
+fn release_binary() -> PathBuf {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--package", "actuator-lint", "--bin", "actuator-lint"])
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo build --release failed");
     let exe = std::env::current_exe().expect("own path");
-    exe.with_file_name(name)
+    let bin = exe.with_file_name(format!("actuator-lint{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.is_file(),
+        "{} not found: run this with --release (`cargo xtask bench`)",
+        bin.display()
+    );
+    bin
 }
 
 fn read_floor(root: &Path) -> usize {
@@ -72,33 +82,27 @@ fn full_lint(root: &Path) -> usize {
     }
 }
 
-fn main() {
+pub fn main(mut args: impl Iterator<Item = String>) {
     let mut sizes = vec![100usize, 1000, 5000];
     let mut runs = 5usize;
-    let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--services" => sizes = args.next().unwrap_or_default().split(',').filter_map(|s| s.parse().ok()).collect(),
             "--runs" => runs = args.next().and_then(|v| v.parse().ok()).unwrap_or(runs),
             _ => {
-                eprintln!("usage: bench [--services 100,1000,5000] [--runs 5]");
+                eprintln!("usage: cargo xtask bench [--services 100,1000,5000] [--runs 5]");
                 std::process::exit(2);
             }
         }
     }
+    let binary = release_binary();
     println!(
         "| services | files | read floor | actuator-lint (in-process) | ratio | binary wall | peak RSS | faults found | extra findings |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for n in sizes {
         let root = std::env::temp_dir().join(format!("actuator-lint-bench/{n}"));
-        let status = Command::new(sibling("gen-monorepo"))
-            .args(["--services", &n.to_string(), "--out"])
-            .arg(&root)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .expect("gen-monorepo runs");
-        assert!(status.success());
+        crate::gen_monorepo::generate(n, &root).expect("synthetic monorepo written");
         // Warm the page cache once, then measure medians.
         read_floor(&root);
         // The real binary, end to end, with its peak memory: the median of `runs` runs,
@@ -109,7 +113,7 @@ fn main() {
         for _ in 0..runs {
             let o = Command::new("/usr/bin/time")
                 .args(["-f", "%e %M"])
-                .arg(sibling("actuator-lint"))
+                .arg(&binary)
                 .arg(&root)
                 .args(["--format", "json", "--fail-on", "never"])
                 .output()

@@ -1,0 +1,57 @@
+//! Orchestration, one module per command: with `discover`, the only code that touches the
+//! filesystem or stdio.
+
+mod check;
+mod completions;
+mod explain;
+mod graph;
+mod init;
+mod man;
+mod model;
+mod prepare;
+mod report;
+mod rules;
+mod terminal;
+
+pub use check::lint_root;
+pub use prepare::{from_memory, prepare, Prepared};
+pub use rules::rules_table;
+
+use crate::cli::{Cli, Command};
+use std::io::Write;
+use std::path::Path;
+
+/// Exit statuses (SPEC §2).
+pub const OK: u8 = 0;
+pub const FINDINGS: u8 = 1;
+pub const USAGE: u8 = 2;
+
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        None => check::run(cli.check),
+        Some(Command::Check(args)) => check::run(args),
+        Some(Command::Rules { format }) => rules::run(format),
+        Some(Command::Explain { rule }) => explain::run(&rule),
+        Some(Command::Model(args)) => model::run(args),
+        Some(Command::Graph(args)) => graph::run(args),
+        Some(Command::Init(args)) => init::run(args),
+        Some(Command::Completions { shell }) => completions::run(shell),
+        Some(Command::Man) => man::run(),
+    }
+}
+
+pub(crate) fn fail(msg: impl std::fmt::Display) -> u8 {
+    eprintln!("actuator-lint: error: {msg}");
+    USAGE
+}
+
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
+    match output {
+        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string()),
+    }
+}

@@ -1,0 +1,33 @@
+//! Development tasks, kept out of the `actuator-lint` package so that `cargo install`
+//! installs only the linter. Run as `cargo xtask TASK …` (an alias in `.cargo/config.toml`).
+
+mod bench;
+mod gen_monorepo;
+
+// The same allocator as the `actuator-lint` binary, so the in-process numbers are its numbers.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const USAGE: &str = "usage: cargo xtask TASK [ARGS]
+
+tasks:
+  bench         time the linter on synthetic monorepos (--services 100,1000,5000 --runs 5)
+  gen-monorepo  write a synthetic monorepo with injected faults (--services N --out DIR)";
+
+fn main() -> std::process::ExitCode {
+    let mut args = std::env::args().skip(1);
+    match args.next().as_deref() {
+        Some("bench") => bench::main(args),
+        Some("gen-monorepo") => {
+            if let Err(e) = gen_monorepo::main(args) {
+                eprintln!("gen-monorepo: {e}");
+                return std::process::ExitCode::FAILURE;
+            }
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            return std::process::ExitCode::from(2);
+        }
+    }
+    std::process::ExitCode::SUCCESS
+}
