@@ -1,6 +1,6 @@
 use super::common::{first_line, profiles};
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
 use crate::fix::spring::add_to_exposure;
 use crate::link::Deployment;
 use crate::model::build::{find_artifact, Presence};
@@ -95,8 +95,18 @@ impl Rule for PrometheusEndpointNotExposed {
                     s.name
                 ),
             };
-            let mut d =
-                Diagnostic::new(Self::META.name, Self::META.default_severity, what, Label::new(primary, label)).service(Some(&s.name));
+            // With the registry but no scrape in the repository, nothing is known to 404: the
+            // scraper may live elsewhere, or the exposure may be left to the operator on purpose
+            // (a product that ships the registry for users to opt in). Say it, never fail on it.
+            let (severity, what) = if scrapes.is_empty() {
+                (
+                    Severity::Info,
+                    format!("{what}; nothing in the repository scrapes it, so this only matters if a Prometheus outside it does"),
+                )
+            } else {
+                (Self::META.default_severity, what)
+            };
+            let mut d = Diagnostic::new(Self::META.name, severity, what, Label::new(primary, label)).service(Some(&s.name));
             if let Some(sc) = scrapes.first() {
                 d = d.related(sc.path_span, format!("scraped here ({})", sc.evidence));
             }

@@ -83,17 +83,18 @@ impl Rule for MonitorNotSelected {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        unknown_selector(cx, out);
         for (mi, m) in cx.ws.monitors.iter().enumerate() {
             let Selection::NotSelected {
                 reason,
                 span,
-                assumed,
+                assumed: false,
                 want,
             } = &cx.links.monitor_selection[mi]
             else {
                 continue;
             };
-            let severity = if *assumed { Severity::Warning } else { Self::META.default_severity };
+            let severity = Self::META.default_severity;
             let labels = if m.labels.is_empty() {
                 "no labels".to_string()
             } else {
@@ -128,10 +129,12 @@ impl Rule for MonitorNotSelected {
             d = d.help(if null {
                 format!(
                     "set `{}: {{}}` on the Prometheus (empty selects every monitor), or a `matchLabels` that this monitor carries",
-                    if m.kind == crate::model::kube::MonitorKind::Pod { "podMonitorSelector" } else { "serviceMonitorSelector" }
+                    if m.kind == crate::model::kube::MonitorKind::Pod {
+                        "podMonitorSelector"
+                    } else {
+                        "serviceMonitorSelector"
+                    }
                 )
-            } else if *assumed {
-                "add the label `release: <your kube-prometheus-stack release name>` to the monitor, or declare the selector in actuator-lint.toml (`[prometheus] service-monitor-selector = { release = \"…\" }`)".to_string()
             } else if let Some(w) = want.as_ref().filter(|_| fix.is_some()) {
                 format!(
                     "label the monitor {}",
@@ -148,4 +151,45 @@ impl Rule for MonitorNotSelected {
             out.push(d);
         }
     }
+}
+
+/// Without a Prometheus CR, kube-prometheus-stack values or a configured selector, which
+/// Prometheus selects the monitors (and with which labels) is decided outside the repository:
+/// the chart's `release: <name>` default is only one convention among several (older
+/// `prometheus: <name>` charts, hand-written CRs, `serviceMonitorSelector: {}`). That is an
+/// unknown, said once for all such monitors, never a warning.
+fn unknown_selector(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let assumed: Vec<&Monitor> = cx
+        .ws
+        .monitors
+        .iter()
+        .zip(&cx.links.monitor_selection)
+        .filter(|(_, s)| matches!(s, Selection::NotSelected { assumed: true, .. }))
+        .map(|(m, _)| m)
+        .collect();
+    let Some(first) = assumed.first() else { return };
+    let names = |ms: &[&Monitor]| {
+        let shown: Vec<String> = ms.iter().take(5).map(|m| format!("{} `{}`", m.kind_name(), m.name.value)).collect();
+        let more = ms.len().saturating_sub(5);
+        if more > 0 {
+            format!("{} and {more} more", shown.join(", "))
+        } else {
+            shown.join(", ")
+        }
+    };
+    let mut d = Diagnostic::new(
+        MonitorNotSelected::META.name,
+        Severity::Info,
+        format!(
+            "whether a Prometheus picks up {} cannot be checked: the repository has no Prometheus CR, kube-prometheus-stack values or configured selector, and {} no `release` label for kube-prometheus-stack's default selector",
+            names(&assumed),
+            if assumed.len() == 1 { "the monitor has" } else { "these monitors have" }
+        ),
+        Label::new(first.labels_span, "selector unknown"),
+    )
+    .help("declare the selector of the Prometheus that should scrape them in actuator-lint.toml (`[prometheus] service-monitor-selector = { release = \"…\" }`), and the check runs");
+    for m in assumed.iter().skip(1).take(4) {
+        d = d.related(m.labels_span, format!("{} `{}`", m.kind_name(), m.name.value));
+    }
+    out.push(d);
 }
