@@ -1,6 +1,6 @@
 use super::common::{profiles, scraped, where_};
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
 use crate::fix::spring::replace_value;
 use crate::model::spring::{Fact, Lookup};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -65,13 +65,18 @@ impl Rule for PrometheusEndpointDisabled {
                     if context.is_empty() { "" } else { "," },
                     fact.why().text
                 );
-                let mut d = Diagnostic::new(
-                    Self::META.name,
-                    Self::META.default_severity,
-                    msg,
-                    Label::new(primary, "turns the endpoint off"),
-                )
-                .service(Some(&s.name));
+                // Not scraped by anything in the repository: the switch may be off on purpose
+                // (a generated `prod` profile that turns the export off unless monitoring is
+                // chosen). Say it, don't fail, and offer no fix that turns it on.
+                let (severity, msg) = match sc {
+                    Some(_) => (Self::META.default_severity, msg),
+                    None => (
+                        Severity::Info,
+                        format!("{msg}; nothing in the repository scrapes it, so this matters only if a Prometheus outside it does"),
+                    ),
+                };
+                let mut d =
+                    Diagnostic::new(Self::META.name, severity, msg, Label::new(primary, "turns the endpoint off")).service(Some(&s.name));
                 if let Some(sc) = sc {
                     d = d.related(sc.path_span, format!("scraped here ({})", sc.evidence));
                 }
@@ -85,19 +90,20 @@ impl Rule for PrometheusEndpointDisabled {
                 } else {
                     None
                 };
+                let or_stop = if sc.is_some() { ", or stop scraping this service" } else { "" };
                 d = match replacement {
-                    Some(v) if !f.http.is_no() => {
+                    Some(v) if !f.http.is_no() && sc.is_some() => {
                         let fix = replace_value(cx.sources, primary, v).map(|e| Fix {
                             title: format!("set `{key}` to `{v}`"),
                             applicability: Applicability::Unsafe,
                             edits: vec![e],
                         });
-                        d.help(format!("set `{key}` to `{v}`, or stop scraping this service")).fix(fix)
+                        d.help(format!("set `{key}` to `{v}`{or_stop}")).fix(fix)
                     }
-                    _ if f.http.is_no() => {
-                        d.help("remove `management.server.port: -1` (or the `none` web application type), or stop scraping this service")
-                    }
-                    _ => d.help(format!("remove or change `{key}`, or stop scraping this service")),
+                    _ if f.http.is_no() => d.help(format!(
+                        "remove `management.server.port: -1` (or the `none` web application type){or_stop}"
+                    )),
+                    _ => d.help(format!("remove or change `{key}`{or_stop}")),
                 };
                 out.push(d);
             }

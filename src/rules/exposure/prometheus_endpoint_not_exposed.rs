@@ -135,7 +135,10 @@ impl Rule for PrometheusEndpointNotExposed {
                     ""
                 };
                 d = d.help(format!("add `prometheus` to `management.endpoints.web.exposure.include`{keep}"));
-                if let Some(edits) = add_to_exposure(cx.sources, cx.parsed, s, dep, "prometheus") {
+                // No fix for an unscraped service: exposing an endpoint nobody in the repository
+                // asks for is the operator's decision.
+                let wanted = !scrapes.is_empty();
+                if let Some(edits) = add_to_exposure(cx.sources, cx.parsed, s, dep, "prometheus").filter(|_| wanted) {
                     d = d.fix(Some(Fix {
                         title: "expose `prometheus` over HTTP".into(),
                         applicability: Applicability::Unsafe,

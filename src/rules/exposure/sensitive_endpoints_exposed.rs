@@ -1,5 +1,5 @@
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Label};
+use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::model::build::{find_artifact, Presence};
 use crate::model::spring::{Lookup, PortType};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -67,6 +67,7 @@ impl Rule for SensitiveEndpointsExposed {
             if !security_absent(cx, s.module) {
                 continue;
             }
+            let run = cx.links.deployments[si].iter().any(|d| d.workload.is_some() || d.compose.is_some());
             for dep in &cx.links.deployments[si] {
                 if dep.actuator.port_type != PortType::Same || dep.actuator.paths_unknown.is_some() || !dep.actuator.facts.http.is_yes() {
                     continue;
@@ -128,7 +129,19 @@ impl Rule for SensitiveEndpointsExposed {
                     "{what} on {port}, the port that serves the application's own traffic, and `{}` has no Spring Security to protect them",
                     s.name
                 );
-                let d = Diagnostic::new(Self::META.name, Self::META.default_severity, msg, Label::new(prop.value_span, "exposed over HTTP"))
+                // A module nothing in the repository runs (a sample, a tutorial app started with
+                // `spring-boot:run`) exposes to nobody the repository knows of: say it, don't warn.
+                let (severity, msg) = if run {
+                    (Self::META.default_severity, msg)
+                } else {
+                    (
+                        Severity::Info,
+                        format!(
+                            "{msg}; no workload or Compose service in the repository runs it, so this matters only where it is deployed"
+                        ),
+                    )
+                };
+                let d = Diagnostic::new(Self::META.name, severity, msg, Label::new(prop.value_span, "exposed over HTTP"))
                     .service(Some(&s.name))
                     .help("expose only what is scraped and probed (`health,prometheus`), or move the actuator to `management.server.port`, a port the Service does not publish");
                 out.push(d);
