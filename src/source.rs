@@ -60,6 +60,60 @@ pub struct SourceFile {
     pub kind: crate::discover::FileKind,
     /// Computed on first use: most files never need a line number.
     line_starts: std::sync::OnceLock<Vec<u32>>,
+    /// Computed on first use, for columns on long lines.
+    chars: std::sync::OnceLock<CharMap>,
+}
+
+/// Char index ↔ byte offset in one text, after one linear pass: saphyr's markers and every
+/// column count Unicode scalars, and counting from the start of the line on each query is
+/// quadratic on long lines (a minified JSON file is one line of a megabyte).
+#[derive(Debug)]
+pub struct CharMap {
+    /// Byte offset of every `STRIDE`-th char; empty for ASCII text, where char = byte.
+    marks: Vec<u32>,
+    ascii: bool,
+}
+
+impl CharMap {
+    const STRIDE: usize = 64;
+
+    pub fn new(text: &str) -> CharMap {
+        if text.is_ascii() {
+            return CharMap {
+                marks: Vec::new(),
+                ascii: true,
+            };
+        }
+        let marks = text.char_indices().step_by(Self::STRIDE).map(|(b, _)| b as u32).collect();
+        CharMap { marks, ascii: false }
+    }
+
+    /// Byte offset of the char with index `index`; the text's length past its end.
+    pub fn byte_of(&self, text: &str, index: usize) -> u32 {
+        if self.ascii {
+            return index.min(text.len()) as u32;
+        }
+        let Some(&base) = self.marks.get(index / Self::STRIDE) else {
+            return text.len() as u32;
+        };
+        let rest = &text[base as usize..];
+        let within = rest.char_indices().nth(index % Self::STRIDE).map_or(rest.len(), |(i, _)| i);
+        base + within as u32
+    }
+
+    /// Number of chars before byte `offset` (a char boundary within the text).
+    pub fn char_of(&self, text: &str, offset: usize) -> usize {
+        if self.ascii {
+            return offset.min(text.len());
+        }
+        let offset = offset.min(text.len());
+        let k = match self.marks.binary_search(&(offset as u32)) {
+            Ok(k) => k,
+            // marks[0] is 0, so a miss is never before the first mark.
+            Err(k) => k - 1,
+        };
+        k * Self::STRIDE + text[self.marks[k] as usize..offset].chars().count()
+    }
 }
 
 /// 1-based line and column; the column counts Unicode scalar values.
@@ -80,6 +134,7 @@ impl SourceFile {
             had_bom: false,
             kind,
             line_starts: Default::default(),
+            chars: Default::default(),
         }
     }
 
@@ -107,7 +162,7 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts()[line] as usize;
-        let column = self.text[start..offset as usize].chars().count() as u32 + 1;
+        let column = self.chars_between(start, offset as usize) as u32 + 1;
         LineCol {
             line: line as u32 + 1,
             column,
@@ -119,9 +174,29 @@ impl SourceFile {
         let Some(&start) = self.line_starts().get(line.saturating_sub(1)) else {
             return self.text.len() as u32;
         };
-        let rest = &self.text[start as usize..];
-        let within = rest.char_indices().nth(char_col).map(|(i, _)| i).unwrap_or(rest.len());
-        start + within as u32
+        if char_col < Self::SHORT {
+            let rest = &self.text[start as usize..];
+            let within = rest.char_indices().nth(char_col).map_or(rest.len(), |(i, _)| i);
+            return start + within as u32;
+        }
+        let chars = self.char_map();
+        chars.byte_of(&self.text, chars.char_of(&self.text, start as usize) + char_col)
+    }
+
+    /// Below this many bytes (or chars) counting directly is cheaper than the char map.
+    const SHORT: usize = 256;
+
+    fn char_map(&self) -> &CharMap {
+        self.chars.get_or_init(|| CharMap::new(&self.text))
+    }
+
+    /// Chars in `start..end` (char boundaries); linear in the file once, not per call.
+    fn chars_between(&self, start: usize, end: usize) -> usize {
+        if end - start < Self::SHORT {
+            return self.text[start..end].chars().count();
+        }
+        let chars = self.char_map();
+        chars.char_of(&self.text, end) - chars.char_of(&self.text, start)
     }
 
     pub fn line_count(&self) -> usize {
@@ -250,6 +325,36 @@ mod tests {
         assert_eq!(f.line_col(8), LineCol { line: 2, column: 4 });
         assert_eq!(f.offset_of(2, 3), 8);
         assert_eq!(f.line_text(2), "çé x");
+    }
+
+    #[test]
+    fn positions_on_one_long_non_ascii_line() {
+        // A minified JSON file: one line, non-ASCII text scattered through it.
+        let mut text = String::from("[");
+        for i in 0..5_000 {
+            let name = if i % 1_000 == 7 { "zürich-é" } else { "plain" };
+            text.push_str(&format!("{{\"n\":\"{name}{i}\"}},"));
+        }
+        text.push_str("\"ü\"]\nnext: ✓ x\n");
+        let f = SourceFile::new("a.json", text.clone());
+        for offset in (0..text.len()).step_by(997).chain([text.len() - 3, text.len()]) {
+            let offset = f.clamp(offset as u32);
+            let before = &text[..offset as usize];
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let expected = LineCol {
+                line: before.matches('\n').count() as u32 + 1,
+                column: before[line_start..].chars().count() as u32 + 1,
+            };
+            assert_eq!(f.line_col(offset), expected, "at byte {offset}");
+            let lc = f.line_col(offset);
+            assert_eq!(f.offset_of(lc.line as usize, lc.column as usize - 1), offset);
+        }
+        let map = CharMap::new(&text);
+        for (index, (byte, _)) in text.char_indices().enumerate().step_by(331) {
+            assert_eq!(map.byte_of(&text, index), byte as u32);
+            assert_eq!(map.char_of(&text, byte), index);
+        }
+        assert_eq!(map.byte_of(&text, usize::MAX / 2), text.len() as u32);
     }
 
     #[test]

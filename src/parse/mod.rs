@@ -75,7 +75,11 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
             if f.kind == FileKind::Yaml && looks_like_helm_template(&f.path, text) {
                 return (Parsed::HelmTemplate, vec![]);
             }
-            let (docs, err) = yaml::parse(text, id, limits);
+            let reader = match f.kind {
+                FileKind::SpringConfig => yaml::Reader::SpringConfig,
+                _ => yaml::Reader::Consumer,
+            };
+            let (docs, err) = yaml::parse_for(text, id, limits, reader);
             let errs = err.map(|e| fail(e.offset, e.message)).into_iter().collect();
             (Parsed::Yaml(docs), errs)
         }

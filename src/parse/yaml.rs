@@ -12,6 +12,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 use std::ops::Range;
 
 mod block;
+mod relax;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
@@ -199,34 +200,34 @@ struct Scratch {
     entries: Vec<(Node, Node)>,
 }
 
+/// saphyr's markers → byte offsets. Markers count chars; only non-ASCII text needs the map,
+/// and with it every marker costs the same however long its line (minified JSON is one line).
 struct Offsets {
     line_starts: Vec<u32>,
-    ascii: bool,
+    chars: crate::source::CharMap,
 }
 
 impl Offsets {
     fn new(text: &str) -> Offsets {
-        let ascii = text.is_ascii();
-        // saphyr's markers count chars; only non-ASCII text needs lines to map them to bytes.
-        let line_starts = if ascii {
+        let chars = crate::source::CharMap::new(text);
+        let line_starts = if text.is_ascii() {
             Vec::new()
         } else {
             std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| (i + 1) as u32))
                 .collect()
         };
-        Offsets { line_starts, ascii }
+        Offsets { line_starts, chars }
     }
     fn byte(&self, text: &str, m: saphyr_parser::Marker) -> u32 {
-        if self.ascii {
-            return (m.index() as u32).min(text.len() as u32);
+        if self.line_starts.is_empty() {
+            return self.chars.byte_of(text, m.index());
         }
         let Some(&start) = self.line_starts.get(m.line().saturating_sub(1)) else {
             return text.len() as u32;
         };
-        let rest = &text[start as usize..];
-        let within = rest.char_indices().nth(m.col()).map(|(i, _)| i).unwrap_or(rest.len());
-        start + within as u32
+        let first = self.chars.char_of(text, start as usize);
+        self.chars.byte_of(text, first + m.col())
     }
 }
 
@@ -411,16 +412,73 @@ impl<'t> Builder<'t> {
     }
 }
 
-/// Parses a YAML stream. Documents before an error are returned with the error.
+/// Parses a YAML stream as go-yaml, SnakeYAML and PyYAML read it. Documents before an error
+/// are returned with the error.
 ///
 /// Most files in a Spring/Kubernetes repo are plain block YAML; `block` reads those ~10×
 /// faster than saphyr-parser and gives up on anything else (flow collections, block scalars,
 /// anchors, tags, quoting escapes, multi-line scalars, errors), which saphyr then parses.
-/// Both produce the same events for what `block` accepts: tested differentially.
+/// Both produce the same events for what `block` accepts: tested differentially. What saphyr
+/// (strict YAML 1.2) refuses is read again the way the consuming programs read it (`relax`).
 pub fn parse(text: &str, file: FileId, limits: &Limits) -> (Vec<Document>, Option<YamlError>) {
-    match block::parse(text, file, limits) {
-        Some(docs) => (docs, None),
-        None => parse_general(text, file, limits),
+    parse_for(text, file, limits, Reader::Consumer)
+}
+
+/// Who reads the file, for what its parser accepts beyond YAML 1.2.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Reader {
+    /// go-yaml (Kubernetes, Prometheus, compose), SnakeYAML, PyYAML: no indentation inside flow
+    /// collections and quoted scalars, comments glued to flow tokens (semantics §12.2).
+    Consumer,
+    /// Spring Boot config: also Maven resource-filtering tokens, `key: @project.version@`,
+    /// kept as plain scalars starting with `@` (which YAML cannot otherwise produce) for the
+    /// build model to judge (semantics §13.1).
+    SpringConfig,
+}
+
+pub fn parse_for(text: &str, file: FileId, limits: &Limits, reader: Reader) -> (Vec<Document>, Option<YamlError>) {
+    if let Some(docs) = block::parse(text, file, limits) {
+        return (docs, None);
+    }
+    let (docs, err) = parse_general(text, file, limits);
+    if err.is_none() {
+        return (docs, err);
+    }
+    let Some(relaxed) = relax::relax(text, reader == Reader::SpringConfig) else {
+        return (docs, err);
+    };
+    let (mut docs, relaxed_err) = parse_general(&relaxed.text, file, limits);
+    let at_signs = &relaxed.at_signs;
+    for d in &mut docs {
+        d.span = relaxed.original(d.span.start)..relaxed.original(d.span.end);
+        d.root
+            .map_spans(&|s| Span::new(s.file, relaxed.original(s.start)..relaxed.original(s.end)));
+        if !at_signs.is_empty() {
+            restore_at_signs(&mut d.root, at_signs);
+        }
+    }
+    // The consumer stops at the first error it meets: report that one, where it is.
+    let err = relaxed_err.map(|e| YamlError {
+        offset: relaxed.original(e.offset),
+        message: e.message,
+    });
+    (docs, err)
+}
+
+/// Puts back the `@` that `relax` read as a letter, in plain scalars only.
+fn restore_at_signs(root: &mut Node, at_signs: &[u32]) {
+    let mut todo: Vec<&mut Node> = vec![root];
+    while let Some(n) = todo.pop() {
+        match &mut n.kind {
+            Kind::Scalar(value, Style::Plain) => {
+                if at_signs.binary_search(&n.span.start).is_ok() && !value.is_empty() {
+                    value.replace_range(..1, "@");
+                }
+            }
+            Kind::Scalar(..) => {}
+            Kind::Seq(items) => todo.extend(items.iter_mut()),
+            Kind::Map(entries) => todo.extend(entries.iter_mut().flat_map(|(k, v)| [k, v])),
+        }
     }
 }
 
@@ -562,6 +620,91 @@ mod tests {
         let text = "[".repeat(100_000);
         let (_, err) = parse(&text, FileId(0), &Limits::default());
         assert!(err.is_some());
+    }
+
+    /// The value at `keys` and the original text its span covers.
+    fn at<'t>(text: &'t str, root: &Node, keys: &[&str]) -> (Node, &'t str) {
+        let n = root.path(keys).unwrap_or_else(|| panic!("{keys:?} in {root:?}")).clone();
+        let s = &text[n.span.start as usize..n.span.end as usize];
+        (n, s)
+    }
+
+    #[test]
+    fn flow_collections_at_the_key_column_load() {
+        // compose `command: [`, pre-commit `args: [`: items and `]` at or left of the key.
+        let text = "services:\n  app:\n    command: [\n    \"java\",\n  \"-jar\", \"app.jar\"\n    ]\n    ports: [\"8080\"]\nargs: [\n\"--fix\",\n]\nlabels: {\n  a: b\n}\n";
+        let root = one(text);
+        let (cmd, s) = at(text, &root, &["services", "app", "command"]);
+        let items: Vec<_> = cmd.as_seq().iter().filter_map(Node::as_str).collect();
+        assert_eq!(items, ["java", "-jar", "app.jar"]);
+        assert!(s.starts_with('[') && s.ends_with(']'), "{s:?}");
+        let jar = &cmd.as_seq()[2];
+        assert_eq!(&text[jar.span.range()], "\"app.jar\"");
+        let (ports, s) = at(text, &root, &["services", "app", "ports"]);
+        assert_eq!((ports.as_seq()[0].as_str(), s), (Some("8080"), "[\"8080\"]"));
+        assert_eq!(at(text, &root, &["args"]).0.as_seq()[0].as_str(), Some("--fix"));
+        let (labels, s) = at(text, &root, &["labels"]);
+        assert_eq!(labels.get("a").and_then(Node::as_str), Some("b"));
+        assert_eq!(s, "{\n  a: b\n}");
+    }
+
+    #[test]
+    fn quoted_continuations_at_any_column_load() {
+        let text = "spring:\n  message: \"first\n  second\"\n  other: 'one\ntwo'\nfoo: \"bar\n\tbaz\"\nk: \"v\"# glued comment\nl: [a, b]# glued\n";
+        let root = one(text);
+        let (m, s) = at(text, &root, &["spring", "message"]);
+        assert_eq!((m.as_str(), s), (Some("first second"), "\"first\n  second\""));
+        let (o, s) = at(text, &root, &["spring", "other"]);
+        assert_eq!((o.as_str(), s), (Some("one two"), "'one\ntwo'"));
+        assert_eq!(at(text, &root, &["foo"]).0.as_str(), Some("bar baz"));
+        // saphyr ends a quoted scalar's span after the comment that follows it, spaced or not.
+        let (k, s) = at(text, &root, &["k"]);
+        assert_eq!((k.as_str(), s), (Some("v"), "\"v\"# glued comment"));
+        assert_eq!(root.at("l").as_seq().len(), 2);
+    }
+
+    #[test]
+    fn consumer_errors_stay_errors_where_they_are() {
+        // Unclosed after a lenient form: the error is the consumer's, at the original offset.
+        let text = "a: [\n1,\n]\nb: {c\n";
+        let (docs, err) = parse(text, FileId(0), &Limits::default());
+        let err = err.expect("unclosed flow mapping");
+        assert!(err.offset as usize <= text.len() && err.offset >= 11, "{err:?}");
+        assert!(docs.is_empty());
+        // `@` cannot start a plain scalar (§12.3) unless the reader is Spring's, for Maven.
+        let text = "info:\n  version: @project.version@\n  name: x\n";
+        assert!(parse(text, FileId(0), &Limits::default()).1.is_some());
+        let (docs, err) = parse_for(text, FileId(0), &Limits::default(), Reader::SpringConfig);
+        assert!(err.is_none(), "{err:?}");
+        let (v, s) = at(text, &docs[0].root, &["info", "version"]);
+        assert_eq!(
+            (v.as_str(), v.style(), s),
+            (Some("@project.version@"), Some(Style::Plain), "@project.version@")
+        );
+        assert_eq!(docs[0].root.path(&["info", "name"]).and_then(Node::as_str), Some("x"));
+    }
+
+    #[test]
+    fn long_single_line_json_with_non_ascii_text_has_exact_spans() {
+        let mut text = String::from("{\"items\": [");
+        for i in 0..3_000 {
+            let name = if i % 700 == 3 {
+                format!("zürich ✓ {i}")
+            } else {
+                format!("plain {i}")
+            };
+            text.push_str(&format!("{{\"id\": {i}, \"name\": \"{name}\"}}, "));
+        }
+        text.push_str("{\"id\": -1, \"name\": \"é\"}]}");
+        let root = one(&text);
+        let items = root.at("items").as_seq();
+        assert_eq!(items.len(), 3_001);
+        for (i, item) in items.iter().enumerate().step_by(97).chain([(3_000, &items[3_000])]) {
+            let name = item.get("name").unwrap();
+            let written = &text[name.span.range()];
+            assert_eq!(written, format!("\"{}\"", name.as_str().unwrap()), "item {i}");
+            assert_eq!(&text[item.entry("id").unwrap().0.span.range()], "\"id\"");
+        }
     }
 
     #[test]
