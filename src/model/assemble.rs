@@ -167,7 +167,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
     }
     // Modules are independent here: read each one's config on every core, keep module order.
     use rayon::prelude::*;
-    let services: Vec<Service> = ws
+    let services: Vec<(Service, Vec<ParseError>)> = ws
         .modules
         .par_iter()
         .enumerate()
@@ -190,6 +190,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             // bootstrap before application; non-profile before profile; resources before config/;
             // .yaml < .yml < .properties (.properties wins in one location).
             config.sort_by_key(|f| (!f.bootstrap, f.profile.is_some(), f.location, f.ext_rank));
+            let unloadable = super::spring::filtering::apply(m, sources, &mut config);
             let layers: Vec<Layer> = config.iter().flat_map(|f| f.docs.iter().cloned()).collect();
             let primary_config = config
                 .iter()
@@ -223,7 +224,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
                 .or_else(|| options.config.boot_version.as_deref().and_then(|v| BootVersion::parse(v, None)))
                 .unwrap_or_else(BootVersion::assumed);
             let remote_config = files::remote_config(&config);
-            Some(Service {
+            let service = Service {
                 name: if name.is_empty() { "root".into() } else { name },
                 remote_config,
                 name_span,
@@ -234,10 +235,14 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
                 files: config,
                 primary_config,
                 boot_version,
-            })
+            };
+            Some((service, unloadable))
         })
         .collect();
-    ws.services.extend(services);
+    for (service, unloadable) in services {
+        ws.services.push(service);
+        ws.parse_errors.extend(unloadable);
+    }
     ws.services.sort_by(|a, b| a.name.cmp(&b.name).then(a.module.cmp(&b.module)));
     for (i, s) in ws.services.iter().enumerate() {
         if let Some(span) = s.remote_config {

@@ -10,6 +10,7 @@
 
 mod facts;
 pub mod files;
+pub mod filtering;
 mod lookup;
 #[cfg(test)]
 mod precedence;
@@ -24,7 +25,7 @@ pub use profiles::{profile_matches, ProfileSet};
 pub use stack::{Platform, StackInput};
 
 use crate::parse::properties::PropDocument;
-use crate::parse::yaml::{Document, Kind, Node};
+use crate::parse::yaml::{Document, Kind, Node, Style};
 use crate::source::{FileId, Span};
 use std::collections::BTreeMap;
 
@@ -401,15 +402,19 @@ fn flatten_value(v: &Node, full: String, key_node: &Node, file: FileId, out: &mu
             }
         }
         Kind::Scalar(..) => {
+            let value = v.as_string().unwrap_or_default();
+            // Only a Maven filtering token read leniently is a plain scalar starting with `@`
+            // (YAML reserves it); unknown until the build says whether it is replaced.
+            let unknown = (v.style() == Some(Style::Plain) && value.starts_with('@')).then(|| filtering::token_reason(&value));
             out.insert(
                 canonical(&full),
                 Prop {
                     key: full,
-                    value: v.as_string().unwrap_or_default(),
+                    value,
                     key_span: Span { file, ..key_node.span },
                     value_span: Span { file, ..v.span },
                     list: None,
-                    unknown: None,
+                    unknown,
                 },
             );
         }

@@ -42,6 +42,9 @@ pub struct Pom {
     pub build_start: Option<u32>,
     /// Indentation of the project's child elements.
     pub child_indent: String,
+    /// `<build><resources><resource><filtering>true`: Maven replaces `@name@` and `${name}` in
+    /// those resources when it copies them (semantics §13.1).
+    pub resource_filtering: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -176,6 +179,13 @@ pub fn parse(text: &str) -> Result<Pom, PomError> {
         }
         if let Some(plugins) = child(build, "pluginManagement").and_then(|m| child(m, "plugins")) {
             pom.managed_plugins = plugins_of(plugins);
+        }
+        if let Some(resources) = child(build, "resources") {
+            pom.resource_filtering = resources
+                .children()
+                .filter(|r| r.has_tag_name("resource"))
+                .filter_map(|r| child(r, "filtering"))
+                .any(|f| f.text().is_some_and(|t| t.trim() == "true"));
         }
     }
     for profile in child(root, "profiles")

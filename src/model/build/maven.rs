@@ -8,7 +8,7 @@
 
 use super::known::is_inert_maven_parent;
 use super::vars::{VarDef, Vars};
-use super::{join_path, parent_dir, BuildKind, Coord, Dep, DepBlock, Hop, MavenInfo, Module, BOOT_PLUGIN};
+use super::{join_path, parent_dir, BuildKind, Coord, Dep, DepBlock, Hop, MavenInfo, Module, ResourceFiltering, BOOT_PLUGIN};
 use crate::model::spring::BootVersion;
 use crate::parse::maven::{Pom, PomDep, Text};
 use crate::parse::Parsed;
@@ -330,6 +330,22 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
             self_closing: b.self_closing,
         });
     }
+    let boot_parent = |p: &Option<crate::parse::maven::Parent>| {
+        p.as_ref()
+            .is_some_and(|p| text(&p.group_id) == Some(BOOT_GROUP) && text(&p.artifact_id) == Some("spring-boot-starter-parent"))
+    };
+    let resource_filtering = if chain.iter().any(|(j, _)| boot_parent(&poms[*j].pom.parent)) {
+        ResourceFiltering::BootParent
+    } else if chain.iter().any(|(j, _)| poms[*j].pom.resource_filtering) {
+        ResourceFiltering::Declared
+    } else {
+        match &external {
+            Some((group, artifact, ..)) if group != BOOT_GROUP && !is_inert_maven_parent(group, artifact) => ResourceFiltering::Unknown(
+                format!("the parent POM `{group}:{artifact}` is not in this repository and may filter resources"),
+            ),
+            _ => ResourceFiltering::No,
+        }
+    };
     m.maven = Some(MavenInfo {
         group_id: group_id.unwrap_or_default(),
         artifact_id: artifact_id.unwrap_or_default(),
@@ -337,6 +353,7 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
         project_close: me.pom.project_close,
         build_start: me.pom.build_start,
         child_indent: me.pom.child_indent.clone(),
+        resource_filtering,
     });
     m
 }

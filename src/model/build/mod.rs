@@ -127,6 +127,21 @@ pub struct MavenInfo {
     pub project_close: u32,
     pub build_start: Option<u32>,
     pub child_indent: String,
+    pub resource_filtering: ResourceFiltering,
+}
+
+/// Whether the build replaces `@name@` tokens in `src/main/resources` when it packages them
+/// (semantics §13.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ResourceFiltering {
+    /// `spring-boot-starter-parent`: `application*.{yml,yaml,properties}` only.
+    BootParent,
+    /// `<resources><resource><filtering>true`: every file of `src/main/resources`.
+    Declared,
+    #[default]
+    No,
+    /// A parent POM outside the repository may configure it: the reason.
+    Unknown(String),
 }
 
 #[derive(Clone, Debug)]
