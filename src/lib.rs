@@ -47,10 +47,17 @@ pub struct Analysis {
     pub links: link::Links,
 }
 
+#[derive(Default)]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub files: usize,
     pub services: usize,
+    /// What the command line names that the repository does not have (`--boot-time` for an
+    /// unknown service): usage errors, never silently ignored.
+    pub usage_errors: Vec<String>,
+    /// None of what actuator-lint reads was found: no build, manifest, Compose file or
+    /// Prometheus configuration. A pass here would be a silent pass.
+    pub nothing_to_lint: bool,
 }
 
 /// `ACTUATOR_LINT_TIMINGS=1` prints how long each stage took (stderr), for benchmarks.
@@ -129,6 +136,8 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
         }));
     }
     let services = a.workspace.services.len();
+    let usage_errors = unknown_boot_services(&a.workspace, options);
+    let nothing_to_lint = a.workspace.is_empty() && diagnostics.is_empty();
     // Freeing the trees and the model is ~5% of a run at monorepo scale; nothing needs to wait
     // for it.
     rayon::spawn(move || drop(a));
@@ -137,7 +146,32 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
         diagnostics,
         files: sources.len(),
         services,
+        usage_errors,
+        nothing_to_lint,
     }
+}
+
+/// `--boot-time SERVICE=…` naming no service: a typo there would otherwise leave the probe
+/// budget unchecked without a word.
+pub fn unknown_boot_services(ws: &model::Workspace, options: &Options) -> Vec<String> {
+    let names: Vec<&str> = ws.services.iter().map(|s| s.name.as_str()).collect();
+    options
+        .boot_times
+        .iter()
+        .filter(|(key, _)| ws.resolve_service(key).is_none())
+        .map(|(key, _)| {
+            let hint = match config::did_you_mean(key, names.iter().copied()) {
+                Some(n) => format!("did you mean `{n}`?"),
+                None if names.is_empty() => "no services were found".to_string(),
+                None => {
+                    let shown: Vec<String> = names.iter().take(8).map(|n| format!("`{n}`")).collect();
+                    let more = if names.len() > shown.len() { ", …" } else { "" };
+                    format!("the services are {}{more}", shown.join(", "))
+                }
+            };
+            format!("--boot-time: no service is named `{key}` ({hint})")
+        })
+        .collect()
 }
 
 /// Rendered manifests (`--manifests`) are regenerated from a chart or overlay: a fix there

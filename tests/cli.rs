@@ -87,6 +87,43 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn nothing_to_lint_is_not_a_pass() {
+    let dir = std::env::temp_dir().join(format!("actuator-lint-cli-{}-empty", std::process::id()));
+    std::fs::create_dir_all(dir.join("docs")).unwrap();
+    std::fs::write(dir.join("docs/notes.yaml"), "title: not a manifest\n").unwrap();
+    let (code, out, err) = run(&[dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty(), "no report for nothing: {out}");
+    assert!(err.contains("nothing to lint"), "{err}");
+    assert!(
+        err.contains("pom.xml") && err.contains("Prometheus"),
+        "says what it looked for: {err}"
+    );
+    assert!(err.contains("1 file was read"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn boot_time_for_an_unknown_service_is_a_usage_error() {
+    let repo = "fixtures/scenarios/commerce/repo";
+    for cmd in [&[repo][..], &["model", repo], &["graph", repo]] {
+        let mut args = cmd.to_vec();
+        args.extend(["--boot-time", "ordr-service=100s"]);
+        let (code, _, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(
+            err.contains("no service is named `ordr-service` (did you mean `order-service`?)"),
+            "{err}"
+        );
+    }
+    let (code, _, err) = run(&[repo, "--boot-time", "zzzzzzzz=1s"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("the services are `auth-service`"), "lists what exists: {err}");
+    let (code, _, err) = run(&[repo, "--boot-time", "order-service=100s", "--fail-on", "never"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
 fn config_errors_point_into_the_file() {
     let dir = std::env::temp_dir().join(format!("actuator-lint-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -26,6 +26,31 @@ pub fn lint_root(root: &Path, args: &CheckArgs) -> Result<(Prepared, Report), u8
     Ok((p, report))
 }
 
+/// A usage error for what would otherwise pass silently: a `--boot-time` for no service, or a
+/// path with nothing actuator-lint reads (the wrong directory, or everything excluded).
+pub(super) fn lintable(root: &Path, report: &Report) -> Result<(), u8> {
+    if !report.usage_errors.is_empty() {
+        for e in &report.usage_errors {
+            fail(e);
+        }
+        return Err(super::USAGE);
+    }
+    if report.nothing_to_lint {
+        let read = if report.files == 0 {
+            "no file was read: is everything excluded by .gitignore or `[discovery] exclude`?".to_string()
+        } else {
+            format!("{} read", plural(report.files, "file was", "files were"))
+        };
+        return Err(fail(format!(
+            "nothing to lint in `{}`: looked for Gradle or Maven builds (settings.gradle(.kts), \
+             build.gradle(.kts), pom.xml), Kubernetes manifests, Compose files and Prometheus \
+             configuration, and found none ({read}); pass the repository root",
+            root.display()
+        )));
+    }
+    Ok(())
+}
+
 /// One root after linting (and fixing, and the baseline).
 pub(super) struct Linted {
     pub(super) prefix: String,
@@ -59,6 +84,9 @@ pub(super) fn run(args: CheckArgs) -> u8 {
             Ok(r) => r,
             Err(code) => return code,
         };
+        if let Err(code) = lintable(root, &report) {
+            return code;
+        }
         let prefix = path_prefix(&p.root, roots.len(), args.format);
         let key_prefix = path_prefix(&p.root, roots.len(), Format::Human);
         let l = match fix_root(p, report, (prefix, key_prefix), &args, baseline.as_ref(), &mut diffs) {

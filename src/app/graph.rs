@@ -11,6 +11,9 @@ pub(super) fn run(args: GraphArgs) -> u8 {
     };
     let a = crate::analyze(&p.sources, &p.options);
     let report = crate::lint(&p.sources, &p.options);
+    if let Err(code) = super::check::lintable(&args.path, &report) {
+        return code;
+    }
     let g = render::graph::build(&p.sources, &a, &report);
     let text = match args.format {
         GraphFormat::Mermaid => render::graph::mermaid(&g),

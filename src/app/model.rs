@@ -1,4 +1,4 @@
-use super::{prepare, OK};
+use super::{fail, prepare, OK, USAGE};
 use crate::cli::{ModelArgs, ModelFormat};
 use crate::render;
 
@@ -8,6 +8,13 @@ pub(super) fn run(args: ModelArgs) -> u8 {
         Err(code) => return code,
     };
     let a = crate::analyze(&p.sources, &p.options);
+    let unknown = crate::unknown_boot_services(&a.workspace, &p.options);
+    if !unknown.is_empty() {
+        unknown.iter().for_each(|e| {
+            fail(e);
+        });
+        return USAGE;
+    }
     match args.format {
         ModelFormat::Text => print!("{}", render::model::render(&p.sources, &a)),
         ModelFormat::Json => println!(

@@ -169,7 +169,7 @@ mod tests {
         let report = Report {
             diagnostics: vec![d],
             files: 2,
-            services: 0,
+            ..Default::default()
         };
         let out = run(&s, &Options::default(), report, false, &|_, _| true);
         assert!(out.texts.is_empty(), "nothing is half-applied");

@@ -74,6 +74,21 @@ impl Workspace {
     }
 
     /// Config and CLI accept a service's name, directory name, Gradle path or module path.
+    /// Nothing actuator-lint reads was found: no build, Kubernetes object, Compose file or
+    /// Prometheus configuration, and no file that failed to parse as one.
+    pub fn is_empty(&self) -> bool {
+        self.modules.is_empty()
+            && self.workloads.is_empty()
+            && self.kube_services.is_empty()
+            && self.monitors.is_empty()
+            && self.prometheus_crs.is_empty()
+            && self.stack_values.is_empty()
+            && self.prom_configs.is_empty()
+            && self.jobs.is_empty()
+            && self.compose_services.is_empty()
+            && self.parse_errors.is_empty()
+    }
+
     pub fn resolve_service(&self, key: &str) -> Option<ServiceId> {
         let key = key.trim();
         self.services.iter().position(|s| {
