@@ -8,7 +8,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn run(args: &[&str]) -> (i32, String, String) {
+    run_in(Path::new("."), args)
+}
+
+/// From `dir`, as CI runs it from the checkout: paths in diffs and reports are then repository
+/// paths.
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_actuator-lint"))
+        .current_dir(dir)
         .args(args)
         .env("NO_COLOR", "1")
         .output()
@@ -88,7 +95,14 @@ fn case_args(case_toml: &Path) -> Vec<String> {
             .unwrap_or_default()
     };
     let dir = case_toml.parent().unwrap();
-    let mut args = strings("args");
+    // Files named in the arguments are relative to this repository; the binary runs elsewhere.
+    let mut args: Vec<String> = strings("args")
+        .into_iter()
+        .map(|a| match std::fs::canonicalize(&a) {
+            Ok(p) if !a.starts_with('-') && !a.contains('=') => p.to_string_lossy().into_owned(),
+            _ => a,
+        })
+        .collect();
     let mut rules = strings("rules");
     if rules.is_empty() && !dir.components().any(|c| c.as_os_str() == "scenarios") {
         rules.push(dir.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned());
@@ -135,8 +149,13 @@ fn fix_on_copies_of_every_fixture_matches_the_harness_and_converges() {
         let root = tmp(&name);
         copy_dir(&dir.join("repo"), &root);
         let before = files(&root);
-        let r = root.to_str().unwrap();
-        let parse_errors = || run(&[r, "--select", "parse-error", "--format", "concise"]).1.lines().count();
+        let r = ".";
+        let parse_errors = || {
+            run_in(&root, &[r, "--select", "parse-error", "--format", "concise"])
+                .1
+                .lines()
+                .count()
+        };
         let broken_before = parse_errors();
         let extra = case_args(case);
         let with = |more: &[&str]| -> Vec<String> {
@@ -147,7 +166,7 @@ fn fix_on_copies_of_every_fixture_matches_the_harness_and_converges() {
         };
         // --diff changes nothing and exits 1 exactly when there is something to fix.
         let args = with(&["--unsafe-fixes", "--diff"]);
-        let (code, diff, err) = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let (code, diff, err) = run_in(&root, &args.iter().map(String::as_str).collect::<Vec<_>>());
         // The harness lints through the library, where a `--boot-time` for no service is a
         // finding; the command line refuses it before linting (exit 2, "did you mean").
         if extra.iter().any(|a| a == "--boot-time") && err.contains("--boot-time: no service is named") {
@@ -162,7 +181,7 @@ fn fix_on_copies_of_every_fixture_matches_the_harness_and_converges() {
         assert_eq!(chunks(&diff), chunks(&expected), "{name}: --diff differs from expected.fix.diff");
 
         let args = with(&["--unsafe-fixes", "--format", "json"]);
-        let (code, out, err) = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let (code, out, err) = run_in(&root, &args.iter().map(String::as_str).collect::<Vec<_>>());
         assert!(code == 0 || code == 1, "{name}: exit {code}: {err}");
         let after = files(&root);
         if expected.is_empty() {
@@ -186,7 +205,7 @@ fn fix_on_copies_of_every_fixture_matches_the_harness_and_converges() {
         assert_eq!(parse_errors(), broken_before, "{name}: a fixed file does not parse");
         // Idempotent: the second run finds nothing to do.
         let args = with(&["--unsafe-fixes"]);
-        let (_, _, err) = run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let (_, _, err) = run_in(&root, &args.iter().map(String::as_str).collect::<Vec<_>>());
         assert_eq!(files(&root), after, "{name}: a second --fix changed files");
         assert!(!err.contains("applied"), "{name}: {err}");
         std::fs::remove_dir_all(&root).unwrap();

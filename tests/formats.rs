@@ -72,6 +72,7 @@ fn sarif_of_every_scenario_validates_and_has_what_github_needs() {
             assert!(res["message"]["text"].as_str().is_some_and(|t| !t.is_empty()));
             let loc = &res["locations"][0]["physicalLocation"];
             assert!(!loc["artifactLocation"]["uri"].as_str().unwrap().starts_with('/'), "relative URIs");
+            assert_eq!(loc["artifactLocation"]["uriBaseId"], "%SRCROOT%");
             for k in ["startLine", "startColumn", "endLine", "endColumn"] {
                 assert!(loc["region"][k].as_u64().is_some_and(|n| n >= 1), "{name}: region.{k}");
             }
@@ -137,21 +138,93 @@ fn github_workflow_commands() {
 }
 
 #[test]
-fn github_formats_use_paths_from_the_working_directory() {
-    // Code scanning and annotations resolve paths against the checkout, not the lint root.
-    let (_, out, _) = run(&["fixtures/scenarios/commerce/repo/", "--format", "github"]);
-    assert!(
-        out.contains("file=fixtures/scenarios/commerce/repo/services/order-service/build.gradle.kts,"),
-        "{out}"
-    );
+fn every_format_names_files_from_the_working_directory() {
+    // A problem matcher, code scanning, annotations and a person all resolve paths against the
+    // directory the command ran in (the checkout in CI), not against the lint root.
+    let file = "fixtures/scenarios/commerce/repo/services/order-service/build.gradle.kts";
+    let absolute = std::env::current_dir().unwrap().join("fixtures/scenarios/commerce/repo");
+    for root in [
+        "fixtures/scenarios/commerce/repo",
+        "./fixtures/scenarios/commerce/repo/",
+        absolute.to_str().unwrap(),
+    ] {
+        let (_, out, _) = run(&[root, "--format", "github"]);
+        assert!(out.contains(&format!("file={file},")), "{root}: {out}");
+        let (_, out, _) = run(&[root, "--format", "concise"]);
+        assert!(out.lines().any(|l| l.starts_with(&format!("{file}:6:1:"))), "{root}: {out}");
+        let (_, out, _) = run(&[root, "--format", "json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert!(
+            v["diagnostics"].as_array().unwrap().iter().any(|d| d["path"] == file),
+            "{root}: {out}"
+        );
+        let (_, out, _) = run(&[root, "--format", "checkstyle"]);
+        assert!(out.contains(&format!("<file name=\"{file}\"")), "{root}: {out}");
+        let (_, out, _) = run(&[root]);
+        assert!(out.contains(&format!("[{file}:6:1]")), "{root}: {out}");
+    }
+    // Run from elsewhere, the same file is named from there.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_actuator-lint"))
+        .args(["commerce/repo", "--format", "concise"])
+        .current_dir("fixtures/scenarios")
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(out.contains("commerce/repo/services/order-service/build.gradle.kts:6:1:"), "{out}");
+}
+
+#[test]
+fn sarif_uris_resolve_against_their_base() {
     let (_, out, _) = run(&["./fixtures/scenarios/commerce/repo", "--format", "sarif"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let sarif_run = &v["runs"][0];
+    let base = sarif_run["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("%SRCROOT% is defined");
+    assert!(base.starts_with("file:///") && base.ends_with('/'), "{base}");
+    let cwd = std::env::current_dir().unwrap();
     assert!(
-        out.contains("\"uri\": \"fixtures/scenarios/commerce/repo/services/order-service/build.gradle.kts\""),
-        "{out}"
+        base.ends_with(&format!("{}/", cwd.file_name().unwrap().to_string_lossy())),
+        "{base}"
     );
-    // Other formats keep root-relative paths (SPEC §3).
-    let (_, out, _) = run(&["fixtures/scenarios/commerce/repo", "--format", "concise"]);
-    assert!(out.starts_with("infra/k8s/services/order-service.yaml:42:11:"), "{out}");
+    let mut uris = 0;
+    for res in sarif_run["results"].as_array().unwrap() {
+        let art = &res["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert_eq!(art["uriBaseId"], "%SRCROOT%");
+        let uri = art["uri"].as_str().unwrap();
+        assert!(uri.starts_with("fixtures/scenarios/commerce/repo/"), "{uri}");
+        assert!(cwd.join(uri).is_file(), "{uri} resolves against the working directory");
+        for change in res["fixes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|f| f["artifactChanges"].as_array().unwrap())
+        {
+            assert_eq!(change["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+        }
+        uris += 1;
+    }
+    assert!(uris > 0);
+    // A root outside the working directory: absolute `file://` URIs, which take no base id.
+    let outside = std::env::temp_dir().join(format!("actuator-lint-sarif-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&outside);
+    std::fs::create_dir_all(outside.join("k8s")).unwrap();
+    std::fs::write(
+        outside.join("k8s/broken.yaml"),
+        "apiVersion: v1\nkind: Service\nmetadata: {name: a\n",
+    )
+    .unwrap();
+    let (_, out, err) = run(&[outside.to_str().unwrap(), "--format", "sarif", "--fail-on", "never"]);
+    std::fs::remove_dir_all(&outside).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "the parse error: {out}");
+    for res in results {
+        let art = &res["locations"][0]["physicalLocation"]["artifactLocation"];
+        assert!(art["uri"].as_str().unwrap().ends_with("/k8s/broken.yaml"), "{art}");
+        assert!(art["uri"].as_str().unwrap().starts_with("file:///"), "{art}");
+        assert!(art.get("uriBaseId").is_none(), "{art}");
+    }
 }
 
 #[test]

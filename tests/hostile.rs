@@ -33,9 +33,10 @@ fn repo(name: &str) -> Repo {
     Repo(root)
 }
 
+// Run from the root, as in CI, so paths read as repository paths.
 fn lint(root: &Path) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_actuator-lint"))
-        .arg(root)
+        .current_dir(root)
         .args(["--format", "concise"])
         .output()
         .unwrap();
@@ -48,7 +49,7 @@ fn lint(root: &Path) -> (i32, String, String) {
 
 fn human(root: &Path) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_actuator-lint"))
-        .arg(root)
+        .current_dir(root)
         .env("NO_COLOR", "1")
         .output()
         .unwrap();

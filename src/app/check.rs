@@ -54,7 +54,8 @@ pub(super) fn lintable(root: &Path, report: &Report) -> Result<(), u8> {
 /// One root after linting (and fixing, and the baseline).
 pub(super) struct Linted {
     pub(super) prefix: String,
-    /// The prefix baselines are keyed on: the root only with several roots, whatever the format.
+    /// The prefix baselines are keyed on (and the summary names): the root only with several
+    /// roots, wherever the command runs.
     pub(super) key_prefix: String,
     /// Final texts: after `--fix`, the fixed ones.
     pub(super) sources: SourceSet,
@@ -87,8 +88,8 @@ pub(super) fn run(args: CheckArgs) -> u8 {
         if let Err(code) = lintable(root, &report) {
             return code;
         }
-        let prefix = path_prefix(&p.root, roots.len(), args.format);
-        let key_prefix = path_prefix(&p.root, roots.len(), Format::Human);
+        let prefix = path_prefix(&p.root);
+        let key_prefix = baseline_prefix(&p.root, roots.len());
         let l = match fix_root(p, report, (prefix, key_prefix), &args, baseline.as_ref(), &mut diffs) {
             Ok(l) => l,
             Err(code) => return code,
@@ -110,14 +111,34 @@ pub(super) fn run(args: CheckArgs) -> u8 {
     exit_status(args.fail_on, &linted)
 }
 
-/// What is put before root-relative paths: the root itself with several roots, and for the
-/// formats GitHub reads (SARIF, workflow commands), which resolve paths against the checkout,
-/// whenever the root is not the current directory (`actuator-lint services/ --format sarif`).
-fn path_prefix(root: &Path, roots: usize, format: Format) -> String {
+/// What is put before root-relative paths in every format: the root as seen from the current
+/// directory (as ruff does), so that a problem matcher, SARIF, `--format github` and a person
+/// reading the output all name the same file when a subdirectory is linted. Empty when the root
+/// is the current directory; the root as given when it lies outside it.
+fn path_prefix(root: &Path) -> String {
+    let clean = |p: &Path| -> PathBuf { p.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect() };
+    let abs = clean(&std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()));
+    let shown = match std::env::current_dir()
+        .ok()
+        .and_then(|cwd| abs.strip_prefix(clean(&cwd)).ok().map(Path::to_path_buf))
+    {
+        Some(rel) => rel,
+        None => clean(root),
+    };
+    let shown = shown.to_string_lossy().replace('\\', "/");
+    let shown = shown.trim_end_matches('/');
+    if shown.is_empty() || shown == "." {
+        String::new()
+    } else {
+        format!("{shown}/")
+    }
+}
+
+/// What baselines are keyed on, wherever they are run from: the root only with several roots.
+fn baseline_prefix(root: &Path, roots: usize) -> String {
     let shown = root.display().to_string().replace('\\', "/");
     let shown = shown.trim_start_matches("./").trim_end_matches('/');
-    let github = matches!(format, Format::Sarif | Format::Github);
-    if roots > 1 || (github && !shown.is_empty() && shown != ".") {
+    if roots > 1 && !shown.is_empty() && shown != "." {
         format!("{shown}/")
     } else {
         String::new()
@@ -173,11 +194,17 @@ fn fix_root(
     }
     if f.diff {
         let d = fix::apply::diff(&sources, &out.texts);
+        // `a/`, `b/` as git writes them, before paths from the working directory; a root
+        // outside it is named as it is.
+        let (a, b) = if prefix.starts_with('/') {
+            (format!("--- {prefix}"), format!("+++ {prefix}"))
+        } else {
+            (format!("--- a/{prefix}"), format!("+++ b/{prefix}"))
+        };
         diffs.push_str(&if prefix.is_empty() {
             d
         } else {
-            d.replace("--- a/", &format!("--- a/{prefix}"))
-                .replace("+++ b/", &format!("+++ b/{prefix}"))
+            d.replace("--- a/", &a).replace("+++ b/", &b)
         });
         return Ok(Linted {
             key_prefix: key_prefix.clone(),

@@ -34,7 +34,11 @@ pub(super) fn render_report(args: &CheckArgs, linted: &[Linted]) -> String {
             let services = linted.iter().map(|l| l.report.services).sum();
             serde_json::to_string_pretty(&render::json::document(diags, files, services)).unwrap_or_default() + "\n"
         }
-        Format::Sarif => render::sarif::render(&inputs),
+        Format::Sarif => {
+            let cwd = std::env::current_dir().ok();
+            let base = cwd.map(|d| render::sarif::base_uri(&d.to_string_lossy()));
+            render::sarif::render(&inputs, base.as_deref())
+        }
         Format::Github => render::github::render(&inputs),
         Format::Checkstyle => render::xml::checkstyle(&inputs),
         Format::Junit => render::xml::junit(&inputs),
@@ -73,7 +77,7 @@ fn human_report(args: &CheckArgs, linted: &[Linted]) -> String {
             for s in notable {
                 eprintln!("actuator-lint: skipped `{}{}`: {}", l.prefix, s.path, s.reason);
             }
-            text.push_str(&summary(&l.report, &l.prefix, l.baselined, l.fixed));
+            text.push_str(&summary(&l.report, &l.key_prefix, l.baselined, l.fixed));
         }
     }
     text

@@ -38,6 +38,33 @@ pub fn uri(path: &str) -> String {
     out
 }
 
+/// The base every relative URI is resolved against: the directory actuator-lint ran in, which
+/// is what paths are relative to in every format (for GitHub, the checkout).
+pub const SRCROOT: &str = "%SRCROOT%";
+
+/// An artifact location: a relative URI carries `uriBaseId`; an absolute one (a path outside
+/// the working directory) must not (SARIF 2.1.0 §3.4.4).
+fn artifact(path: &str) -> Value {
+    let u = uri(path);
+    if u.starts_with("file://") {
+        json!({"uri": u})
+    } else {
+        json!({"uri": u, "uriBaseId": SRCROOT})
+    }
+}
+
+/// `file:///work/repo/` for the working directory, as `originalUriBaseIds` wants it: an
+/// absolute URI ending in `/`.
+pub fn base_uri(dir: &str) -> String {
+    let dir = dir.replace('\\', "/");
+    let dir = if dir.starts_with('/') { dir } else { format!("/{dir}") };
+    let mut u = uri(&dir);
+    if !u.ends_with('/') {
+        u.push('/');
+    }
+    u
+}
+
 /// The first paragraph of a rule doc's `## What it does`, as one line.
 pub fn what_it_does(doc: &str) -> String {
     let Some((_, rest)) = doc.split_once("## What it does") else {
@@ -99,7 +126,7 @@ fn region(sources: &SourceSet, span: Span) -> Value {
 fn location(sources: &SourceSet, span: Span, prefix: &str) -> Value {
     json!({
         "physicalLocation": {
-            "artifactLocation": {"uri": uri(&format!("{prefix}{}", sources.path(span.file)))},
+            "artifactLocation": artifact(&format!("{prefix}{}", sources.path(span.file))),
             "region": region(sources, span),
         }
     })
@@ -133,7 +160,7 @@ fn fix(sources: &SourceSet, d: &Diagnostic, prefix: &str) -> Option<Value> {
     let mut by_file: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for e in &f.edits {
         by_file
-            .entry(uri(&format!("{prefix}{}", sources.path(e.span.file))))
+            .entry(format!("{prefix}{}", sources.path(e.span.file)))
             .or_default()
             .push(json!({"deletedRegion": region(sources, e.span), "insertedContent": {"text": e.content}}));
     }
@@ -146,7 +173,7 @@ fn fix(sources: &SourceSet, d: &Diagnostic, prefix: &str) -> Option<Value> {
         "description": {"text": f.title},
         "artifactChanges": by_file
             .into_iter()
-            .map(|(u, replacements)| json!({"artifactLocation": {"uri": u}, "replacements": replacements}))
+            .map(|(path, replacements)| json!({"artifactLocation": artifact(&path), "replacements": replacements}))
             .collect::<Vec<_>>(),
         "properties": {"applicability": how},
     }))
@@ -198,7 +225,9 @@ fn result(sources: &SourceSet, d: &Diagnostic, prefix: &str, rule_index: Option<
     r
 }
 
-pub fn document(inputs: &[Input<'_>]) -> Value {
+/// `base`: the working directory as a `file://` URI (`base_uri`), which relative URIs are
+/// relative to; `None` leaves `%SRCROOT%` for the consumer to define (GitHub: the checkout).
+pub fn document(inputs: &[Input<'_>], base: Option<&str>) -> Value {
     let names = rules::names();
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut results = Vec::new();
@@ -211,7 +240,7 @@ pub fn document(inputs: &[Input<'_>]) -> Value {
             results.push(result(inp.sources, d, inp.prefix, names.iter().position(|r| *r == d.rule), *n));
         }
     }
-    json!({
+    let mut doc = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -225,11 +254,15 @@ pub fn document(inputs: &[Input<'_>]) -> Value {
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
-    })
+    });
+    if let Some(base) = base {
+        doc["runs"][0]["originalUriBaseIds"] = json!({SRCROOT: {"uri": base}});
+    }
+    doc
 }
 
-pub fn render(inputs: &[Input<'_>]) -> String {
-    serde_json::to_string_pretty(&document(inputs)).unwrap_or_default() + "\n"
+pub fn render(inputs: &[Input<'_>], base: Option<&str>) -> String {
+    serde_json::to_string_pretty(&document(inputs, base)).unwrap_or_default() + "\n"
 }
 
 #[cfg(test)]
