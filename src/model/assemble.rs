@@ -109,6 +109,68 @@ fn config_rank(path: &str) -> Option<(u8, String, bool)> {
     Some((location, profile, bootstrap))
 }
 
+/// Config files on the classpath from the repository modules packaged with `module` (a shared
+/// library's `src/main/resources/application.yaml`). Boot resolves `classpath:/application.yaml`
+/// (and each other name and extension) to the first match on the classpath, where the
+/// application's own classes come first: a library file is loaded only for a name the module
+/// itself does not have. When several libraries have it, classpath order decides which one is
+/// read, so each may or may not apply.
+fn library_config(
+    modules: &[crate::model::build::Module],
+    module: usize,
+    configs_by_dir: &std::collections::HashMap<&str, Vec<(crate::source::FileId, &crate::source::SourceFile)>>,
+    own: &[ConfigFile],
+    ix: &files::Index<'_>,
+) -> Vec<ConfigFile> {
+    type Slot = (bool, Option<String>, u8, u8);
+    let slot = |f: &ConfigFile| -> Slot { (f.bootstrap, f.profile.clone(), f.location, f.ext_rank) };
+    let taken: std::collections::HashSet<Slot> = own.iter().map(slot).collect();
+    let mut found: Vec<(Slot, ConfigFile, usize)> = Vec::new();
+    for lib in crate::model::build::packaged_modules(modules, module) {
+        let dir = modules[lib].dir.as_str();
+        if dir == modules[module].dir {
+            continue;
+        }
+        for (id, f) in configs_by_dir.get(dir).into_iter().flatten() {
+            let Some((loc, profile, bootstrap)) = config_rank(&f.path) else {
+                continue;
+            };
+            let profile = (!profile.is_empty()).then_some(profile);
+            let Some(cf) = files::config_file(ix, dir, *id, loc, profile, bootstrap) else {
+                continue;
+            };
+            let key = slot(&cf);
+            if !taken.contains(&key) {
+                found.push((key, cf, lib));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (key, mut cf, _) in found.iter().cloned() {
+        let rivals: Vec<&str> = found
+            .iter()
+            .filter(|(k, other, _)| *k == key && other.file != cf.file)
+            .map(|(_, other, _)| other.path.as_str())
+            .collect();
+        if !rivals.is_empty() {
+            let why = crate::model::spring::Why::new(
+                format!(
+                    "`{}` and `{}` are both on the classpath under the same name, and classpath order decides which one Boot reads",
+                    cf.path,
+                    rivals.join("`, `")
+                ),
+                None,
+            );
+            for d in &mut cf.docs {
+                d.maybe = Some(why.clone());
+            }
+            cf.maybe = Some(why);
+        }
+        out.push(cf);
+    }
+    out
+}
+
 fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
     // Names Boot logs per module directory; only `@SpringBootApplication` makes a module a
     // service (a `main` elsewhere in it only adds the name Boot logs).
@@ -187,6 +249,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
                     files::config_file(&ix, &m.dir, id, loc, profile, bootstrap)
                 })
                 .collect();
+            config.extend(library_config(&ws.modules, mi, &configs_by_dir, &config, &ix));
             // bootstrap before application; non-profile before profile; resources before config/;
             // .yaml < .yml < .properties (.properties wins in one location).
             config.sort_by_key(|f| (!f.bootstrap, f.profile.is_some(), f.location, f.ext_rank));

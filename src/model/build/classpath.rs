@@ -209,6 +209,37 @@ impl<'m> Walk<'m> {
     }
 }
 
+/// The repository modules whose jars are packaged with `start` (project dependencies and
+/// coordinates of repository modules, followed transitively), nearest first. Only certain
+/// edges: a conditional declaration or a configuration that may not be packaged is skipped,
+/// since what it would add is not known to be there.
+pub fn packaged_modules(modules: &[Module], start: ModuleId) -> Vec<ModuleId> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::HashSet::from([start]);
+    let mut queue = std::collections::VecDeque::from([(start, 0usize)]);
+    while let Some((at, depth)) = queue.pop_front() {
+        let Some(m) = modules.get(at) else { continue };
+        if depth >= MAX_DEPTH {
+            continue;
+        }
+        for d in &m.deps {
+            let reach = match m.kind {
+                BuildKind::Maven => maven_reach(&d.configuration, d.optional, depth > 0),
+                _ => gradle_reach(&d.configuration),
+            };
+            let Some(t) = d.target.filter(|t| *t < modules.len()) else {
+                continue;
+            };
+            if reach != Reach::Packaged || d.conditional || !seen.insert(t) {
+                continue;
+            }
+            out.push(t);
+            queue.push_back((t, depth + 1));
+        }
+    }
+    out
+}
+
 fn describe(m: &Module) -> String {
     match m.kind {
         BuildKind::Gradle => format!("`{}`", m.gradle_path),

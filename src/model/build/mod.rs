@@ -21,7 +21,7 @@ use super::spring::BootVersion;
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span};
 
-pub use classpath::{lookup, Found, Lookup};
+pub use classpath::{lookup, packaged_modules, Found, Lookup};
 
 pub const BOOT_PLUGIN: &str = "org.springframework.boot";
 pub const DEPENDENCY_MANAGEMENT_PLUGIN: &str = "io.spring.dependency-management";
