@@ -5,6 +5,9 @@
 //! (`com.acme.Outer$Inner`). A comment- and string-aware token scan, not a parser: it needs
 //! nesting (braces), the package, annotations and `main` declarations, nothing more.
 
+pub(crate) mod lexer;
+
+use lexer::{Dialect, Kind};
 use std::ops::Range;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,72 +27,22 @@ pub struct MainClass {
 enum Tok<'a> {
     Ident(&'a str),
     Str(&'a str),
+    Number,
     Punct(char),
 }
 
-/// Tokens with their start offsets; comments dropped, string contents kept raw.
-fn tokens(text: &str) -> Vec<(Tok<'_>, usize)> {
-    let b = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        if c.is_ascii_whitespace() {
-            i += 1;
-        } else if text[i..].starts_with("//") {
-            i = text[i..].find('\n').map_or(b.len(), |n| i + n);
-        } else if text[i..].starts_with("/*") {
-            // Kotlin block comments nest; Java's do not, but nesting never hurts real code.
-            let mut depth = 0usize;
-            while i < b.len() {
-                if b[i..].starts_with(b"/*") {
-                    depth += 1;
-                    i += 2;
-                } else if b[i..].starts_with(b"*/") {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-        } else if text[i..].starts_with("\"\"\"") {
-            let end = text[i + 3..].find("\"\"\"").map_or(b.len(), |n| i + 3 + n);
-            out.push((Tok::Str(&text[i + 3..end]), i));
-            i = (end + 3).min(b.len());
-        } else if c == b'"' {
-            let mut j = i + 1;
-            while j < b.len() && b[j] != b'"' && b[j] != b'\n' {
-                j += if b[j] == b'\\' { 2 } else { 1 };
-            }
-            let end = j.min(b.len());
-            out.push((Tok::Str(&text[i + 1..end]), i));
-            i = end + 1;
-        } else if c == b'\'' {
-            // A char literal is short (`'x'`, `'\''`, `'\u0041'`); anything else is a stray quote.
-            let rest = &text[i + 1..];
-            let mut it = rest.char_indices();
-            let skip = match it.next() {
-                Some((_, '\\')) => rest.char_indices().skip(2).take(6).find(|(_, ch)| *ch == '\'').map(|(k, _)| k + 1),
-                Some(_) => match it.next() {
-                    Some((k, '\'')) => Some(k + 1),
-                    _ => None,
-                },
-                None => None,
-            };
-            i += 1 + skip.unwrap_or(0);
-        } else if c.is_ascii_alphabetic() || c == b'_' || c == b'$' || c >= 0x80 {
-            let start = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$' || b[i] >= 0x80) {
-                i += 1;
-            }
-            out.push((Tok::Ident(&text[start..i]), start));
-        } else {
-            let ch = text[i..].chars().next().unwrap_or(' ');
-            out.push((Tok::Punct(ch), i));
-            i += ch.len_utf8();
+/// The shared lexer's tokens with their start offsets, as this scan reads them: operators one
+/// character at a time (`::` is two `:`), character literals dropped.
+fn tokens(lexed: &[lexer::Token]) -> Vec<(Tok<'_>, usize)> {
+    let mut out = Vec::with_capacity(lexed.len());
+    for t in lexed {
+        let at = t.start as usize;
+        match t.kind {
+            Kind::Ident => out.push((Tok::Ident(t.text.as_str()), at)),
+            Kind::Str => out.push((Tok::Str(t.text.as_str()), at)),
+            Kind::Number => out.push((Tok::Number, at)),
+            Kind::Char => {}
+            Kind::Punct => out.extend(t.text.char_indices().map(|(k, c)| (Tok::Punct(c), at + k))),
         }
     }
     out
@@ -113,7 +66,8 @@ pub fn main_classes(path: &str, text: &str) -> Vec<MainClass> {
         return vec![];
     }
     let kotlin = path.ends_with(".kt");
-    let toks = tokens(text);
+    let (lexed, _) = lexer::lex(text, if kotlin { Dialect::Kotlin } else { Dialect::Java });
+    let toks = tokens(&lexed);
     let ident = |k: usize| match toks.get(k) {
         Some((Tok::Ident(s), _)) => Some(*s),
         _ => None,
