@@ -201,7 +201,8 @@ impl Collector<'_> {
         if extra.is_match(&rel) {
             kind = FileKind::BootLog;
         }
-        if kind == FileKind::Other {
+        // Alloy configurations are only recognised (`classify`), never parsed.
+        if kind == FileKind::Other && !rel.ends_with(".alloy") {
             return;
         }
         self.out.files.push((rel, entry.into_path(), kind));

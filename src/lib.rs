@@ -1,11 +1,12 @@
 //! actuator-lint: a static analyzer for Spring Boot monorepos, their Kubernetes manifests and
 //! their Prometheus configuration.
 //!
-//! Pipeline: discover → load (`SourceSet`) → parse → model → link → rules → filter → sort →
+//! Pipeline: discover → load (`SourceSet`) → classify (each file's role) → parse → model → link → rules → filter → sort →
 //! render. Everything after loading is pure and works on in-memory sources, which is how the
 //! tests drive it.
 
 pub mod app;
+pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
@@ -42,6 +43,8 @@ pub struct Options {
 }
 
 pub struct Analysis {
+    /// Each file's role (what reads it) and why.
+    pub roles: classify::Roles,
     pub parsed: Vec<parse::Parsed>,
     pub workspace: model::Workspace,
     pub links: link::Links,
@@ -74,10 +77,21 @@ pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
 
 /// Parse, model and link: everything before rules.
 pub fn analyze(sources: &SourceSet, options: &Options) -> Analysis {
-    let (parsed, failures) = timed("parse", || parse::parse_all(sources, &options.limits));
-    let workspace = timed("model", || model::assemble::build(sources, &parsed, failures, options));
+    let (roles, parsed, failures) = timed("parse", || {
+        let mut roles = classify::classify(sources);
+        let (mut parsed, mut failures) = parse::parse_with_roles(sources, &roles, &options.limits);
+        let changed = classify::by_reference(sources, &parsed, &mut roles);
+        parse::reparse(sources, &roles, &changed, &mut parsed, &mut failures, &options.limits);
+        (roles, parsed, failures)
+    });
+    let workspace = timed("model", || model::assemble::build(sources, &parsed, &roles, failures, options));
     let links = timed("link", || link::link(&workspace, sources, options));
-    Analysis { parsed, workspace, links }
+    Analysis {
+        roles,
+        parsed,
+        workspace,
+        links,
+    }
 }
 
 fn enabled(name: &str, options: &Options) -> bool {

@@ -4,12 +4,17 @@ use super::boot::{duration_text, Evidence, Observation, Unmapped};
 use super::build::{build_modules, Module};
 use super::spring::{files, BootVersion, ConfigFile, Layer, Service};
 use super::{Gap, ParseError, Workspace};
+use crate::classify::Roles;
 use crate::discover::FileKind;
 use crate::parse::{ParseFailure, Parsed};
 use crate::source::{SourceSet, Span};
 use crate::Options;
 
-pub fn build(sources: &SourceSet, parsed: &[Parsed], failures: Vec<ParseFailure>, options: &Options) -> Workspace {
+pub fn build(sources: &SourceSet, parsed: &[Parsed], roles: &Roles, failures: Vec<ParseFailure>, options: &Options) -> Workspace {
+    // A template is not YAML until rendered: where it stops parsing, what follows is unknown,
+    // not wrong (issue 13).
+    let (templated, failures): (Vec<ParseFailure>, Vec<ParseFailure>) =
+        failures.into_iter().partition(|f| roles.get(f.file).template.is_some());
     let mut ws = Workspace {
         parse_errors: failures
             .into_iter()
@@ -21,6 +26,23 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], failures: Vec<ParseFailure>
             .collect(),
         ..Workspace::default()
     };
+    for f in templated {
+        let file = sources.get(f.file);
+        let template = roles.get(f.file).template.map_or("a template", |t| t.describe());
+        let role = roles.role(f.file).map(|r| r.describe()).unwrap_or_default();
+        let line = file.line_col(f.offset).line;
+        ws.gaps.push(Gap {
+            message: format!(
+                "`{}` ({role}) is {template}: it is not YAML until rendered, so nothing from line {line} on is checked",
+                file.path
+            ),
+            span: Span::empty(f.file, file.clamp(f.offset)),
+            services: vec![],
+            help:
+                "lint the rendered output too (`… | actuator-lint --manifests -`), or suppress this with `[rules] analysis-gap = \"off\"`"
+                    .into(),
+        });
+    }
     let failed: Vec<crate::source::FileId> = ws.parse_errors.iter().map(|e| e.file).collect();
     // Kubernetes objects, kustomize, Helm, Prometheus configs, Compose (`model::monitoring`)
     // do not depend on the build model: both are read at once.
@@ -28,7 +50,7 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], failures: Vec<ParseFailure>
     let (kz, ()) = rayon::join(
         || {
             crate::timed("model: monitoring", || {
-                super::monitoring::read(&mut wiring, sources, parsed, options)
+                super::monitoring::read(&mut wiring, sources, parsed, roles, options)
             })
         },
         || {

@@ -6,14 +6,13 @@
 use super::helm::{self, Chart, Release};
 use super::kube::{self, KubeObjects, NamespaceObject, Origin};
 use super::kustomize;
-use super::prometheus::{
-    file_sd_targets, find_mount, is_compose_file, read_compose, read_config, read_jobs, resolve_pattern, ConfigSource, SdResolution,
-};
+use super::prometheus::{file_sd_targets, find_mount, read_compose, read_config, read_jobs, resolve_pattern, ConfigSource, SdResolution};
 use super::tree::{embedded_documents, SNode};
 use super::{Gap, Workspace};
+use crate::classify::{Program, Role, Roles};
 use crate::discover::FileKind;
 use crate::parse::Parsed;
-use crate::source::{FileId, SourceSet, Span};
+use crate::source::{FileId, SourceSet, Span, Spanned};
 use crate::Options;
 use std::collections::BTreeSet;
 
@@ -54,7 +53,7 @@ fn yamlish(kind: FileKind) -> bool {
 
 /// Everything here that does not depend on the services, into `ws` (a workspace of its own:
 /// this runs beside the build model). Returns the kustomize builds, which `gaps` needs.
-pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) -> kustomize::Output {
+pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &Roles, options: &Options) -> kustomize::Output {
     let default_ns = options.config.default_namespace.clone().unwrap_or_else(|| "default".into());
     let kz = kustomize::build(sources, parsed, &options.limits);
     let mut objs = KubeObjects::default();
@@ -147,7 +146,7 @@ pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
         }
     }
 
-    compose_and_configs(ws, sources, parsed, options);
+    compose_and_configs(ws, sources, parsed, roles, options);
     kz
 }
 
@@ -244,29 +243,29 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet, kz: &kustomize::Output) {
     }
 }
 
-fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
+fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &Roles, options: &Options) {
     for (id, f) in sources.iter() {
-        if f.kind != FileKind::Yaml || !is_compose_file(&f.path) {
+        if roles.role(id) != Some(Role::Compose) {
             continue;
         }
         for d in parsed[id.0 as usize].yaml_roots() {
             read_compose(d, &f.path, &mut ws.compose_services);
         }
     }
-    // Config files, read directly.
+    // Config files, read directly: Prometheus' own, and the scrape jobs of the programs that
+    // scrape metrics in Prometheus' format (semantics §14.1), each in its dialect.
     let mut seen: BTreeSet<(FileId, u32)> = BTreeSet::new();
-    for (id, f) in sources.iter() {
-        if !yamlish(f.kind) || is_compose_file(&f.path) {
+    for (id, _) in sources.iter() {
+        let Some(program) = roles.program(id).filter(|p| p.scrapes_metrics()) else {
             continue;
-        }
+        };
         for d in parsed[id.0 as usize].yaml_roots() {
-            if kube::is_object(d) || d.get("scrape_configs").is_none() && d.get("scrape_config_files").is_none() {
-                continue;
+            for root in scrape_roots(d, program) {
+                if !seen.insert((id, root.span.start)) {
+                    continue;
+                }
+                add_config(ws, root, ConfigSource::File, program, sources);
             }
-            if !seen.insert((id, d.span.start)) {
-                continue;
-            }
-            add_config(ws, d.clone(), ConfigSource::File, sources);
         }
     }
     // Configs embedded in ConfigMaps (`data: {prometheus.yml: |}`).
@@ -294,17 +293,26 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
             continue;
         };
         for d in embedded {
-            if d.get("scrape_configs").is_none() || !seen.insert((file, d.span.start)) {
+            // A ConfigMap holds any program's configuration: Promtail's `scrape_configs` are
+            // log streams, an OTel Collector's are nested in its receiver.
+            let text = &sources.get(d.file()).text;
+            let program = crate::classify::programs::of_node(&d, text).unwrap_or(Program::Prometheus);
+            if !program.scrapes_metrics() {
                 continue;
             }
-            add_config(ws, d, ConfigSource::ConfigMap(what.clone()), sources);
+            for root in scrape_roots(&d, program) {
+                if !seen.insert((file, root.span.start)) {
+                    continue;
+                }
+                add_config(ws, root, ConfigSource::ConfigMap(what.clone()), program, sources);
+            }
         }
     }
     // Values of the prometheus-community `prometheus` chart: `serverFiles."prometheus.yml"`
     // replaces the chart's jobs when it lists `scrape_configs`; otherwise the chart's default
     // jobs (which honour `prometheus.io/*` annotations) run, and they are not in the repo.
     for (id, f) in sources.iter() {
-        if !yamlish(f.kind) || is_compose_file(&f.path) {
+        if !yamlish(f.kind) || roles.role(id) == Some(Role::Compose) {
             continue;
         }
         for d in parsed[id.0 as usize].yaml_roots() {
@@ -319,6 +327,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
                         ws,
                         root,
                         ConfigSource::ConfigMap("serverFiles of the `prometheus` chart".into()),
+                        Program::Prometheus,
                         sources,
                     );
                 }
@@ -333,7 +342,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
                     if list.is_seq() {
                         let mut root = SNode::null(list.span);
                         root.set("scrape_configs", list);
-                        add_config(ws, root, ConfigSource::StackValues, sources);
+                        add_config(ws, root, ConfigSource::StackValues, Program::Prometheus, sources);
                     }
                 }
             }
@@ -344,7 +353,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
     for list in extra {
         let mut root = SNode::null(list.span);
         root.set("scrape_configs", list);
-        add_config(ws, root, ConfigSource::StackValues, sources);
+        add_config(ws, root, ConfigSource::StackValues, Program::Prometheus, sources);
     }
     // `scrape_config_files`: more jobs, from repo files.
     let n = ws.prom_configs.len();
@@ -357,7 +366,8 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
                         if d.get("scrape_configs").is_none() || !seen.insert((f, d.span.start)) {
                             continue;
                         }
-                        let idx = add_config(ws, d.clone(), ConfigSource::ScrapeConfigFile, sources);
+                        let program = ws.prom_configs[ci].program;
+                        let idx = add_config(ws, d.clone(), ConfigSource::ScrapeConfigFile, program, sources);
                         ws.prom_configs[idx].parent = Some(ci);
                     }
                 }
@@ -377,15 +387,101 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
     }
 }
 
-fn add_config(ws: &mut Workspace, root: SNode, source: ConfigSource, sources: &SourceSet) -> usize {
+fn add_config(ws: &mut Workspace, root: SNode, source: ConfigSource, program: Program, sources: &SourceSet) -> usize {
     let idx = ws.prom_configs.len();
     let mut cfg = read_config(&root, source);
+    cfg.program = program;
     if matches!(cfg.source, ConfigSource::File | ConfigSource::ScrapeConfigFile) {
         cfg.mounted_by = find_mount(&ws.compose_services, sources.path(cfg.file));
     }
     ws.prom_configs.push(cfg);
+    let first = ws.jobs.len();
     read_jobs(root.at("scrape_configs"), idx, &mut ws.jobs);
+    if program == Program::Vmagent {
+        for job in &mut ws.jobs[first..] {
+            for t in &mut job.targets {
+                url_target(t, sources);
+            }
+        }
+    }
     idx
+}
+
+/// The Prometheus-format parts of a program's configuration (semantics §14): the document
+/// itself for Prometheus and vmagent, `metrics.configs[]` for Grafana Agent, the `config` of
+/// each `prometheus` receiver for the OpenTelemetry Collector.
+fn scrape_roots(d: &SNode, program: Program) -> Vec<SNode> {
+    let with_jobs = |list: &SNode| {
+        let mut root = SNode::null(list.span);
+        root.set("scrape_configs", list.clone());
+        root
+    };
+    match program {
+        Program::Prometheus | Program::Vmagent => {
+            if kube::is_object(d) || d.get("scrape_configs").is_none() && d.get("scrape_config_files").is_none() {
+                return vec![];
+            }
+            vec![d.clone()]
+        }
+        Program::GrafanaAgent => {
+            let metrics = d.get("metrics").or_else(|| d.get("prometheus"));
+            metrics
+                .map(|m| m.at("configs").as_seq())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|c| c.get("scrape_configs").filter(|l| l.is_seq()))
+                .map(with_jobs)
+                .collect()
+        }
+        Program::OtelCollector => d
+            .at("receivers")
+            .as_map()
+            .iter()
+            .filter(|(k, _)| k.as_str().is_some_and(|k| k == "prometheus" || k.starts_with("prometheus/")))
+            .filter_map(|(_, r)| r.get("config").filter(|c| c.get("scrape_configs").is_some()).cloned())
+            .collect(),
+        _ => vec![],
+    }
+}
+
+/// vmagent takes a full URL as a static target; its scheme and path override the job's
+/// (semantics §14.1). The address keeps its span; scheme and path become the target labels
+/// Prometheus would use for the same override.
+fn url_target(t: &mut crate::model::prometheus::Target, sources: &SourceSet) {
+    let Some((scheme, rest)) = t.address.value.split_once("://") else {
+        return;
+    };
+    let scheme = scheme.to_ascii_lowercase();
+    let (hostport, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let hostport = if hostport
+        .rsplit_once(':')
+        .is_some_and(|(_, p)| p.chars().all(|c| c.is_ascii_digit()))
+    {
+        hostport.to_string()
+    } else {
+        format!("{hostport}:{}", if scheme == "https" { 443 } else { 80 })
+    };
+    // Each part's own span inside the literal, so a fix edits the path, not the whole URL.
+    let span = t.address.span;
+    let raw = sources.text(span);
+    let part = |text: &str, from_end: bool| {
+        let at = if from_end { raw.rfind(text) } else { raw.find(text) };
+        at.map_or(span, |i| {
+            Span::new(span.file, span.start + i as u32..span.start + (i + text.len()) as u32)
+        })
+    };
+    if !path.is_empty() {
+        t.labels.retain(|(k, _)| k != "__metrics_path__");
+        t.labels
+            .push(("__metrics_path__".into(), Spanned::new(path.to_string(), part(path, true))));
+    }
+    let scheme_span = part(&t.address.value[..scheme.len()], false);
+    t.labels.retain(|(k, _)| k != "__scheme__");
+    t.labels.push(("__scheme__".into(), Spanned::new(scheme, scheme_span)));
+    t.address.value = hostport;
 }
 
 #[cfg(test)]

@@ -307,11 +307,17 @@ fn target_path(t: &Target) -> Option<(String, String, Option<String>)> {
 
 pub fn check(ws: &Workspace, sources: &crate::source::SourceSet) -> Vec<Issue> {
     let mut c = Checker { out: vec![] };
-    for cfg in &ws.prom_configs {
+    // Another program's scrape jobs (vmagent, Grafana Agent, OTel Collector) are never
+    // validated as Prometheus': each accepts what Prometheus refuses (semantics §14.1).
+    let prometheus = |cfg: &PromConfig| cfg.program == crate::classify::Program::Prometheus;
+    for cfg in ws.prom_configs.iter().filter(|c| prometheus(c)) {
         check_config(&mut c, cfg);
     }
     for job in &ws.jobs {
         let cfg = &ws.prom_configs[job.config];
+        if !prometheus(cfg) {
+            continue;
+        }
         let Some(node) = find_job_node(cfg, job) else { continue };
         check_job(&mut c, ws, job, node, sources);
     }
@@ -569,6 +575,9 @@ fn duplicates(c: &mut Checker, ws: &Workspace) {
     // Jobs of one Prometheus: a config and the files it includes.
     let root_of = |ci: usize| ws.prom_configs[ci].parent.unwrap_or(ci);
     for (i, a) in ws.jobs.iter().enumerate() {
+        if ws.prom_configs[a.config].program != crate::classify::Program::Prometheus {
+            continue;
+        }
         if let Some(first) = ws.jobs[..i]
             .iter()
             .find(|b| b.name.value == a.name.value && root_of(b.config) == root_of(a.config))

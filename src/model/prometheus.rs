@@ -123,6 +123,9 @@ pub struct PromConfig {
     pub scrape_config_files: Vec<Spanned<String>>,
     /// For `ScrapeConfigFile`: the config that includes it.
     pub parent: Option<usize>,
+    /// The program that reads it: Prometheus, or one that takes Prometheus' scrape format in
+    /// its own dialect (semantics §14.1), whose files are never validated as Prometheus'.
+    pub program: crate::classify::Program,
 }
 
 impl PromConfig {
@@ -454,6 +457,7 @@ pub fn read_config(root: &SNode, source: ConfigSource) -> PromConfig {
         rule_files: root.at("rule_files").strings(),
         scrape_config_files: root.at("scrape_config_files").strings(),
         parent: None,
+        program: crate::classify::Program::Prometheus,
     }
 }
 

@@ -12,6 +12,7 @@ pub mod maven;
 pub mod properties;
 pub mod yaml;
 
+use crate::classify::{Role, Roles};
 use crate::discover::FileKind;
 use crate::source::{FileId, SourceSet};
 
@@ -53,11 +54,40 @@ pub struct ParseFailure {
     pub message: String,
 }
 
-/// Parses every file, in parallel: files are independent.
+/// Parses every file by its kind, whatever its role: whether an edited file still parses
+/// (fix validation) does not depend on who reads it.
 pub fn parse_all(sources: &SourceSet, limits: &yaml::Limits) -> (Vec<Parsed>, Vec<ParseFailure>) {
+    let roles = Roles(
+        sources
+            .iter()
+            .map(|(_, f)| crate::classify::Assigned {
+                role: Some(
+                    if f.kind == FileKind::Yaml && crate::classify::looks_like_helm_template(&f.path, &f.text) {
+                        Role::HelmTemplate
+                    } else {
+                        Role::Manifests
+                    },
+                ),
+                reason: String::new(),
+                template: None,
+            })
+            .collect(),
+    );
+    parse_with_roles(sources, &roles, limits)
+}
+
+/// Parses the files that have a role, in parallel (files are independent); the rest are
+/// `Parsed::Nothing` and can never be a parse error.
+pub fn parse_with_roles(sources: &SourceSet, roles: &Roles, limits: &yaml::Limits) -> (Vec<Parsed>, Vec<ParseFailure>) {
     use rayon::prelude::*;
     let files: Vec<_> = sources.iter().collect();
-    let results: Vec<(Parsed, Vec<ParseFailure>)> = files.par_iter().map(|(id, f)| parse_one(*id, f, limits)).collect();
+    let results: Vec<(Parsed, Vec<ParseFailure>)> = files
+        .par_iter()
+        .map(|(id, f)| match roles.role(*id) {
+            Some(role) if role.parsed() => parse_one(*id, f, role, limits),
+            _ => (Parsed::Nothing, vec![]),
+        })
+        .collect();
     let mut parsed = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for (p, e) in results {
@@ -67,14 +97,35 @@ pub fn parse_all(sources: &SourceSet, limits: &yaml::Limits) -> (Vec<Parsed>, Ve
     (parsed, errors)
 }
 
-fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -> (Parsed, Vec<ParseFailure>) {
+/// Parses `changed` again under their new roles (`classify::by_reference`).
+pub fn reparse(
+    sources: &SourceSet,
+    roles: &Roles,
+    changed: &[FileId],
+    parsed: &mut [Parsed],
+    failures: &mut Vec<ParseFailure>,
+    limits: &yaml::Limits,
+) {
+    for &id in changed {
+        failures.retain(|e| e.file != id);
+        let (p, e) = match roles.role(id) {
+            Some(role) if role.parsed() => parse_one(id, sources.get(id), role, limits),
+            _ => (Parsed::Nothing, vec![]),
+        };
+        parsed[id.0 as usize] = p;
+        failures.extend(e);
+    }
+    failures.sort_by_key(|e| (e.file, e.offset));
+}
+
+fn parse_one(id: FileId, f: &crate::source::SourceFile, role: Role, limits: &yaml::Limits) -> (Parsed, Vec<ParseFailure>) {
     let fail = |offset: u32, message: String| ParseFailure { file: id, offset, message };
     let text = f.text.as_str();
+    if role == Role::HelmTemplate {
+        return (Parsed::HelmTemplate, vec![]);
+    }
     match f.kind {
         FileKind::Yaml | FileKind::Json | FileKind::Manifests | FileKind::SpringConfig if !f.path.ends_with(".properties") => {
-            if f.kind == FileKind::Yaml && looks_like_helm_template(&f.path, text) {
-                return (Parsed::HelmTemplate, vec![]);
-            }
             let reader = match f.kind {
                 FileKind::SpringConfig => yaml::Reader::SpringConfig,
                 _ => yaml::Reader::Consumer,
@@ -112,17 +163,6 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, limits: &yaml::Limits) -
         FileKind::EnvFile => (Parsed::EnvFile(envfile::parse(text)), vec![]),
         _ => (Parsed::Nothing, vec![]),
     }
-}
-
-/// `{{ … }}` in a chart's `templates/`, or Helm's own objects elsewhere. Alertmanager and
-/// PrometheusRule templates (`{{ $labels.pod }}`) are YAML and stay YAML.
-fn looks_like_helm_template(path: &str, text: &str) -> bool {
-    if !(text.contains("{{") && text.contains("}}")) {
-        return false;
-    }
-    path.starts_with("templates/")
-        || path.contains("/templates/")
-        || [".Values.", ".Release.", ".Chart.", "include \""].iter().any(|t| text.contains(t))
 }
 
 #[cfg(test)]

@@ -166,6 +166,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             let _ = writeln!(o, "    target {}{what}", t.address.value);
         }
     }
+    files(&mut o, sources, a);
     if !ws.gaps.is_empty() {
         let _ = writeln!(o, "not analysed:");
         for g in &ws.gaps {
@@ -173,6 +174,25 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         }
     }
     o
+}
+
+/// Each file's role and why; files without one only as counts per reason.
+fn files(o: &mut String, sources: &SourceSet, a: &Analysis) {
+    let read = a.roles.0.iter().filter(|r| r.role.is_some()).count();
+    let _ = writeln!(o, "files ({read} read):");
+    for (id, f) in sources.iter() {
+        let r = a.roles.get(id);
+        let Some(role) = r.role else { continue };
+        let template = r.template.map(|t| format!("; {}", t.describe())).unwrap_or_default();
+        let _ = writeln!(o, "  {}: {} — {}{template}", f.path, role.describe(), r.reason);
+    }
+    let unread = crate::classify::unread_summary(&a.roles);
+    if !unread.is_empty() {
+        let _ = writeln!(o, "files not read:");
+        for (reason, n) in unread {
+            let _ = writeln!(o, "  {n}: {reason}");
+        }
+    }
 }
 
 /// Where an artifact on the service's classpath comes from, as a file:line chain through

@@ -130,8 +130,22 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
         .iter()
         .map(|g| json!({"message": g.message, "at": at(sources, g.span), "services": g.services.iter().map(|s| ws.services[*s].name.clone()).collect::<Vec<_>>()}))
         .collect();
+    let files: Vec<Value> = sources
+        .iter()
+        .filter_map(|(id, f)| {
+            let r = a.roles.get(id);
+            let role = r.role?;
+            Some(json!({"path": f.path, "role": role.describe(), "reason": r.reason, "template": r.template.map(|t| t.describe())}))
+        })
+        .collect();
+    let unread: Vec<Value> = crate::classify::unread_summary(&a.roles)
+        .into_iter()
+        .map(|(reason, count)| json!({"reason": reason, "files": count}))
+        .collect();
     json!({
         "version": 1,
+        "files": files,
+        "files_not_read": unread,
         "services": services,
         "workloads": workloads,
         "kubernetes_services": kube_services,
