@@ -100,12 +100,22 @@ pub struct PomError {
 const NODES_LIMIT: u32 = 1_000_000;
 
 pub fn parse(text: &str) -> Result<Pom, PomError> {
-    let opts = ParsingOptions {
-        allow_dtd: false,
-        nodes_limit: NODES_LIMIT,
-        ..ParsingOptions::default()
+    fn opts<'a>() -> ParsingOptions<'a> {
+        ParsingOptions {
+            allow_dtd: false,
+            nodes_limit: NODES_LIMIT,
+            ..ParsingOptions::default()
+        }
+    }
+    let renamed: String;
+    let (text, doc) = match Document::parse_with_options(text, opts()) {
+        Err(roxmltree::Error::UnknownNamespace(..)) => {
+            renamed = without_undeclared_prefixes(text, |t| Document::parse_with_options(t, opts()).err());
+            (renamed.as_str(), Document::parse_with_options(&renamed, opts()))
+        }
+        parsed => (text, parsed),
     };
-    let doc = Document::parse_with_options(text, opts).map_err(|e| {
+    let doc = doc.map_err(|e| {
         let pos = e.pos();
         PomError {
             message: e.to_string(),
@@ -331,6 +341,36 @@ fn block(text: &str, deps: Node<'_, '_>, project_child_indent: &str) -> Block {
     }
 }
 
+/// Most fixes for an undeclared prefix before giving up (one per element or attribute name).
+const PREFIX_FIXES: usize = 64;
+
+/// Maven reads POMs with a parser that does not know namespaces, so `<Xlint:unchecked/>` in
+/// `<compilerArguments>` is just a name (the compiler gets `-Xlint:unchecked`); roxmltree
+/// rejects the undeclared prefix. Renames `prefix:` to `prefix_` where `parse` reports it (an
+/// element's start and end tags together): same length, so every offset stays.
+fn without_undeclared_prefixes(text: &str, parse: impl Fn(&str) -> Option<roxmltree::Error>) -> String {
+    let mut text = text.to_string();
+    for _ in 0..PREFIX_FIXES {
+        let Some(roxmltree::Error::UnknownNamespace(prefix, pos)) = parse(&text) else {
+            break;
+        };
+        let at = offset_of(&text, pos.row, pos.col) as usize;
+        let colon = at + prefix.len();
+        if text.as_bytes().get(colon) != Some(&b':') {
+            break;
+        }
+        if at > 0 && text.as_bytes()[at - 1] == b'<' {
+            // The element: its end tags too, or they no longer match.
+            text = text
+                .replace(&format!("<{prefix}:"), &format!("<{prefix}_"))
+                .replace(&format!("</{prefix}:"), &format!("</{prefix}_"));
+        } else {
+            text.replace_range(colon..colon + 1, "_");
+        }
+    }
+    text
+}
+
 /// Byte offset of a 1-based row/column (columns count chars).
 fn offset_of(text: &str, row: u32, col: u32) -> u32 {
     let mut offset = 0usize;
@@ -397,6 +437,15 @@ mod tests {
     </build>
 </project>
 "#;
+
+    #[test]
+    fn undeclared_prefixes_are_names_as_in_maven() {
+        let pom = "<project>\n  <artifactId>a</artifactId>\n  <build><plugins><plugin>\n    <artifactId>maven-compiler-plugin</artifactId>\n    <configuration><compilerArguments><Xlint:unchecked/><Xlint:deprecation></Xlint:deprecation></compilerArguments></configuration>\n  </plugin></plugins></build>\n</project>\n";
+        let p = parse(pom).unwrap_or_else(|e| panic!("{}", e.message));
+        assert_eq!(p.artifact_id.unwrap().value, "a");
+        assert_eq!(p.plugins.len(), 1);
+        assert_eq!(&pom[p.project_close as usize..p.project_close as usize + 10], "</project>");
+    }
 
     #[test]
     fn reads_the_parts_that_matter() {

@@ -708,6 +708,14 @@ mod tests {
     }
 
     #[test]
+    fn json_surrogate_pairs_load() {
+        let text = "{\"prompt\": \"\\uD83C\\uDFAC movie\", \"n\": 1}";
+        let root = one(text);
+        assert_eq!(root.get("prompt").and_then(Node::as_str), Some("\u{1F3AC} movie"));
+        assert_eq!(&text[root.get("n").unwrap().span.range()], "1");
+    }
+
+    #[test]
     fn json_is_yaml() {
         let root = one("[{\"targets\": [\"10.0.0.1:80\"], \"labels\": {\"app\": \"x\"}}]");
         assert_eq!(root.as_seq()[0].at("labels").at("app").as_str(), Some("x"));

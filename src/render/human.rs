@@ -13,7 +13,7 @@ struct Adapter {
     url: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<String>,
+    source: NamedSource<Window>,
     labels: Vec<LabeledSpan>,
     related: Vec<Adapter>,
 }
@@ -67,12 +67,54 @@ fn severity(s: Severity) -> miette::Severity {
     }
 }
 
-fn source(sources: &SourceSet, span: Span, prefix: &str) -> NamedSource<String> {
-    let f = sources.get(span.file);
+/// The lines around `spans` (all in one file), for one snippet. miette scans its source from
+/// the start for every label, so handing it whole files costs file size × findings.
+struct Window {
+    text: String,
+    /// Byte offset and 0-based line of `text` in the file.
+    offset: usize,
+    line: usize,
+}
+
+impl miette::SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let start = span.offset().checked_sub(self.offset).ok_or(miette::MietteError::OutOfBounds)?;
+        let inner = self.text.read_span(&(start, span.len()).into(), before, after)?;
+        Ok(Box::new(miette::MietteSpanContents::new(
+            inner.data(),
+            (inner.span().offset() + self.offset, inner.span().len()).into(),
+            inner.line() + self.line,
+            inner.column(),
+            // miette counts the lines it scanned from the start of its source, and merges
+            // snippets by that count: as if the window were the whole file.
+            inner.line_count() + self.line,
+        )))
+    }
+}
+
+/// Lines kept around the labels: more than the one line of context miette shows.
+const WINDOW_MARGIN: u32 = 3;
+
+fn source(sources: &SourceSet, spans: &[Span], prefix: &str) -> NamedSource<Window> {
+    let f = sources.get(spans[0].file);
+    let first = spans.iter().map(|s| f.line_col(s.start).line).min().unwrap_or(1);
+    let last = spans.iter().map(|s| f.line_col(s.end).line).max().unwrap_or(1);
+    let first = first.saturating_sub(WINDOW_MARGIN).max(1);
+    let last = last + WINDOW_MARGIN;
+    let start = f.line_range(first).start as usize;
+    let end = if (last as usize) < f.line_count() {
+        f.line_range(last + 1).start as usize
+    } else {
+        f.text.len()
+    };
     // Control characters from the repository (a log's ANSI colours) must not reach the
     // terminal; one byte for one byte keeps every span valid.
-    let text: String = f
-        .text
+    let text: String = f.text[start..end]
         .chars()
         .map(|c| {
             if c.is_control() && !matches!(c, '\n' | '\r' | '\t') && c.is_ascii() {
@@ -82,7 +124,12 @@ fn source(sources: &SourceSet, span: Span, prefix: &str) -> NamedSource<String> 
             }
         })
         .collect();
-    NamedSource::new(format!("{prefix}{}", f.path), text)
+    let window = Window {
+        text,
+        offset: start,
+        line: first as usize - 1,
+    };
+    NamedSource::new(format!("{prefix}{}", f.path), window)
 }
 
 fn labeled(sources: &SourceSet, span: Span, label: &str, primary: bool) -> LabeledSpan {
@@ -126,9 +173,11 @@ fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, opts: &super::Render
     let width = opts.width;
     let file = d.primary.span.file;
     let mut labels = vec![labeled(sources, d.primary.span, &d.primary.message, true)];
+    let mut same_file = vec![d.primary.span];
     let mut related = Vec::new();
     for r in &d.related {
         if r.span.file == file {
+            same_file.push(r.span);
             labels.push(labeled(sources, r.span, &r.message, false));
         } else {
             related.push(Adapter {
@@ -137,7 +186,7 @@ fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, opts: &super::Render
                 url: None,
                 severity: miette::Severity::Advice,
                 help: None,
-                source: source(sources, r.span, prefix),
+                source: source(sources, &[r.span], prefix),
                 labels: vec![labeled(sources, r.span, "", false)],
                 related: vec![],
             });
@@ -163,7 +212,7 @@ fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, opts: &super::Render
         url: (opts.links && crate::rules::by_name(d.rule).is_some()).then(|| super::doc_url(d.rule)),
         severity: severity(d.severity),
         help: help.map(|h| wrap(&h, width.saturating_sub(8).max(40))),
-        source: source(sources, d.primary.span, prefix),
+        source: source(sources, &same_file, prefix),
         labels,
         related,
     }

@@ -5,7 +5,9 @@
 //! * the full lint in-process (discover, read, parse, model, link, rules),
 //! * the real binary end to end: wall time and peak RSS (`/usr/bin/time`),
 //!
-//! and check what it found against the injected faults (`faults.tsv`).
+//! and check what it found against the injected faults (`faults.tsv`). A second table times
+//! the inputs that once made the linter quadratic: a minified single-line JSON with non-ASCII
+//! text (a file_sd target file), a large multi-document YAML, and positions on the long line.
 //!
 //! Usage: cargo xtask bench [--services 100,1000,5000] [--runs 5]
 
@@ -79,6 +81,84 @@ fn full_lint(root: &Path) -> usize {
     match actuator_lint::app::lint_root(root, &args) {
         Ok((_, report)) => report.diagnostics.len(),
         Err(code) => panic!("lint failed: {code}"),
+    }
+}
+
+/// One long line of JSON (a file_sd target list, ~`kb` KB) with non-ASCII label values
+/// scattered through it, as minified JSON from a tool looks.
+fn long_line_json(kb: usize) -> String {
+    let mut s = String::from("[");
+    let mut i = 0;
+    while s.len() < kb * 1024 {
+        let team = if i % 500 == 0 { "équipe-zürich ✓" } else { "platform" };
+        s.push_str(&format!(
+            "{{\"targets\":[\"10.0.{}.{}:8080\"],\"labels\":{{\"job\":\"svc-{i}\",\"team\":\"{team}\"}}}},",
+            i / 250 % 250,
+            i % 250
+        ));
+        i += 1;
+    }
+    s.push_str("{\"targets\":[\"last:8080\"],\"labels\":{\"team\":\"fin\"}}]");
+    s
+}
+
+/// Many Kubernetes documents in one file (~`mb` MB).
+fn large_yaml(mb: usize) -> String {
+    let mut s = String::new();
+    let mut i = 0;
+    while s.len() < mb * 1024 * 1024 {
+        s.push_str(&format!(
+            "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: svc-{i}\n  labels: {{app: svc-{i}, tier: \"back\"}}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry.example/svc-{i}:1.0.{i}\n          args: [\"--server.port=8080\", \"--spring.profiles.active=k8s\"]\n          ports:\n            - containerPort: 8080\n          readinessProbe:\n            httpGet: {{path: /actuator/health/readiness, port: 8080}}\n"
+        ));
+        i += 1;
+    }
+    s
+}
+
+/// Median seconds of `runs` calls of `f`.
+fn timed(runs: usize, mut f: impl FnMut()) -> f64 {
+    median(
+        (0..runs.max(1))
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
+/// Parse time per input, and line/column of every token offset on the long line: each must
+/// stay linear in bytes (a quadratic one shows as seconds, not milliseconds).
+fn long_inputs(runs: usize) {
+    use actuator_lint::parse::yaml::{parse, Limits};
+    use actuator_lint::source::{FileId, SourceFile};
+    let limits = Limits::default();
+    println!();
+    println!("| input | bytes | parse | line/column of every 50th byte |");
+    println!("|---|---:|---:|---:|");
+    for (name, text) in [
+        ("single-line JSON, non-ASCII labels", long_line_json(800)),
+        ("multi-document YAML", large_yaml(8)),
+    ] {
+        let parse_s = timed(runs, || {
+            let (docs, err) = parse(&text, FileId(0), &limits);
+            assert!(err.is_none() && !docs.is_empty(), "{name} parses");
+        });
+        let file = SourceFile::new("x.json", text.clone());
+        let positions_s = timed(runs, || {
+            let mut sum = 0u64;
+            for offset in (0..text.len()).step_by(50) {
+                sum += u64::from(file.line_col(offset as u32).column);
+            }
+            assert!(sum > 0);
+        });
+        println!(
+            "| {name} | {} | {:.0} ms | {:.0} ms |",
+            text.len(),
+            parse_s * 1000.0,
+            positions_s * 1000.0
+        );
     }
 }
 
@@ -182,4 +262,5 @@ pub fn main(mut args: impl Iterator<Item = String>) {
             expected.len()
         );
     }
+    long_inputs(runs);
 }

@@ -24,35 +24,33 @@ use memchr::memchr;
 
 pub(super) struct Relaxed {
     pub text: String,
-    inserts: Vec<Insert>,
+    edits: Vec<Edit>,
     /// Original offsets of the `@` that starts a plain scalar.
     pub at_signs: Vec<u32>,
 }
 
-/// Spaces inserted into the text.
-struct Insert {
-    /// Where, in the original text.
+/// One change: `removed` original bytes at `orig` became `inserted` bytes at `at` in `text`.
+struct Edit {
     orig: u32,
-    len: u32,
-    /// Spaces inserted before this insert.
-    before: u32,
+    removed: u32,
+    at: u32,
+    inserted: u32,
 }
 
 /// What `@` is read as; any letter can start a plain scalar and ends nothing.
-const AT_STAND_IN: u8 = b'x';
+const AT_STAND_IN: &str = "x";
 
 impl Relaxed {
-    /// The original offset of an offset in `text` (inserted spaces map to where they were
-    /// inserted).
+    /// The original offset of an offset in `text` (inside an edit: where it was made).
     pub fn original(&self, at: u32) -> u32 {
-        let k = self.inserts.partition_point(|i| i.orig + i.before <= at);
-        let Some(i) = k.checked_sub(1).map(|k| &self.inserts[k]) else {
+        let k = self.edits.partition_point(|e| e.at <= at);
+        let Some(e) = k.checked_sub(1).map(|k| &self.edits[k]) else {
             return at;
         };
-        if at < i.orig + i.before + i.len {
-            i.orig
+        if at < e.at + e.inserted {
+            e.orig + (at - e.at).min(e.removed)
         } else {
-            at - i.before - i.len
+            at - e.at - e.inserted + e.orig + e.removed
         }
     }
 }
@@ -63,7 +61,7 @@ pub(super) fn relax(text: &str, at_signs: bool) -> Option<Relaxed> {
         flow: Vec::new(),
         quote: None,
         block_scalar: None,
-        inserts: Vec::new(),
+        edits: Vec::new(),
         at_signs: Vec::new(),
         want_at_signs: at_signs,
     };
@@ -74,33 +72,27 @@ pub(super) fn relax(text: &str, at_signs: bool) -> Option<Relaxed> {
         lx.line(&bytes[start..end], start);
         start = end + 1;
     }
-    if lx.inserts.is_empty() && lx.at_signs.is_empty() {
+    if lx.edits.is_empty() {
         return None;
     }
-    let mut out = Vec::with_capacity(text.len() + lx.inserts.iter().map(|(_, n)| *n as usize).sum::<usize>());
-    let mut inserts = Vec::with_capacity(lx.inserts.len());
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut edits = Vec::with_capacity(lx.edits.len());
     let mut copied = 0;
-    let mut before = 0;
-    for &(orig, len) in &lx.inserts {
-        out.extend_from_slice(&bytes[copied..orig as usize]);
-        out.resize(out.len() + len as usize, b' ');
-        copied = orig as usize;
-        inserts.push(Insert { orig, len, before });
-        before += len;
+    for (orig, removed, replacement) in lx.edits {
+        out.push_str(&text[copied..orig as usize]);
+        edits.push(Edit {
+            orig,
+            removed,
+            at: out.len() as u32,
+            inserted: replacement.len() as u32,
+        });
+        out.push_str(&replacement);
+        copied = (orig + removed) as usize;
     }
-    out.extend_from_slice(&bytes[copied..]);
-    for &at in &lx.at_signs {
-        // The `@` is never where spaces go (line start, before `#`): after every insert at it.
-        let k = inserts.partition_point(|i| i.orig <= at);
-        let shift = k.checked_sub(1).map_or(0, |k| inserts[k].before + inserts[k].len);
-        out[(at + shift) as usize] = AT_STAND_IN;
-    }
-    // Only ASCII spaces were inserted at line starts or before `#`, and only an ASCII byte
-    // replaced: still UTF-8.
-    let text = String::from_utf8(out).ok()?;
+    out.push_str(&text[copied..]);
     Some(Relaxed {
-        text,
-        inserts,
+        text: out,
+        edits,
         at_signs: lx.at_signs,
     })
 }
@@ -113,7 +105,9 @@ struct Lexer {
     quote: Option<(u8, usize)>,
     /// Inside a block scalar: lines indented more than this column are its content.
     block_scalar: Option<usize>,
-    inserts: Vec<(u32, u32)>,
+    /// (original offset, bytes replaced, replacement), by offset; edits touch ASCII bytes
+    /// only, so the text stays UTF-8.
+    edits: Vec<(u32, u32, String)>,
     at_signs: Vec<u32>,
     want_at_signs: bool,
 }
@@ -147,7 +141,7 @@ impl Lexer {
         if (self.quote.is_some() || in_flow) && !empty {
             let need = self.flow.first().copied().or(self.quote.map(|(_, c)| c)).unwrap_or(0) + 1;
             if lead < need {
-                self.inserts.push((offset as u32, (need - lead) as u32));
+                self.edits.push((offset as u32, 0, " ".repeat(need - lead)));
             }
         }
         self.scan(line, offset, lead);
@@ -178,6 +172,12 @@ impl Lexer {
             };
             if let Some((q, _)) = self.quote {
                 if b == b'\\' && q == b'"' {
+                    if let Some((len, replacement)) = surrogate_escape(&line[i..]) {
+                        self.edits.push(((offset + i) as u32, len as u32, replacement));
+                        i += len;
+                        col += len;
+                        continue;
+                    }
                     // Skip the escaped char (an ASCII one matters; others are content).
                     step(&mut i, &mut col);
                     if i < line.len() && line[i] < 0x80 {
@@ -210,7 +210,7 @@ impl Lexer {
                 }
                 b'#' if white => return,
                 b'#' if glued => {
-                    self.inserts.push(((offset + i) as u32, 1));
+                    self.edits.push(((offset + i) as u32, 0, " ".into()));
                     return;
                 }
                 b'\'' | b'"' if node_start => {
@@ -266,6 +266,7 @@ impl Lexer {
                 }
                 b'@' if node_start && self.want_at_signs => {
                     self.at_signs.push((offset + i) as u32);
+                    self.edits.push(((offset + i) as u32, 1, AT_STAND_IN.into()));
                     node_start = false;
                 }
                 _ => {
@@ -282,12 +283,33 @@ impl Lexer {
     }
 }
 
+/// A UTF-16 surrogate written as a JSON escape (`\uD83C\uDFAC`, RFC 8259 §7), which YAML's
+/// `\u` does not take: a pair becomes the `\U` escape of its character, a lone surrogate
+/// U+FFFD as Go's and Jackson's decoders make it. Returns the bytes replaced and the escape.
+fn surrogate_escape(at: &[u8]) -> Option<(usize, String)> {
+    let unit = |b: &[u8]| -> Option<u32> {
+        let hex = b.strip_prefix(b"\\u")?.get(..4)?;
+        u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()
+    };
+    let high = unit(at)?;
+    if !(0xD800..0xE000).contains(&high) {
+        return None;
+    }
+    if high < 0xDC00 {
+        if let Some(low) = unit(&at[6..]).filter(|l| (0xDC00..0xE000).contains(l)) {
+            let c = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+            return Some((12, format!("\\U{c:08X}")));
+        }
+    }
+    Some((6, "\\uFFFD".into()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn offsets_map_back_through_inserts() {
+    fn offsets_map_back_through_edits() {
         let text = "a: [\nb,\n]\nc: \"x\"# c\n";
         let r = relax(text, false).unwrap();
         assert_eq!(r.text, "a: [\n    b,\n    ]\nc: \"x\" # c\n");
@@ -305,7 +327,7 @@ mod tests {
     }
 
     #[test]
-    fn many_inserts_use_the_search() {
+    fn offsets_map_back_through_many_edits() {
         let mut text = String::from("args: [\n");
         for i in 0..40 {
             text.push_str(&format!("\"--a{i}\",\n"));
@@ -325,5 +347,14 @@ mod tests {
         let r = relax("v: @project.version@\n", true).unwrap();
         assert_eq!(r.text, "v: xproject.version@\n");
         assert_eq!(r.at_signs, [3]);
+    }
+
+    #[test]
+    fn surrogate_pairs_become_one_escape() {
+        let text = "{\"p\": \"\\uD83C\\uDFAC movie \\uD800 \\u00e9\", \"q\": 1}";
+        let r = relax(text, false).unwrap();
+        assert_eq!(r.text, "{\"p\": \"\\U0001F3AC movie \\uFFFD \\u00e9\", \"q\": 1}");
+        let q = r.text.find("\"q\"").unwrap() as u32;
+        assert_eq!(r.original(q), text.find("\"q\"").unwrap() as u32);
     }
 }
