@@ -8,7 +8,7 @@ use crate::model::kube::{KubeService, Monitor, MonitorKind, Origin, PortRef, Wor
 use crate::model::labels::LabelIndex;
 use crate::model::labels::LabelSelector;
 use crate::model::prometheus::{ComposeService, Job, Target};
-use crate::model::spring::PortType;
+use crate::model::spring::Port;
 use crate::model::{JobId, KubeServiceId, ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span};
 use crate::Options;
@@ -556,9 +556,10 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
                         };
                         // A host-network service is there only on the port it serves.
                         let listens = published.is_some()
-                            || cx.deployments[s]
-                                .iter()
-                                .any(|d| served_port(d).is_some_and(|(p, _, _)| Some(p) == port.map(i64::from)));
+                            || cx.deployments[s].iter().any(|d| {
+                                d.actuator.serving.actuator_port().and_then(Port::fixed).map(i64::from) == port.map(i64::from)
+                                    && port.is_some()
+                            });
                         if listens {
                             add_hit(
                                 &mut hits,
@@ -1370,63 +1371,6 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments:
         compose_spring,
         kube_jobs,
     }
-}
-
-/// The port a deployment serves actuator on, and where that was decided; `None` when it
-/// cannot be known (a placeholder, a random port, no HTTP actuator).
-pub fn served_port(d: &Deployment) -> Option<(i64, Option<Span>, &'static str)> {
-    // Unknown (a Secret or Config Server may set it, an unresolvable placeholder) or random:
-    // nothing to compare against. The flat `actuator.port` reads 0 then; never use it alone.
-    let port = d.actuator.facts.port?;
-    let key = match d.actuator.port_type {
-        PortType::Disabled => return None,
-        PortType::Different => "management.server.port",
-        PortType::Same => "server.port",
-    };
-    if let Some(f) = d.effective.get(key) {
-        let v = f.prop.value.trim();
-        if v.contains("${") || v == "0" || v.parse::<i64>().is_err() {
-            return None;
-        }
-    }
-    if d.actuator.port_type == PortType::Same {
-        // `management.server.port` may be an unresolvable placeholder too.
-        if d.effective
-            .get("management.server.port")
-            .is_some_and(|f| f.prop.value.contains("${"))
-        {
-            return None;
-        }
-    }
-    Some((i64::from(port), d.actuator.port_span, key))
-}
-
-/// Whether the deployment serves actuator over TLS, and where that was decided (semantics
-/// §3.1: `management.server.ssl.*` applies on a separate management port).
-pub fn served_tls(d: &Deployment) -> Option<(bool, Option<Span>)> {
-    let prefix = match d.actuator.port_type {
-        PortType::Disabled => return None,
-        PortType::Different => "management.server.ssl",
-        PortType::Same => "server.ssl",
-    };
-    let enabled = d.effective.get(&format!("{prefix}.enabled"));
-    if let Some(e) = &enabled {
-        let v = e.prop.value.trim();
-        return match v {
-            "true" => Some((true, Some(e.prop.value_span))),
-            "false" => Some((false, Some(e.prop.value_span))),
-            _ => None,
-        };
-    }
-    for k in ["key-store", "certificate", "bundle"] {
-        if let Some(f) = d.effective.get(&format!("{prefix}.{k}")) {
-            if f.prop.value.contains("${") {
-                return None;
-            }
-            return Some((true, Some(f.prop.value_span)));
-        }
-    }
-    Some((false, None))
 }
 
 /// "job `x`", "ServiceMonitor `y`", "job `kubernetes-pods` (annotations of Deployment `z`)",

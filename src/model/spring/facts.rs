@@ -1,7 +1,8 @@
 //! What the actuator serves in one deployment, each answer with the sources that decided it
 //! (semantics §1–4, version-gated per Appendix A).
 
-use super::lookup::{Effective, Found, Lookup};
+use super::lookup::{Effective, Lookup};
+use super::serving::{at, set_in, Namespace, Port};
 use super::{BootVersion, Platform, Why};
 use crate::source::Span;
 
@@ -171,26 +172,9 @@ pub struct Actuator {
     /// Why the served paths/port cannot be known (rules comparing paths must stay silent).
     pub paths_unknown: Option<Why>,
     pub facts: Facts,
-    /// Ports, paths, health groups and TLS per server, for the probe checks (`Effective::serving`).
+    /// What is served where: ports, paths, health groups and TLS per server, the one answer
+    /// everything else above is read from.
     pub serving: super::Serving,
-}
-
-fn at(f: &Found<'_>) -> Option<Span> {
-    Some(f.prop.value_span)
-}
-
-fn set_in(f: &Found<'_>) -> String {
-    if f.value.trim() == f.prop.value.trim() {
-        format!("`{}: {}` in {}", f.prop.key, f.value.trim(), f.layer.label)
-    } else {
-        format!(
-            "`{}: {}` (= `{}`) in {}",
-            f.prop.key,
-            f.prop.value.trim(),
-            f.value.trim(),
-            f.layer.label
-        )
-    }
 }
 
 /// Spring's String → Boolean conversion (`true/on/yes/1`, `false/off/no/0`).
@@ -340,7 +324,7 @@ impl Effective {
         }
     }
 
-    fn bool_fact(&self, key: &str) -> Option<Fact> {
+    pub(super) fn bool_fact(&self, key: &str) -> Option<Fact> {
         self.bool_fact_inner(key).map(|f| f.with_key(key))
     }
 
@@ -517,207 +501,61 @@ impl Effective {
         }
     }
 
-    /// TLS on the main server: any `server.ssl.*` binds an `Ssl` whose `enabled` defaults to
-    /// true.
-    fn tls(&self, prefix: &str) -> Fact {
-        if let Some(f) = self.bool_fact(&format!("{prefix}.enabled")) {
-            return f;
-        }
-        match self.prefix(prefix) {
-            Lookup::Set((p, l)) => Fact::yes(Why::new(format!("`{}` in {} configures TLS", p.key, l.label), Some(p.value_span))),
-            Lookup::Unknown(w) => Fact::unknown(w),
-            Lookup::Unset => Fact::no(Why::new(format!("no `{prefix}.*` is set"), None)),
-        }
-    }
-
-    fn port(&self, key: &str, default: Option<u16>) -> (Result<Option<i64>, Why>, Option<Found<'_>>) {
-        match self.lookup(key) {
-            Lookup::Set(f) => match f.value.trim().parse::<i64>() {
-                Ok(v) => (Ok(Some(v)), Some(f)),
-                Err(_) => (Err(Why::new(format!("{} is not a port number", set_in(&f)), at(&f))), Some(f)),
-            },
-            Lookup::Unset => (Ok(default.map(i64::from)), None),
-            Lookup::Unknown(w) => (Err(w), None),
-        }
-    }
-
-    fn string(&self, key: &str, paths: &mut PathNotes) -> Option<String> {
-        match self.lookup(key) {
-            Lookup::Set(f) => {
-                paths.spans.push((f.prop.value_span, format!("{key} `{}`", f.value)));
-                paths.because.push(Why::new(set_in(&f), at(&f)));
-                Some(f.value.clone())
-            }
-            Lookup::Unset => None,
-            Lookup::Unknown(w) => {
-                paths.unknown.get_or_insert(w);
-                None
-            }
-        }
-    }
-
-    /// Every actuator fact for this deployment (semantics §1–4).
+    /// Every actuator fact for this deployment (semantics §1–4); what is served where comes
+    /// from `serving`, computed once.
     pub fn actuator_facts(&self, boot: &BootVersion, build: &BuildFacts, platform: &Platform) -> Actuator {
-        let mut notes = PathNotes::default();
-        let (sp, sp_found) = self.port("server.port", Some(8080));
-        let (mp, mp_found) = self.port("management.server.port", None);
-        let mut port_because = Vec::new();
-        let app_type = self.lookup("spring.main.web-application-type");
-        let stack = match &app_type {
-            Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("reactive") => WebStack::Reactive,
-            Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("servlet") => WebStack::Servlet,
-            _ => build.stack,
-        };
-        let port_type = match (&mp, &sp) {
-            (Err(w), _) => Err(w.clone()),
-            (Ok(Some(m)), _) if *m < 0 => Ok(PortType::Disabled),
-            (Ok(None), _) => Ok(PortType::Same),
-            (Ok(Some(m)), Ok(s)) => {
-                let s_set = sp_found.is_some();
-                if (!s_set && *m == 8080) || (*m != 0 && Some(*m) == *s) {
-                    Ok(PortType::Same)
-                } else {
-                    Ok(PortType::Different)
-                }
-            }
-            (Ok(Some(_)), Err(w)) => Err(w.clone()),
-        };
+        let sv = self.serving(boot, build.stack);
         let mut http = Fact::yes(Why::new("the actuator is served over HTTP", None));
-        match &app_type {
+        match self.lookup("spring.main.web-application-type") {
             Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("none") => {
-                http =
-                    Fact::no(Why::new(format!("{}: not a web application", set_in(f)), at(f))).with_key("spring.main.web-application-type");
+                http = Fact::no(Why::new(format!("{}: not a web application", set_in(&f)), at(&f)))
+                    .with_key("spring.main.web-application-type");
             }
-            Lookup::Unknown(w) => http = Fact::unknown(w.clone()),
+            Lookup::Unknown(w) => http = Fact::unknown(w),
             _ => {}
         }
-        match &port_type {
-            Ok(PortType::Disabled) => {
-                if let Some(f) = &mp_found {
-                    http = Fact::no(Why::new(set_in(f), at(f))).with_key("management.server.port");
-                }
+        let mut paths_unknown = None;
+        match (&sv.port_type, &sv.management_port) {
+            (Ok(PortType::Disabled), Some(Port::Off(w))) => {
+                http = Fact::no(w.clone()).with_key("management.server.port");
             }
-            Err(w) if !http.is_no() => {
-                notes.unknown.get_or_insert(w.clone());
-            }
+            (Err(w), _) if !http.is_no() => paths_unknown = Some(w.clone()),
             _ => {}
         }
-        let server_port = match &sp {
-            Ok(Some(p)) if *p > 0 && *p <= 65535 => Some(*p as u16),
-            _ => None,
-        };
-        let (port, port_span) = match &port_type {
+        let paths_unknown = paths_unknown.or_else(|| sv.paths_unknown.clone());
+        let mut port_because = Vec::new();
+        let port = match &sv.port_type {
             Ok(PortType::Different) => {
-                if let Some(f) = &mp_found {
-                    port_because.push(Why::new(format!("a separate management server: {}", set_in(f)), at(f)));
+                if let Some(m) = sv.management_port.as_ref().filter(|m| !matches!(m, Port::Unknown(_))) {
+                    port_because.push(Why::new(format!("a separate management server: {}", m.why().text), m.span()));
                 }
-                let p = mp.clone().ok().flatten().filter(|p| *p > 0 && *p <= 65535).map(|p| p as u16);
-                (p, mp_found.as_ref().and_then(at))
+                sv.management_port.as_ref().and_then(Port::fixed)
             }
             _ => {
-                match &sp_found {
-                    Some(f) => port_because.push(Why::new(set_in(f), at(f))),
-                    None if sp.is_ok() => port_because.push(Why::new("`server.port` is not set: 8080", None)),
-                    None => {}
+                if !matches!(sv.server_port, Port::Unknown(_)) {
+                    port_because.push(sv.server_port.why().clone());
                 }
-                if let (Some(f), Ok(PortType::Same)) = (&mp_found, &port_type) {
-                    port_because.push(Why::new(format!("the same port as the application: {}", set_in(f)), at(f)));
+                if let (Some(m), Ok(PortType::Same)) = (&sv.management_port, &sv.port_type) {
+                    port_because.push(Why::new(format!("the same port as the application: {}", m.why().text), m.span()));
                 }
-                let port = if port_type.is_ok() { server_port } else { None };
-                (port, sp_found.as_ref().and_then(at))
+                sv.port_type.as_ref().ok().and(sv.server_port.fixed())
             }
         };
-        if let Err(w) = &sp {
+        if let Port::Unknown(w) = &sv.server_port {
             port_because.push(w.clone());
         }
-
-        // Paths (semantics §3.3).
-        let server_prefix = |n: &mut PathNotes| -> String {
-            match stack {
-                WebStack::Reactive => {
-                    if boot.at_least(2, 3) {
-                        clean_path(&self.string("spring.webflux.base-path", n).unwrap_or_default())
-                    } else {
-                        String::new()
-                    }
-                }
-                _ => {
-                    let ctx = clean_path(&self.string("server.servlet.context-path", n).unwrap_or_default());
-                    let servlet_key = if boot.at_least(2, 1) {
-                        "spring.mvc.servlet.path"
-                    } else {
-                        "server.servlet.path"
-                    };
-                    let servlet = clean_path(&self.string(servlet_key, n).unwrap_or_default());
-                    if stack == WebStack::Unknown && !(ctx.is_empty() && servlet.is_empty()) {
-                        n.unknown.get_or_insert(Why::new(
-                            "whether the application is a servlet or a reactive one cannot be told from its build",
-                            None,
-                        ));
-                    }
-                    format!("{ctx}{servlet}")
-                }
-            }
-        };
-        let mgmt_prefix = match &port_type {
-            Ok(PortType::Different) => {
-                let bp = if boot.at_least(2, 4) {
-                    self.string("management.server.base-path", &mut notes).unwrap_or_default()
-                } else {
-                    String::new()
-                };
-                let legacy_ok = stack != WebStack::Reactive && !boot.at_least(3, 0);
-                let bp = if bp.trim().is_empty() && legacy_ok {
-                    self.string("management.server.servlet.context-path", &mut notes)
-                        .unwrap_or_default()
-                } else {
-                    bp
-                };
-                clean_path(&bp)
-            }
-            _ => server_prefix(&mut notes),
-        };
-        let base = match self.string("management.endpoints.web.base-path", &mut notes) {
-            Some(b) => clean_path(&b),
-            None => "/actuator".to_string(),
-        };
-        let mut sub = |id: &str| match self.string(&format!("management.endpoints.web.path-mapping.{id}"), &mut notes) {
-            Some(p) => clean_path(&p),
-            None => format!("/{id}"),
-        };
-        let prom_sub = sub("prometheus");
-        let health_sub = sub("health");
-        let health_path = format!("{mgmt_prefix}{base}{health_sub}");
-        let mut additional = Vec::new();
-        if boot.at_least(2, 6) {
-            let add_all = matches!(
-                self.lookup("management.endpoint.health.probes.add-additional-paths"),
-                Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("true")
-            );
-            let mut side = PathNotes::default();
-            let sprefix = server_prefix(&mut side);
-            for (g, default) in [("liveness", "/livez"), ("readiness", "/readyz")] {
-                let explicit = self.lookup(&format!("management.endpoint.health.group.{g}.additional-path"));
-                let (value, span) = match &explicit {
-                    Lookup::Set(f) => (Some(f.value.trim().to_string()), at(f)),
-                    _ if add_all => (Some(format!("server:{default}")), None),
-                    _ => (None, None),
-                };
-                let Some(v) = value else { continue };
-                let (on_server, seg) = match v.split_once(':') {
-                    Some((ns, seg)) if ns.eq_ignore_ascii_case("server") => (true, seg.to_string()),
-                    Some((ns, seg)) if ns.eq_ignore_ascii_case("management") => (false, seg.to_string()),
-                    _ => continue,
-                };
-                let prefix = if on_server { sprefix.clone() } else { mgmt_prefix.clone() };
-                additional.push(AdditionalPath {
-                    group: g.to_string(),
-                    path: format!("{prefix}{}", clean_path(&seg)),
-                    on_server,
-                    span,
-                });
-            }
-        }
+        let port_span = sv.actuator_port().and_then(Port::span);
+        let health_path = sv.health_path();
+        let additional = sv
+            .additional
+            .iter()
+            .map(|a| AdditionalPath {
+                group: a.group.clone(),
+                path: a.path.clone(),
+                on_server: a.namespace == Namespace::Server,
+                span: a.span,
+            })
+            .collect();
 
         // Availability.
         let exposed = self.agree(|e| e.exposure("prometheus", boot));
@@ -737,14 +575,7 @@ impl Effective {
         };
         let health_exposed = self.agree(|e| e.exposure("health", boot));
         let health_access = self.agree(|e| e.endpoint_access("health", boot));
-        let server_tls = self.tls("server.ssl");
-        let tls = match &port_type {
-            Ok(PortType::Different) => match self.tls("management.server.ssl") {
-                f if f.is_no() && f.because.first().is_some_and(|w| w.span.is_none()) => server_tls.clone(),
-                f => f,
-            },
-            _ => server_tls,
-        };
+        let tls = sv.actuator_tls().clone();
         let (application_tag, application_tag_value) = match self.lookup("management.metrics.tags.application") {
             Lookup::Set(f) => (Fact::yes(Why::new(set_in(&f), at(&f))), Some(f.value.clone())),
             Lookup::Unset => (Fact::no(Why::new("nothing sets `management.metrics.tags.application`", None)), None),
@@ -762,28 +593,28 @@ impl Effective {
             probe_groups: self.agree(|e| e.probe_groups(boot, platform)),
             port,
             port_because,
-            server_port,
-            paths_unknown: notes.unknown.clone(),
+            server_port: sv.main_port(),
+            paths_unknown: paths_unknown.clone(),
             liveness_path: format!("{health_path}/liveness"),
             readiness_path: format!("{health_path}/readiness"),
             additional_paths: additional,
             tls,
             application_tag,
             application_tag_value,
-            stack,
+            stack: sv.stack,
         };
         Actuator {
             prometheus_exposed: exposed.is_yes(),
             health_exposed: health_exposed.is_yes(),
-            port_type: port_type.clone().unwrap_or(PortType::Same),
+            port_type: sv.port_type.clone().unwrap_or(PortType::Same),
             port: port.unwrap_or(0),
             port_span,
-            prometheus_path: format!("{mgmt_prefix}{base}{prom_sub}"),
-            path_spans: notes.spans,
+            prometheus_path: sv.prometheus_path(),
+            path_spans: sv.path_spans.clone(),
             health_path,
-            paths_unknown: notes.unknown,
+            paths_unknown,
             facts,
-            serving: self.serving(boot),
+            serving: sv,
         }
     }
 
@@ -797,13 +628,6 @@ impl Effective {
     pub fn exposed(&self, id: &str, boot: &BootVersion) -> bool {
         self.exposure(id, boot).is_yes()
     }
-}
-
-#[derive(Default)]
-struct PathNotes {
-    spans: Vec<(Span, String)>,
-    because: Vec<Why>,
-    unknown: Option<Why>,
 }
 
 impl Facts {

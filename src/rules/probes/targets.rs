@@ -16,7 +16,7 @@ use crate::fix::edits;
 use crate::model::build::{find_artifact, Presence};
 use crate::model::exec::HttpCall;
 use crate::model::kube::{Handler, PortRef, Probe};
-use crate::model::spring::{Namespace, PortType, Serving};
+use crate::model::spring::{Namespace, Port, PortType, Serving};
 use crate::rules::Context;
 use crate::source::Span;
 
@@ -185,10 +185,7 @@ fn analyse(cx: &Context<'_>) -> Vec<Diagnostic> {
     for t in budget::targets(cx) {
         let sv = &t.deployment.actuator.serving;
         // Unknown is not wrong: a Config Server, a placeholder or a random port.
-        if t.service.remote_config.is_some() || !sv.unknown.is_empty() || sv.port_type.is_none() || sv.server_port.is_none() {
-            continue;
-        }
-        if sv.port_type == Some(PortType::Different) && sv.management_port.is_none() {
+        if t.service.remote_config.is_some() || sv.unknown().is_some() || sv.main_port().is_none() {
             continue;
         }
         // No web server at all (semantics Appendix B 9, unverified): nothing to compare with.
@@ -373,16 +370,16 @@ impl Check<'_, '_> {
 
     fn port_of(&self, side: Side) -> Option<u16> {
         match side {
-            Side::Main => self.sv.server_port,
-            Side::Management => self.sv.management_port,
+            Side::Main => self.sv.main_port(),
+            Side::Management => self.sv.management_port(),
             Side::Other => None,
         }
     }
 
     fn side(&self, port: i64) -> Side {
-        if Some(port) == self.sv.server_port.map(i64::from) {
+        if Some(port) == self.sv.main_port().map(i64::from) {
             Side::Main
-        } else if self.sv.port_type == Some(PortType::Different) && Some(port) == self.sv.management_port.map(i64::from) {
+        } else if self.sv.is(PortType::Different) && Some(port) == self.sv.management_port().map(i64::from) {
             Side::Management
         } else {
             Side::Other
@@ -390,7 +387,7 @@ impl Check<'_, '_> {
     }
 
     fn actuator_side(&self) -> Side {
-        if self.sv.port_type == Some(PortType::Different) {
+        if self.sv.is(PortType::Different) {
             Side::Management
         } else {
             Side::Main
@@ -484,15 +481,20 @@ impl Check<'_, '_> {
 
     fn port_spans(&self, side: Side) -> Option<Label> {
         match side {
-            Side::Main => self.sv.server_port_span.map(|s| Label::new(s, "the main server's port")),
-            Side::Management => self.sv.management_port_span.map(|s| Label::new(s, "actuator's own port")),
+            Side::Main => self.sv.server_port.span().map(|s| Label::new(s, "the main server's port")),
+            Side::Management => self
+                .sv
+                .management_port
+                .as_ref()
+                .and_then(Port::span)
+                .map(|s| Label::new(s, "actuator's own port")),
             Side::Other => None,
         }
     }
 
     fn listening(&self) -> String {
-        let s = self.sv.server_port.map_or(String::new(), |p| format!("HTTP on port `{p}`"));
-        match self.sv.management_port.filter(|_| self.sv.port_type == Some(PortType::Different)) {
+        let s = self.sv.main_port().map_or(String::new(), |p| format!("HTTP on port `{p}`"));
+        match self.sv.management_port() {
             Some(m) => format!("{s} and actuator on port `{m}`"),
             None => s,
         }
@@ -501,7 +503,7 @@ impl Check<'_, '_> {
     /// Whether `path` is served on `side`, and if not, why.
     fn served_on(&self, side: Side, path: &str) -> Served {
         let sv = self.sv;
-        let same = sv.port_type == Some(PortType::Same);
+        let same = sv.is(PortType::Same);
         match side {
             Side::Main => {
                 if !sv.context_path.is_empty() && !under(path, &sv.context_path) {
@@ -519,10 +521,10 @@ impl Check<'_, '_> {
                 }
                 if self.looks_actuator(path) {
                     return Served::No(match sv.port_type {
-                        Some(PortType::Disabled) => "`management.server.port: -1` turns HTTP actuator endpoints off".to_string(),
-                        Some(PortType::Different) => format!(
+                        Ok(PortType::Disabled) => "`management.server.port: -1` turns HTTP actuator endpoints off".to_string(),
+                        Ok(PortType::Different) => format!(
                             "actuator endpoints are served on port `{}`, not on the main port",
-                            sv.management_port.unwrap_or(0)
+                            sv.management_port().unwrap_or(0)
                         ),
                         _ => format!("its actuator endpoints are under `{}`", sv.actuator_root),
                     });
@@ -538,7 +540,7 @@ impl Check<'_, '_> {
                 }
                 Served::No(format!(
                     "the management server on port `{}` serves only actuator endpoints, under `{}`",
-                    sv.management_port.unwrap_or(0),
+                    sv.management_port().unwrap_or(0),
                     if sv.actuator_root.is_empty() { "/" } else { &sv.actuator_root }
                 ))
             }
@@ -605,7 +607,7 @@ impl Check<'_, '_> {
     /// The actuator path a request most likely meant, and the side serving it.
     fn intended(&self, path: &str) -> Option<(Side, String)> {
         let sv = self.sv;
-        if sv.port_type == Some(PortType::Disabled) {
+        if sv.is(PortType::Disabled) {
             return None;
         }
         let last = path.rsplit('/').next().unwrap_or("");
@@ -656,7 +658,7 @@ impl Check<'_, '_> {
         };
         let want = match self.intended(&path) {
             Some((side, _)) => self.port_of(side),
-            None => self.sv.server_port,
+            None => self.sv.main_port(),
         };
         let Some(port) = self.resolve(&req.port, &req.port_at, want) else {
             return;
@@ -710,7 +712,7 @@ impl Check<'_, '_> {
                 None if !self.maybe_listens(port) => {
                     port_wrong = true;
                     let why = format!("nothing in `{}` listens there: it serves {}", self.name(), self.listening());
-                    self.port_diag(&asks, &req, Side::Main, self.sv.server_port, &why);
+                    self.port_diag(&asks, &req, Side::Main, self.sv.main_port(), &why);
                 }
                 None => {}
             },
@@ -733,7 +735,7 @@ impl Check<'_, '_> {
                 d = d.related(s, "the context path is set here");
             }
         } else if reason.contains("management server") {
-            if let Some(s) = self.sv.management_port_span {
+            if let Some(s) = self.sv.management_port.as_ref().and_then(Port::span) {
                 d = d.related(s, "actuator runs on its own server here, without the main server's context path");
             }
         } else {
@@ -792,12 +794,15 @@ impl Check<'_, '_> {
     }
 
     fn tls(&mut self, asks: &str, req: &Request, side: Side) {
-        let (tls, span) = match side {
-            Side::Main => (self.sv.server_tls, self.sv.server_tls_span),
-            Side::Management => (self.sv.management_tls, self.sv.management_tls_span),
+        let fact = match side {
+            Side::Main => &self.sv.server_tls,
+            Side::Management => &self.sv.management_tls,
             Side::Other => return,
         };
-        let Some(tls) = tls else { return };
+        if fact.is_unknown() {
+            return;
+        }
+        let (tls, span) = (fact.is_yes(), fact.span());
         if tls == req.https {
             return;
         }
@@ -832,7 +837,7 @@ impl Check<'_, '_> {
     }
 
     fn tcp(&mut self, port: &PortRef, at: Place) {
-        let Some(port) = self.resolve(port, &at, self.sv.server_port) else {
+        let Some(port) = self.resolve(port, &at, self.sv.main_port()) else {
             return;
         };
         if self.side(port) == Side::Other && !self.maybe_listens(port) {
@@ -847,7 +852,7 @@ impl Check<'_, '_> {
                 scheme_at: Place::Fixed(self.p.key_span),
                 verb: String::new(),
             };
-            self.port_diag(&asks, &req, Side::Main, self.sv.server_port, &why);
+            self.port_diag(&asks, &req, Side::Main, self.sv.main_port(), &why);
         }
     }
 

@@ -1,7 +1,9 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::link::scrape::{describe_site, served_port, through_service, PortReach, Reach};
+use crate::link::scrape::{describe_site, through_service, PortReach, Reach};
+use crate::link::Deployment;
 use crate::link::{Scrape, Via};
+use crate::model::spring::Port;
 use crate::rules::scrape::metrics_path_mismatch::replace_scalar;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
@@ -304,4 +306,14 @@ fn report(cx: &Context<'_>, sc: &Scrape, ports: &[PortReach], port: i64, port_sp
         }));
     }
     d
+}
+
+/// The fixed port a deployment serves actuator on, where that was decided, and the property
+/// that decides it; `None` when there is no HTTP actuator or the port is not a known number.
+fn served_port(d: &Deployment) -> Option<(i64, Option<Span>, &'static str)> {
+    let sv = &d.actuator.serving;
+    match sv.actuator_port()? {
+        Port::Fixed(p, why) => Some((i64::from(*p), why.span, sv.actuator_port_key())),
+        _ => None,
+    }
 }

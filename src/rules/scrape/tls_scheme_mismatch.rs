@@ -4,8 +4,10 @@
 
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::link::scrape::{describe_site, served_tls};
+use crate::link::scrape::describe_site;
+use crate::link::Deployment;
 use crate::link::Via;
+use crate::model::spring::PortType;
 use crate::rules::scrape::metrics_path_mismatch::replace_scalar;
 use crate::rules::scrape::yaml_edit::insert_sibling_key;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -134,4 +136,12 @@ fn check_scrapes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         out.push(d);
     }
+}
+
+/// Whether the deployment serves actuator over TLS, and where that was decided; `None` when
+/// it cannot be known or there is no HTTP actuator.
+fn served_tls(d: &Deployment) -> Option<(bool, Option<Span>)> {
+    let sv = &d.actuator.serving;
+    let tls = sv.actuator_tls();
+    (!sv.is(PortType::Disabled) && !tls.is_unknown()).then(|| (tls.is_yes(), tls.span()))
 }
