@@ -228,6 +228,60 @@ fn sarif_uris_resolve_against_their_base() {
 }
 
 #[test]
+fn gitlab_code_quality_has_what_gitlab_reads() {
+    for name in SCENARIOS {
+        let (code, out, err) = run(&[&scenario(name), "--format", "gitlab"]);
+        assert!(code == 0 || code == 1, "{name}: {err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        let issues = v.as_array().expect("an array, empty when clean");
+        assert_eq!(issues.is_empty(), code == 0, "{name}");
+        let mut fingerprints = std::collections::HashSet::new();
+        for i in issues {
+            for k in ["description", "check_name", "fingerprint"] {
+                assert!(i[k].as_str().is_some_and(|s| !s.is_empty()), "{name}: {k} in {i}");
+            }
+            assert!(
+                fingerprints.insert(i["fingerprint"].as_str().unwrap().to_string()),
+                "{name}: unique: {i}"
+            );
+            let sev = i["severity"].as_str().unwrap();
+            assert!(["info", "minor", "major", "critical", "blocker"].contains(&sev), "{sev}");
+            let path = i["location"]["path"].as_str().unwrap();
+            assert!(
+                std::path::Path::new(path).is_file(),
+                "{path} names a file from the working directory"
+            );
+            assert!(i["location"]["lines"]["begin"].as_u64().is_some_and(|l| l >= 1));
+        }
+    }
+    let (_, out, _) = run(&[&scenario("commerce"), "--format", "gitlab"]);
+    let (_, again, _) = run(&[&scenario("commerce"), "--format", "gitlab"]);
+    assert_eq!(out, again, "stable across runs");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let reg = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["check_name"] == "prometheus-registry-missing")
+        .unwrap();
+    assert_eq!(reg["severity"], "critical");
+    assert_eq!(
+        reg["location"]["path"],
+        "fixtures/scenarios/commerce/repo/services/order-service/build.gradle.kts"
+    );
+}
+
+#[test]
+fn statistics_are_a_table_or_json_and_nothing_else() {
+    for format in ["concise", "sarif", "github", "gitlab", "checkstyle", "junit"] {
+        let (code, out, err) = run(&[&scenario("commerce"), "--statistics", "--format", format]);
+        assert_eq!(code, 2, "{format}: {out}");
+        assert!(out.is_empty(), "{format}: nothing on stdout: {out}");
+        assert!(err.contains(&format!("not `--format {format}`")), "{err}");
+    }
+}
+
+#[test]
 fn checkstyle_and_junit_are_well_formed() {
     for (format, root) in [("checkstyle", "checkstyle"), ("junit", "testsuites")] {
         for name in SCENARIOS {

@@ -69,6 +69,16 @@ pub(super) fn run(args: CheckArgs) -> u8 {
     if let Err(code) = validate_rules(&args.select, "--select").and(validate_rules(&args.ignore, "--ignore")) {
         return code;
     }
+    // A count per rule is a table or JSON; any other format asked for would silently be
+    // neither what was asked nor what a consumer of that format can read.
+    if args.statistics && !matches!(args.format, Format::Human | Format::Json) {
+        return fail(format!(
+            "--statistics prints a table (the default format) or JSON (`--format json`), not `--format {}`",
+            clap::ValueEnum::to_possible_value(&args.format)
+                .map(|v| v.get_name().to_string())
+                .unwrap_or_default()
+        ));
+    }
     let roots = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {

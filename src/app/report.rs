@@ -40,6 +40,7 @@ pub(super) fn render_report(args: &CheckArgs, linted: &[Linted]) -> String {
             render::sarif::render(&inputs, base.as_deref())
         }
         Format::Github => render::github::render(&inputs),
+        Format::Gitlab => render::gitlab::render(&inputs),
         Format::Checkstyle => render::xml::checkstyle(&inputs),
         Format::Junit => render::xml::junit(&inputs),
         Format::Concise => {

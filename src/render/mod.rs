@@ -2,6 +2,7 @@
 
 pub mod concise;
 pub mod github;
+pub mod gitlab;
 pub mod graph;
 pub mod human;
 pub mod json;
@@ -26,6 +27,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations on the pull request)
     Github,
+    /// GitLab Code Quality report (merge request widget)
+    Gitlab,
     /// Checkstyle XML
     Checkstyle,
     /// JUnit XML
