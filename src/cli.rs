@@ -1,8 +1,45 @@
 //! Command line (SPEC §2).
 
 use crate::render::Format;
+use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// A rule name: shells complete it from the registry (the generated scripts list the possible
+/// values), and a misspelt one is refused with "did you mean".
+#[derive(Clone, Copy, Debug)]
+pub struct RuleName;
+
+impl TypedValueParser for RuleName {
+    type Value = String;
+
+    fn parse_ref(&self, cmd: &clap::Command, arg: Option<&clap::Arg>, value: &std::ffi::OsStr) -> Result<String, clap::Error> {
+        let v = value.to_string_lossy();
+        if crate::rules::by_name(&v).is_some() {
+            return Ok(v.into_owned());
+        }
+        let hint = crate::config::did_you_mean(&v, crate::rules::names())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        let flag = arg.and_then(|a| a.get_long().map(|l| format!("--{l}: "))).unwrap_or_default();
+        let msg = format!("{flag}unknown rule `{v}`{hint}; `actuator-lint rules` lists them\n");
+        Err(clap::Error::raw(clap::error::ErrorKind::InvalidValue, msg).with_cmd(cmd))
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(crate::rules::names().into_iter().map(PossibleValue::new)))
+    }
+}
+
+/// When to colour the human report and error messages.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal that supports it, unless NO_COLOR is set; FORCE_COLOR or CLICOLOR_FORCE force it
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -32,6 +69,7 @@ pub enum Command {
     /// Print a rule's documentation
     Explain {
         /// Rule name, e.g. `liveness-budget-too-short`
+        #[arg(value_parser = RuleName, hide_possible_values = true)]
         rule: String,
     },
     /// Show what was discovered and linked, with evidence (for when a finding surprises you)
@@ -157,16 +195,19 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Only run these rules (comma-separated)
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = RuleName, hide_possible_values = true)]
     pub select: Vec<String>,
     /// Never run these rules (comma-separated)
-    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    #[arg(long, value_name = "RULE", value_delimiter = ',', value_parser = RuleName, hide_possible_values = true)]
     pub ignore: Vec<String>,
     /// Lowest severity that makes the exit status 1
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Never colour the output (also: NO_COLOR)
-    #[arg(long)]
+    /// Colour the report: `auto` (a terminal, unless NO_COLOR; FORCE_COLOR/CLICOLOR_FORCE force it), `always`, `never`
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    /// Same as `--color never`
+    #[arg(long, hide = true)]
     pub no_color: bool,
     /// Print only the diagnostics, no summary line
     #[arg(long)]

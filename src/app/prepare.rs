@@ -29,7 +29,7 @@ fn parse_boot_times(values: &[String]) -> Result<Vec<(String, f64)>, String> {
 fn report_config_errors(path: &str, text: &str, errors: &[ConfigError]) {
     let mut set = SourceSet::new();
     let id = set.add(SourceFile::new(path, text.to_string()));
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = super::terminal::color(crate::cli::ColorWhen::Auto, std::io::stderr().is_terminal());
     for e in errors {
         let mut d = crate::diagnostic::Diagnostic::new(
             "config",

@@ -3,7 +3,7 @@
 use super::check::Linted;
 use super::terminal::{supports_hyperlinks, terminal_width};
 use super::{plural, FINDINGS, OK};
-use crate::cli::{CheckArgs, FailOn};
+use crate::cli::{CheckArgs, ColorWhen, FailOn};
 use crate::diagnostic::Severity;
 use crate::render::{self, Format, RenderOptions};
 use crate::Report;
@@ -59,10 +59,12 @@ pub(super) fn render_report(args: &CheckArgs, linted: &[Linted]) -> String {
 }
 
 fn human_report(args: &CheckArgs, linted: &[Linted]) -> String {
-    let color = !args.no_color && args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let tty = args.output.is_none() && std::io::stdout().is_terminal();
+    let when = if args.no_color { ColorWhen::Never } else { args.color };
+    let color = super::terminal::color(when, tty);
     let ropts = RenderOptions {
         color,
-        width: if color { terminal_width() } else { 100 },
+        width: if tty { terminal_width() } else { 100 },
         links: color && supports_hyperlinks(),
     };
     let mut text = String::new();

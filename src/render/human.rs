@@ -144,29 +144,17 @@ fn labeled(sources: &SourceSet, span: Span, label: &str, primary: bool) -> Label
     }
 }
 
-/// Greedy word wrap. miette's own wrapping also re-wraps nested snippets (long log lines
-/// then break mid-line), so we wrap prose here and turn miette's off.
+/// Greedy word wrap by display width (a CJK character or an emoji takes two columns), breaking
+/// only at spaces: rule names, paths and property names keep their hyphens and dots. miette's
+/// own wrapping also re-wraps nested snippets (long log lines then break mid-line), so prose is
+/// wrapped here and miette's is off.
 fn wrap(text: &str, width: usize) -> String {
-    let mut out = String::new();
-    for (i, para) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let mut col = 0;
-        for word in para.split(' ') {
-            let w = word.chars().count();
-            if col > 0 && col + 1 + w > width {
-                out.push('\n');
-                col = 0;
-            } else if col > 0 {
-                out.push(' ');
-                col += 1;
-            }
-            out.push_str(word);
-            col += w;
-        }
-    }
-    out
+    let options = textwrap::Options::new(width)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .wrap_algorithm(textwrap::WrapAlgorithm::FirstFit)
+        .break_words(false);
+    textwrap::wrap(text, options).join("\n")
 }
 
 fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, opts: &super::RenderOptions) -> Adapter {
@@ -281,4 +269,21 @@ pub fn render(sources: &SourceSet, report: &crate::Report, opts: &super::RenderO
     out.push_str(&super::summary_line(report));
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wraps_by_display_width_at_spaces_only() {
+        // Each `漢字` is four columns wide though two characters long.
+        let text = "漢字 漢字 漢字 漢字 done";
+        assert_eq!(super::wrap(text, 10), "漢字 漢字\n漢字 漢字\ndone");
+        // Hyphens and dots never break: a rule or property name stays whole.
+        let text = "see liveness-budget-too-short and management.endpoints.web.exposure.include";
+        assert_eq!(
+            super::wrap(text, 30),
+            "see liveness-budget-too-short\nand\nmanagement.endpoints.web.exposure.include"
+        );
+        assert_eq!(super::wrap("a\nb c", 80), "a\nb c", "line breaks are kept");
+    }
 }
