@@ -355,10 +355,14 @@ fn projects(input: &Input<'_>, in_plugin_build: &dyn Fn(&str) -> bool) -> Vec<Pr
             dirs.insert(path.clone(), dir);
         }
         for path in ordered {
-            // A directory can belong to only one build: the nearest settings file wins.
+            // A directory belongs to one build: the outermost settings file that includes it.
+            // Gradle invoked from that directory (or below it, searching upward) builds it as
+            // one of its projects, so `project(':api')` resolves there; a nested settings file
+            // of the directory (often there so the service opens alone in an IDE) only applies
+            // when Gradle is started inside it (semantics §10.3). Settings come shortest path
+            // first, so an outer build has claimed the directory already.
             let dir = dirs[&path].clone();
-            let existing = by_dir.get(&dir).copied();
-            if existing.is_some_and(|i| out[i].build_root.len() >= root.len()) {
+            if by_dir.contains_key(&dir) {
                 continue;
             }
             let name = path
@@ -378,14 +382,8 @@ fn projects(input: &Input<'_>, in_plugin_build: &dyn Fn(&str) -> bool) -> Vec<Pr
                 build_file,
                 doubt: None,
             };
-            // A directory holds one project: a nearer build replaces the outer one's.
-            match existing {
-                Some(i) => out[i] = project,
-                None => {
-                    by_dir.insert(project.dir.clone(), out.len());
-                    out.push(project);
-                }
-            }
+            by_dir.insert(project.dir.clone(), out.len());
+            out.push(project);
         }
     }
     // Build files no settings file includes.

@@ -689,3 +689,30 @@ fn maven_boot_version_from_bom_import() {
     assert_eq!(at(&sources, v.span.unwrap()), "pom.xml:5");
     assert!(m.maven.as_ref().unwrap().boot_managed);
 }
+
+/// A service with its own settings file (so it opens alone in an IDE) that the outer settings
+/// also includes: Gradle run from the outer directory builds it as `:services:orders`, and its
+/// `project(':api')` is the outer build's `:api` (semantics §10.3).
+#[test]
+fn nested_settings_of_an_included_project_belong_to_the_outer_build() {
+    let files = [
+        ("settings.gradle", "include ':api'\ninclude ':services:orders'\n"),
+        (
+            "api/build.gradle",
+            "plugins { id 'java-library' }\ndependencies {\n    api 'io.micrometer:micrometer-registry-prometheus'\n}\n",
+        ),
+        ("services/orders/settings.gradle", "rootProject.name = 'orders'\n"),
+        (
+            "services/orders/build.gradle",
+            "plugins { id 'org.springframework.boot' }\ndependencies {\n    implementation project(':api')\n}\n",
+        ),
+        ("services/orders/src/main/java/App.java", APP),
+    ];
+    assert_eq!(
+        registry(&files, "services/orders"),
+        "present services/orders/build.gradle:3 > api/build.gradle:3"
+    );
+    let (_, ws) = analyze(&files);
+    assert_eq!(module(&ws, "services/orders").gradle_path, ":services:orders");
+    assert_eq!(module(&ws, "services/orders").build_root, "");
+}
