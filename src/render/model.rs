@@ -285,7 +285,10 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment)
     let _ = writeln!(o, "    deployment: {w} — linked by {}", d.evidence);
     let e = &d.effective;
     let profiles = match &e.profile_set {
-        Some(ProfileSet::Unknown { why: wh, .. }) => format!("unknown, evaluated as `default` ({})", why(sources, wh)),
+        Some(ProfileSet::Unknown { why: wh, .. }) => format!(
+            "unknown ({}); profile-specific sources may or may not apply, and a fact is known only when it is the same either way",
+            why(sources, wh)
+        ),
         _ if e.profiles.is_empty() => "default".to_string(),
         _ => e.profiles.join(","),
     };

@@ -264,11 +264,34 @@ impl Effective {
             return direct;
         }
         let facts: Vec<Fact> = self.worlds().iter().map(&f).collect();
-        match facts.first() {
-            Some(first) if first.value != Tri::Unknown && facts.iter().all(|x| x.value == first.value) => {
-                let mut r = first.clone();
-                r.because
-                    .push(Why::new("the same whichever of the sources that may not apply do", None));
+        match facts.as_slice() {
+            [without, with, ..] if without.value != Tri::Unknown && facts.iter().all(|x| x.value == without.value) => {
+                // Say why it holds either way: the reason of the world without the uncertain
+                // sources alone ("nothing sets …") would be false when they do set it.
+                let maybe: Vec<&Why> = self.layers.iter().filter_map(|l| l.maybe.as_ref()).collect();
+                let cause = match maybe.as_slice() {
+                    [one] => one.text.clone(),
+                    [first, rest @ ..] => format!(
+                        "{}; {} more {} may not apply likewise",
+                        first.text,
+                        rest.len(),
+                        if rest.len() == 1 { "source" } else { "sources" }
+                    ),
+                    [] => String::new(),
+                };
+                let text = if with.why().text == without.why().text {
+                    without.why().text.clone()
+                } else {
+                    format!("with them, {}; without them, {}", with.why().text, without.why().text)
+                };
+                let mut r = without.clone();
+                r.because = vec![
+                    Why::new(
+                        format!("the same whichever sources apply — {text} ({cause})"),
+                        with.span().or(without.span()),
+                    ),
+                    without.why().clone(),
+                ];
                 r
             }
             _ => direct,

@@ -50,7 +50,11 @@ impl Rule for PrometheusEndpointNotExposed {
                 continue;
             }
             let fact = &dep.actuator.facts.prometheus_exposed;
-            let include = dep.effective.list("management.endpoints.web.exposure.include").set();
+            let include_lookup = dep.effective.list("management.endpoints.web.exposure.include");
+            // Sources that may not apply (a profile chosen at build time) set it, and the fact
+            // holds whichever do: the fact's own reason says so; "nothing sets" would be false.
+            let uncertain = matches!(include_lookup, Lookup::Unknown(_));
+            let include = include_lookup.set();
             let excluded = fact.why().text.contains("`exclude:");
             let (primary, reason) = if excluded {
                 (
@@ -65,6 +69,8 @@ impl Rule for PrometheusEndpointNotExposed {
                         inc.items.join(",")
                     ),
                 )
+            } else if uncertain {
+                (fact.span(), fact.why().text.clone())
             } else {
                 let default = if s.boot_version.at_least(2, 5) {
                     "`health`"
@@ -78,7 +84,7 @@ impl Rule for PrometheusEndpointNotExposed {
             };
             let primary = primary.or_else(|| s.primary_config.map(|f| first_line(cx, f)));
             let Some(primary) = primary else { continue };
-            let set = include.is_some() || excluded;
+            let set = include.is_some() || excluded || uncertain;
             let label = if set {
                 "does not expose `prometheus`"
             } else {
@@ -137,7 +143,9 @@ impl Rule for PrometheusEndpointNotExposed {
                 d = d.help(format!("add `prometheus` to `management.endpoints.web.exposure.include`{keep}"));
                 // No fix for an unscraped service: exposing an endpoint nobody in the repository
                 // asks for is the operator's decision.
-                let wanted = !scrapes.is_empty();
+                // Nor where the sources that decide it may or may not apply: the edit could
+                // land in a file another one overrides.
+                let wanted = !scrapes.is_empty() && !uncertain;
                 if let Some(edits) = add_to_exposure(cx.sources, cx.parsed, s, dep, "prometheus").filter(|_| wanted) {
                     d = d.fix(Some(Fix {
                         title: "expose `prometheus` over HTTP".into(),
