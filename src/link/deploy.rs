@@ -977,6 +977,7 @@ fn service_deployments(
                 Lookup::Unset => {}
             }
             layers.extend(top.iter().cloned());
+            layers.extend(s.bootstrap_config_server(&input, &top_eff));
             layers
         };
         // Profiles are decided by the sources that are not profile-specific.

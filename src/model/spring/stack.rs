@@ -271,6 +271,41 @@ impl Builder<'_, '_> {
 }
 
 impl Service {
+    /// A Config Server the Spring Cloud bootstrap context fetches from (semantics §18.1–18.2):
+    /// `spring.cloud.config.uri` in a `bootstrap.*` file or in the deployment's own settings
+    /// (`SPRING_CLOUD_CONFIG_URI`). Remote sources fetched during bootstrap override the
+    /// repository's files and, by default, the environment too, so the layer goes on top of
+    /// everything: what it sets is unknown, exactly as with `spring.config.import: configserver:`.
+    /// With the bootstrap context itself uncertain (Spring Cloud before 2020.0 reads
+    /// `bootstrap.*` by default, later ones only with `spring-cloud-starter-bootstrap`), the
+    /// server may set anything all the same.
+    pub fn bootstrap_config_server(&self, input: &StackInput<'_>, runtime: &super::lookup::Effective) -> Option<Layer> {
+        if input.bootstrap == Ok(false) {
+            return None;
+        }
+        let in_file = self
+            .files
+            .iter()
+            .filter(|f| f.bootstrap)
+            .flat_map(|f| f.docs.iter())
+            .find_map(|l| l.lookup("spring.cloud.config.uri").map(|p| (p.value_span, l.label.clone())));
+        let (span, label) = match (in_file, runtime.lookup("spring.cloud.config.uri")) {
+            (Some(found), _) => found,
+            (None, super::lookup::Lookup::Set(f)) => (f.prop.value_span, f.layer.label.clone()),
+            _ => return None,
+        };
+        let mut text = format!(
+            "`spring.cloud.config.uri` in {label} makes the bootstrap context fetch configuration from a Config Server, whose values override the repository's"
+        );
+        if let Err(why) = &input.bootstrap {
+            text.push_str(&format!(" (if the bootstrap context runs: {})", why.text));
+        }
+        Some(Layer::unseen(
+            "a Spring Cloud Config Server (bootstrap)".into(),
+            Why::new(text, Some(span)),
+        ))
+    }
+
     /// The config-file documents that apply to one deployment, lowest precedence first.
     pub fn stack(&self, input: &StackInput<'_>) -> Vec<Layer> {
         let mut b = Builder { input, out: Vec::new() };
