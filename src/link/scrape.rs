@@ -535,6 +535,11 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
             Some(_) => {
                 // Host network: published Compose ports and host-network services are on localhost.
                 for (ci, c) in ws.compose_services.iter().enumerate() {
+                    // Only the project that runs this Prometheus is known to be up beside it: a
+                    // monorepo's other Compose projects may publish the same host port.
+                    if !same_project(cx, prom, c) {
+                        continue;
+                    }
                     let published = c.ports.iter().find(|pm| pm.host.map(i64::from) == port.map(i64::from));
                     let on_host = c.host_network();
                     if published.is_none() && !on_host {
@@ -596,8 +601,15 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
     } else {
         // Compose service names, container names, hostnames and aliases.
         let mut found_compose = false;
+        let mut elsewhere: Option<&ComposeService> = None;
         for (ci, c) in ws.compose_services.iter().enumerate() {
             if !c.dns_names().iter().any(|n| *n == host) {
+                continue;
+            }
+            // A name resolves only on the networks of the project that runs this Prometheus; a
+            // same-named service of another Compose project is not what it reaches.
+            if !same_project(cx, prom, c) {
+                elsewhere.get_or_insert(c);
                 continue;
             }
             found_compose = true;
@@ -626,6 +638,17 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
                         why: format!("target host `{host}` is Compose service `{}`", c.name.value),
                         reach,
                     },
+                );
+            }
+        }
+        if let (false, Some(other)) = (found_compose, elsewhere) {
+            if hits.is_empty() {
+                return (
+                    TargetKind::Unknown(format!(
+                        "`{host}` is a service of another Compose project ({}), not of the one that runs this Prometheus",
+                        cx.sources.path(other.file)
+                    )),
+                    vec![],
                 );
             }
         }
@@ -703,6 +726,15 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
         return (TargetKind::Services, hits);
     }
     (unresolved(cx, &host), vec![])
+}
+
+/// Whether Compose service `c` belongs to the project that runs Prometheus `prom`: compose files
+/// of one directory are one project (`docker compose` merges `compose.yaml` with its override, and
+/// `-f` files are conventionally kept together). With no known Prometheus container, any.
+fn same_project(cx: &Cx<'_>, prom: Option<&ComposeService>, c: &ComposeService) -> bool {
+    let Some(p) = prom else { return true };
+    let dir = |f| cx.sources.path(f).rsplit_once('/').map_or("", |(d, _)| d);
+    dir(p.file) == dir(c.file)
 }
 
 fn unresolved(cx: &Cx<'_>, host: &str) -> TargetKind {
