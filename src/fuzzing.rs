@@ -29,6 +29,23 @@ pub fn yaml(data: &[u8]) {
         assert!(general.1.is_none(), "the block reader accepts what saphyr refuses: {:?}", general.1);
         assert!(block == general.0, "the block reader and saphyr disagree");
     }
+    // The consumers' reading (re-indented text, `@` tokens): whatever it accepts, every span
+    // points into the original text, on char boundaries.
+    let (docs, err) = parse::yaml::parse_for(&t, file, &limits, parse::yaml::Reader::SpringConfig);
+    if general.1.is_none() {
+        assert!(docs == general.0, "the lenient reader changed what saphyr read");
+    }
+    if let Some(e) = err {
+        assert!(e.offset as usize <= t.len(), "error offset past the end");
+    }
+    let mut todo: Vec<&parse::yaml::Node> = docs.iter().map(|d| &d.root).collect();
+    while let Some(n) = todo.pop() {
+        let r = n.span.range();
+        assert!(r.start <= r.end && r.end <= t.len(), "span {r:?} outside the text");
+        assert!(t.is_char_boundary(r.start) && t.is_char_boundary(r.end), "span {r:?} splits a char");
+        todo.extend(n.as_seq());
+        todo.extend(n.as_map().iter().flat_map(|(k, v)| [k, v]));
+    }
 }
 
 pub fn properties(data: &[u8]) {
