@@ -190,4 +190,110 @@ mod tests {
         assert!(tokens("user@example.com").next().is_none());
         assert!(token_reason("@project.artifactId@").contains("`project.artifactId`"));
     }
+
+    fn maven(filtering: ResourceFiltering) -> Module {
+        let mut m = Module::unbuilt("svc", None);
+        m.kind = BuildKind::Maven;
+        m.maven = Some(crate::model::build::MavenInfo {
+            resource_filtering: filtering,
+            ..Default::default()
+        });
+        m
+    }
+
+    /// One config file of module `svc` at `path`, read as its consumer reads it.
+    fn file(sources: &mut SourceSet, path: &str, text: &str) -> ConfigFile {
+        let id = sources.add_text(path, text);
+        let properties = path.ends_with(".properties");
+        let docs = if properties {
+            crate::parse::properties::parse(text)
+                .iter()
+                .enumerate()
+                .map(|(i, d)| super::super::properties_layer(d, id, i, path.into()))
+                .collect()
+        } else {
+            let reader = crate::parse::yaml::Reader::SpringConfig;
+            let (docs, err) = crate::parse::yaml::parse_for(text, id, &Default::default(), reader);
+            assert!(err.is_none(), "{err:?}");
+            docs.iter()
+                .enumerate()
+                .map(|(i, d)| super::super::yaml_layer(d, id, i, path.into()))
+                .collect()
+        };
+        ConfigFile {
+            file: id,
+            path: path.into(),
+            bootstrap: false,
+            location: 0,
+            profile: None,
+            ext_rank: 0,
+            properties,
+            docs,
+            maybe: None,
+        }
+    }
+
+    fn unknown<'a>(f: &'a ConfigFile, key: &str) -> Option<&'a str> {
+        f.docs[0].lookup(key).and_then(|p| p.unknown.as_deref())
+    }
+
+    #[test]
+    fn what_the_build_does_decides_each_token() {
+        let res = "svc/src/main/resources";
+        let mut sources = SourceSet::new();
+        let mut files = vec![
+            file(
+                &mut sources,
+                &format!("{res}/application.yml"),
+                "info:\n  version: @project.version@\n  name: '@project.artifactId@'\n  plain: x\n",
+            ),
+            file(
+                &mut sources,
+                &format!("{res}/application.properties"),
+                "info.build=@build.number@\n",
+            ),
+            // The starter parent filters only `application*` files.
+            file(
+                &mut sources,
+                &format!("{res}/bootstrap.yml"),
+                "info:\n  quoted: \"@project.version@\"\n",
+            ),
+        ];
+        let errors = apply(&maven(ResourceFiltering::BootParent), &sources, &mut files);
+        assert!(errors.is_empty());
+        assert!(unknown(&files[0], "info.version").is_some_and(|w| w.contains("`project.version`")));
+        assert!(unknown(&files[0], "info.name").is_some_and(|w| w.contains("`project.artifactId`")));
+        assert_eq!(unknown(&files[0], "info.plain"), None);
+        assert!(unknown(&files[1], "info.build").is_some());
+        assert_eq!(unknown(&files[2], "info.quoted"), None, "bootstrap.yml is copied as written");
+
+        // No filtering at all: the unquoted token is the error SnakeYAML gives; the quoted one
+        // and the properties value are literals.
+        let mut sources = SourceSet::new();
+        let mut files = vec![
+            file(
+                &mut sources,
+                &format!("{res}/application.yml"),
+                "info:\n  version: @project.version@\n  name: '@project.artifactId@'\n",
+            ),
+            file(
+                &mut sources,
+                &format!("{res}/application.properties"),
+                "info.build=@build.number@\n",
+            ),
+        ];
+        let errors = apply(&maven(ResourceFiltering::No), &sources, &mut files);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].offset, "info:\n  version: ".len() as u32);
+        assert_eq!(unknown(&files[0], "info.name"), None);
+        assert_eq!(unknown(&files[1], "info.build"), None);
+
+        // A parent outside the repository: unknown, never an error.
+        let mut sources = SourceSet::new();
+        let mut files = vec![file(&mut sources, &format!("{res}/application.yml"), "a: @x@\nb: \"@y@\"\n")];
+        let errors = apply(&maven(ResourceFiltering::Unknown("a parent".into())), &sources, &mut files);
+        assert!(errors.is_empty());
+        assert!(unknown(&files[0], "a").is_some());
+        assert!(unknown(&files[0], "b").is_some_and(|w| w.contains("a parent")));
+    }
 }
