@@ -109,6 +109,7 @@ struct Lexer {
     /// only, so the text stays UTF-8.
     edits: Vec<(u32, u32, String)>,
     at_signs: Vec<u32>,
+    /// Spring config: `@` tokens, and SnakeYAML's own refusals.
     want_at_signs: bool,
 }
 
@@ -138,7 +139,11 @@ impl Lexer {
         if self.quote.is_none() && !in_flow && line.first() == Some(&b'%') {
             return;
         }
-        if (self.quote.is_some() || in_flow) && !empty {
+        // SnakeYAML (Spring) refuses a tab indenting a flow collection's line, unlike go-yaml and
+        // libyaml (semantics §12.2): for Spring that line stays the error it is.
+        let tab_in_flow = self.quote.is_none() && line[..lead].contains(&b'\t');
+        let spring = self.want_at_signs;
+        if (self.quote.is_some() || in_flow) && !empty && !(spring && tab_in_flow) {
             let need = self.flow.first().copied().or(self.quote.map(|(_, c)| c)).unwrap_or(0) + 1;
             if lead < need {
                 self.edits.push((offset as u32, 0, " ".repeat(need - lead)));
@@ -347,6 +352,15 @@ mod tests {
         let r = relax("v: @project.version@\n", true).unwrap();
         assert_eq!(r.text, "v: xproject.version@\n");
         assert_eq!(r.at_signs, [3]);
+    }
+
+    #[test]
+    fn tabs_indenting_a_flow_line_stay_an_error_for_spring() {
+        let text = "a: [\n\tb]\n";
+        assert_eq!(relax(text, false).unwrap().text, "a: [\n   \tb]\n");
+        assert!(relax(text, true).is_none());
+        // In a quoted continuation every consumer takes the tab.
+        assert!(relax("a: \"x\n\ty\"\n", true).is_some());
     }
 
     #[test]
