@@ -674,6 +674,13 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
                                     Some(r) => Reach::Ports(vec![r]),
                                     None => Reach::Unknown("the Service's targetPort names no container port".into()),
                                 },
+                                // A config nothing in the repository runs may be meant for
+                                // another network (a Compose file kept elsewhere): the
+                                // same-named Service is a guess, not a broken link.
+                                None if runs_nowhere_known(cx, cfg) => Reach::Unknown(format!(
+                                    "nothing in the repository runs this Prometheus config, so `{host}` may not be Kubernetes Service `{}`",
+                                    ks.name.value
+                                )),
                                 None => Reach::Nowhere {
                                     reason: format!(
                                         "Service `{}` has no port `{p}` (its ports: {})",
@@ -726,6 +733,22 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
         return (TargetKind::Services, hits);
     }
     (unresolved(cx, &host), vec![])
+}
+
+/// A plain config file that no Compose service mounts (nor includes through another config): where
+/// it runs, and so which network its targets are on, is not in the repository. ConfigMaps and
+/// stack values run in the cluster.
+fn runs_nowhere_known(cx: &Cx<'_>, cfg: &crate::model::prometheus::PromConfig) -> bool {
+    use crate::model::prometheus::ConfigSource;
+    let mut c = cfg;
+    for _ in 0..8 {
+        match (&c.source, c.parent) {
+            (ConfigSource::ScrapeConfigFile, Some(p)) if p < cx.ws.prom_configs.len() => c = &cx.ws.prom_configs[p],
+            (ConfigSource::File | ConfigSource::ScrapeConfigFile, _) => return c.mounted_by.is_none(),
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Whether Compose service `c` belongs to the project that runs Prometheus `prom`: compose files
