@@ -135,6 +135,7 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
             .collect()
     });
     let mut diagnostics: Vec<Diagnostic> = per_rule.into_iter().flatten().collect();
+    anchor(sources, &mut diagnostics);
     drop_fixes_into_rendered(sources, &mut diagnostics);
     let sups = timed("suppress", || suppress::collect(sources, &a.parsed));
     let ran = |r: &str| enabled(r, options);
@@ -188,6 +189,34 @@ pub fn unknown_boot_services(ws: &model::Workspace, options: &Options) -> Vec<St
         .collect()
 }
 
+/// Every diagnostic leaving `lint` points into a file of `sources`: sorting, rendering,
+/// suppressions and fixes all index files by a span's id, and a span of nothing
+/// (`FileId::NONE`: an absent YAML node, a value from outside the repository) must never reach
+/// them. A primary label without a file moves to the first related label that has one; related
+/// labels without a file are dropped; a fix with an edit in no file is dropped whole (where it
+/// would write is unknown); a diagnostic with no real span at all is dropped.
+fn anchor(sources: &SourceSet, diags: &mut Vec<Diagnostic>) {
+    diags.retain_mut(|d| {
+        if d.fix.as_ref().is_some_and(|f| f.edits.iter().any(|e| !sources.is_real(e.span))) {
+            let title = d.fix.take().map(|f| f.title);
+            d.help = d.help.take().or(title);
+        }
+        d.related.retain(|l| sources.is_real(l.span));
+        if sources.is_real(d.primary.span) {
+            return true;
+        }
+        if d.related.is_empty() {
+            return false;
+        }
+        let moved = d.related.remove(0);
+        d.primary.span = moved.span;
+        if d.primary.message.is_empty() {
+            d.primary.message = moved.message;
+        }
+        true
+    });
+}
+
 /// Rendered manifests (`--manifests`) are regenerated from a chart or overlay: a fix there
 /// would be lost (and may lie outside the root), so it becomes advice.
 fn drop_fixes_into_rendered(sources: &SourceSet, diags: &mut [Diagnostic]) {
@@ -219,4 +248,36 @@ pub fn sort_and_dedupe(sources: &SourceSet, diags: &mut Vec<Diagnostic>) {
             .then(a.message.cmp(&b.message))
     });
     diags.dedup_by(|a, b| a.rule == b.rule && a.primary.span == b.primary.span && a.message == b.message);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Applicability, Edit, Fix, Label, Severity};
+    use crate::source::{FileId, Span};
+
+    #[test]
+    fn spans_of_nothing_never_leave_lint() {
+        let mut s = SourceSet::new();
+        let a = s.add_text("a.yaml", "a: 1\n");
+        let nowhere = Span::empty(FileId::NONE, 0);
+        let fix = Fix {
+            title: "edit nowhere".into(),
+            applicability: Applicability::Safe,
+            edits: vec![Edit {
+                span: nowhere,
+                content: "x".into(),
+            }],
+        };
+        let moved = Diagnostic::new("r", Severity::Error, "m", Label::new(nowhere, ""))
+            .related(Span::empty(a, 2), "here")
+            .fix(Some(fix));
+        let lost = Diagnostic::new("r", Severity::Error, "m", Label::new(nowhere, ""));
+        let mut diags = vec![moved, lost];
+        anchor(&s, &mut diags);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].primary.span, Span::empty(a, 2));
+        assert!(diags[0].related.is_empty() && diags[0].fix.is_none());
+        assert_eq!(diags[0].help.as_deref(), Some("edit nowhere"));
+    }
 }

@@ -6,6 +6,14 @@ use std::ops::Range;
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub u32);
 
+impl FileId {
+    /// The file of nothing: the span of an absent YAML node (`Node::at` on a missing key) and
+    /// of values that come from outside the repository. It names no file, so no diagnostic may
+    /// carry it; `SourceSet::is_real` tells, and the driver re-anchors or drops such spans
+    /// before anything sorts, renders or applies them.
+    pub const NONE: FileId = FileId(u32::MAX);
+}
+
 /// A byte range in one file.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
@@ -300,6 +308,11 @@ impl SourceSet {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+
+    /// Whether `span` lies in a file of this set (not `FileId::NONE`, not another set's id).
+    pub fn is_real(&self, span: Span) -> bool {
+        (span.file.0 as usize) < self.files.len()
     }
 
     pub fn text(&self, span: Span) -> &str {

@@ -138,8 +138,8 @@ fn push_unseen_env(rt: &mut Runtime, label: String, why: Why) {
     rt.vars.push(Var {
         name: "*".into(),
         value: Err("comes from a source outside the repository".into()),
-        span: Span::empty(FileId(0), 0),
-        value_span: Span::empty(FileId(0), 0),
+        span: Span::empty(FileId::NONE, 0),
+        value_span: Span::empty(FileId::NONE, 0),
     });
 }
 

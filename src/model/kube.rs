@@ -730,7 +730,8 @@ fn read_object_at(root: &SNode, default_ns: &str, origin: &Origin, out: &mut Kub
                 })
                 .collect();
             let labels_map = meta.get("labels").filter(|l| l.is_map() && !l.as_map().is_empty());
-            let selector_node = spec.get("selector").unwrap_or(spec);
+            // Without `spec` the selector is the object itself: it must still point somewhere.
+            let selector_node = spec.get("selector").or_else(|| root.get("spec")).unwrap_or(root);
             out.monitors.push(Monitor {
                 kind: mkind,
                 name,

@@ -78,7 +78,7 @@ pub struct YamlError {
 static NULL_NODE: Node = Node {
     kind: Kind::Scalar(CompactString::const_new(""), Style::Plain),
     span: Span {
-        file: FileId(u32::MAX),
+        file: FileId::NONE,
         start: 0,
         end: 0,
     },
