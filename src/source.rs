@@ -281,8 +281,20 @@ impl SourceSet {
         self.add(SourceFile::new(path, text.to_string()))
     }
 
+    /// The file `id` names; for `FileId::NONE` (or an id of another set) an empty file, so
+    /// that a span of nothing that slipped into evidence prints as unknown instead of
+    /// crashing the run. Diagnostics never carry one (`lint` anchors them).
     pub fn get(&self, id: FileId) -> &SourceFile {
-        &self.files[id.0 as usize]
+        static NOWHERE: SourceFile = SourceFile {
+            path: String::new(),
+            text: String::new(),
+            encoding: Encoding::Utf8,
+            had_bom: false,
+            kind: crate::discover::FileKind::Other,
+            line_starts: std::sync::OnceLock::new(),
+            chars: std::sync::OnceLock::new(),
+        };
+        self.files.get(id.0 as usize).unwrap_or(&NOWHERE)
     }
 
     /// Re-classifies a loaded file (`--manifests` naming a file of the repository).
@@ -291,7 +303,10 @@ impl SourceSet {
     }
 
     pub fn path(&self, id: FileId) -> &str {
-        &self.get(id).path
+        match self.files.get(id.0 as usize) {
+            Some(f) => &f.path,
+            None => "<not in the repository>",
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {

@@ -37,3 +37,79 @@ fn an_absent_node_never_gives_a_diagnostic_its_span() {
     assert!(r.diagnostics.iter().any(|d| d.rule == "monitor-selects-nothing"));
     assert_spans_real(&s, &r);
 }
+
+/// A fresh directory under the system temp dir, removed on drop.
+struct TempRepo(std::path::PathBuf);
+
+impl TempRepo {
+    fn new(name: &str) -> TempRepo {
+        let root = std::env::temp_dir().join(format!("actuator-lint-never-break-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        TempRepo(root)
+    }
+    fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Self {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+        self
+    }
+}
+
+impl Drop for TempRepo {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run(root: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    run_stdin(root, args, None)
+}
+
+fn run_stdin(root: &std::path::Path, args: &[&str], stdin: Option<&[u8]>) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_actuator-lint"))
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.map(<[u8]>::to_vec);
+    let feeder = std::thread::spawn(move || {
+        if let Some(d) = data {
+            let _ = input.write_all(&d);
+        }
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const MONITOR: &str = "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: m\nspec:\n  selector:\n    matchLabels:\n      app: x\n  endpoints:\n    - port: web\n";
+
+/// Defect 9: a file name with a newline forged a finding line for a problem matcher, and one
+/// with ESC drove the terminal, in concise and human output.
+#[cfg(unix)]
+#[test]
+fn file_names_cannot_forge_lines_or_drive_the_terminal() {
+    let r = TempRepo::new("names");
+    r.write("k8s/a\nforged.yaml:1:1: error[x]: fake\u{1b}[31m.yaml", MONITOR);
+    for format in ["concise", "human"] {
+        let (code, out, _) = run(&r.0, &["--format", format]);
+        assert_eq!(code, 0, "a warning only:\n{out}");
+        assert!(!out.contains('\u{1b}'), "{format}: ESC printed raw:\n{out}");
+        assert!(
+            out.lines().all(|l| !l.starts_with("forged.yaml")),
+            "{format}: a file name started a line of its own:\n{out}"
+        );
+        assert!(out.contains("k8s/a\\nforged.yaml:1:1: error[x]: fake\\x1b[31m.yaml"), "{format}:\n{out}");
+    }
+}

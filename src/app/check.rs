@@ -6,7 +6,7 @@ use super::{emit, fail, plural, Prepared, FINDINGS, OK};
 use crate::cli::CheckArgs;
 use crate::render::Format;
 use crate::source::SourceSet;
-use crate::{config, discover, fix, rules, suppress, Report};
+use crate::{config, discover, fix, render, rules, suppress, Report};
 use std::path::{Path, PathBuf};
 
 /// Lints one root exactly as `check` does: what the fixture tests call.
@@ -194,7 +194,10 @@ fn fix_root(
     let wanted = |s: &SourceSet, d: &crate::diagnostic::Diagnostic| baseline.is_none_or(|b| !b.contains(s, d, &key_prefix));
     let out = fix::engine::run(&sources, &options, report, f.unsafe_fixes, &wanted);
     for (title, path) in &out.rejected {
-        eprintln!("actuator-lint: not applied: {title} (`{prefix}{path}` would no longer parse)");
+        eprintln!(
+            "actuator-lint: not applied: {title} (`{}` would no longer parse)",
+            render::escape_controls(&format!("{prefix}{path}"), false)
+        );
     }
     if !out.converged {
         eprintln!(
@@ -233,7 +236,8 @@ fn fix_root(
             Ok(()) => written += 1,
             Err(e) => {
                 failed = true;
-                eprintln!("actuator-lint: not written: `{prefix}{}`: {e}", sources.path(*id));
+                let shown = format!("{prefix}{}", sources.path(*id));
+                eprintln!("actuator-lint: not written: `{}`: {e}", render::escape_controls(&shown, false));
             }
         }
     }

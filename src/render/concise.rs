@@ -1,5 +1,6 @@
 //! `path:line:column: severity[rule]: message` — one line each, for editors and grep.
 
+use super::escape_controls;
 use crate::source::SourceSet;
 
 pub fn render(sources: &SourceSet, report: &crate::Report) -> String {
@@ -8,10 +9,10 @@ pub fn render(sources: &SourceSet, report: &crate::Report) -> String {
         let (l, c, _, _) = super::position(sources, d.primary.span);
         out.push_str(&format!(
             "{}:{l}:{c}: {}[{}]: {}\n",
-            sources.path(d.primary.span.file),
+            escape_controls(sources.path(d.primary.span.file), false),
             d.severity.as_str(),
             d.rule,
-            d.message.replace('\n', " ")
+            escape_controls(&d.message.replace('\n', " "), false)
         ));
     }
     out

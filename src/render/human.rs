@@ -2,6 +2,7 @@
 //! knows miette. A miette diagnostic has one source, so labels in other files are rendered as
 //! related diagnostics, each with its own snippet (zkat/miette#193).
 
+use super::escape_controls;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::source::{SourceSet, Span};
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
@@ -129,14 +130,14 @@ fn source(sources: &SourceSet, spans: &[Span], prefix: &str) -> NamedSource<Wind
         offset: start,
         line: first as usize - 1,
     };
-    NamedSource::new(format!("{prefix}{}", f.path), window)
+    NamedSource::new(escape_controls(&format!("{prefix}{}", f.path), false), window)
 }
 
 fn labeled(sources: &SourceSet, span: Span, label: &str, primary: bool) -> LabeledSpan {
     let f = sources.get(span.file);
     let s = f.clamp(span.start) as usize;
     let e = (f.clamp(span.end) as usize).max(s);
-    let label = (!label.is_empty()).then(|| label.to_string());
+    let label = (!label.is_empty()).then(|| escape_controls(label, false).into_owned());
     if primary {
         LabeledSpan::new_primary_with_span(label, (s, e - s))
     } else {
@@ -169,7 +170,7 @@ fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, opts: &super::Render
             labels.push(labeled(sources, r.span, &r.message, false));
         } else {
             related.push(Adapter {
-                message: wrap(&r.message, width.saturating_sub(12).max(40)),
+                message: wrap(&escape_controls(&r.message, true), width.saturating_sub(12).max(40)),
                 code: None,
                 url: None,
                 severity: miette::Severity::Advice,
@@ -194,12 +195,12 @@ fn adapt(sources: &SourceSet, d: &Diagnostic, prefix: &str, opts: &super::Render
         });
     }
     Adapter {
-        message: wrap(&d.message, width.saturating_sub(4).max(40)),
+        message: wrap(&escape_controls(&d.message, true), width.saturating_sub(4).max(40)),
         code: Some(d.rule.to_string()),
         // Only for real rules: `config` errors have no doc page.
         url: (opts.links && crate::rules::by_name(d.rule).is_some()).then(|| super::doc_url(d.rule)),
         severity: severity(d.severity),
-        help: help.map(|h| wrap(&h, width.saturating_sub(8).max(40))),
+        help: help.map(|h| wrap(&escape_controls(&h, true), width.saturating_sub(8).max(40))),
         source: source(sources, &same_file, prefix),
         labels,
         related,
@@ -224,7 +225,7 @@ pub fn render_one(sources: &SourceSet, d: &Diagnostic, opts: &super::RenderOptio
     let mut out = String::new();
     let a = adapt(sources, d, prefix, opts);
     if handler(opts).render_report(&mut out, &a).is_err() {
-        out = format!("{}[{}]: {}\n", d.severity.as_str(), d.rule, d.message);
+        out = format!("{}[{}]: {}\n", d.severity.as_str(), d.rule, escape_controls(&d.message, false));
     }
     out
 }
@@ -247,7 +248,7 @@ pub fn render_findings(sources: &SourceSet, diags: &[Diagnostic], opts: &super::
                     parts.push(format!("{n} {w}{}", if n == 1 { "" } else { "s" }));
                 }
             }
-            let title = format!("── {} ({}) ", g.unwrap_or("other findings"), parts.join(", "));
+            let title = format!("── {} ({}) ", escape_controls(g.unwrap_or("other findings"), false), parts.join(", "));
             let pad = opts.width.min(100).saturating_sub(title.chars().count());
             let line = format!("{title}{}", "─".repeat(pad));
             if opts.color {

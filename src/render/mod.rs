@@ -42,6 +42,33 @@ pub struct Input<'a> {
     pub prefix: &'a str,
 }
 
+/// Text from the repository (a file name, a key, a label value) made safe for a text report:
+/// control characters (a newline that would forge a `path:line:col:` line for a problem
+/// matcher, an ESC that would drive the terminal) and the invisible bidirectional overrides
+/// are written as escapes (`\n`, `\x1b`, `\u{202e}`). `keep_newlines` keeps `\n` for prose
+/// that is laid out over several lines. JSON, SARIF and XML escape by their own rules.
+pub fn escape_controls(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && !(keep_newlines && c == '\n'))
+            || matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            _ if !unsafe_char(c) => out.push(c),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Where a rule's documentation lives in the repository (SARIF `helpUri`, terminal links).
 pub fn doc_url(rule: &str) -> String {
     format!("{}/blob/main/rules/{rule}.md", env!("CARGO_PKG_REPOSITORY").trim_end_matches('/'))
