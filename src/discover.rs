@@ -241,35 +241,68 @@ pub fn rel_path(path: &Path, root: &Path) -> String {
     s.join("/")
 }
 
-/// Reads discovered files into a `SourceSet` (in parallel: it is all independent I/O).
-pub fn load(found: Discovered) -> (SourceSet, Vec<Skipped>) {
+/// Reads discovered files into a `SourceSet` (in parallel: it is all independent I/O). A file
+/// that was found but cannot be loaded is still in the set, empty, with the reason
+/// (`SourceFile::unread`), so every report names it; a symbolic link is only noted when its
+/// name is one that would have been read.
+pub fn load(root: &Path, found: Discovered) -> (SourceSet, Vec<Skipped>) {
     use rayon::prelude::*;
-    let Discovered { files, mut skipped } = found;
-    let read: Vec<Result<SourceFile, Skipped>> = files.into_par_iter().map(|(rel, abs, kind)| read_one(rel, &abs, kind)).collect();
+    let Discovered { files, skipped } = found;
+    let dir = Beneath::root(root);
+    let read: Vec<SourceFile> = files
+        .into_par_iter()
+        .map(|(rel, abs, kind)| {
+            let inside = abs.strip_prefix(root).unwrap_or(&abs);
+            let opened = match &dir {
+                Ok(d) => d.open(inside),
+                Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
+            };
+            read_one(&rel, opened, kind).unwrap_or_else(|reason| SourceFile::unread(rel, reason))
+        })
+        .collect();
     let mut set = SourceSet::new();
-    for r in read {
-        match r {
-            Ok(file) => {
-                set.add(file);
-            }
-            Err(s) => skipped.push(s),
-        }
+    for file in read {
+        set.add(file);
     }
-    (set, skipped)
+    let mut notes = Vec::new();
+    for s in skipped {
+        let link = s.reason.starts_with("symbolic link");
+        if !link || classify(&s.path) != FileKind::Other {
+            set.add(SourceFile::unread(s.path.clone(), s.reason.clone()));
+        }
+        notes.push(s);
+    }
+    (set, notes)
 }
 
-fn read_one(rel: String, abs: &Path, kind: FileKind) -> Result<SourceFile, Skipped> {
-    let skip = |reason: String| Skipped { path: rel.clone(), reason };
-    let meta = std::fs::metadata(abs).map_err(|e| skip(format!("not readable: {e}")))?;
+fn read_one(rel: &str, opened: std::io::Result<std::fs::File>, kind: FileKind) -> Result<SourceFile, String> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        if is_link_error(&e) {
+            "a symbolic link now stands where the walk found a file; not followed".to_string()
+        } else {
+            format!("not readable: {e}")
+        }
+    };
+    let file = opened.map_err(unreadable)?;
+    let meta = file.metadata().map_err(unreadable)?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
     if meta.len() > MAX_FILE_BYTES {
-        return Err(skip(format!(
+        return Err(format!(
             "{} bytes, larger than the {} MiB limit",
             meta.len(),
             MAX_FILE_BYTES / 1024 / 1024
-        )));
+        ));
     }
-    let bytes = std::fs::read(abs).map_err(|e| skip(format!("not readable: {e}")))?;
-    let mentions = |pat: &[u8]| bytes.windows(pat.len()).any(|w| w == pat);
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The file may grow between `metadata` and the read: never past the limit.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("larger than the {} MiB limit", MAX_FILE_BYTES / 1024 / 1024));
+    }
+    let mentions = |pat: &[u8]| memchr::memmem::find(&bytes, pat).is_some();
     if kind == FileKind::JvmSource && !(mentions(b"SpringBootApplication") || mentions(b"SpringApplication") || mentions(b"runApplication"))
     {
         // Only main classes (and the `main` that starts Spring) matter; keep memory
@@ -278,16 +311,105 @@ fn read_one(rel: String, abs: &Path, kind: FileKind) -> Result<SourceFile, Skipp
     }
     let latin1 = rel.ends_with(".properties");
     let Some((text, enc, bom)) = decode(&bytes, latin1) else {
-        return Err(skip("not valid UTF-8 text".into()));
+        return Err("not valid UTF-8 text".into());
     };
     if text.contains('\0') {
-        return Err(skip("binary content".into()));
+        return Err("binary content".into());
     }
     let mut f = SourceFile::new(rel, text);
     f.encoding = enc;
     f.had_bom = bom;
     f.kind = kind;
     Ok(f)
+}
+
+/// The lint root, opened once; files found by the walk are opened relative to it without
+/// following a symbolic link anywhere on the way, so a file swapped for a link between the walk
+/// and the read (or a directory swapped for one) is never read from outside the root.
+pub struct Beneath {
+    #[cfg(unix)]
+    dir: std::os::fd::OwnedFd,
+    #[cfg(not(unix))]
+    dir: PathBuf,
+}
+
+impl Beneath {
+    pub fn root(root: &Path) -> std::io::Result<Beneath> {
+        #[cfg(unix)]
+        {
+            use rustix::fs::{open, Mode, OFlags};
+            let dir = open(root, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty())?;
+            Ok(Beneath { dir })
+        }
+        #[cfg(not(unix))]
+        Ok(Beneath { dir: root.to_path_buf() })
+    }
+
+    /// Opens `rel` (relative, made of plain names) for reading.
+    pub fn open(&self, rel: &Path) -> std::io::Result<std::fs::File> {
+        use std::path::Component;
+        let names: Vec<&std::ffi::OsStr> = rel
+            .components()
+            .map(|c| match c {
+                Component::Normal(n) => Ok(n),
+                _ => Err(std::io::Error::other("not a path beneath the lint root")),
+            })
+            .collect::<Result<_, _>>()?;
+        if names.is_empty() {
+            return Err(std::io::Error::other("not a file beneath the lint root"));
+        }
+        #[cfg(unix)]
+        {
+            use rustix::fs::{openat, Mode, OFlags};
+            use std::os::fd::AsFd;
+            // Non-blocking: a FIFO swapped in after the walk must not hang the run (the file
+            // type is checked after opening); it changes nothing for regular files.
+            let file_flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NOCTTY | OFlags::NONBLOCK;
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            {
+                use rustix::fs::{openat2, ResolveFlags};
+                let how = ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
+                match openat2(self.dir.as_fd(), rel, file_flags, Mode::empty(), how) {
+                    Ok(fd) => return Ok(fd.into()),
+                    // Kernels before 5.6, or a seccomp filter that refuses openat2: walk below.
+                    Err(e) if e == rustix::io::Errno::NOSYS || e == rustix::io::Errno::PERM => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            let mut dir: Option<std::os::fd::OwnedFd> = None;
+            for (i, name) in names.iter().enumerate() {
+                let base = dir.as_ref().map_or(self.dir.as_fd(), |d| d.as_fd());
+                if i + 1 == names.len() {
+                    return Ok(openat(base, *name, file_flags, Mode::empty())?.into());
+                }
+                let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+                dir = Some(openat(base, *name, flags, Mode::empty())?);
+            }
+            unreachable!("names is not empty")
+        }
+        #[cfg(not(unix))]
+        {
+            let path = self.dir.join(rel);
+            if std::fs::symlink_metadata(&path)?.file_type().is_symlink() {
+                return Err(std::io::Error::other("a symbolic link; not followed"));
+            }
+            std::fs::File::open(path)
+        }
+    }
+}
+
+/// ELOOP (a link where `NOFOLLOW` forbids one) or ENOTDIR from a directory that became a link.
+fn is_link_error(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        let code = e.raw_os_error();
+        code == Some(rustix::io::Errno::LOOP.raw_os_error()) || code == Some(rustix::io::Errno::XDEV.raw_os_error())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = e;
+        false
+    }
 }
 
 #[cfg(test)]
@@ -302,6 +424,29 @@ mod tests {
         assert_eq!(rel_path(Path::new("repo/a//b.yaml"), Path::new("repo/")), "a/b.yaml");
         assert_eq!(rel_path(Path::new("repo/a/./b.yaml"), Path::new("repo")), "a/b.yaml");
         assert_eq!(rel_path(Path::new("repo"), Path::new("repo")), "");
+    }
+
+    /// Issue 18, defect 10: a file or directory swapped for a symbolic link after the walk
+    /// is never read through the link.
+    #[cfg(unix)]
+    #[test]
+    fn files_are_opened_beneath_the_root_without_following_links() {
+        use super::Beneath;
+        let dir = std::env::temp_dir().join(format!("actuator-lint-beneath-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("root/k8s")).unwrap();
+        std::fs::create_dir_all(dir.join("outside")).unwrap();
+        std::fs::write(dir.join("outside/secret.yaml"), "secret: 1\n").unwrap();
+        std::fs::write(dir.join("root/k8s/in.yaml"), "a: 1\n").unwrap();
+        std::os::unix::fs::symlink(dir.join("outside/secret.yaml"), dir.join("root/k8s/link.yaml")).unwrap();
+        std::os::unix::fs::symlink(dir.join("outside"), dir.join("root/up")).unwrap();
+        let b = Beneath::root(&dir.join("root")).unwrap();
+        assert!(b.open(Path::new("k8s/in.yaml")).is_ok());
+        for rel in ["k8s/link.yaml", "up/secret.yaml", "../outside/secret.yaml", "/etc/passwd"] {
+            let e = b.open(Path::new(rel)).expect_err(rel);
+            assert!(!e.to_string().is_empty());
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -66,6 +66,9 @@ pub struct SourceFile {
     pub encoding: Encoding,
     pub had_bom: bool,
     pub kind: crate::discover::FileKind,
+    /// Found but not loaded (too large, not text, unreadable): why. Such a file has no text;
+    /// it is in the set so that the report can name it (`analysis-gap`) in every format.
+    pub unread: Option<String>,
     /// Computed on first use: most files never need a line number.
     line_starts: std::sync::OnceLock<Vec<u32>>,
     /// Computed on first use, for columns on long lines.
@@ -141,6 +144,29 @@ impl SourceFile {
             encoding: Encoding::Utf8,
             had_bom: false,
             kind,
+            unread: None,
+            line_starts: Default::default(),
+            chars: Default::default(),
+        }
+    }
+
+    /// A file that was found but not loaded, and why.
+    pub fn unread(path: impl Into<String>, reason: impl Into<String>) -> SourceFile {
+        let mut f = SourceFile::new(path, String::new());
+        f.kind = crate::discover::FileKind::Other;
+        f.unread = Some(reason.into());
+        f
+    }
+
+    /// The same file (path, kind, encoding, BOM) holding `text` instead: a fixed version.
+    pub fn with_text(&self, text: String) -> SourceFile {
+        SourceFile {
+            path: self.path.clone(),
+            text,
+            encoding: self.encoding,
+            had_bom: self.had_bom,
+            kind: self.kind,
+            unread: self.unread.clone(),
             line_starts: Default::default(),
             chars: Default::default(),
         }
@@ -291,6 +317,7 @@ impl SourceSet {
             encoding: Encoding::Utf8,
             had_bom: false,
             kind: crate::discover::FileKind::Other,
+            unread: None,
             line_starts: std::sync::OnceLock::new(),
             chars: std::sync::OnceLock::new(),
         };

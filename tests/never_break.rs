@@ -21,7 +21,11 @@ fn assert_spans_real(s: &SourceSet, r: &actuator_lint::Report) {
             .chain(d.fix.iter().flat_map(|f| f.edits.iter().map(|e| e.span)));
         for sp in spans {
             assert!(s.is_real(sp), "{} carries a span in no file: {sp:?}", d.rule);
-            assert!(sp.end as usize <= s.get(sp.file).text.len(), "{}: span past the end of its file", d.rule);
+            assert!(
+                sp.end as usize <= s.get(sp.file).text.len(),
+                "{}: span past the end of its file",
+                d.rule
+            );
         }
     }
 }
@@ -110,6 +114,44 @@ fn file_names_cannot_forge_lines_or_drive_the_terminal() {
             out.lines().all(|l| !l.starts_with("forged.yaml")),
             "{format}: a file name started a line of its own:\n{out}"
         );
-        assert!(out.contains("k8s/a\\nforged.yaml:1:1: error[x]: fake\\x1b[31m.yaml"), "{format}:\n{out}");
+        assert!(
+            out.contains("k8s/a\\nforged.yaml:1:1: error[x]: fake\\x1b[31m.yaml"),
+            "{format}:\n{out}"
+        );
     }
+}
+
+/// Defect 8: a file found but not loaded is named in every format, also with `--quiet`, so a
+/// CI run never looks clean while a file went unread.
+#[test]
+fn files_not_loaded_are_reported_in_every_format() {
+    let r = TempRepo::new("unread");
+    r.write("k8s/bad.yaml", b"kind: \xff\xfeService\n");
+    for format in ["concise", "json", "sarif", "github", "checkstyle", "junit", "human"] {
+        for quiet in [false, true] {
+            let mut args = vec!["--format", format];
+            if quiet {
+                args.push("--quiet");
+            }
+            let (code, out, _) = run(&r.0, &args);
+            assert_eq!(code, 0, "{format}: info only");
+            assert!(out.contains("analysis-gap"), "{format} quiet={quiet}:\n{out}");
+            assert!(out.contains("bad.yaml"), "{format} quiet={quiet}:\n{out}");
+            assert!(out.contains("not analysed: not valid UTF-8 text"), "{format} quiet={quiet}:\n{out}");
+        }
+    }
+}
+
+/// Defect 8: `--manifests -` silently kept the first 16 MiB of stdin; objects after the cut
+/// vanished and the run passed.
+#[test]
+fn stdin_over_the_limit_is_an_error_not_a_truncation() {
+    let r = TempRepo::new("stdin");
+    let object = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n---\n";
+    let big = object.repeat(17 * 1024 * 1024 / object.len() + 1);
+    let (code, _, err) = run_stdin(&r.0, &["--manifests", "-"], Some(big.as_bytes()));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--manifests -: larger than the 16 MiB limit"), "{err}");
+    let (code, _, err) = run_stdin(&r.0, &["--manifests", "-"], Some(object.as_bytes()));
+    assert!(code <= 1, "{err}");
 }

@@ -6,7 +6,7 @@ use super::{emit, fail, plural, Prepared, FINDINGS, OK};
 use crate::cli::CheckArgs;
 use crate::render::Format;
 use crate::source::SourceSet;
-use crate::{config, discover, fix, render, rules, suppress, Report};
+use crate::{config, fix, render, rules, suppress, Report};
 use std::path::{Path, PathBuf};
 
 /// Lints one root exactly as `check` does: what the fixture tests call.
@@ -60,7 +60,6 @@ pub(super) struct Linted {
     /// Final texts: after `--fix`, the fixed ones.
     pub(super) sources: SourceSet,
     pub(super) report: Report,
-    pub(super) skipped: Vec<discover::Skipped>,
     pub(super) baselined: usize,
     pub(super) fixed: usize,
 }
@@ -174,19 +173,13 @@ fn fix_root(
 ) -> Result<Linted, u8> {
     let f = &args.fixes;
     let fixing = f.fix || f.unsafe_fixes || f.diff;
-    let Prepared {
-        root,
-        sources,
-        options,
-        skipped,
-    } = p;
+    let Prepared { root, sources, options, .. } = p;
     if !fixing {
         return Ok(Linted {
             key_prefix: key_prefix.clone(),
             prefix,
             sources,
             report,
-            skipped,
             baselined: 0,
             fixed: 0,
         });
@@ -224,7 +217,6 @@ fn fix_root(
             prefix,
             sources,
             report: out.report,
-            skipped,
             baselined: 0,
             fixed: 0,
         });
@@ -249,7 +241,6 @@ fn fix_root(
                 prefix,
                 sources: p.sources,
                 report,
-                skipped,
                 baselined: 0,
                 fixed: out.applied,
             }),
@@ -270,7 +261,6 @@ fn fix_root(
         prefix,
         sources: out.sources,
         report: out.report,
-        skipped,
         baselined: 0,
         fixed: out.applied,
     })

@@ -56,6 +56,7 @@ pub struct Prepared {
     pub root: PathBuf,
     pub sources: SourceSet,
     pub options: Options,
+    /// What the walk found but did not load (the report names each such file that matters).
     pub skipped: Vec<discover::Skipped>,
 }
 
@@ -130,9 +131,14 @@ pub(super) fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Confi
             *kind = FileKind::BootMetrics;
         }
     }
-    let (mut sources, skipped) = crate::timed("load", || discover::load(found));
+    let (mut sources, skipped) = crate::timed("load", || discover::load(root, found));
     for log in &common.boot_log {
-        let bytes = std::fs::read(log).map_err(|e| fail(format!("--boot-log `{}`: {e}", log.display())))?;
+        let bytes = read_capped(log).map_err(|e| {
+            fail(format!(
+                "--boot-log `{}`: {e}; pass only the lines that matter (e.g. `grep -E 'Started|Starting|profile' app.log > boot.log`)",
+                log.display()
+            ))
+        })?;
         let Some((text, _, _)) = decode(&bytes, true) else { continue };
         let mut f = SourceFile::new(log.to_string_lossy().replace('\\', "/"), text);
         f.kind = FileKind::BootLog;
@@ -165,21 +171,37 @@ pub(super) fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Confi
     })
 }
 
+/// All of `from`, or an error when it holds more than `discover::MAX_FILE_BYTES`: an input named
+/// on the command line is read whole or not at all, never cut short without a word.
+fn capped(from: impl std::io::Read) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    from.take(discover::MAX_FILE_BYTES + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > discover::MAX_FILE_BYTES {
+        return Err(format!(
+            "larger than the {} MiB limit, not read",
+            discover::MAX_FILE_BYTES / 1024 / 1024
+        ));
+    }
+    Ok(buf)
+}
+
+fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    capped(std::fs::File::open(path).map_err(|e| e.to_string())?)
+}
+
 /// `--manifests FILE|-` and `[discovery] manifests`: rendered output (Helm, kustomize) read as
 /// Kubernetes YAML. Stdin is read once and shown as `<stdin>`; a file inside the root keeps
 /// its repository path, one outside it the path as given.
 fn add_manifests(sources: &mut SourceSet, root: &Path, args: &[String], globs: &[String]) -> Result<(), u8> {
-    use std::io::Read;
     use std::sync::OnceLock;
     static STDIN: OnceLock<Result<String, String>> = OnceLock::new();
     for a in args {
         let (shown, text) = if a == "-" {
             let read = STDIN.get_or_init(|| {
-                let mut buf = Vec::new();
-                std::io::stdin()
-                    .take(discover::MAX_FILE_BYTES)
-                    .read_to_end(&mut buf)
-                    .map_err(|e| e.to_string())?;
+                let buf = capped(std::io::stdin().lock())?;
                 decode(&buf, false)
                     .map(|(t, _, _)| t)
                     .ok_or_else(|| "stdin is not UTF-8 text".to_string())
@@ -198,7 +220,7 @@ fn add_manifests(sources: &mut SourceSet, root: &Path, args: &[String], globs: &
                 sources.set_kind(id, FileKind::Manifests);
                 continue;
             }
-            let bytes = std::fs::read(path).map_err(|e| fail(format!("--manifests `{a}`: {e}")))?;
+            let bytes = read_capped(path).map_err(|e| fail(format!("--manifests `{a}`: {e}")))?;
             let Some((text, _, _)) = decode(&bytes, false) else {
                 return Err(fail(format!("--manifests `{a}`: not UTF-8 text")));
             };

@@ -76,11 +76,6 @@ fn human_report(args: &CheckArgs, linted: &[Linted]) -> String {
             &l.prefix,
         ));
         if !args.quiet {
-            let notable: Vec<_> = l.skipped.iter().filter(|s| !s.reason.starts_with("symbolic link")).collect();
-            for s in notable {
-                let shown = format!("{}{}", l.prefix, s.path);
-                eprintln!("actuator-lint: skipped `{}`: {}", render::escape_controls(&shown, false), s.reason);
-            }
             text.push_str(&summary(&l.report, &l.key_prefix, l.baselined, l.fixed));
         }
     }

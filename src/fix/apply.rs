@@ -67,11 +67,7 @@ pub fn with_texts(sources: &SourceSet, texts: &BTreeMap<FileId, String>) -> Sour
     let mut out = SourceSet::new();
     for (id, f) in sources.iter() {
         let text = texts.get(&id).cloned().unwrap_or_else(|| f.text.clone());
-        let mut nf = crate::source::SourceFile::new(f.path.clone(), text);
-        nf.kind = f.kind;
-        nf.encoding = f.encoding;
-        nf.had_bom = f.had_bom;
-        out.add(nf);
+        out.add(f.with_text(text));
     }
     out
 }

@@ -5,7 +5,7 @@
 
 use super::apply::{apply, with_texts};
 use crate::diagnostic::{Applicability, Diagnostic, Fix};
-use crate::source::{FileId, SourceFile, SourceSet};
+use crate::source::{FileId, SourceSet};
 use crate::{Options, Report};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -41,9 +41,7 @@ fn failures(sources: &SourceSet, files: &[FileId], options: &Options) -> BTreeMa
     let mut set = SourceSet::new();
     for id in files {
         let f = sources.get(*id);
-        let mut nf = SourceFile::new(f.path.clone(), f.text.clone());
-        nf.kind = f.kind;
-        set.add(nf);
+        set.add(f.with_text(f.text.clone()));
     }
     let (_, errs) = crate::parse::parse_all(&set, &options.limits);
     let mut out: BTreeMap<FileId, usize> = files.iter().map(|f| (*f, 0)).collect();

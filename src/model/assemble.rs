@@ -62,7 +62,22 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], roles: &Roles, failures: Ve
     super::monitoring::gaps(&mut ws, sources, &kz);
     crate::timed("model: boot evidence", || boot_evidence(&mut ws, sources, parsed, options));
     runtime_files(&mut ws, sources, parsed);
+    unread_files(&mut ws, sources);
     ws
+}
+
+/// Files the walk found but could not load: nothing in them was checked, and a run that only
+/// said so on stderr would look clean in every machine format.
+fn unread_files(ws: &mut Workspace, sources: &SourceSet) {
+    for (id, f) in sources.iter() {
+        let Some(reason) = &f.unread else { continue };
+        ws.gaps.push(Gap {
+            message: format!("`{}` was found but not analysed: {reason}", f.path),
+            span: Span::empty(id, 0),
+            services: vec![],
+            help: "findings that depend on this file are missing; fix what keeps it from being read, or exclude it in `[discovery] exclude` if it does not matter".into(),
+        });
+    }
 }
 
 /// Moves what `monitoring::read` built into the workspace. Every field is named, so a new

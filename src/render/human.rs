@@ -248,7 +248,11 @@ pub fn render_findings(sources: &SourceSet, diags: &[Diagnostic], opts: &super::
                     parts.push(format!("{n} {w}{}", if n == 1 { "" } else { "s" }));
                 }
             }
-            let title = format!("── {} ({}) ", escape_controls(g.unwrap_or("other findings"), false), parts.join(", "));
+            let title = format!(
+                "── {} ({}) ",
+                escape_controls(g.unwrap_or("other findings"), false),
+                parts.join(", ")
+            );
             let pad = opts.width.min(100).saturating_sub(title.chars().count());
             let line = format!("{title}{}", "─".repeat(pad));
             if opts.color {

@@ -58,7 +58,7 @@ fn read_floor(root: &Path) -> usize {
             .build()
             .expect("set"),
     );
-    let (set, _) = actuator_lint::discover::load(found);
+    let (set, _) = actuator_lint::discover::load(root, found);
     set.len()
 }
 
