@@ -173,7 +173,9 @@ fn fix_root(
 ) -> Result<Linted, u8> {
     let f = &args.fixes;
     let fixing = f.fix || f.unsafe_fixes || f.diff;
-    let Prepared { root, sources, options, .. } = p;
+    let Prepared {
+        root, sources, options, ..
+    } = p;
     if !fixing {
         return Ok(Linted {
             key_prefix: key_prefix.clone(),
