@@ -766,10 +766,25 @@ fn build_facts(ws: &Workspace, s: &Service) -> BuildFacts {
 }
 
 /// Compose services that run `s`: build context, image, then name (SPEC §5).
-fn compose_links(ws: &Workspace, s: &Service) -> Vec<(usize, String)> {
+fn compose_links(ws: &Workspace, sources: &SourceSet, s: &Service) -> Vec<(usize, String)> {
     let dir_name = s.dir.rsplit('/').next().unwrap_or("");
     let names = [s.name.as_str(), dir_name];
     let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
+    // Linked by name or image: only if no other module of that name is nearer to the Compose file.
+    let nearest = |c: &ComposeService, by: &str| {
+        let me = ws.services.iter().position(|x| std::ptr::eq(x, s));
+        let rivals: Vec<usize> = ws
+            .services
+            .iter()
+            .enumerate()
+            .filter(|(_, x)| {
+                let d = x.dir.rsplit('/').next().unwrap_or("");
+                same(&x.name, by) || same(d, by)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        me.is_some_and(|me| super::compose::nearest(ws, sources, c.file, rivals).contains(&me))
+    };
     ws.compose_services
         .iter()
         .enumerate()
@@ -790,10 +805,10 @@ fn compose_links(ws: &Workspace, s: &Service) -> Vec<(usize, String)> {
                 last.split(':').next().unwrap_or(last).to_string()
             });
             if c.build_context.is_none() {
-                if let Some(img) = image.filter(|i| names.iter().any(|n| same(n, i))) {
+                if let Some(img) = image.filter(|i| names.iter().any(|n| same(n, i)) && nearest(c, i)) {
                     return Some((i, format!("image `{img}` of Compose service `{}`", c.name.value)));
                 }
-                if names.iter().any(|n| same(n, &c.name.value)) && c.image.is_none() {
+                if names.iter().any(|n| same(n, &c.name.value)) && c.image.is_none() && nearest(c, &c.name.value) {
                     return Some((i, format!("Compose service `{}`", c.name.value)));
                 }
             }
@@ -1015,7 +1030,7 @@ fn service_deployments(
             make(Some(*wi), Some(*ci), None, why.clone(), rt, true)
         })
         .collect();
-    for (ci, why) in compose_links(ws, s) {
+    for (ci, why) in compose_links(ws, sources, s) {
         let rt = compose_runtime(ws, sources, &ws.compose_services[ci], df);
         out.push(make(None, None, Some(ci), why, rt, true));
     }

@@ -2,6 +2,7 @@
 //! never rescan raw objects. Unresolved links are data too. The scrape wiring (Services,
 //! monitors, Prometheus selection, job targets, annotation jobs) is in `scrape`.
 
+mod compose;
 mod deploy;
 pub mod relabel;
 pub mod scrape;

@@ -345,34 +345,48 @@ fn selection(ws: &Workspace, options: &Options, m: &Monitor) -> Selection {
 }
 
 /// The Spring services a Compose service runs: by build context, image, or name.
-fn compose_spring(ws: &Workspace) -> Vec<Vec<ServiceId>> {
+fn compose_spring(ws: &Workspace, sources: &crate::source::SourceSet) -> Vec<Vec<ServiceId>> {
     ws.compose_services
         .iter()
         .map(|c| {
+            let exact: Vec<ServiceId> = ws
+                .services
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    let m = &ws.modules[s.module];
+                    c.build_context
+                        .as_deref()
+                        .is_some_and(|b| b == m.dir || (m.dir.is_empty() && b.is_empty()))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            if !exact.is_empty() {
+                return exact;
+            }
             let image = c.image.as_deref().map(|i| {
                 let no_digest = i.split('@').next().unwrap_or(i);
                 let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
                 last.split(':').next().unwrap_or(last).to_string()
             });
-            ws.services
+            let by_name: Vec<ServiceId> = ws
+                .services
                 .iter()
                 .enumerate()
                 .filter(|(_, s)| {
                     let m = &ws.modules[s.module];
                     let dir_name = m.dir.rsplit('/').next().unwrap_or("");
                     let names = [s.name.as_str(), dir_name];
-                    c.build_context
+                    image
                         .as_deref()
-                        .is_some_and(|b| b == m.dir || (m.dir.is_empty() && b.is_empty()))
-                        || image
-                            .as_deref()
-                            .is_some_and(|i| names.iter().any(|n| !n.is_empty() && n.eq_ignore_ascii_case(i)))
+                        .is_some_and(|i| names.iter().any(|n| !n.is_empty() && n.eq_ignore_ascii_case(i)))
                         || c.dns_names()
                             .iter()
                             .any(|d| names.iter().any(|n| !n.is_empty() && n.eq_ignore_ascii_case(d)))
                 })
                 .map(|(i, _)| i)
-                .collect()
+                .collect();
+            super::compose::nearest(ws, sources, c.file, by_name)
         })
         .collect()
 }
@@ -1371,7 +1385,7 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments:
     let mut scrapes = Vec::new();
     monitor_scrapes(&cx, &monitor_services, &monitor_pods, &mut scrapes);
 
-    let compose_spring = compose_spring(ws);
+    let compose_spring = compose_spring(ws, cx.sources);
     let mut unresolved_targets = Vec::new();
     let mut targets = BTreeMap::new();
     for (ji, job) in ws.jobs.iter().enumerate() {
