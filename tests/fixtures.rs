@@ -4,13 +4,11 @@
 mod support;
 
 use actuator_lint::cli::{Cli, Command};
-use actuator_lint::diagnostic::Fix;
-use actuator_lint::fix::apply::{apply, diff, with_texts};
+use actuator_lint::fix::{self, apply::diff};
 use actuator_lint::render::{self, RenderOptions};
 use actuator_lint::rules::{self, FixAvailability};
 use clap::Parser;
 use datatest_stable::Utf8Path;
-use std::collections::BTreeMap;
 use support::assert_expected;
 
 fn run_case(path: &Utf8Path) -> datatest_stable::Result<()> {
@@ -97,34 +95,16 @@ fn run_case(path: &Utf8Path) -> datatest_stable::Result<()> {
         }
     }
 
-    // Fixes: apply all (safe and unsafe), re-lint to a fixpoint, and show the result as a diff.
-    let mut texts: BTreeMap<_, String> = BTreeMap::new();
-    let mut current = report;
-    let mut sources = with_texts(&p.sources, &texts);
-    for pass in 0.. {
-        let fixes: Vec<&Fix> = current.diagnostics.iter().filter_map(|d| d.fix.as_ref()).collect();
-        if fixes.is_empty() {
-            break;
-        }
-        if pass == 5 {
-            failures.push(format!("{path}: fixes did not converge after 5 passes"));
-            break;
-        }
-        let applied = apply(&sources, &fixes);
-        if applied.applied == 0 {
-            failures.push(format!("{path}: no fix could be applied"));
-            break;
-        }
-        texts.extend(applied.texts);
-        sources = with_texts(&p.sources, &texts);
-        let next = actuator_lint::lint(&sources, &p.options);
-        let parse_errors = |r: &actuator_lint::Report| r.diagnostics.iter().filter(|d| d.rule == "parse-error").count();
-        if parse_errors(&next) > parse_errors(&current) {
-            failures.push(format!("{path}: a fix broke a file:\n{}", render::concise::render(&sources, &next)));
-            break;
-        }
-        current = next;
+    // Fixes: the CLI's own fix loop (`--fix --unsafe-fixes`), with its acceptance checks; a
+    // fixture whose fixes are rejected or do not converge is a bug in a fix.
+    let fixed = fix::engine::run(&p.sources, &p.options, report, true, &|_, _| true);
+    for (title, file, why) in &fixed.rejected {
+        failures.push(format!("{path}: fix rejected: {title} (`{file}` {why})"));
     }
+    if !fixed.converged {
+        failures.push(format!("{path}: fixes did not converge after {} passes", fix::engine::MAX_PASSES));
+    }
+    let texts = fixed.texts;
     if let Err(e) = assert_expected(&diff(&p.sources, &texts), dir.join("expected.fix.diff").as_std_path(), false) {
         failures.push(e);
     }

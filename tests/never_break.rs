@@ -155,3 +155,26 @@ fn stdin_over_the_limit_is_an_error_not_a_truncation() {
     let (code, _, err) = run_stdin(&r.0, &["--manifests", "-"], Some(object.as_bytes()));
     assert!(code <= 1, "{err}");
 }
+
+/// Defect 2: a Spring config file that does not parse got a `management:` block appended on
+/// every pass (ten per run, never converging). A fix is applied only to files that parse.
+#[test]
+fn no_fix_is_applied_to_a_file_that_does_not_parse() {
+    let r = TempRepo::new("unparsable");
+    let broken = "      console-available: true\nserver:\n";
+    r.write("settings.gradle.kts", "include(\"orders\")\n")
+        .write(
+            "orders/build.gradle.kts",
+            "plugins { id(\"org.springframework.boot\") version \"3.3.4\" }\ndependencies {\n    implementation(\"org.springframework.boot:spring-boot-starter-actuator\")\n    runtimeOnly(\"io.micrometer:micrometer-registry-prometheus\")\n}\n",
+        )
+        .write("orders/src/main/resources/application.yml", broken)
+        .write(
+            "k8s/monitor.yaml",
+            "apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata:\n  name: orders\n  labels: {release: prom}\nspec:\n  selector:\n    matchLabels: {app: orders}\n  endpoints:\n    - port: http\n      path: /actuator/prometheus\n",
+        );
+    let (code, out, err) = run(&r.0, &["--fix", "--unsafe-fixes", "--format", "concise"]);
+    assert!(code <= 1, "{err}");
+    let after = std::fs::read_to_string(r.0.join("orders/src/main/resources/application.yml")).unwrap();
+    assert_eq!(after, broken, "a file that does not parse is never edited\n{out}\n{err}");
+    assert!(!err.contains("still pending"), "{err}");
+}

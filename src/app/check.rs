@@ -188,9 +188,9 @@ fn fix_root(
     }
     let wanted = |s: &SourceSet, d: &crate::diagnostic::Diagnostic| baseline.is_none_or(|b| !b.contains(s, d, &key_prefix));
     let out = fix::engine::run(&sources, &options, report, f.unsafe_fixes, &wanted);
-    for (title, path) in &out.rejected {
+    for (title, path, why) in &out.rejected {
         eprintln!(
-            "actuator-lint: not applied: {title} (`{}` would no longer parse)",
+            "actuator-lint: not applied: {title} (`{}` {why})",
             render::escape_controls(&format!("{prefix}{path}"), false)
         );
     }

@@ -22,8 +22,9 @@ pub struct Fixed {
     /// Fixes applied over all passes.
     pub applied: usize,
     pub passes: usize,
-    /// Fixes dropped because a file would no longer parse: (fix title, file path).
-    pub rejected: Vec<(String, String)>,
+    /// Fixes dropped because a file they touch did not parse before or would not after:
+    /// (fix title, file path, why).
+    pub rejected: Vec<(String, String, &'static str)>,
     /// The last pass still had fixes to apply.
     pub converged: bool,
 }
@@ -95,7 +96,10 @@ pub fn run(
             let next = with_texts(original, &texts.clone().into_iter().chain(a.texts.clone()).collect());
             let before = failures(&sources, &changed, options);
             let after = failures(&next, &changed, options);
-            let broken: Vec<FileId> = changed.iter().copied().filter(|f| after[f] > before[f]).collect();
+            // Every file a fix touches must parse before and after: an edit placed by a model of
+            // a file that did not parse is a guess (it appends a block per pass, or lands in
+            // the middle of something the parser never understood).
+            let broken: Vec<FileId> = changed.iter().copied().filter(|f| after[f] > 0 || before[f] > 0).collect();
             if broken.is_empty() {
                 break Some((a, next));
             }
@@ -107,7 +111,12 @@ pub fn run(
                         .map(|e| e.span.file)
                         .find(|id| broken.contains(id))
                         .unwrap_or(broken[0]);
-                    rejected.push((f.title.clone(), original.path(file).to_string()));
+                    let why = if before[&file] > 0 {
+                        "does not parse, so no fix is applied to it"
+                    } else {
+                        "would no longer parse"
+                    };
+                    rejected.push((f.title.clone(), original.path(file).to_string(), why));
                 }
             }
             candidates.retain(|f| !f.edits.iter().any(|e| broken.contains(&e.span.file)));
@@ -171,6 +180,9 @@ mod tests {
         };
         let out = run(&s, &Options::default(), report, false, &|_, _| true);
         assert!(out.texts.is_empty(), "nothing is half-applied");
-        assert_eq!(out.rejected, vec![("two files".to_string(), "k8s/b.yaml".to_string())]);
+        assert_eq!(
+            out.rejected,
+            vec![("two files".to_string(), "k8s/b.yaml".to_string(), "would no longer parse")]
+        );
     }
 }
