@@ -313,12 +313,14 @@ fn one(path: &str, kind: FileKind, text: &str, spring_names: &[String]) -> Assig
 /// `{{ … }}` in a chart's `templates/`, or Helm's own objects elsewhere. Alertmanager and
 /// PrometheusRule templates (`{{ $labels.pod }}`) are YAML and stay YAML.
 pub fn looks_like_helm_template(path: &str, text: &str) -> bool {
-    if !(text.contains("{{") && text.contains("}}")) {
+    if !(text.contains("{{") && text.contains("}}") && sniff::in_code(text, "{{")) {
         return false;
     }
     path.starts_with("templates/")
         || path.contains("/templates/")
-        || [".Values.", ".Release.", ".Chart.", "include \""].iter().any(|t| text.contains(t))
+        || [".Values.", ".Release.", ".Chart.", "include \""]
+            .iter()
+            .any(|t| sniff::in_code(text, t))
 }
 
 /// `spring.config.name` values set where Boot reads them (environment, system properties,

@@ -109,19 +109,28 @@ impl Template {
 /// Which template syntax `text` uses, if any. `envsubst` only counts where no other program
 /// interpolates `${…}` itself (`manifest`: a Kubernetes object, read by kubectl as is).
 pub fn template(text: &str, manifest: bool) -> Option<Template> {
-    if text.contains("{%") && text.contains("%}") {
+    if text.contains("{%") && text.contains("%}") && in_code(text, "{%") {
         return Some(Template::Jinja);
     }
-    if text.contains("%{") {
+    if text.contains("%{") && in_code(text, "%{") {
         return Some(Template::Terraform);
     }
-    if text.contains("{{") && text.contains("}}") {
+    if text.contains("{{") && text.contains("}}") && in_code(text, "{{") {
         return Some(Template::Go);
     }
-    if manifest && text.contains("${") {
+    if manifest && text.contains("${") && in_code(text, "${") {
         return Some(Template::Envsubst);
     }
     None
+}
+
+/// `needle` on a line that is not a YAML comment: a `{{` in a comment is never rendered
+/// into anything (a values file documenting Alertmanager templates stays YAML).
+pub fn in_code(text: &str, needle: &str) -> bool {
+    text.lines().any(|l| {
+        let code = l.trim_start();
+        !code.starts_with('#') && code.split(" #").next().is_some_and(|c| c.contains(needle))
+    })
 }
 
 #[cfg(test)]
@@ -152,5 +161,6 @@ mod tests {
         assert_eq!(template("{% if x %}a: 1{% endif %}", false), Some(Template::Jinja));
         assert_eq!(template("image: ${IMAGE}", true), Some(Template::Envsubst));
         assert_eq!(template("image: ${IMAGE}", false), None);
+        assert_eq!(template("a: 1\n  # {{ define \"x\" }}{{ end }}\n", false), None);
     }
 }
