@@ -737,10 +737,18 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
             }
         }
     }
-    // A label-only hit: the port is one of several readings.
+    // A label-only hit: the port is one of several readings. An IP address no Service pins
+    // may be a Service's virtual IP, whose port leads to a targetPort the repository does not
+    // show (semantics §17.2): then the port reached cannot be known.
     for h in hits.iter_mut() {
         if matches!(&h.reach, Reach::Unknown(r) if r.is_empty()) {
-            h.reach = reach_any(cx, h.service, t);
+            h.reach = if is_ip(&host) {
+                Reach::Unknown(format!(
+                    "`{host}` may be the address of a Service, whose port leads to a targetPort the repository does not show"
+                ))
+            } else {
+                reach_any(cx, h.service, t)
+            };
         }
     }
     if !hits.is_empty() {

@@ -46,6 +46,20 @@ impl Rule for MetricsPortMismatch {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen: BTreeSet<(Span, usize)> = BTreeSet::new();
         for sc in &cx.links.scrapes {
+            // `0` is a random port: no fixed port reaches it, whatever else is unknown (§19).
+            let reached = cx.links.reached(sc);
+            let random: Vec<&Port> = reached
+                .iter()
+                .filter_map(|d| d.actuator.serving.actuator_port().filter(|p| matches!(p, Port::Random(_))))
+                .collect();
+            if !reached.is_empty() && random.len() == reached.len() {
+                if let Reach::Ports(ports) = &sc.reach {
+                    if !ports.is_empty() && seen.insert((ports[0].decided_at, sc.service)) {
+                        out.push(report_random(cx, sc, ports, random[0].why()));
+                    }
+                }
+                continue;
+            }
             let served: Vec<(i64, Option<Span>, &str)> = cx.links.reached(sc).iter().filter_map(|d| served_port(d)).collect();
             // Every deployment it may reach must be missed, and each must be known.
             let Some(&(port, port_span, key)) = served.first() else { continue };
@@ -158,6 +172,36 @@ fn at_site(cx: &Context<'_>, sc: &Scrape, port: i64) -> Option<(Span, String, St
         }
         Via::Annotations { .. } => None,
     }
+}
+
+/// The scrape reaches fixed ports, and the actuator listens on a port chosen at start-up.
+fn report_random(cx: &Context<'_>, sc: &Scrape, ports: &[PortReach], why: &crate::model::spring::Why) -> Diagnostic {
+    let svc = &cx.ws.services[sc.service];
+    let (site, site_span) = describe_site(cx.ws, &sc.via);
+    let first = &ports[0];
+    let mut ns: Vec<String> = ports.iter().map(|p| format!("`{}`", p.port)).collect();
+    ns.dedup();
+    let mut d = Diagnostic::new(
+        MetricsPortMismatch::META.name,
+        MetricsPortMismatch::META.default_severity,
+        format!(
+            "{site} scrapes `{}` on port {}, but `{}` serves the actuator on a random port ({}), chosen anew at every start, which no fixed port reaches",
+            svc.name,
+            ns.join(" or "),
+            svc.name,
+            why.text
+        ),
+        Label::new(first.decided_at, format!("reaches port `{}`", first.port)),
+    )
+    .service(Some(&svc.name))
+    .help("set a fixed port for the actuator (`server.port`, or `management.server.port`) and scrape that port, or discover the port at run time (Eureka, Consul, Kubernetes pod discovery)");
+    if let Some(s) = why.span {
+        d = d.related(s, "a random port is chosen here");
+    }
+    if site_span.file != first.decided_at.file {
+        d = d.related(site_span, format!("scraped by {site}"));
+    }
+    d
 }
 
 fn report(cx: &Context<'_>, sc: &Scrape, ports: &[PortReach], port: i64, port_span: Option<Span>, key: &str) -> Diagnostic {
