@@ -178,3 +178,39 @@ fn no_fix_is_applied_to_a_file_that_does_not_parse() {
     assert_eq!(after, broken, "a file that does not parse is never edited\n{out}\n{err}");
     assert!(!err.contains("still pending"), "{err}");
 }
+
+/// Copies a fixture's `repo/` into `to`.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let (src, dst) = (e.path(), to.join(e.file_name()));
+        if src.is_dir() {
+            std::fs::create_dir_all(&dst).unwrap();
+            copy_tree(&src, &dst);
+        } else {
+            std::fs::copy(&src, &dst).unwrap();
+        }
+    }
+}
+
+/// Defect 6: `--diff` dropped the UTF-8 BOM from hunks touching line 1, so `git apply`
+/// refused the patch while `--fix` wrote the right bytes.
+#[test]
+fn diff_hunks_on_line_one_keep_the_bom() {
+    let r = TempRepo::new("bom");
+    copy_tree(
+        std::path::Path::new("fixtures/config-breaks-startup/trailing-comma-in-include/repo"),
+        &r.0,
+    );
+    let props = r.0.join("src/main/resources/application.properties");
+    let text = std::fs::read_to_string(&props).unwrap();
+    std::fs::write(&props, format!("\u{feff}{text}")).unwrap();
+    let (code, diff, err) = run(&r.0, &["--diff", "--unsafe-fixes"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        diff.contains("\n \u{feff}spring.application.name=catalog-service\n"),
+        "line 1 keeps its BOM:\n{diff}"
+    );
+    let (_, _, err) = run(&r.0, &["--fix", "--unsafe-fixes"]);
+    let fixed = std::fs::read(&props).unwrap();
+    assert!(fixed.starts_with(b"\xEF\xBB\xBFspring.application.name"), "{err}");
+}

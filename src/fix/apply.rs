@@ -77,7 +77,11 @@ pub fn diff(sources: &SourceSet, texts: &BTreeMap<FileId, String>) -> String {
     let mut out = String::new();
     for (id, new) in texts {
         let f = sources.get(*id);
-        let d = similar::TextDiff::from_lines(f.text.as_str(), new.as_str());
+        // The BOM was stripped when the file was read and is written back by `--fix`; a hunk
+        // touching line 1 must carry it too, or `git apply` finds no such line in the file.
+        let bom = if f.had_bom { "\u{feff}" } else { "" };
+        let (old, new) = (format!("{bom}{}", f.text), format!("{bom}{new}"));
+        let d = similar::TextDiff::from_lines(old.as_str(), new.as_str());
         out.push_str(
             &d.unified_diff()
                 .context_radius(2)
