@@ -310,11 +310,7 @@ impl Service {
     pub fn stack(&self, input: &StackInput<'_>) -> Vec<Layer> {
         let mut b = Builder { input, out: Vec::new() };
         let (boot_files, files): (Vec<ConfigFile>, Vec<ConfigFile>) = self.files.iter().cloned().partition(|f| f.bootstrap);
-        // The Config Server a bootstrap context fetches from: its properties may set anything,
-        // above the application's own files (semantics §18.1).
-        let mut remote = None;
         if !boot_files.is_empty() {
-            let start = b.out.len();
             match &input.bootstrap {
                 Ok(false) => {}
                 Ok(true) => b.group(&boot_files),
@@ -329,21 +325,6 @@ impl Service {
                     b.group(&maybe);
                 }
             }
-            remote = b.out[start..].iter().rev().find_map(|l| {
-                let uri = l.lookup("spring.cloud.config.uri")?;
-                let mut layer = Layer::unseen(
-                    format!("Config Server `{}` (bootstrap)", uri.value.trim()),
-                    Why::new(
-                        format!(
-                            "the bootstrap context fetches configuration from the Config Server at `{}`, which may set anything",
-                            uri.value.trim()
-                        ),
-                        Some(uri.value_span),
-                    ),
-                );
-                layer.maybe = l.maybe.clone();
-                Some(layer)
-            });
         }
         if input.use_classpath {
             b.group(&files);
@@ -351,7 +332,6 @@ impl Service {
         if !input.external.is_empty() {
             b.group(input.external);
         }
-        b.out.extend(remote);
         b.out
     }
 }
