@@ -267,6 +267,22 @@ fn graph_shows_the_broken_links_of_the_commerce_scenario() {
     assert!(out.contains("✗ prometheus-registry-missing"), "{out}");
     assert!(out.contains("✗ liveness-budget-too-short"), "{out}");
     assert!(out.contains("linkStyle"), "broken links are styled: {out}");
+    // The info finding (a redundant delay) annotates its workload; nothing there is broken.
+    let payment = out.lines().find(|l| l.contains("Deployment payment-service")).unwrap();
+    assert!(
+        payment.contains("ℹ liveness-delay-redundant") && !payment.contains('✗'),
+        "{payment}"
+    );
+    let id = payment.trim().split('[').next().unwrap();
+    assert!(out.contains(&format!("class {id} note")), "{out}");
+    assert!(
+        !out.lines()
+            .any(|l| l.starts_with("  class ") && l.ends_with(" broken") && l.contains(id)),
+        "{out}"
+    );
+    let (_, dot, _) = run(&["graph", "fixtures/scenarios/commerce/repo", "--format", "dot"]);
+    let payment = dot.lines().find(|l| l.contains("Deployment payment-service")).unwrap();
+    assert!(payment.contains("#1565c0") && !payment.contains("#c62828"), "{payment}");
     let (code, out, _) = run(&["graph", "fixtures/scenarios/servicemonitor-unnamed-port/repo", "--format", "dot"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("digraph actuator_lint {"), "{out}");

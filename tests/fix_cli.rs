@@ -222,6 +222,7 @@ fn seed_000_fix_is_the_incident_fix() {
     let (code, _, err) = run(&[r, "--fix"]);
     assert_eq!(code, 1, "unsafe ones remain: {err}");
     assert!(err.contains("applied 2 fixes in 2 files"), "{err}");
+    assert!(err.contains("unsafe fixes left"), "what --fix left is said: {err}");
     let gradle = std::fs::read_to_string(root.join("services/order-service/build.gradle.kts")).unwrap();
     assert!(gradle.contains("runtimeOnly(\"io.micrometer:micrometer-registry-prometheus\")"));
     let (code, out, err) = run(&[r, "--unsafe-fixes"]);

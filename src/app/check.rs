@@ -258,6 +258,24 @@ fn fix_root(
             if out.passes == 1 { "pass" } else { "passes" }
         );
     }
+    // `--fix` alone leaves the fixes that change behaviour; say so, or the remaining findings
+    // look unfixable.
+    let unsafe_left = out
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| {
+            d.fix
+                .as_ref()
+                .is_some_and(|f| f.applicability == crate::diagnostic::Applicability::Unsafe)
+        })
+        .count();
+    if !args.quiet && !f.unsafe_fixes && unsafe_left > 0 {
+        eprintln!(
+            "actuator-lint: {} left (they change behaviour): review them with `--unsafe-fixes --diff`, apply with `--unsafe-fixes`",
+            plural(unsafe_left, "unsafe fix", "unsafe fixes")
+        );
+    }
     Ok(Linted {
         key_prefix: key_prefix.clone(),
         prefix,

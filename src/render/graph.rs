@@ -4,7 +4,7 @@
 //! module → workload link (the deployed app does not serve metrics), scrape findings the
 //! scrape links, probe findings the workload, monitor selection findings monitor → Prometheus.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::link::{Selection, Via};
 use crate::rules::{self, Category};
 use crate::source::SourceSet;
@@ -15,8 +15,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Node {
     pub id: String,
     pub label: String,
-    /// Rules reported on this node itself (probes, analysis gaps).
+    /// Rules reported on this node itself (probes, analysis gaps): errors and warnings.
     pub broken: BTreeSet<&'static str>,
+    /// Info findings on it: drawn apart, since nothing is broken.
+    pub notes: BTreeSet<&'static str>,
 }
 
 #[derive(Debug, Default)]
@@ -25,8 +27,25 @@ pub struct Edge {
     pub to: String,
     pub label: Option<String>,
     pub broken: BTreeSet<&'static str>,
+    /// Info findings on the link: drawn apart from broken links.
+    pub notes: BTreeSet<&'static str>,
     /// Selection could not be decided statically.
     pub unknown: bool,
+}
+
+/// An error or warning breaks a link; an info finding only annotates it.
+fn flag(broken: &mut BTreeSet<&'static str>, notes: &mut BTreeSet<&'static str>, d: &Diagnostic) {
+    if d.severity == Severity::Info {
+        notes.insert(d.rule);
+    } else {
+        broken.insert(d.rule);
+    }
+}
+
+impl Edge {
+    fn flag(&mut self, d: &Diagnostic) {
+        flag(&mut self.broken, &mut self.notes, d);
+    }
 }
 
 #[derive(Debug, Default)]
@@ -65,7 +84,7 @@ impl Graph {
         self.nodes.entry(id.clone()).or_insert_with(|| Node {
             id: id.clone(),
             label: label(),
-            broken: BTreeSet::new(),
+            ..Node::default()
         });
         id
     }
@@ -240,31 +259,31 @@ pub fn build(sources: &SourceSet, a: &Analysis, report: &Report) -> Graph {
             }
         }
     }
-    // Mark what the diagnostics say is broken.
+    // Mark what the diagnostics say is broken (errors, warnings) or worth a note (infos).
     for d in &report.diagnostics {
         let si = d.service.as_deref().and_then(|s| ws.service_by_name(s));
         match (place(d.rule), si) {
             (Place::Build, Some(si)) => {
                 for (f, t) in module_edges[si].clone() {
-                    g.edge(&f, &t).broken.insert(d.rule);
+                    g.edge(&f, &t).flag(d);
                 }
                 if module_edges[si].is_empty() {
-                    mark_node(&mut g, &modules[si], d.rule);
+                    mark_node(&mut g, &modules[si], d);
                 }
             }
             (Place::Scrape, Some(si)) => {
                 for (f, t) in scrape_edges[si].clone() {
-                    g.edge(&f, &t).broken.insert(d.rule);
+                    g.edge(&f, &t).flag(d);
                 }
             }
             (Place::Workload, Some(si)) => {
                 for w in workloads_of[si].clone() {
-                    mark_node(&mut g, &w, d.rule);
+                    mark_node(&mut g, &w, d);
                 }
             }
             (Place::Selection, _) => {
                 if let Some(mi) = monitor_of(a, d) {
-                    g.edge(&format!("monitor{mi}"), "prometheusOperator").broken.insert(d.rule);
+                    g.edge(&format!("monitor{mi}"), "prometheusOperator").flag(d);
                 }
             }
             (Place::Monitor, _) => {
@@ -283,29 +302,30 @@ pub fn build(sources: &SourceSet, a: &Analysis, report: &Report) -> Graph {
                         }
                     }
                     if into.is_empty() {
-                        mark_node(&mut g, &monid, d.rule);
+                        mark_node(&mut g, &monid, d);
                     }
                     for i in into {
-                        g.edges[i].broken.insert(d.rule);
+                        g.edges[i].flag(d);
                     }
                 }
             }
-            (Place::Module, Some(si)) => mark_node(&mut g, &modules[si], d.rule),
+            (Place::Module, Some(si)) => mark_node(&mut g, &modules[si], d),
             _ => {}
         }
     }
     g
 }
 
-fn mark_node(g: &mut Graph, id: &str, rule: &'static str) {
+fn mark_node(g: &mut Graph, id: &str, d: &Diagnostic) {
     if let Some(n) = g.nodes.get_mut(id) {
-        n.broken.insert(rule);
+        flag(&mut n.broken, &mut n.notes, d);
     }
 }
 
 fn edge_text(e: &Edge) -> Option<String> {
     let mut parts: Vec<String> = e.label.iter().cloned().collect();
     parts.extend(e.broken.iter().map(|r| format!("✗ {r}")));
+    parts.extend(e.notes.iter().map(|r| format!("ℹ {r}")));
     if e.unknown {
         parts.push("? selection unknown".into());
     }
@@ -316,6 +336,9 @@ fn node_text(n: &Node) -> String {
     let mut t = n.label.clone();
     for r in &n.broken {
         t.push_str(&format!("\n✗ {r}"));
+    }
+    for r in &n.notes {
+        t.push_str(&format!("\nℹ {r}"));
     }
     t
 }
@@ -328,8 +351,9 @@ fn mermaid_text(s: &str) -> String {
     s.replace('"', "#quot;").replace('\n', "<br/>")
 }
 
-/// Mermaid `flowchart` (GitHub renders it in Markdown). Broken links are red, dashed and
-/// labelled `✗ rule`; nodes with findings are red boxes.
+/// Mermaid `flowchart` (GitHub renders it in Markdown). Broken links (errors, warnings) are
+/// red, dashed and labelled `✗ rule`; nodes with such findings are red boxes. Info findings are
+/// blue and labelled `ℹ rule`: the link works.
 pub fn mermaid(g: &Graph) -> String {
     let mut o = String::from("flowchart LR\n");
     let seen = in_cluster(g);
@@ -348,6 +372,7 @@ pub fn mermaid(g: &Graph) -> String {
         o.push_str(&format!("  {}[\"{}\"]\n", n.id, mermaid_text(&node_text(n))));
     }
     let mut red = vec![];
+    let mut blue = vec![];
     for (i, e) in g.edges.iter().enumerate() {
         let arrow = if !e.broken.is_empty() || e.unknown { "-.->" } else { "-->" };
         match edge_text(e) {
@@ -356,12 +381,27 @@ pub fn mermaid(g: &Graph) -> String {
         }
         if !e.broken.is_empty() {
             red.push(i.to_string());
+        } else if !e.notes.is_empty() {
+            blue.push(i.to_string());
         }
     }
     o.push_str("  classDef broken fill:#fde8e8,stroke:#c62828,color:#8e0000\n");
     let broken_nodes: Vec<&str> = g.nodes.values().filter(|n| !n.broken.is_empty()).map(|n| n.id.as_str()).collect();
     if !broken_nodes.is_empty() {
         o.push_str(&format!("  class {} broken\n", broken_nodes.join(",")));
+    }
+    let noted: Vec<&str> = g
+        .nodes
+        .values()
+        .filter(|n| n.broken.is_empty() && !n.notes.is_empty())
+        .map(|n| n.id.as_str())
+        .collect();
+    if !noted.is_empty() {
+        o.push_str("  classDef note fill:#e8f0fe,stroke:#1565c0,color:#0d47a1\n");
+        o.push_str(&format!("  class {} note\n", noted.join(",")));
+    }
+    if !blue.is_empty() {
+        o.push_str(&format!("  linkStyle {} stroke:#1565c0,color:#1565c0\n", blue.join(",")));
     }
     if !red.is_empty() {
         o.push_str(&format!(
@@ -382,10 +422,12 @@ pub fn dot(g: &Graph) -> String {
         "digraph actuator_lint {\n  rankdir=LR;\n  fontname=\"Helvetica\";\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
     );
     let node_line = |n: &Node| {
-        let style = if n.broken.is_empty() {
-            String::new()
+        let style = if !n.broken.is_empty() {
+            ", color=\"#c62828\", fillcolor=\"#fde8e8\"".to_string()
+        } else if !n.notes.is_empty() {
+            ", color=\"#1565c0\", fillcolor=\"#e8f0fe\"".to_string()
         } else {
-            ", color=\"#c62828\", fillcolor=\"#fde8e8\"".into()
+            String::new()
         };
         format!("\"{}\" [label=\"{}\"{style}];\n", n.id, dot_text(&node_text(n)))
     };
@@ -415,6 +457,8 @@ pub fn dot(g: &Graph) -> String {
         }
         if !e.broken.is_empty() {
             attrs.push("color=\"#c62828\", fontcolor=\"#c62828\", style=dashed, penwidth=2".into());
+        } else if !e.notes.is_empty() {
+            attrs.push("color=\"#1565c0\", fontcolor=\"#1565c0\"".into());
         } else if e.unknown {
             attrs.push("style=dotted".into());
         }
