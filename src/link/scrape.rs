@@ -773,6 +773,53 @@ fn runs_nowhere_known(cx: &Cx<'_>, cfg: &crate::model::prometheus::PromConfig) -
     false
 }
 
+/// A target that reaches a port the container declares (Compose `ports`, a `containerPort`) beside
+/// the actuator's own port, but that is neither the server port nor the management port, is served by another
+/// listener in the same container: a Java agent (JMX exporter, OpenTelemetry) or an embedded
+/// Prometheus `HTTPServer`. What it serves is not the actuator's business: not a Spring scrape.
+fn another_listener(cx: &Cx<'_>, h: &Hit) -> Option<String> {
+    let Reach::Ports(ports) = &h.reach else { return None };
+    let p = u16::try_from(ports.first()?.port).ok()?;
+    let deps = &cx.deployments[h.service];
+    let chosen: Vec<&Deployment> = match h.deployment {
+        Some(i) => deps.get(i).into_iter().collect(),
+        None => deps.iter().collect(),
+    };
+    if chosen.is_empty() {
+        return None;
+    }
+    for d in &chosen {
+        let serving = &d.actuator.serving;
+        let server = serving.server_port.fixed()?;
+        let management = match &serving.management_port {
+            Some(m) => Some(m.fixed()?),
+            None => None,
+        };
+        if p == server || Some(p) == management {
+            return None;
+        }
+        // Both the application's own port and the target's: a container that declares only the
+        // target's port more likely declares the wrong one (a real mismatch).
+        let declared: Vec<u16> = match (d.compose, d.workload, d.container) {
+            (Some(ci), _, _) => cx.ws.compose_services[ci].ports.iter().map(|pm| pm.container).collect(),
+            (None, Some(wi), Some(ci)) => cx.ws.workloads[wi].containers[ci]
+                .ports
+                .iter()
+                .filter_map(|cp| u16::try_from(cp.port).ok())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let own = management.unwrap_or(server);
+        if !declared.contains(&p) || !declared.contains(&own) {
+            return None;
+        }
+    }
+    Some(format!(
+        "port `{p}` of `{}` is declared by its container but is neither its server nor its management port: another listener (a Java agent, an embedded exporter) serves it",
+        cx.ws.services[h.service].name
+    ))
+}
+
 /// Whether Compose service `c` belongs to the project that runs Prometheus `prom`: compose files
 /// of one directory are one project (`docker compose` merges `compose.yaml` with its override, and
 /// `-f` files are conventionally kept together). With no known Prometheus container, any.
@@ -1408,7 +1455,18 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments:
                 (None, Some(s)) => (s.value.clone(), Some(s.span)),
                 (None, None) => ("http".to_string(), None),
             };
-            let (kind, hits) = resolve_target(&cx, &compose_spring, job, t);
+            let (mut kind, mut hits) = resolve_target(&cx, &compose_spring, job, t);
+            let mut other = None;
+            hits.retain(|h| match another_listener(&cx, h) {
+                Some(why) => {
+                    other.get_or_insert(why);
+                    false
+                }
+                None => true,
+            });
+            if let (true, Some(why)) = (hits.is_empty(), other) {
+                kind = TargetKind::Other(why);
+            }
             if matches!(kind, TargetKind::Unresolved { .. }) {
                 unresolved_targets.push((ji, ti));
             }
