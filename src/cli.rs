@@ -18,7 +18,7 @@ impl TypedValueParser for RuleName {
         if crate::rules::by_name(&v).is_some() {
             return Ok(v.into_owned());
         }
-        let hint = crate::config::did_you_mean(&v, crate::rules::names())
+        let hint = crate::suggest::did_you_mean(&v, crate::rules::names())
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         let flag = arg.and_then(|a| a.get_long().map(|l| format!("--{l}: "))).unwrap_or_default();

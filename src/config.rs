@@ -1,6 +1,7 @@
 //! `actuator-lint.toml` (SPEC §8). Parsed with toml_edit so every error points at its key.
 
 use crate::diagnostic::Severity;
+use crate::suggest::did_you_mean;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use toml_edit::{Document, Item, Table};
@@ -64,18 +65,6 @@ pub struct ConfigError {
     pub span: Range<u32>,
     pub help: Option<String>,
 }
-
-/// Closest candidate by edit distance, for "did you mean".
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (levenshtein(word, c), c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
-}
-
-pub use strsim::levenshtein;
 
 struct Reader<'a> {
     errors: Vec<ConfigError>,
@@ -299,7 +288,7 @@ pub fn parse(text: &str, path: &str, rule_names: &[&str]) -> Result<Config, Vec<
                     .map(str::to_string)
                     .or_else(|| i.as_float().map(|f| f.to_string()))
                     .or_else(|| i.as_integer().map(|v| v.to_string()));
-                match raw.as_deref().and_then(crate::model::boot::parse_duration) {
+                match raw.as_deref().and_then(crate::duration::parse_duration) {
                     Some(secs) => sc.boot_time = Some((secs, span(i))),
                     None => r.err(
                         format!("invalid boot time for service `{name}`"),

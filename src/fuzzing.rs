@@ -117,7 +117,7 @@ pub fn pipeline(data: &[u8]) {
         .filter(|c| !c.is_empty())
         .map(|c| (PATHS[c[0] as usize % PATHS.len()].to_string(), text(&c[1..])))
         .collect();
-    let Ok((sources, options)) = crate::app::from_memory(&files) else {
+    let Ok((sources, options)) = crate::testing::from_memory(&files) else {
         return;
     };
     let report = crate::lint(&sources, &options);

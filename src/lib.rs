@@ -11,6 +11,8 @@ pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod discover;
+pub mod duration;
+pub mod file_kind;
 pub mod fingerprint;
 pub mod fix;
 pub mod fuzzing;
@@ -21,7 +23,13 @@ pub mod parse;
 pub mod render;
 pub mod rules;
 pub mod source;
+pub mod suggest;
 pub mod suppress;
+#[doc(hidden)]
+pub mod testing;
+pub mod timing;
+
+pub use timing::timed;
 
 use config::{Config, Level};
 use diagnostic::Diagnostic;
@@ -63,16 +71,16 @@ pub struct Report {
     pub nothing_to_lint: bool,
 }
 
-/// `ACTUATOR_LINT_TIMINGS=1` prints how long each stage took (stderr), for benchmarks.
-pub fn timed<T>(stage: &str, f: impl FnOnce() -> T) -> T {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    if !*ON.get_or_init(|| std::env::var_os("ACTUATOR_LINT_TIMINGS").is_some()) {
-        return f();
+impl Options {
+    /// The part of the options the model and the links read.
+    pub fn model(&self) -> model::ModelOptions<'_> {
+        model::ModelOptions {
+            config: &self.config,
+            boot_times: &self.boot_times,
+            profiles: &self.profiles,
+            limits: &self.limits,
+        }
     }
-    let start = std::time::Instant::now();
-    let out = f();
-    eprintln!("timing: {stage:<24} {:>8.1} ms", start.elapsed().as_secs_f64() * 1000.0);
-    out
 }
 
 /// Parse, model and link: everything before rules.
@@ -84,8 +92,11 @@ pub fn analyze(sources: &SourceSet, options: &Options) -> Analysis {
         parse::reparse(sources, &roles, &changed, &mut parsed, &mut failures, &options.limits);
         (roles, parsed, failures)
     });
-    let workspace = timed("model", || model::assemble::build(sources, &parsed, &roles, failures, options));
-    let links = timed("link", || link::link(&workspace, sources, options));
+    let model_options = options.model();
+    let workspace = timed("model", || {
+        model::assemble::build(sources, &parsed, &roles, failures, &model_options)
+    });
+    let links = timed("link", || link::link(&workspace, sources, &model_options));
     Analysis {
         roles,
         parsed,
@@ -175,7 +186,7 @@ pub fn unknown_boot_services(ws: &model::Workspace, options: &Options) -> Vec<St
         .iter()
         .filter(|(key, _)| ws.resolve_service(key).is_none())
         .map(|(key, _)| {
-            let hint = match config::did_you_mean(key, names.iter().copied()) {
+            let hint = match crate::suggest::did_you_mean(key, names.iter().copied()) {
                 Some(n) => format!("did you mean `{n}`?"),
                 None if names.is_empty() => "no services were found".to_string(),
                 None => {
@@ -224,7 +235,7 @@ fn drop_fixes_into_rendered(sources: &SourceSet, diags: &mut [Diagnostic]) {
         let rendered = d.fix.as_ref().is_some_and(|f| {
             f.edits
                 .iter()
-                .any(|e| sources.get(e.span.file).kind == discover::FileKind::Manifests)
+                .any(|e| sources.get(e.span.file).kind == file_kind::FileKind::Manifests)
         });
         if rendered {
             let title = d.fix.take().map(|f| f.title).unwrap_or_default();

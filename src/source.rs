@@ -65,7 +65,7 @@ pub struct SourceFile {
     pub text: String,
     pub encoding: Encoding,
     pub had_bom: bool,
-    pub kind: crate::discover::FileKind,
+    pub kind: crate::file_kind::FileKind,
     /// Found but not loaded (too large, not text, unreadable): why. Such a file has no text;
     /// it is in the set so that the report can name it (`analysis-gap`) in every format.
     pub unread: Option<String>,
@@ -137,7 +137,7 @@ pub struct LineCol {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: String) -> SourceFile {
         let path: String = path.into();
-        let kind = crate::discover::classify(&path);
+        let kind = crate::file_kind::classify(&path);
         SourceFile {
             path,
             text,
@@ -153,7 +153,7 @@ impl SourceFile {
     /// A file that was found but not loaded, and why.
     pub fn unread(path: impl Into<String>, reason: impl Into<String>) -> SourceFile {
         let mut f = SourceFile::new(path, String::new());
-        f.kind = crate::discover::FileKind::Other;
+        f.kind = crate::file_kind::FileKind::Other;
         f.unread = Some(reason.into());
         f
     }
@@ -316,7 +316,7 @@ impl SourceSet {
             text: String::new(),
             encoding: Encoding::Utf8,
             had_bom: false,
-            kind: crate::discover::FileKind::Other,
+            kind: crate::file_kind::FileKind::Other,
             unread: None,
             line_starts: std::sync::OnceLock::new(),
             chars: std::sync::OnceLock::new(),
@@ -325,7 +325,7 @@ impl SourceSet {
     }
 
     /// Re-classifies a loaded file (`--manifests` naming a file of the repository).
-    pub fn set_kind(&mut self, id: FileId, kind: crate::discover::FileKind) {
+    pub fn set_kind(&mut self, id: FileId, kind: crate::file_kind::FileKind) {
         self.files[id.0 as usize].kind = kind;
     }
 

@@ -135,7 +135,7 @@ pub fn apply(
                 ),
                 None => (
                     format!("`{r}` is not a rule, so this suppression hides nothing"),
-                    crate::config::did_you_mean(r, crate::rules::names()).map_or_else(
+                    crate::suggest::did_you_mean(r, crate::rules::names()).map_or_else(
                         || "`actuator-lint rules` lists the rule names".to_string(),
                         |s| format!("did you mean `{s}`?"),
                     ),

@@ -34,7 +34,7 @@ fn blocks(doc: &str, section: &str) -> BTreeMap<String, String> {
 
 fn fired(files: &BTreeMap<String, String>, rule: &str) -> Result<Vec<String>, String> {
     let list: Vec<(String, String)> = files.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let (sources, options) = actuator_lint::app::from_memory(&list)?;
+    let (sources, options) = actuator_lint::testing::from_memory(&list)?;
     // All rules run, as for a user: suppressions and `[rules]` levels then behave as documented.
     let report = actuator_lint::lint(&sources, &options);
     Ok(report

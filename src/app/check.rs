@@ -6,7 +6,7 @@ use super::{emit, fail, plural, Prepared, FINDINGS, OK};
 use crate::cli::CheckArgs;
 use crate::render::Format;
 use crate::source::SourceSet;
-use crate::{config, fix, render, rules, suppress, Report};
+use crate::{fix, render, rules, suppress, Report};
 use std::path::{Path, PathBuf};
 
 /// Lints one root exactly as `check` does: what the fixture tests call.
@@ -341,7 +341,7 @@ fn write_baseline(path: &Path, linted: &[Linted]) -> u8 {
 fn validate_rules(names: &[String], flag: &str) -> Result<(), u8> {
     for n in names {
         if rules::by_name(n).is_none() {
-            let hint = config::did_you_mean(n, rules::names())
+            let hint = crate::suggest::did_you_mean(n, rules::names())
                 .map(|s| format!(" (did you mean `{s}`?)"))
                 .unwrap_or_default();
             return Err(fail(format!("{flag}: unknown rule `{n}`{hint}")));

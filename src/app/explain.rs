@@ -1,9 +1,9 @@
 use super::{fail, OK};
-use crate::{config, rules};
+use crate::rules;
 
 pub(super) fn run(name: &str) -> u8 {
     let Some(rule) = rules::by_name(name) else {
-        let hint = config::did_you_mean(name, rules::names())
+        let hint = crate::suggest::did_you_mean(name, rules::names())
             .map(|s| format!(" (did you mean `{s}`?)"))
             .unwrap_or_default();
         return fail(format!("unknown rule `{name}`{hint}; `actuator-lint rules` lists them"));

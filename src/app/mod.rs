@@ -14,7 +14,7 @@ mod rules;
 mod terminal;
 
 pub use check::lint_root;
-pub use prepare::{from_memory, prepare, Prepared};
+pub use prepare::{prepare, Prepared};
 pub use rules::rules_table;
 
 use crate::cli::{Cli, Command};

@@ -4,9 +4,9 @@ use super::{fail, USAGE};
 use crate::cli::CommonArgs;
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
-use crate::discover::{self, FileKind};
 use crate::render::{self, RenderOptions};
 use crate::source::{decode, SourceFile, SourceSet};
+use crate::{discover, file_kind::FileKind};
 use crate::{rules, Options};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ fn parse_boot_times(values: &[String]) -> Result<Vec<(String, f64)>, String> {
             let (svc, dur) = v
                 .split_once('=')
                 .ok_or_else(|| format!("--boot-time `{v}`: expected SERVICE=DURATION, e.g. `order-service=161s`"))?;
-            let secs = crate::model::boot::parse_duration(dur)
+            let secs = crate::duration::parse_duration(dur)
                 .ok_or_else(|| format!("--boot-time `{v}`: `{dur}` is not a duration (e.g. `161s`, `2m41s`, `161.4`)"))?;
             Ok((svc.trim().to_string(), secs))
         })
@@ -250,39 +250,4 @@ fn add_manifests(sources: &mut SourceSet, root: &Path, args: &[String], globs: &
 
 fn absolute(p: &Path) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
-}
-
-/// Builds sources and options from in-memory files (rule-doc examples, fuzzing), with the
-/// same config and boot-log handling as a directory.
-pub fn from_memory(files: &[(String, String)]) -> Result<(SourceSet, Options), String> {
-    let mut config = Config::default();
-    if let Some((path, text)) = files.iter().find(|(p, _)| p == "actuator-lint.toml" || p == ".actuator-lint.toml") {
-        config = config::parse(text, path, &rules::names()).map_err(|e| e.into_iter().map(|e| e.message).collect::<Vec<_>>().join("; "))?;
-    }
-    let globs = |patterns: &[String]| -> Result<globset::GlobSet, String> {
-        let mut b = globset::GlobSetBuilder::new();
-        for p in patterns {
-            b.add(globset::Glob::new(p).map_err(|e| e.to_string())?);
-        }
-        b.build().map_err(|e| e.to_string())
-    };
-    let logs = globs(&config.boot_logs)?;
-    let metrics = globs(&config.boot_metrics)?;
-    let mut sources = SourceSet::new();
-    for (path, text) in files {
-        let mut f = SourceFile::new(path.clone(), text.clone());
-        if logs.is_match(path) {
-            f.kind = FileKind::BootLog;
-        } else if metrics.is_match(path) {
-            f.kind = FileKind::BootMetrics;
-        }
-        sources.add(f);
-    }
-    Ok((
-        sources,
-        Options {
-            config,
-            ..Options::default()
-        },
-    ))
 }

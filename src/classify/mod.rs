@@ -9,7 +9,7 @@
 pub mod programs;
 pub mod sniff;
 
-use crate::discover::FileKind;
+use crate::file_kind::FileKind;
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet};
 pub use programs::Program;

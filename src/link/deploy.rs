@@ -14,10 +14,10 @@ use crate::model::spring::{
     env_layer_with_unknowns, props_layer, BuildFacts, ConfigFile, Effective, Fact, Layer, Lookup, Origin, Platform, ProfileSet, Service,
     StackInput, WebStack, Why,
 };
+use crate::model::ModelOptions;
 use crate::model::{ServiceId, WorkloadId, Workspace};
 use crate::parse::dockerfile::Dockerfile;
 use crate::source::{FileId, SourceSet, Span};
-use crate::Options;
 
 /// One environment variable as a deployment sets it.
 #[derive(Clone, Debug)]
@@ -895,7 +895,7 @@ fn profiles(probe: &Effective, fallback: &Option<(Vec<String>, String)>, has_run
 pub fn deployments(
     ws: &Workspace,
     sources: &SourceSet,
-    options: &Options,
+    options: &ModelOptions<'_>,
     links: &[Vec<(WorkloadId, usize, String)>],
 ) -> Vec<Vec<Deployment>> {
     // Each service's deployments depend only on the model: evaluate them on every core.
@@ -910,7 +910,7 @@ pub fn deployments(
 fn service_deployments(
     ws: &Workspace,
     sources: &SourceSet,
-    options: &Options,
+    options: &ModelOptions<'_>,
     si: ServiceId,
     s: &Service,
     links: &[(WorkloadId, usize, String)],
@@ -925,7 +925,7 @@ fn service_deployments(
     let fallback = if !cfg_profiles.is_empty() {
         Some((cfg_profiles, "actuator-lint.toml".to_string()))
     } else if !options.profiles.is_empty() {
-        Some((options.profiles.clone(), "--profile".to_string()))
+        Some((options.profiles.to_vec(), "--profile".to_string()))
     } else if !options.config.profiles.is_empty() {
         Some((options.config.profiles.clone(), "[spring] profiles".to_string()))
     } else {

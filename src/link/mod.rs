@@ -8,9 +8,9 @@ pub mod relabel;
 pub mod scrape;
 
 use crate::model::spring::{Actuator, Effective};
+use crate::model::ModelOptions;
 use crate::model::{JobId, KubeServiceId, MonitorId, ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span};
-use crate::Options;
 
 /// One way a service runs: a workload's container (or, with none in the repo, "as built").
 #[derive(Clone, Debug)]
@@ -129,7 +129,7 @@ impl Links {
 
 /// Module ↔ workload: config > image > workload name > `app` label (SPEC §5). Indexed by
 /// name: comparing every workload with every service is quadratic in large monorepos.
-fn workload_links(ws: &Workspace, options: &Options) -> Vec<Vec<(WorkloadId, usize, String)>> {
+fn workload_links(ws: &Workspace, options: &ModelOptions<'_>) -> Vec<Vec<(WorkloadId, usize, String)>> {
     // A service answers to its name and its module directory's name (case-insensitive).
     let mut by_name: std::collections::HashMap<String, Vec<ServiceId>> = Default::default();
     for (si, s) in ws.services.iter().enumerate() {
@@ -200,14 +200,19 @@ fn workload_links(ws: &Workspace, options: &Options) -> Vec<Vec<(WorkloadId, usi
     out
 }
 
-fn deployments(ws: &Workspace, sources: &SourceSet, options: &Options, links: &[Vec<(WorkloadId, usize, String)>]) -> Vec<Vec<Deployment>> {
+fn deployments(
+    ws: &Workspace,
+    sources: &SourceSet,
+    options: &ModelOptions<'_>,
+    links: &[Vec<(WorkloadId, usize, String)>],
+) -> Vec<Vec<Deployment>> {
     deploy::deployments(ws, sources, options, links)
 }
 
-pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options) -> Links {
-    let wl = crate::timed("link: workloads", || workload_links(ws, options));
-    let deployments = crate::timed("link: deployments", || deployments(ws, sources, options, &wl));
-    let sc = crate::timed("link: scrape", || scrape::link(ws, sources, options, &deployments, &wl));
+pub fn link(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> Links {
+    let wl = crate::timing::timed("link: workloads", || workload_links(ws, options));
+    let deployments = crate::timing::timed("link: deployments", || deployments(ws, sources, options, &wl));
+    let sc = crate::timing::timed("link: scrape", || scrape::link(ws, sources, options, &deployments, &wl));
     let mut scrapes_by_service = vec![Vec::new(); deployments.len()];
     for (i, s) in sc.scrapes.iter().enumerate() {
         if let Some(v) = scrapes_by_service.get_mut(s.service) {

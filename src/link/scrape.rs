@@ -9,9 +9,9 @@ use crate::model::labels::LabelIndex;
 use crate::model::labels::LabelSelector;
 use crate::model::prometheus::{ComposeService, Job, Target};
 use crate::model::spring::Port;
+use crate::model::ModelOptions;
 use crate::model::{JobId, KubeServiceId, ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span};
-use crate::Options;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One container port a scrape may connect to, and the value that decided it.
@@ -213,7 +213,7 @@ fn namespace_ok(ws: &Workspace, sel: &Option<LabelSelector>, cr_ns: &str, mon_ns
     }
 }
 
-fn selection(ws: &Workspace, options: &Options, m: &Monitor) -> Selection {
+fn selection(ws: &Workspace, options: &ModelOptions<'_>, m: &Monitor) -> Selection {
     let pod = m.kind == MonitorKind::Pod;
     let crs: Vec<_> = ws.prometheus_crs.iter().filter(|cr| cr.origin.compatible(&m.origin)).collect();
     if !crs.is_empty() {
@@ -859,7 +859,7 @@ fn unresolved(cx: &Cx<'_>, host: &str) -> TargetKind {
         }
     }
     let names = known_names(cx);
-    let suggestion = crate::config::did_you_mean(host, names.iter().map(String::as_str)).map(str::to_string);
+    let suggestion = crate::suggest::did_you_mean(host, names.iter().map(String::as_str)).map(str::to_string);
     let mut defined = Vec::new();
     if !ws.compose_services.is_empty() {
         defined.push("Compose service");
@@ -1321,7 +1321,13 @@ fn monitored<'w>(
         .collect()
 }
 
-pub fn link(ws: &Workspace, sources: &SourceSet, options: &Options, deployments: &[Vec<Deployment>], wl: WorkloadLinks<'_>) -> Output {
+pub fn link(
+    ws: &Workspace,
+    sources: &SourceSet,
+    options: &ModelOptions<'_>,
+    deployments: &[Vec<Deployment>],
+    wl: WorkloadLinks<'_>,
+) -> Output {
     // Label indexes: each selector is tried only against objects carrying its first label.
     let pods = LabelIndex::new(ws.workloads.iter().map(|w| w.pod_labels.as_slice()));
     let service_labels = LabelIndex::new(ws.kube_services.iter().map(|k| k.labels.as_slice()));

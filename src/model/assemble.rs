@@ -5,12 +5,12 @@ use super::build::{build_modules, Module};
 use super::spring::{files, BootVersion, ConfigFile, Layer, Service};
 use super::{Gap, ParseError, Workspace};
 use crate::classify::Roles;
-use crate::discover::FileKind;
+use crate::file_kind::FileKind;
+use crate::model::ModelOptions;
 use crate::parse::{ParseFailure, Parsed};
 use crate::source::{SourceSet, Span};
-use crate::Options;
 
-pub fn build(sources: &SourceSet, parsed: &[Parsed], roles: &Roles, failures: Vec<ParseFailure>, options: &Options) -> Workspace {
+pub fn build(sources: &SourceSet, parsed: &[Parsed], roles: &Roles, failures: Vec<ParseFailure>, options: &ModelOptions<'_>) -> Workspace {
     // A template is not YAML until rendered: where it stops parsing, what follows is unknown,
     // not wrong (issue 13).
     let (templated, failures): (Vec<ParseFailure>, Vec<ParseFailure>) =
@@ -49,18 +49,18 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], roles: &Roles, failures: Ve
     let mut wiring = Workspace::default();
     let (kz, ()) = rayon::join(
         || {
-            crate::timed("model: monitoring", || {
+            crate::timing::timed("model: monitoring", || {
                 super::monitoring::read(&mut wiring, sources, parsed, roles, options)
             })
         },
         || {
-            ws.modules = crate::timed("model: build", || build_modules(sources, parsed, &failed));
-            crate::timed("model: services", || services(&mut ws, sources, parsed, options));
+            ws.modules = crate::timing::timed("model: build", || build_modules(sources, parsed, &failed));
+            crate::timing::timed("model: services", || services(&mut ws, sources, parsed, options));
         },
     );
     adopt_wiring(&mut ws, wiring);
     super::monitoring::gaps(&mut ws, sources, &kz);
-    crate::timed("model: boot evidence", || boot_evidence(&mut ws, sources, parsed, options));
+    crate::timing::timed("model: boot evidence", || boot_evidence(&mut ws, sources, parsed, options));
     runtime_files(&mut ws, sources, parsed);
     unread_files(&mut ws, sources);
     ws
@@ -208,7 +208,7 @@ fn library_config(
     out
 }
 
-fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
+fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &ModelOptions<'_>) {
     // Names Boot logs per module directory; only `@SpringBootApplication` makes a module a
     // service (a `main` elsewhere in it only adds the name Boot logs).
     let mut mains: std::collections::BTreeMap<String, Vec<String>> = Default::default();
@@ -369,9 +369,9 @@ fn runtime_files(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed]) {
 
 /// Boot-time evidence (SPEC §7): the CLI and config name services directly; logs and metric
 /// dumps name a main class and sometimes the application, which are mapped here.
-fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &Options) {
+fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options: &ModelOptions<'_>) {
     let names: Vec<&str> = ws.services.iter().map(|s| s.name.as_str()).collect();
-    let suggest = |key: &str| match crate::config::did_you_mean(key, names.iter().copied()) {
+    let suggest = |key: &str| match crate::suggest::did_you_mean(key, names.iter().copied()) {
         Some(n) => format!("did you mean `{n}`? Services are named by `spring.application.name` or their module directory"),
         None => format!(
             "name one of the services: {}",
@@ -379,7 +379,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
         ),
     };
     let mut unmapped = Vec::new();
-    for (key, secs) in &options.boot_times {
+    for (key, secs) in options.boot_times {
         match ws.resolve_service(key) {
             Some(s) => ws.boot.push(Observation {
                 service: s,
@@ -391,7 +391,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
                 what: format!("`--boot-time {key}={}`", duration_text(*secs)),
                 reason: format!("no service is named `{key}`"),
                 help: suggest(key),
-                near: crate::config::did_you_mean(key, names.iter().copied()).and_then(|n| ws.service_by_name(n)),
+                near: crate::suggest::did_you_mean(key, names.iter().copied()).and_then(|n| ws.service_by_name(n)),
             }),
         }
     }
@@ -412,7 +412,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
                 what: format!("`[services.{key}] boot-time`"),
                 reason: format!("no service is named `{key}`"),
                 help: suggest(key),
-                near: crate::config::did_you_mean(key, names.iter().copied()).and_then(|n| ws.service_by_name(n)),
+                near: crate::suggest::did_you_mean(key, names.iter().copied()).and_then(|n| ws.service_by_name(n)),
             }),
         }
     }

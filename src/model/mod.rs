@@ -10,10 +10,13 @@ pub mod kube;
 pub mod kustomize;
 pub mod labels;
 pub mod monitoring;
+pub mod options;
 pub mod promcheck;
 pub mod prometheus;
 pub mod spring;
 pub mod tree;
+
+pub use options::ModelOptions;
 
 use crate::source::{FileId, Span, Spanned};
 

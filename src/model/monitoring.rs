@@ -10,10 +10,10 @@ use super::prometheus::{file_sd_targets, find_mount, read_compose, read_config, 
 use super::tree::{embedded_documents, SNode};
 use super::{Gap, Workspace};
 use crate::classify::{Program, Role, Roles};
-use crate::discover::FileKind;
+use crate::file_kind::FileKind;
+use crate::model::ModelOptions;
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span, Spanned};
-use crate::Options;
 use std::collections::BTreeSet;
 
 /// One rendered kustomize build.
@@ -53,9 +53,9 @@ fn yamlish(kind: FileKind) -> bool {
 
 /// Everything here that does not depend on the services, into `ws` (a workspace of its own:
 /// this runs beside the build model). Returns the kustomize builds, which `gaps` needs.
-pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &Roles, options: &Options) -> kustomize::Output {
+pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &Roles, options: &ModelOptions<'_>) -> kustomize::Output {
     let default_ns = options.config.default_namespace.clone().unwrap_or_else(|| "default".into());
-    let kz = kustomize::build(sources, parsed, &options.limits);
+    let kz = kustomize::build(sources, parsed, options.limits);
     let mut objs = KubeObjects::default();
     // Rendered manifests win over the same object read from the repository.
     let mut seen: BTreeSet<(String, String, String)> = BTreeSet::new();
@@ -120,7 +120,7 @@ pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &
     ws.wiring.namespaces = objs.namespaces;
 
     ws.wiring.charts = helm::charts(sources, parsed);
-    ws.wiring.releases = helm::releases(sources, parsed, &options.limits);
+    ws.wiring.releases = helm::releases(sources, parsed, options.limits);
     ws.stack_values = helm::stack_values(sources, parsed, &ws.wiring.charts, &ws.wiring.releases, &kz.consumed);
 
     for cr in &ws.prometheus_crs {
@@ -243,7 +243,7 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet, kz: &kustomize::Output) {
     }
 }
 
-fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &Roles, options: &Options) {
+fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &Roles, options: &ModelOptions<'_>) {
     for (id, f) in sources.iter() {
         if roles.role(id) != Some(Role::Compose) {
             continue;
@@ -289,7 +289,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         if v.span.start == 0 && v.span.end as usize == text.len() {
             continue;
         }
-        let Some(embedded) = embedded_documents(&v, text, &options.limits) else {
+        let Some(embedded) = embedded_documents(&v, text, options.limits) else {
             continue;
         };
         for d in embedded {
@@ -338,7 +338,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
             }
             if let Some(extra) = d.get("extraScrapeConfigs").filter(|e| e.as_str().is_some()) {
                 let text = &sources.get(id).text;
-                for list in embedded_documents(extra, text, &options.limits).unwrap_or_default() {
+                for list in embedded_documents(extra, text, options.limits).unwrap_or_default() {
                     if list.is_seq() {
                         let mut root = SNode::null(list.span);
                         root.set("scrape_configs", list);
@@ -508,7 +508,7 @@ mod tests {
         .iter()
         .map(|(p, t)| (p.to_string(), t.to_string()))
         .collect();
-        let (sources, options) = crate::app::from_memory(&files).expect("in memory");
+        let (sources, options) = crate::testing::from_memory(&files).expect("in memory");
         let report = crate::lint(&sources, &options);
         // It still reports what it can (the config has real problems).
         assert!(report.diagnostics.iter().any(|d| d.rule == "prometheus-config-invalid"));

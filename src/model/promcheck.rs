@@ -10,8 +10,8 @@
 use super::prometheus::{format_duration, parse_duration, ConfigSource, Job, PromConfig, Target};
 use super::tree::SNode;
 use super::Workspace;
-use crate::config::did_you_mean;
 use crate::source::Span;
+use crate::suggest::did_you_mean;
 
 #[derive(Clone, Debug)]
 pub struct Issue {

@@ -13,7 +13,7 @@ pub mod properties;
 pub mod yaml;
 
 use crate::classify::{Role, Roles};
-use crate::discover::FileKind;
+use crate::file_kind::FileKind;
 use crate::source::{FileId, SourceSet};
 
 /// One file's parse result.

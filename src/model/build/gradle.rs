@@ -107,7 +107,7 @@ pub fn modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> Vec
                 }
             }
             Parsed::Catalog(c) => catalog_files.push((id, c)),
-            Parsed::Properties(_) if f.kind == crate::discover::FileKind::GradleProperties => {
+            Parsed::Properties(_) if f.kind == crate::file_kind::FileKind::GradleProperties => {
                 input.properties.insert(parent_dir(&f.path).to_string(), id);
             }
             _ => {}

@@ -8,7 +8,7 @@ const APP: &str = "@SpringBootApplication\nclass App\n";
 
 fn analyze(files: &[(&str, &str)]) -> (SourceSet, Workspace) {
     let list: Vec<(String, String)> = files.iter().map(|(p, t)| (p.to_string(), t.to_string())).collect();
-    let (sources, options) = crate::app::from_memory(&list).expect("in-memory repo");
+    let (sources, options) = crate::testing::from_memory(&list).expect("in-memory repo");
     let a = crate::analyze(&sources, &options);
     (sources, a.workspace)
 }

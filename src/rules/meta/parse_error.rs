@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::discover::FileKind;
+use crate::file_kind::FileKind;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 

@@ -359,7 +359,7 @@ fn near_group<'g>(g: &str, groups: &'g [String]) -> Option<&'g str> {
         _ => None,
     };
     groups.iter().map(String::as_str).find(|grp| {
-        alias == Some(*grp) || (g.len() >= 4 && crate::config::levenshtein(&g.to_ascii_lowercase(), &grp.to_ascii_lowercase()) <= 2)
+        alias == Some(*grp) || (g.len() >= 4 && crate::suggest::levenshtein(&g.to_ascii_lowercase(), &grp.to_ascii_lowercase()) <= 2)
     })
 }
 

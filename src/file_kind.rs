@@ -1,0 +1,96 @@
+//! What a file is, by its path alone: the first classification, made when a file is loaded.
+//! YAML and JSON documents are classified further by content after parsing (a `kind:` makes a
+//! Kubernetes object, never the file name). Base layer: imports nothing from the crate.
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    GradleSettings {
+        kotlin: bool,
+    },
+    GradleBuild {
+        kotlin: bool,
+    },
+    GradleProperties,
+    VersionCatalog,
+    MavenPom,
+    SpringConfig,
+    JvmSource,
+    Dockerfile,
+    /// Any other YAML file: Kubernetes, Prometheus, Compose, kustomize, Helm values, file_sd.
+    Yaml,
+    /// JSON: file_sd target lists (and anything else, classified by content).
+    Json,
+    BootLog,
+    /// Rendered manifests named with `--manifests` (`helm template … | actuator-lint --manifests -`):
+    /// always YAML, never a Helm template.
+    Manifests,
+    /// A Prometheus exposition dump named in `[probes] boot-metrics`.
+    BootMetrics,
+    LintConfig,
+    /// `.env`-style files (Compose `env_file`).
+    EnvFile,
+    Other,
+}
+
+pub fn classify(path: &str) -> FileKind {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    match name {
+        "settings.gradle.kts" => return FileKind::GradleSettings { kotlin: true },
+        "settings.gradle" => return FileKind::GradleSettings { kotlin: false },
+        "build.gradle.kts" => return FileKind::GradleBuild { kotlin: true },
+        "build.gradle" => return FileKind::GradleBuild { kotlin: false },
+        "gradle.properties" => return FileKind::GradleProperties,
+        "pom.xml" => return FileKind::MavenPom,
+        "actuator-lint.toml" | ".actuator-lint.toml" => return FileKind::LintConfig,
+        _ => {}
+    }
+    if lower == ".env" || lower.ends_with(".env") || lower.starts_with(".env.") {
+        return FileKind::EnvFile;
+    }
+    if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile") {
+        return FileKind::Dockerfile;
+    }
+    if name.ends_with(".versions.toml") && path.contains("gradle/") {
+        return FileKind::VersionCatalog;
+    }
+    // Precompiled convention plugins (`buildSrc/`, `build-logic/`), script plugins applied with
+    // `apply from:` and build files renamed with `buildFileName` are build scripts too.
+    if name.ends_with(".settings.gradle.kts") || name.ends_with(".settings.gradle") {
+        return FileKind::GradleSettings {
+            kotlin: name.ends_with(".kts"),
+        };
+    }
+    if name.ends_with(".gradle.kts") {
+        return FileKind::GradleBuild { kotlin: true };
+    }
+    if name.ends_with(".gradle") {
+        return FileKind::GradleBuild { kotlin: false };
+    }
+    if is_spring_config(path) {
+        return FileKind::SpringConfig;
+    }
+    if (name.ends_with(".java") || name.ends_with(".kt")) && path.contains("src/main/") {
+        return FileKind::JvmSource;
+    }
+    if lower.ends_with(".yml") || lower.ends_with(".yaml") {
+        return FileKind::Yaml;
+    }
+    if lower.ends_with(".json") {
+        return FileKind::Json;
+    }
+    FileKind::Other
+}
+
+/// `application*.{yml,yaml,properties}` / `bootstrap*` under `src/main/resources[/config]`.
+pub fn is_spring_config(path: &str) -> bool {
+    let Some((dir, name)) = path.rsplit_once('/') else {
+        return false;
+    };
+    let in_resources = dir.ends_with("src/main/resources") || dir.ends_with("src/main/resources/config");
+    let stem_ok = name.starts_with("application") || name.starts_with("bootstrap");
+    let ext_ok = [".yml", ".yaml", ".properties"].iter().any(|e| name.ends_with(e));
+    // Other `.properties` on the classpath can be reached by `spring.config.import`.
+    let imported = name.ends_with(".properties") && (dir.ends_with("src/main/resources") || dir.contains("src/main/resources/"));
+    (in_resources && stem_ok && ext_ok) || imported
+}

@@ -1,0 +1,360 @@
+//! The layering of docs/architecture.md, enforced: which top-level module may import which
+//! (read from the `crate::…` paths in src/, test code excluded), and "one rule per file" in
+//! src/rules/<category>/. Where the tree does not satisfy a rule yet, the exception is listed
+//! below with the issue that removes it; an exception that no longer occurs fails the test, so
+//! the lists can only shrink.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// Layers from the bottom; a module may import its own layer and the layers below it.
+const LAYERS: &[(&str, &[&str])] = &[
+    ("base", &["source", "file_kind", "diagnostic", "suggest", "duration", "timing"]),
+    ("load", &["discover", "config"]),
+    ("classify", &["classify"]),
+    ("parse", &["parse"]),
+    ("model", &["model"]),
+    ("link", &["link"]),
+    ("rules", &["rules", "declare_rule"]),
+    ("filter", &["suppress", "fingerprint"]),
+    ("output", &["render", "fix"]),
+    // `crate::Options`, `crate::lint`, … are the items of lib.rs.
+    ("driver", &["app", "cli", "init", "fuzzing", "testing", "crate root"]),
+];
+
+/// Same layer, but independent of each other: a renderer never edits, a fix never renders.
+const SIBLINGS_APART: &[(&str, &str)] = &[("render", "fix"), ("fix", "render")];
+
+/// Imports that break the layering today: (importing file or directory, imported top-level
+/// module, why it is still there).
+const LAYER_EXCEPTIONS: &[(&str, &str, &str)] = &[
+    (
+        "src/classify/",
+        "parse",
+        "issue 15: classify::by_reference reads parsed documents (a second classification pass after parsing)",
+    ),
+    (
+        "src/classify/",
+        "model",
+        "issue 15: classify uses model helpers (prometheus path normalisation and Compose reading, tree::SNode); they belong below classify",
+    ),
+    (
+        "src/rules/",
+        "fix",
+        "issue 15: rules call the edit builders in fix::edits/fix::spring; they move to one edits module below rules",
+    ),
+    (
+        "src/rules/",
+        "crate root",
+        "issue 15: rules::Context carries the CLI's Options; rules should take the config and a small options struct",
+    ),
+    (
+        "src/fix/",
+        "crate root",
+        "issue 15: fix::engine runs lint() itself; the fix loop belongs to the driver",
+    ),
+    (
+        "src/render/",
+        "crate root",
+        "issue 15: renderers take lib.rs's Report and Analysis; the result types belong below render",
+    ),
+];
+
+/// Files in src/rules/<category>/ that hold no rule (shared analysis or edit helpers).
+const NOT_A_RULE: &[(&str, &str)] = &[
+    (
+        "src/rules/build/dependency.rs",
+        "issue 15: dependency edit builders move to the edits module",
+    ),
+    (
+        "src/rules/exposure/common.rs",
+        "issue 15: shared exposure analysis moves to link/ or the model",
+    ),
+    (
+        "src/rules/probes/budget.rs",
+        "issue 15: the probe budget is a fact; it moves to link/",
+    ),
+    (
+        "src/rules/probes/targets.rs",
+        "issue 15: what a probe requests is computed in link/probes.rs",
+    ),
+    (
+        "src/rules/scrape/yaml_edit.rs",
+        "issue 15: YAML edit builders move to the edits module",
+    ),
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            rust_files(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+fn slash(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// The top-level module a file belongs to (`src/model/kube.rs` → `model`).
+fn owner(file: &str) -> String {
+    let rest = file.trim_start_matches("src/");
+    match rest.split_once('/') {
+        Some((dir, _)) => dir.to_string(),
+        None if rest == "lib.rs" || rest == "main.rs" => "crate root".to_string(),
+        None => rest.trim_end_matches(".rs").to_string(),
+    }
+}
+
+/// Code without comments and without test modules (`#[cfg(test)] mod x { … }` to the end of
+/// the file, which is where this code base keeps them; `tests.rs` files are skipped whole).
+fn code(text: &str) -> String {
+    let mut out = String::new();
+    let mut pending_cfg_test = false;
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with("#[cfg(test)]") {
+            pending_cfg_test = true;
+            continue;
+        }
+        if pending_cfg_test && (t.starts_with("mod ") || t.starts_with("pub mod ")) && t.ends_with('{') {
+            break;
+        }
+        pending_cfg_test = false;
+        let line = line.split_once("//").map_or(line, |(code, _)| code);
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The first segment of every `crate::` path: `crate::model::Workspace` → `model`,
+/// `crate::{discover, file_kind::FileKind}` → `discover`, `file_kind`.
+fn crate_paths(code: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let b = code.as_bytes();
+    let mut from = 0;
+    while let Some(at) = code[from..].find("crate::") {
+        let start = from + at;
+        from = start + "crate::".len();
+        if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_' || b[start - 1] == b'$') {
+            continue;
+        }
+        if b.get(from) == Some(&b'{') {
+            // A use tree: the first identifier of each top-level item.
+            let mut depth = 0;
+            let mut expect_name = true;
+            let mut i = from;
+            while i < b.len() {
+                match b[i] {
+                    b'{' => {
+                        depth += 1;
+                        expect_name = depth == 1;
+                    }
+                    b'}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    b',' if depth == 1 => expect_name = true,
+                    c if expect_name && (c.is_ascii_alphabetic() || c == b'_') => {
+                        let end = code[i..]
+                            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                            .map_or(code.len(), |n| i + n);
+                        out.insert(code[i..end].to_string());
+                        expect_name = false;
+                        i = end;
+                        continue;
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        } else {
+            let end = code[from..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .map_or(code.len(), |n| from + n);
+            if end > from {
+                out.insert(code[from..end].to_string());
+            }
+        }
+    }
+    out
+}
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|(_, members)| members.contains(&module))
+}
+
+/// What `crate::<segment>` names: a top-level module, or an item of lib.rs (the driver).
+fn target(segment: &str) -> String {
+    if layer_of(segment).is_some() {
+        segment.to_string()
+    } else {
+        "crate root".to_string()
+    }
+}
+
+fn sources() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    rust_files(Path::new("src"), &mut files);
+    files
+        .iter()
+        .map(|p| (slash(p), std::fs::read_to_string(p).expect("readable source")))
+        .collect()
+}
+
+/// Files that are test modules: declared `#[cfg(test)] mod x;` by their parent.
+fn test_modules(sources: &[(String, String)]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (file, text) in sources {
+        let dir = match file.rsplit_once('/') {
+            Some((dir, "mod.rs" | "lib.rs" | "main.rs")) => dir.to_string(),
+            _ => file.trim_end_matches(".rs").to_string(),
+        };
+        let mut cfg_test = false;
+        for line in text.lines().map(str::trim) {
+            if let Some(name) = line.strip_prefix("mod ").and_then(|l| l.strip_suffix(';')) {
+                if cfg_test {
+                    out.insert(format!("{dir}/{name}.rs"));
+                    out.insert(format!("{dir}/{name}/mod.rs"));
+                }
+            }
+            cfg_test = line.starts_with("#[cfg(test)]");
+        }
+    }
+    out
+}
+
+#[test]
+fn every_top_level_module_has_a_layer() {
+    let mut missing = BTreeSet::new();
+    for (file, _) in sources() {
+        let m = owner(&file);
+        if layer_of(&m).is_none() {
+            missing.insert(m);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "top-level modules without a layer (add them to LAYERS and docs/architecture.md): {missing:?}"
+    );
+}
+
+#[test]
+fn imports_follow_the_layers() {
+    let mut violations = Vec::new();
+    let mut used = BTreeSet::new();
+    let sources = sources();
+    let test_files = test_modules(&sources);
+    for (file, text) in sources {
+        if test_files.contains(&file) {
+            continue;
+        }
+        let from = owner(&file);
+        let Some(from_layer) = layer_of(&from) else { continue };
+        for segment in crate_paths(&code(&text)) {
+            let to = target(&segment);
+            if to == from {
+                continue;
+            }
+            let to_layer = layer_of(&to).expect("target has a layer");
+            let upward = to_layer > from_layer;
+            let apart = SIBLINGS_APART.contains(&(from.as_str(), to.as_str()));
+            if !(upward || apart) {
+                continue;
+            }
+            match LAYER_EXCEPTIONS
+                .iter()
+                .position(|(prefix, module, _)| file.starts_with(prefix) && *module == to)
+            {
+                Some(k) => {
+                    used.insert(k);
+                }
+                None => violations.push(format!(
+                    "{file} imports crate::{segment} ({} layer `{}` from `{}`)",
+                    if upward { "upward:" } else { "sibling:" },
+                    LAYERS[to_layer].0,
+                    LAYERS[from_layer].0
+                )),
+            }
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "imports against docs/architecture.md:\n{}",
+        violations.join("\n")
+    );
+    let stale: Vec<String> = LAYER_EXCEPTIONS
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !used.contains(k))
+        .map(|(_, (prefix, module, why))| format!("{prefix} → {module} ({why})"))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "these exceptions no longer occur; remove them from LAYER_EXCEPTIONS:\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn one_rule_per_file_in_rule_categories() {
+    let mut problems = Vec::new();
+    let mut helpers_seen = BTreeSet::new();
+    for (file, text) in sources() {
+        let Some(rest) = file.strip_prefix("src/rules/") else { continue };
+        let Some((_category, name)) = rest.split_once('/') else { continue };
+        if name == "mod.rs" {
+            continue;
+        }
+        if name.contains('/') {
+            problems.push(format!("{file}: rule categories hold files, not directories"));
+            continue;
+        }
+        let rules = code(&text).matches("declare_rule!(").count();
+        match (rules, NOT_A_RULE.iter().any(|(f, _)| *f == file)) {
+            (1, false) => {}
+            (0, true) => {
+                helpers_seen.insert(file.clone());
+            }
+            (n, true) => problems.push(format!("{file} is listed in NOT_A_RULE but declares {n} rules")),
+            (n, false) => problems.push(format!("{file} declares {n} rules; a rule file declares exactly one")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    let stale: Vec<&str> = NOT_A_RULE
+        .iter()
+        .filter(|(f, _)| !helpers_seen.contains(*f))
+        .map(|(f, _)| *f)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "no longer present or now a rule; remove from NOT_A_RULE: {stale:?}"
+    );
+}
+
+#[test]
+fn the_path_reader_sees_use_trees_and_ignores_tests_and_comments() {
+    let text = "use crate::{discover, file_kind::FileKind};\nuse crate::model::{self, Workspace};\n// crate::app is only mentioned\nfn f() { crate::timing::timed(\"x\", || ()); }\n#[cfg(test)]\nmod tests {\n    use crate::testing::from_memory;\n}\n";
+    let found: Vec<String> = crate_paths(&code(text)).into_iter().collect();
+    assert_eq!(found, ["discover", "file_kind", "model", "timing"]);
+    assert_eq!(owner("src/model/kube.rs"), "model");
+    assert_eq!(owner("src/lib.rs"), "crate root");
+    assert_eq!(target("Options"), "crate root");
+    let parent = (
+        "src/model/spring.rs".to_string(),
+        "#[cfg(test)]\nmod precedence;\nmod files;\n".to_string(),
+    );
+    let tests = test_modules(&[parent]);
+    assert!(tests.contains("src/model/spring/precedence.rs"));
+    assert!(!tests.contains("src/model/spring/files.rs"));
+}
