@@ -482,7 +482,7 @@ mod tests {
     use super::*;
 
     fn role(path: &str, text: &str) -> Option<Role> {
-        one(path, crate::discover::classify(path), text, &[]).role
+        one(path, crate::file_kind::classify(path), text, &[]).role
     }
 
     #[test]
