@@ -248,9 +248,49 @@ pub fn replace_value(sources: &SourceSet, span: Span, value: &str) -> Option<Edi
     let quoted = trimmed.len() >= 2
         && ((trimmed.starts_with('"') && trimmed.ends_with('"')) || (trimmed.starts_with('\'') && trimmed.ends_with('\'')));
     let end = span.start + trimmed.len() as u32;
-    Some(if quoted {
-        edits::replace(Span::new(span.file, span.start + 1..end - 1), value)
-    } else {
-        edits::replace(Span::new(span.file, span.start..end), value)
-    })
+    let (start, end) = if quoted { (span.start + 1, end - 1) } else { (span.start, end) };
+    let inner = &raw[(start - span.start) as usize..(end - span.start) as usize];
+    // `${NAME:default}`: the deployment may set NAME; change only the default, keep the switch.
+    if let Some(default_at) = placeholder_default(inner) {
+        return Some(edits::replace(Span::new(span.file, start + default_at as u32..end - 1), value));
+    }
+    Some(edits::replace(Span::new(span.file, start..end), value))
+}
+
+/// Where the default of a value that is exactly one `${NAME:default}` placeholder starts.
+fn placeholder_default(inner: &str) -> Option<usize> {
+    let body = inner.strip_prefix("${")?.strip_suffix('}')?;
+    if body.contains("${") || body.contains('}') {
+        return None;
+    }
+    body.find(':').map(|i| 2 + i + 1)
+}
+
+#[cfg(test)]
+mod placeholder_tests {
+    use super::*;
+
+    /// Issue 18, defect 5: `enabled=${PROMETHEUS_ENABLED:false}` became `enabled=true`,
+    /// removing the switch; only the default changes.
+    #[test]
+    fn a_placeholder_keeps_its_variable_and_changes_its_default() {
+        let mut s = SourceSet::new();
+        let text = "a=${PROMETHEUS_ENABLED:false}\nb: \"${X:false}\"\nc=false\nd=${X}\n";
+        let id = s.add_text("application.properties", text);
+        let at = |needle: &str| {
+            let i = text.find(needle).unwrap() as u32;
+            Span::new(id, i..i + needle.len() as u32)
+        };
+        let apply = |sp: Span| {
+            let e = replace_value(&s, sp, "true").unwrap();
+            let mut t = text.to_string();
+            t.replace_range(e.span.range(), &e.content);
+            t
+        };
+        assert!(apply(at("${PROMETHEUS_ENABLED:false}")).starts_with("a=${PROMETHEUS_ENABLED:true}\n"));
+        assert!(apply(at("\"${X:false}\"")).contains("b: \"${X:true}\"\n"));
+        let plain = text.find("c=false").unwrap() as u32 + 2;
+        assert!(apply(Span::new(id, plain..plain + 5)).contains("c=true\n"));
+        assert!(apply(at("${X}")).contains("d=true\n"));
+    }
 }
