@@ -10,6 +10,7 @@ use crate::model::build::{find_artifact, Presence};
 use crate::model::kube::{ConfigMap, Container, ValueRef, Workload};
 use crate::model::prometheus::ComposeService;
 use crate::model::spring::files::{embedded, name_parts};
+use crate::model::spring::kubeconfig;
 use crate::model::spring::{
     env_layer_with_unknowns, props_layer, BuildFacts, ConfigFile, Effective, Fact, Layer, Lookup, Origin, Platform, ProfileSet, Service,
     StackInput, WebStack, Why,
@@ -932,6 +933,10 @@ fn service_deployments(
         None
     };
     let build = build_facts(ws, s);
+    let kube_config = matches!(
+        find_artifact(&ws.modules, s.module, "org.springframework.cloud", kubeconfig::ARTIFACTS),
+        Presence::Present(_)
+    );
     let df = dockerfile_for(ws, sources, &s.dir);
     let make = |workload: Option<WorkloadId>,
                 container: Option<usize>,
@@ -1001,7 +1006,29 @@ fn service_deployments(
             ..Default::default()
         };
         let (set, from, span) = profiles(&probe, &fallback, has_runtime);
-        let layers = assemble(&set);
+        let mut layers = assemble(&set);
+        // The ConfigMap Spring Cloud Kubernetes reads, named by the settings just decided.
+        if let Some(w) = workload.filter(|_| kube_config).map(|w| &ws.workloads[w]) {
+            let input = StackInput {
+                profiles: &set,
+                platform: &platform,
+                boot: &s.boot_version,
+                use_classpath,
+                external: &external_files,
+                bootstrap: bootstrap.clone(),
+            };
+            let eff = Effective {
+                layers: layers.clone(),
+                ..Default::default()
+            };
+            let find = |name: &str, ns: &str| {
+                ws.config_maps
+                    .iter()
+                    .rev()
+                    .find(|c| c.name.value == name && c.namespace == ns && c.origin.compatible(&w.origin))
+            };
+            layers.extend(kubeconfig::layers(&eff, &w.namespace, &input, sources, &find));
+        }
         let effective = Effective {
             layers,
             profiles: match &set {

@@ -11,6 +11,7 @@
 mod facts;
 pub mod files;
 pub mod filtering;
+pub mod kubeconfig;
 mod lookup;
 #[cfg(test)]
 mod precedence;

@@ -270,6 +270,14 @@ impl Builder<'_, '_> {
     }
 }
 
+/// The layers of config files read from one extra location (a ConfigMap Spring Cloud
+/// Kubernetes reads), non-profile files then profile files, as a location group.
+pub fn group_layers(files: &[ConfigFile], input: &StackInput<'_>) -> Vec<Layer> {
+    let mut b = Builder { input, out: Vec::new() };
+    b.group(files);
+    b.out
+}
+
 impl Service {
     /// A Config Server the Spring Cloud bootstrap context fetches from (semantics §18.1–18.2):
     /// `spring.cloud.config.uri` in a `bootstrap.*` file or in the deployment's own settings
