@@ -67,7 +67,14 @@ impl Rule for SensitiveEndpointsExposed {
             if !security_absent(cx, s.module) {
                 continue;
             }
-            let run = cx.links.deployments[si].iter().any(|d| d.workload.is_some() || d.compose.is_some());
+            // Reachable beyond its own project: a Kubernetes workload (any pod of the cluster
+            // reaches its Service), or a Compose service that publishes a port on the host.
+            // An unpublished Compose service is reached only by the containers beside it.
+            let run = cx.links.deployments[si].iter().any(|d| {
+                d.workload.is_some()
+                    || d.compose
+                        .is_some_and(|c| cx.ws.compose_services[c].ports.iter().any(|p| p.host.is_some()))
+            });
             for dep in &cx.links.deployments[si] {
                 if dep.actuator.port_type != PortType::Same || dep.actuator.paths_unknown.is_some() || !dep.actuator.facts.http.is_yes() {
                     continue;
@@ -137,7 +144,7 @@ impl Rule for SensitiveEndpointsExposed {
                     (
                         Severity::Info,
                         format!(
-                            "{msg}; no workload or Compose service in the repository runs it, so this matters only where it is deployed"
+                            "{msg}; nothing in the repository runs it where others can reach it (no Kubernetes workload, no published Compose port), so this matters only where it is deployed"
                         ),
                     )
                 };
