@@ -308,11 +308,14 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
                 Some(p) if !p.value.contains("${") && !p.value.contains('@') && !p.value.trim().is_empty() => {
                     (p.value.trim().to_string(), Some(p.value_span))
                 }
+                // A module at the repository root has no directory name: its project name
+                // (`rootProject.name`, the `artifactId`) is what its team calls it.
                 _ => (
                     m.dir
                         .rsplit('/')
                         .next()
                         .filter(|s| !s.is_empty())
+                        .or(m.project_name.as_deref())
                         .unwrap_or(&m.build_root)
                         .to_string(),
                     None,

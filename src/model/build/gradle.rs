@@ -149,6 +149,7 @@ pub fn modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> Vec
                 unknown: p.doubt.iter().cloned().collect(),
                 plugins: vec![],
                 coords: None,
+                project_name: None,
                 catalog: None,
                 maven: None,
                 pins_win: false,
@@ -1199,8 +1200,9 @@ impl<'a> ModuleBuilder<'a> {
             .and_then(|f| self.input.scripts.get(&f))
             .and_then(|s| s.group.as_ref())
         {
-            self.module.coords = Some((g.value.clone(), name));
+            self.module.coords = Some((g.value.clone(), name.clone()));
         }
+        self.module.project_name = Some(name).filter(|n| !n.is_empty());
         self.module
     }
 

@@ -171,6 +171,7 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
         unknown: vec![],
         plugins: vec![],
         coords: group_id.clone().zip(artifact_id.clone()),
+        project_name: artifact_id.clone().filter(|a| !a.contains("${")),
         catalog: None,
         maven: None,
         // A version written on a dependency wins over dependency management.

@@ -166,6 +166,9 @@ pub struct Module {
     pub plugins: Vec<String>,
     /// `group:name` others can depend on (Maven coordinates, Gradle `group` + project name).
     pub coords: Option<(String, String)>,
+    /// The project's own name: Gradle's project name (`rootProject.name` for a root project),
+    /// Maven's `artifactId`. What a service is called when nothing else names it.
+    pub project_name: Option<String>,
     pub catalog: Option<CatalogUse>,
     pub maven: Option<MavenInfo>,
     /// A version written on a declaration wins over Boot's managed one (Spring's
@@ -199,6 +202,7 @@ impl Module {
             unknown: why.into_iter().collect(),
             plugins: vec![],
             coords: None,
+            project_name: None,
             catalog: None,
             maven: None,
             pins_win: false,
