@@ -68,13 +68,12 @@ impl Rule for SensitiveEndpointsExposed {
                 continue;
             }
             // Reachable beyond its own project: a Kubernetes workload (any pod of the cluster
-            // reaches its Service), or a Compose service that publishes a port on the host.
-            // An unpublished Compose service is reached only by the containers beside it.
-            let run = cx.links.deployments[si].iter().any(|d| {
-                d.workload.is_some()
-                    || d.compose
-                        .is_some_and(|c| cx.ws.compose_services[c].ports.iter().any(|p| p.host.is_some()))
-            });
+            // reaches its Service), or a Compose service with `ports:` (a bare container port
+            // like `"8081"` is published too, on a random host port). Without `ports:` a Compose
+            // service is reached only by the containers beside it.
+            let run = cx.links.deployments[si]
+                .iter()
+                .any(|d| d.workload.is_some() || d.compose.is_some_and(|c| !cx.ws.compose_services[c].ports.is_empty()));
             for dep in &cx.links.deployments[si] {
                 if dep.actuator.port_type != PortType::Same || dep.actuator.paths_unknown.is_some() || !dep.actuator.facts.http.is_yes() {
                     continue;
