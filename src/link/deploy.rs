@@ -767,13 +767,12 @@ fn build_facts(ws: &Workspace, s: &Service) -> BuildFacts {
 }
 
 /// Compose services that run `s`: build context, image, then name (SPEC §5).
-fn compose_links(ws: &Workspace, sources: &SourceSet, s: &Service) -> Vec<(usize, String)> {
+fn compose_links(ws: &Workspace, sources: &SourceSet, si: ServiceId, s: &Service) -> Vec<(usize, String)> {
     let dir_name = s.dir.rsplit('/').next().unwrap_or("");
     let names = [s.name.as_str(), dir_name];
     let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
     // Linked by name or image: only if no other module of that name is nearer to the Compose file.
     let nearest = |c: &ComposeService, by: &str| {
-        let me = ws.services.iter().position(|x| std::ptr::eq(x, s));
         let rivals: Vec<usize> = ws
             .services
             .iter()
@@ -784,7 +783,7 @@ fn compose_links(ws: &Workspace, sources: &SourceSet, s: &Service) -> Vec<(usize
             })
             .map(|(i, _)| i)
             .collect();
-        me.is_some_and(|me| super::compose::nearest(ws, sources, c.file, rivals).contains(&me))
+        super::compose::nearest(ws, sources, c.file, rivals).contains(&si)
     };
     ws.compose_services
         .iter()
@@ -1057,7 +1056,7 @@ fn service_deployments(
             make(Some(*wi), Some(*ci), None, why.clone(), rt, true)
         })
         .collect();
-    for (ci, why) in compose_links(ws, sources, s) {
+    for (ci, why) in compose_links(ws, sources, si, s) {
         let rt = compose_runtime(ws, sources, &ws.compose_services[ci], df);
         out.push(make(None, None, Some(ci), why, rt, true));
     }

@@ -144,10 +144,7 @@ impl Rule for MonitorNotSelected {
                 "give the monitor the labels (and namespace) its Prometheus selects, or widen the Prometheus selector".to_string()
             });
             d = d.fix(fix);
-            let scraped = cx.links.scrapes.iter().find(|sc| {
-                matches!(sc.via, crate::link::Via::Monitor { monitor, .. } | crate::link::Via::PodMonitor { monitor, .. } if monitor == mi)
-            });
-            d = d.service(scraped.map(|sc| cx.ws.services[sc.service].name.as_str()));
+            d = d.service(scraped_service(cx, mi));
             out.push(d);
         }
     }
@@ -159,14 +156,15 @@ impl Rule for MonitorNotSelected {
 /// `prometheus: <name>` charts, hand-written CRs, `serviceMonitorSelector: {}`). That is an
 /// unknown, said once for all such monitors, never a warning.
 fn unknown_selector(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let assumed: Vec<&Monitor> = cx
+    let (indexes, assumed): (Vec<usize>, Vec<&Monitor>) = cx
         .ws
         .monitors
         .iter()
+        .enumerate()
         .zip(&cx.links.monitor_selection)
         .filter(|(_, s)| matches!(s, Selection::NotSelected { assumed: true, .. }))
-        .map(|(m, _)| m)
-        .collect();
+        .map(|(im, _)| im)
+        .unzip();
     let Some(first) = assumed.first() else { return };
     let names = |ms: &[&Monitor]| {
         let shown: Vec<String> = ms.iter().take(5).map(|m| format!("{} `{}`", m.kind_name(), m.name.value)).collect();
@@ -191,5 +189,17 @@ fn unknown_selector(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for m in assumed.iter().skip(1).take(4) {
         d = d.related(m.labels_span, format!("{} `{}`", m.kind_name(), m.name.value));
     }
+    // One monitor: the finding belongs to the service it scrapes, like the other findings.
+    if let [mi] = indexes[..] {
+        d = d.service(scraped_service(cx, mi));
+    }
     out.push(d);
+}
+
+/// The service a monitor scrapes, if any.
+fn scraped_service<'a>(cx: &Context<'a>, mi: usize) -> Option<&'a str> {
+    let sc = cx.links.scrapes.iter().find(
+        |sc| matches!(sc.via, crate::link::Via::Monitor { monitor, .. } | crate::link::Via::PodMonitor { monitor, .. } if monitor == mi),
+    )?;
+    Some(cx.ws.services[sc.service].name.as_str())
 }
