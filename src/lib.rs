@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod duration;
+pub mod edit;
 pub mod file_kind;
 pub mod fingerprint;
 pub mod fix;

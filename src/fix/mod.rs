@@ -1,8 +1,6 @@
-//! Building text edits that keep the file's own formatting (`edits`, `spring`), applying them
-//! in memory (`apply`), the fix-and-re-lint loop (`engine`) and writing the result (`write`).
+//! Applying edits in memory (`apply`), the fix-and-re-lint loop (`engine`) and writing the
+//! result (`write`). The edits themselves are built by the rules with `crate::edit`.
 
 pub mod apply;
-pub mod edits;
 pub mod engine;
-pub mod spring;
 pub mod write;

@@ -3,7 +3,7 @@
 //! Groovy DSL, a version-catalog alias, a Maven `<dependency>`).
 
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::fix::edits;
+use crate::edit;
 use crate::link::Scrape;
 use crate::model::build::{BuildKind, CatalogUse, Module};
 use crate::parse::Parsed;
@@ -185,16 +185,16 @@ fn gradle(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
             let close_line = f.line_col(b.close).line;
             let open_line = f.line_col(b.open).line;
             let edit = if close_line > open_line && f.line_text(close_line).trim_start().starts_with('}') {
-                edits::insert_lines_before(cx.sources, Span::empty(b.file, b.close), &[format!("{}{line}", b.indent)])
+                edit::insert_lines_before(cx.sources, Span::empty(b.file, b.close), &[format!("{}{line}", b.indent)])
             } else {
-                edits::replace(
+                edit::replace(
                     Span::empty(b.file, b.open + 1),
-                    format!("{}{}{line}{}", edits::newline(f), b.indent, edits::newline(f)),
+                    format!("{}{}{line}{}", edit::newline(f), b.indent, edit::newline(f)),
                 )
             };
             fix_edits.push(edit);
         }
-        None => fix_edits.push(edits::append_block(
+        None => fix_edits.push(edit::append_block(
             cx.sources,
             build_file,
             &["dependencies {".to_string(), format!("    {line}"), "}".to_string()],
@@ -307,7 +307,7 @@ fn maven(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
     if !info.boot_managed {
         return Some(Addition { help, fix: None });
     }
-    let nl = edits::newline(f);
+    let nl = edit::newline(f);
     let element = |indent: &str, unit: &str| -> Vec<String> {
         let mut lines = vec![
             format!("{indent}<dependency>"),
@@ -328,12 +328,12 @@ fn maven(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
             lines.extend(element(&format!("{indent}{unit}"), &unit));
             lines.push(format!("{indent}</dependencies>"));
             let end = f.text[b.open as usize..].find("/>").map_or(b.open, |i| b.open + i as u32 + 2);
-            edits::replace(Span::new(file, b.open..end), lines.join(nl))
+            edit::replace(Span::new(file, b.open..end), lines.join(nl))
         }
         Some(b) => {
             let close_line = f.line_col(b.close).line;
             if f.line_text(close_line).trim_start().starts_with("</dependencies>") {
-                edits::insert_lines_before(cx.sources, Span::empty(file, b.close), &element(&b.indent, &unit))
+                edit::insert_lines_before(cx.sources, Span::empty(file, b.close), &element(&b.indent, &unit))
             } else {
                 let indent = f.indent_at(b.open).to_string();
                 let mut content = String::from(nl);
@@ -342,7 +342,7 @@ fn maven(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
                     content.push_str(nl);
                 }
                 content.push_str(&indent);
-                edits::replace(Span::empty(file, b.close), content)
+                edit::replace(Span::empty(file, b.close), content)
             }
         }
         None => {
@@ -351,7 +351,7 @@ fn maven(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
             lines.extend(element(&format!("{indent}{unit}"), &unit));
             lines.push(format!("{indent}</dependencies>"));
             let at = info.build_start.unwrap_or(info.project_close);
-            edits::insert_lines_before(cx.sources, Span::empty(file, at), &lines)
+            edit::insert_lines_before(cx.sources, Span::empty(file, at), &lines)
         }
     };
     Some(Addition {

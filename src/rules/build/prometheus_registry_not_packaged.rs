@@ -1,7 +1,7 @@
 use super::dependency::{add, demand, primary_span, REGISTRY};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::edits;
+use crate::edit;
 use crate::model::build::{lookup, BuildKind, Dep, Module};
 use crate::rules::build::prometheus_registry_missing::{ARTIFACTS, GROUP};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -126,7 +126,7 @@ fn gradle_beside(cx: &Context<'_>, m: &Module, dep: &Dep) -> (String, Option<Fix
     let fix = Fix {
         title: format!("add `{line}`"),
         applicability: Applicability::Safe,
-        edits: vec![edits::insert_lines_after(cx.sources, dep.span, &[format!("{indent}{line}")])],
+        edits: vec![edit::insert_lines_after(cx.sources, dep.span, &[format!("{indent}{line}")])],
     };
     (help, Some(fix))
 }
@@ -145,9 +145,9 @@ fn maven_scope(cx: &Context<'_>, dep: &Dep) -> (String, Option<Fix>) {
             let line = f.line_col(start).line;
             let alone = f.line_text(line).trim() == &text[a..b + "</scope>".len()];
             if alone {
-                edits::delete_lines(cx.sources, Span::new(dep.span.file, start..end))
+                edit::delete_lines(cx.sources, Span::new(dep.span.file, start..end))
             } else {
-                edits::replace(Span::new(dep.span.file, start..end), "")
+                edit::replace(Span::new(dep.span.file, start..end), "")
             }
         }
         _ => {
@@ -156,7 +156,7 @@ fn maven_scope(cx: &Context<'_>, dep: &Dep) -> (String, Option<Fix>) {
             let child = text.find("<artifactId>").map_or(dep.span.start, |i| dep.span.start + i as u32);
             let indent = f.indent_at(child).to_string();
             title = "add `<scope>compile</scope>`".to_string();
-            edits::insert_lines_before(
+            edit::insert_lines_before(
                 cx.sources,
                 Span::empty(dep.span.file, close),
                 &[format!("{indent}<scope>compile</scope>")],

@@ -1,7 +1,7 @@
 use super::common::{first_line, scraped};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::spring::add_property;
+use crate::edit::spring::add_property;
 use crate::link::{Scrape, Via};
 use crate::model::spring::Lookup;
 use crate::parse::yaml::Node;

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
-use crate::fix::edits;
+use crate::edit;
 use crate::link::Deployment;
 use crate::model::spring::{Layer, Lookup, PortType, Service, WebStack};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -63,7 +63,7 @@ fn exposure_entries(cx: &Context<'_>, s: &Service, dep: &Deployment, out: &mut V
                     let end = prop.value_span.start + raw.trim_end().len() as u32;
                     (
                         "remove the empty entry".to_string(),
-                        edits::replace(Span::new(prop.value_span.file, prop.value_span.start..end), fixed.join(",")),
+                        edit::replace(Span::new(prop.value_span.file, prop.value_span.start..end), fixed.join(",")),
                     )
                 })
             } else if why.contains("upper-case") && item.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
@@ -71,7 +71,7 @@ fn exposure_entries(cx: &Context<'_>, s: &Service, dep: &Deployment, out: &mut V
                     let start = prop.value_span.start + at as u32;
                     (
                         format!("write `{}`", item.to_ascii_lowercase()),
-                        edits::replace(
+                        edit::replace(
                             Span::new(prop.value_span.file, start..start + item.len() as u32),
                             item.to_ascii_lowercase(),
                         ),
@@ -174,13 +174,13 @@ fn legacy_profiles(cx: &Context<'_>, s: &Service, out: &mut Vec<Finding>) {
                     if written == p.key {
                         Some((
                             "use `spring.config.activate.on-profile`".to_string(),
-                            edits::replace(p.key_span, "spring.config.activate.on-profile"),
+                            edit::replace(p.key_span, "spring.config.activate.on-profile"),
                         ))
                     } else if written == "profiles" && on.is_none() && l.lookup("spring.config.activate.on-cloud-platform").is_none() {
                         // Nested under `spring:`: a dotted key is valid YAML and valid Spring.
                         Some((
                             "use `spring.config.activate.on-profile`".to_string(),
-                            edits::replace(p.key_span, "config.activate.on-profile"),
+                            edit::replace(p.key_span, "config.activate.on-profile"),
                         ))
                     } else {
                         None
@@ -250,7 +250,7 @@ fn paths(cx: &Context<'_>, s: &Service, dep: &Deployment, stack: WebStack, out: 
                     let at = f.prop.value_span.start + at as u32;
                     (
                         "prepend `/`".to_string(),
-                        edits::replace(Span::empty(f.prop.value_span.file, at), "/"),
+                        edit::replace(Span::empty(f.prop.value_span.file, at), "/"),
                     )
                 });
                 out.push(Finding {

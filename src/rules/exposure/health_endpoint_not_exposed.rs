@@ -1,7 +1,7 @@
 use super::common::{first_line, http_probes, profiles, uses_health, where_};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::spring::add_to_exposure;
+use crate::edit::spring::add_to_exposure;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(HealthEndpointNotExposed {

@@ -1,7 +1,7 @@
 use super::common::{http_probes, probe_path, profiles, where_};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::spring::replace_value;
+use crate::edit::spring::replace_value;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(HealthProbeGroupsDisabled {

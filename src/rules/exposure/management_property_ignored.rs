@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
-use crate::fix::edits;
+use crate::edit;
 use crate::model::spring::{BootVersion, ConfigFile, ImportTarget, Layer, Origin, Prop};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
@@ -120,7 +120,7 @@ fn walk_files<'a>(files: &'a [ConfigFile], out: &mut Vec<&'a Layer>, depth: usiz
 /// flat YAML key), keeping the file's own case style for the new name's segments.
 fn rename(cx: &Context<'_>, p: &Prop, new: &str) -> Option<Edit> {
     let written = cx.sources.text(p.key_span);
-    (written == p.key && !p.key.contains('[')).then(|| edits::replace(p.key_span, new))
+    (written == p.key && !p.key.contains('[')).then(|| edit::replace(p.key_span, new))
 }
 
 impl Rule for ManagementPropertyIgnored {

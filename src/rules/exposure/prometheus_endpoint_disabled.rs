@@ -1,7 +1,7 @@
 use super::common::{profiles, scraped, where_};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
-use crate::fix::spring::replace_value;
+use crate::edit::spring::replace_value;
 use crate::model::spring::{Fact, Lookup};
 use crate::rules::{Context, Rule, RuleMeta};
 

@@ -1,7 +1,7 @@
 use super::common::{first_line, profiles};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
-use crate::fix::spring::add_to_exposure;
+use crate::edit::spring::add_to_exposure;
 use crate::link::Deployment;
 use crate::model::build::{find_artifact, Presence};
 use crate::model::spring::{Lookup, Tri};

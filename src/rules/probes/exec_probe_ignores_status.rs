@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
-use crate::fix::edits;
+use crate::edit;
 use crate::model::exec::{HttpCall, StatusUse, Tool};
 use crate::model::kube::Handler;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -53,11 +53,11 @@ fn add_fail(cx: &Context<'_>, command: &[Spanned<String>], call: &HttpCall) -> O
             let raw = cx.sources.text(group.span);
             let quoted = raw.ends_with('"') || raw.ends_with('\'');
             let at = if quoted { group.span.end - 1 } else { group.span.end };
-            Some(edits::replace(Span::empty(group.span.file, at), "f"))
+            Some(edit::replace(Span::empty(group.span.file, at), "f"))
         }
         None => {
             let word = curl_word(cx, call)?;
-            Some(edits::replace(Span::empty(word.file, word.end), " -f"))
+            Some(edit::replace(Span::empty(word.file, word.end), " -f"))
         }
     }
 }

@@ -1,10 +1,11 @@
 use super::budget;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::edits;
+use crate::edit;
+use crate::edit::yaml::indent_of;
 use crate::model::kube::{Probe, ProbeKind};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::source::{SourceSet, Span};
+use crate::source::SourceSet;
 
 declare_rule!(LivenessBudgetTooShort {
     name: "liveness-budget-too-short",
@@ -13,17 +14,6 @@ declare_rule!(LivenessBudgetTooShort {
     fix: Sometimes,
     summary: "without a startupProbe, the livenessProbe kills the container before it finishes booting",
 });
-
-/// Indentation of the line holding `span`, with a list dash counted as a space.
-pub fn indent_of(sources: &SourceSet, span: Span) -> String {
-    let f = sources.get(span.file);
-    let col = edits::column(f, span.start);
-    f.line_text(f.line_col(span.start).line)
-        .chars()
-        .take(col)
-        .map(|c| if c == '-' { ' ' } else { c })
-        .collect()
-}
 
 impl Rule for LivenessBudgetTooShort {
     fn meta(&self) -> &'static RuleMeta {
@@ -88,6 +78,6 @@ fn startup_probe_fix(sources: &SourceSet, liveness: &Probe, threshold: i64) -> O
     Some(Fix {
         title: format!("add a startupProbe allowing `10 × ({threshold} − 1) = {} s`", 10 * (threshold - 1)),
         applicability: Applicability::Unsafe,
-        edits: vec![edits::insert_lines_before(sources, liveness.key_span, &lines)],
+        edits: vec![edit::insert_lines_before(sources, liveness.key_span, &lines)],
     })
 }

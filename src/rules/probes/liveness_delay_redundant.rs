@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::edits;
+use crate::edit;
 use crate::model::kube::ProbeKind;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -50,7 +50,7 @@ impl Rule for LivenessDelayRedundant {
                 .fix(Some(Fix {
                     title: "remove `initialDelaySeconds`".into(),
                     applicability: Applicability::Safe,
-                    edits: vec![edits::delete_lines(cx.sources, entry)],
+                    edits: vec![edit::delete_lines(cx.sources, entry)],
                 }));
                 out.push(d);
             }

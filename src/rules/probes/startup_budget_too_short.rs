@@ -1,8 +1,8 @@
 use super::budget;
-use super::liveness_budget_too_short::indent_of;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::edits;
+use crate::edit;
+use crate::edit::yaml::indent_of;
 use crate::model::kube::ProbeKind;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
@@ -43,10 +43,10 @@ impl Rule for StartupBudgetTooShort {
             d.related.extend(budget::evidence_label(cx, obs));
             d.related.extend(budget::grace_label(p));
             let edit = match &p.failure_threshold {
-                Some(f) => Some(edits::replace(f.span, threshold.to_string())),
+                Some(f) => Some(edit::replace(f.span, threshold.to_string())),
                 None => p.handler_span.map(|h| {
                     let child = indent_of(cx.sources, h);
-                    edits::insert_lines_after(
+                    edit::insert_lines_after(
                         cx.sources,
                         Span::empty(p.span.file, p.span.end.saturating_sub(1).max(p.span.start)),
                         &[format!("{child}failureThreshold: {threshold}")],

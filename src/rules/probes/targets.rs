@@ -10,9 +10,9 @@
 //! other listener may open, a service whose config comes from a Config Server or a placeholder.
 
 use super::budget::{self, Target};
-use super::liveness_budget_too_short::indent_of;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
-use crate::fix::edits;
+use crate::edit;
+use crate::edit::yaml::indent_of;
 use crate::model::build::{find_artifact, Presence};
 use crate::model::exec::HttpCall;
 use crate::model::kube::{Handler, PortRef, Probe};
@@ -120,21 +120,21 @@ impl Place {
                 let quoted = raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\'')) && raw.ends_with(&raw[..1]);
                 // A port number must be an integer, not a quoted string.
                 if quoted && value.parse::<i64>().is_err() {
-                    Some(edits::replace(Span::new(span.file, span.start + 1..span.end - 1), value))
+                    Some(edit::replace(Span::new(span.file, span.start + 1..span.end - 1), value))
                 } else {
-                    Some(edits::replace(*span, value))
+                    Some(edit::replace(*span, value))
                 }
             }
-            Place::Text(span) => Some(edits::replace(*span, value)),
+            Place::Text(span) => Some(edit::replace(*span, value)),
             Place::Insert { mapping, key, .. } => {
                 let indent = indent_of(cx.sources, *mapping);
-                Some(edits::insert_lines_before(
+                Some(edit::insert_lines_before(
                     cx.sources,
                     *mapping,
                     &[format!("{indent}{key}: {value}")],
                 ))
             }
-            Place::InsertText { at, before, after } => Some(edits::replace(*at, format!("{before}{value}{after}"))),
+            Place::InsertText { at, before, after } => Some(edit::replace(*at, format!("{before}{value}{after}"))),
             Place::Fixed(_) => None,
         }
     }

@@ -1,11 +1,11 @@
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
-use crate::fix::edits;
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::edit::yaml::insert_sibling_key;
+use crate::edit::yaml::replace_scalar;
 use crate::link::{Scrape, Via};
 use crate::model::spring::PortType;
-use crate::rules::scrape::yaml_edit::insert_sibling_key;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::source::{SourceSet, Span};
+use crate::source::Span;
 use std::collections::BTreeMap;
 
 declare_rule!(MetricsPathMismatch {
@@ -18,17 +18,6 @@ declare_rule!(MetricsPathMismatch {
 
 /// A scrape and the paths its reached deployments serve.
 type Member<'a> = (&'a Scrape, Vec<String>);
-
-/// Replaces a YAML scalar's text, keeping its quotes.
-pub fn replace_scalar(sources: &SourceSet, span: Span, value: &str) -> Edit {
-    let raw = sources.text(span);
-    let quoted = raw.len() >= 2 && ((raw.starts_with('"') && raw.ends_with('"')) || (raw.starts_with('\'') && raw.ends_with('\'')));
-    if quoted {
-        edits::replace(Span::new(span.file, span.start + 1..span.end - 1), value)
-    } else {
-        edits::replace(span, value)
-    }
-}
 
 fn site(cx: &Context<'_>, s: &Scrape) -> (String, Span) {
     crate::link::scrape::describe_site(cx.ws, &s.via)

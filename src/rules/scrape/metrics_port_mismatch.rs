@@ -1,10 +1,10 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::edit::yaml::replace_scalar;
 use crate::link::scrape::{describe_site, through_service, PortReach, Reach};
 use crate::link::Deployment;
 use crate::link::{Scrape, Via};
 use crate::model::spring::Port;
-use crate::rules::scrape::metrics_path_mismatch::replace_scalar;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 use std::collections::BTreeSet;
@@ -301,7 +301,7 @@ fn report(cx: &Context<'_>, sc: &Scrape, ports: &[PortReach], port: i64, port_sp
             .fix(Some(Fix {
                 title: format!("add `targetPort: {port}`"),
                 applicability: Applicability::Unsafe,
-                edits: vec![crate::rules::scrape::yaml_edit::insert_sibling_key(
+                edits: vec![crate::edit::yaml::insert_sibling_key(
                     cx.sources,
                     sp.span,
                     first.decided_at,

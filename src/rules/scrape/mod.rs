@@ -10,4 +10,3 @@ pub mod scrape_target_unresolved;
 pub mod service_not_scraped;
 pub mod service_target_port_not_found;
 pub mod tls_scheme_mismatch;
-pub mod yaml_edit;

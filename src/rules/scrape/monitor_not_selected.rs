@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
-use crate::fix::edits;
+use crate::edit;
 use crate::link::Selection;
 use crate::model::kube::Monitor;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -37,7 +37,7 @@ fn add_labels(cx: &Context<'_>, m: &Monitor, want: &[(String, String)]) -> Optio
             applicability: Applicability::Unsafe,
             edits: wrong
                 .iter()
-                .map(|((_, v), span)| crate::rules::scrape::metrics_path_mismatch::replace_scalar(cx.sources, *span, v))
+                .map(|((_, v), span)| crate::edit::yaml::replace_scalar(cx.sources, *span, v))
                 .collect(),
         });
     }
@@ -54,17 +54,17 @@ fn add_labels(cx: &Context<'_>, m: &Monitor, want: &[(String, String)]) -> Optio
         }
     };
     let edit = if m.has_labels_map {
-        let col = edits::column(f, m.labels_span.start);
+        let col = edit::column(f, m.labels_span.start);
         let indent = " ".repeat(col);
         let lines: Vec<String> = missing.iter().map(|(k, v)| format!("{indent}{k}: {}", quote(v))).collect();
-        edits::insert_lines_before(cx.sources, Span::empty(m.labels_span.file, m.labels_span.start), &lines)
+        edit::insert_lines_before(cx.sources, Span::empty(m.labels_span.file, m.labels_span.start), &lines)
     } else {
         // `labels_span` is `metadata`: add `labels:` after its first line (`name:`).
-        let col = edits::column(f, m.labels_span.start);
+        let col = edit::column(f, m.labels_span.start);
         let indent = " ".repeat(col);
         let mut lines = vec![format!("{indent}labels:")];
         lines.extend(missing.iter().map(|(k, v)| format!("{indent}  {k}: {}", quote(v))));
-        edits::insert_lines_after(cx.sources, m.name.span, &lines)
+        edit::insert_lines_after(cx.sources, m.name.span, &lines)
     };
     Some(Fix {
         title: format!(

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::edits;
+use crate::edit;
 use crate::model::kube::{MonitorKind, PortRef, Workload};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
@@ -90,18 +90,18 @@ impl Rule for MonitorPortNotFound {
                     ));
                     let sp = &ks.ports[0];
                     let f = cx.sources.get(sp.span.file);
-                    let col = edits::column(f, sp.span.start);
+                    let col = edit::column(f, sp.span.start);
                     let indent: String = f
                         .line_text(f.line_col(sp.span.start).line)
                         .chars()
                         .take(col)
                         .map(|c| if c == '-' { ' ' } else { c })
                         .collect();
-                    let nl = edits::newline(f);
+                    let nl = edit::newline(f);
                     d = d.fix(Some(Fix {
                         title: "name the Service port".into(),
                         applicability: Applicability::Safe,
-                        edits: vec![edits::replace(
+                        edits: vec![edit::replace(
                             Span::empty(sp.span.file, sp.span.start),
                             format!("name: {}{nl}{indent}", port.value),
                         )],
@@ -112,9 +112,7 @@ impl Rule for MonitorPortNotFound {
                     d = d.fix(Some(Fix {
                         title: format!("scrape the Service port `{name}`"),
                         applicability: Applicability::Unsafe,
-                        edits: vec![crate::rules::scrape::metrics_path_mismatch::replace_scalar(
-                            cx.sources, port.span, &name,
-                        )],
+                        edits: vec![crate::edit::yaml::replace_scalar(cx.sources, port.span, &name)],
                     }));
                 } else {
                     d = d.help("set `port:` to the name of the Service port that serves the actuator, naming that port if it has no name");

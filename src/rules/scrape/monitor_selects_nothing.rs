@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::edits;
+use crate::edit;
 use crate::model::kube::{MonitorKind, NamespaceScope};
 use crate::model::labels::describe_labels;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -98,7 +98,7 @@ impl Rule for MonitorSelectsNothing {
                     d = d.fix(Some(Fix {
                         title: format!("label Service `{}`", ks.name.value),
                         applicability: Applicability::Safe,
-                        edits: vec![edits::insert_lines_after(cx.sources, ks.name.span, &lines)],
+                        edits: vec![edit::insert_lines_after(cx.sources, ks.name.span, &lines)],
                     }));
                 }
             } else if let Some(c) = label_match.first() {
@@ -148,7 +148,7 @@ impl Rule for MonitorSelectsNothing {
                         .collect();
                     let edits: Vec<_> = changes
                         .iter()
-                        .map(|(_, want, span)| crate::rules::scrape::metrics_path_mismatch::replace_scalar(cx.sources, *span, want))
+                        .map(|(_, want, span)| crate::edit::yaml::replace_scalar(cx.sources, *span, want))
                         .collect();
                     if !edits.is_empty() {
                         let pairs: Vec<String> = changes.iter().map(|(k, v, _)| format!("`{k}: {v}`")).collect();

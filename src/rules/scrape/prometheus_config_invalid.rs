@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::edit::yaml::insert_sibling_key;
 use crate::model::promcheck::{check, PEdit};
-use crate::rules::scrape::yaml_edit::insert_sibling_key;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(PrometheusConfigInvalid {
@@ -33,7 +33,7 @@ impl Rule for PrometheusConfigInvalid {
                 let edits = es
                     .into_iter()
                     .map(|e| match e {
-                        PEdit::Replace(span, text) => crate::rules::scrape::metrics_path_mismatch::replace_scalar(cx.sources, span, &text),
+                        PEdit::Replace(span, text) => crate::edit::yaml::replace_scalar(cx.sources, span, &text),
                         PEdit::KeyAfter(anchor, line) => insert_sibling_key(cx.sources, anchor, anchor, &line),
                     })
                     .collect();

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
-use crate::fix::edits;
+use crate::edit;
 use crate::link::relabel::reads_annotation;
 use crate::model::kube::{Annotation, Workload};
 use crate::rules::{Context, Rule, RuleMeta};
@@ -87,10 +87,10 @@ fn move_fix(cx: &Context<'_>, w: &Workload, moved: &[&Annotation]) -> Option<Fix
     if moved.len() == w.meta_annotations.len() && header.as_deref() == Some("annotations:") {
         let start = f.line_range(first_line - 1).start;
         let last = moved.iter().map(|a| a.value_span.end).max().unwrap_or(first.value_span.end);
-        out.push(edits::delete_lines(cx.sources, Span::new(f_id(first), start..last)));
+        out.push(edit::delete_lines(cx.sources, Span::new(f_id(first), start..last)));
     } else {
         for a in moved {
-            out.push(edits::delete_lines(cx.sources, a.entry_span()));
+            out.push(edit::delete_lines(cx.sources, a.entry_span()));
         }
     }
     let keep_on_template: Vec<&&Annotation> = moved
@@ -100,18 +100,18 @@ fn move_fix(cx: &Context<'_>, w: &Workload, moved: &[&Annotation]) -> Option<Fix
     if !keep_on_template.is_empty() {
         match (w.pod_annotation_entries.last(), w.pod_annotations_span) {
             (Some(last), Some(map)) if !cx.sources.text(map).starts_with('{') => {
-                let col = edits::column(f, last.key_span.start);
+                let col = edit::column(f, last.key_span.start);
                 let indent = " ".repeat(col);
                 let lines: Vec<String> = keep_on_template.iter().map(|a| format!("{indent}{}", entry_text(cx, a))).collect();
-                out.push(edits::insert_lines_after(cx.sources, last.value_span, &lines));
+                out.push(edit::insert_lines_after(cx.sources, last.value_span, &lines));
             }
             (Some(_), _) => return None,
             (None, _) => {
-                let col = edits::column(f, w.pod_meta_span.start);
+                let col = edit::column(f, w.pod_meta_span.start);
                 let indent = " ".repeat(col);
                 let mut lines = vec![format!("{indent}annotations:")];
                 lines.extend(keep_on_template.iter().map(|a| format!("{indent}  {}", entry_text(cx, a))));
-                out.push(edits::insert_lines_before(cx.sources, w.pod_meta_span, &lines));
+                out.push(edit::insert_lines_before(cx.sources, w.pod_meta_span, &lines));
             }
         }
     }
@@ -287,7 +287,7 @@ fn unread(
                 .fix(Some(Fix {
                     title: "write `\"true\"`".into(),
                     applicability: Applicability::Safe,
-                    edits: vec![edits::replace(a.value_span, "\"true\"")],
+                    edits: vec![edit::replace(a.value_span, "\"true\"")],
                 })),
             ));
         }

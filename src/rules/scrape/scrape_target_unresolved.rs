@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::edit::yaml::replace_scalar;
 use crate::link::scrape::TargetKind;
-use crate::rules::scrape::metrics_path_mismatch::replace_scalar;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 

@@ -1,8 +1,8 @@
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
-use crate::fix::edits;
+use crate::edit;
+use crate::edit::yaml::replace_scalar;
 use crate::model::kube::{valid_port_name, PortRef};
-use crate::rules::scrape::metrics_path_mismatch::replace_scalar;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -80,14 +80,14 @@ impl Rule for ServiceTargetPortNotFound {
                 {
                     let p = ports[0];
                     let f = cx.sources.get(p.span.file);
-                    let col = edits::column(f, p.span.start);
+                    let col = edit::column(f, p.span.start);
                     let indent: String = f.line_text(f.line_col(p.span.start).line).chars().take(col).map(|_| ' ').collect();
-                    let nl = edits::newline(f);
+                    let nl = edit::newline(f);
                     d = d.help(format!("name the container port `{name}`, or set `targetPort: {}`", p.port));
                     d = d.fix(Some(Fix {
                         title: format!("name the container port `{name}`"),
                         applicability: Applicability::Safe,
-                        edits: vec![edits::replace(
+                        edits: vec![edit::replace(
                             Span::empty(p.span.file, p.span.start),
                             format!("name: {name}{nl}{indent}"),
                         )],

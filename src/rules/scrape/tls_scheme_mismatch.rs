@@ -4,12 +4,12 @@
 
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::edit::yaml::insert_sibling_key;
+use crate::edit::yaml::replace_scalar;
 use crate::link::scrape::describe_site;
 use crate::link::Deployment;
 use crate::link::Via;
 use crate::model::spring::PortType;
-use crate::rules::scrape::metrics_path_mismatch::replace_scalar;
-use crate::rules::scrape::yaml_edit::insert_sibling_key;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 use std::collections::BTreeSet;

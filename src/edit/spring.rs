@@ -1,7 +1,7 @@
 //! Edits to Spring configuration that keep the file's own style: comma strings, block and
 //! flow lists, `.properties` and indexed keys; or a new minimal `management` block.
 
-use super::edits;
+use super::text;
 use crate::diagnostic::Edit;
 use crate::link::Deployment;
 use crate::model::spring::Service;
@@ -23,7 +23,7 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                     // `[health, info]` → `[health, info, prometheus]`
                     let close = Span::empty(file, shape.span.end.saturating_sub(1));
                     return (f.slice(Span::new(file, close.start..close.start + 1)) == "]")
-                        .then(|| vec![edits::replace(close, format!(", {id}"))]);
+                        .then(|| vec![text::replace(close, format!(", {id}"))]);
                 }
                 let last = shape.last_item;
                 let line = f.line_col(last.start).line;
@@ -31,7 +31,7 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                 if !prefix.trim_end().ends_with('-') {
                     return None;
                 }
-                return Some(vec![edits::insert_lines_after(sources, last, &[format!("{prefix}{id}")])]);
+                return Some(vec![text::insert_lines_after(sources, last, &[format!("{prefix}{id}")])]);
             }
             let env_indexed = found.layer.is_env()
                 && prop
@@ -45,7 +45,7 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
             }
             if f.slice(prop.key_span).ends_with("[]") {
                 // `include[]=health,info` → `include[]=health,info,prometheus`.
-                return Some(vec![edits::replace(Span::empty(file, prop.value_span.end), format!(",{id}"))]);
+                return Some(vec![text::replace(Span::empty(file, prop.value_span.end), format!(",{id}"))]);
             }
             if found.props.len() > 1 || prop.key.ends_with(']') {
                 // Indexed form: `include[0]=health` → add `include[n]=prometheus`.
@@ -53,7 +53,7 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                     return None;
                 }
                 let base = prop.key.rsplit_once('[').map_or(prop.key.as_str(), |(b, _)| b);
-                return Some(vec![edits::insert_lines_after(
+                return Some(vec![text::insert_lines_after(
                     sources,
                     prop.value_span,
                     &[format!("{base}[{}]={id}", found.props.len())],
@@ -71,7 +71,7 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                     );
                 let close = raw.rfind('}')?;
                 return (from_default && raw.trim_end_matches(['"', '\'']).ends_with('}')).then(|| {
-                    vec![edits::replace(
+                    vec![text::replace(
                         Span::empty(file, prop.value_span.start + close as u32),
                         format!(",{id}"),
                     )]
@@ -94,7 +94,7 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
             } else {
                 format!("{sep}{id}")
             };
-            Some(vec![edits::replace(Span::empty(file, end), value)])
+            Some(vec![text::replace(Span::empty(file, end), value)])
         }
         None => add_management_block(sources, parsed, svc, id),
     }
@@ -110,7 +110,7 @@ fn add_env_item(sources: &SourceSet, prop: &crate::model::spring::Prop, index: u
     let name = format!("{base}_{index}{trailing}");
     let f = sources.get(prop.key_span.file);
     let entry = f.slice(prop.key_span);
-    let col = edits::column(f, prop.key_span.start);
+    let col = text::column(f, prop.key_span.start);
     let line = f.line_text(f.line_col(prop.key_span.start).line);
     let before = &line[..col.min(line.len())];
     let lines = if entry.starts_with("name:") {
@@ -128,7 +128,7 @@ fn add_env_item(sources: &SourceSet, prop: &crate::model::spring::Prop, index: u
     } else {
         vec![format!("{before}{name}: {id}")]
     };
-    Some(edits::insert_lines_after(sources, prop.value_span, &lines))
+    Some(text::insert_lines_after(sources, prop.value_span, &lines))
 }
 
 /// No `include` anywhere: add one that keeps the default (`health`) and adds `id`, because
@@ -154,19 +154,19 @@ pub fn add_property(sources: &SourceSet, parsed: &[Parsed], file: crate::source:
         Parsed::Properties(docs) => {
             let line = format!("{}={value}", path.join("."));
             match docs.get(1) {
-                Some(second) if second.start > 0 => Some(vec![edits::insert_lines_before(
+                Some(second) if second.start > 0 => Some(vec![text::insert_lines_before(
                     sources,
                     Span::empty(file, second.start),
                     &[line, String::new()],
                 )]),
-                _ => Some(vec![edits::append_block(sources, file, &[line])]),
+                _ => Some(vec![text::append_block(sources, file, &[line])]),
             }
         }
         Parsed::Yaml(docs) => {
             let root = &docs.first()?.root;
             if !root.is_map() || root.flow {
                 return (docs.len() <= 1 && (root.is_null() || docs.is_empty()))
-                    .then(|| vec![edits::append_block(sources, file, &block(path, value, 0, 2))]);
+                    .then(|| vec![text::append_block(sources, file, &block(path, value, 0, 2))]);
             }
             // The deepest existing block mapping on the path.
             let mut node: &Node = root;
@@ -188,7 +188,7 @@ pub fn add_property(sources: &SourceSet, parsed: &[Parsed], file: crate::source:
             let (indent, anchor) = match &node.kind {
                 Kind::Map(entries) if depth > 0 => {
                     let first = &entries.first()?.0;
-                    (edits::column(f, first.span.start), entries.last()?.1.span)
+                    (text::column(f, first.span.start), entries.last()?.1.span)
                 }
                 Kind::Map(entries) => (0, entries.last()?.1.span),
                 _ => return None,
@@ -197,12 +197,12 @@ pub fn add_property(sources: &SourceSet, parsed: &[Parsed], file: crate::source:
                 if docs.len() > 1 {
                     let mut lines = vec![String::new()];
                     lines.extend(block(path, value, 0, unit));
-                    return Some(vec![edits::insert_lines_after(sources, Span { file, ..anchor }, &lines)]);
+                    return Some(vec![text::insert_lines_after(sources, Span { file, ..anchor }, &lines)]);
                 }
-                return Some(vec![edits::append_block(sources, file, &block(path, value, 0, unit))]);
+                return Some(vec![text::append_block(sources, file, &block(path, value, 0, unit))]);
             }
             let lines = block(&path[depth..], value, indent, unit);
-            Some(vec![edits::insert_lines_after(sources, Span { file, ..anchor }, &lines)])
+            Some(vec![text::insert_lines_after(sources, Span { file, ..anchor }, &lines)])
         }
         _ => None,
     }
@@ -228,7 +228,7 @@ fn indent_unit(sources: &SourceSet, root: &Node, file: crate::source::FileId) ->
     for (_, v) in root.as_map() {
         if let Some((k, _)) = v.as_map().first() {
             if !v.flow {
-                let c = edits::column(f, k.span.start);
+                let c = text::column(f, k.span.start);
                 if c > 0 {
                     return c;
                 }
@@ -252,9 +252,9 @@ pub fn replace_value(sources: &SourceSet, span: Span, value: &str) -> Option<Edi
     let inner = &raw[(start - span.start) as usize..(end - span.start) as usize];
     // `${NAME:default}`: the deployment may set NAME; change only the default, keep the switch.
     if let Some(default_at) = placeholder_default(inner) {
-        return Some(edits::replace(Span::new(span.file, start + default_at as u32..end - 1), value));
+        return Some(text::replace(Span::new(span.file, start + default_at as u32..end - 1), value));
     }
-    Some(edits::replace(Span::new(span.file, start..end), value))
+    Some(text::replace(Span::new(span.file, start..end), value))
 }
 
 /// Where the default of a value that is exactly one `${NAME:default}` placeholder starts.
