@@ -45,11 +45,6 @@ const LAYER_EXCEPTIONS: &[(&str, &str, &str)] = &[
         "issue 15: rules::Context carries the CLI's Options; rules should take the config and a small options struct",
     ),
     (
-        "src/fix/",
-        "crate root",
-        "issue 15: fix::engine runs lint() itself; the fix loop belongs to the driver",
-    ),
-    (
         "src/render/",
         "crate root",
         "issue 15: renderers take lib.rs's Report and Analysis; the result types belong below render",

@@ -3,8 +3,9 @@
 
 mod support;
 
+use actuator_lint::app::fix_loop;
 use actuator_lint::cli::{Cli, Command};
-use actuator_lint::fix::{self, apply::diff};
+use actuator_lint::fix::apply::diff;
 use actuator_lint::render::{self, RenderOptions};
 use actuator_lint::rules::{self, FixAvailability};
 use clap::Parser;
@@ -97,12 +98,12 @@ fn run_case(path: &Utf8Path) -> datatest_stable::Result<()> {
 
     // Fixes: the CLI's own fix loop (`--fix --unsafe-fixes`), with its acceptance checks; a
     // fixture whose fixes are rejected or do not converge is a bug in a fix.
-    let fixed = fix::engine::run(&p.sources, &p.options, report, true, &|_, _| true);
-    for (title, file, why) in &fixed.rejected {
-        failures.push(format!("{path}: fix rejected: {title} (`{file}` {why})"));
+    let fixed = fix_loop::run(&p.sources, &p.options, report, true, &|_, _| true);
+    for r in &fixed.rejected {
+        failures.push(format!("{path}: fix rejected: {r}"));
     }
     if !fixed.converged {
-        failures.push(format!("{path}: fixes did not converge after {} passes", fix::engine::MAX_PASSES));
+        failures.push(format!("{path}: fixes did not converge after {} passes", fix_loop::MAX_PASSES));
     }
     let texts = fixed.texts;
     if let Err(e) = assert_expected(&diff(&p.sources, &texts), dir.join("expected.fix.diff").as_std_path(), false) {

@@ -187,17 +187,20 @@ fn fix_root(
         });
     }
     let wanted = |s: &SourceSet, d: &crate::diagnostic::Diagnostic| baseline.is_none_or(|b| !b.contains(s, d, &key_prefix));
-    let out = fix::engine::run(&sources, &options, report, f.unsafe_fixes, &wanted);
-    for (title, path, why) in &out.rejected {
+    let out = super::fix_loop::run(&sources, &options, report, f.unsafe_fixes, &wanted);
+    for r in &out.rejected {
         eprintln!(
-            "actuator-lint: not applied: {title} (`{}` {why})",
-            render::escape_controls(&format!("{prefix}{path}"), false)
+            "actuator-lint: fix not applied: [{}] {} (`{}` {})",
+            r.rule,
+            r.title,
+            render::escape_controls(&format!("{prefix}{}", r.path), false),
+            r.why.describe()
         );
     }
     if !out.converged {
         eprintln!(
             "actuator-lint: fixes still pending after {} passes; run again to continue",
-            fix::engine::MAX_PASSES
+            super::fix_loop::MAX_PASSES
         );
     }
     if f.diff {
@@ -226,7 +229,7 @@ fn fix_root(
     let mut written = 0;
     let mut failed = false;
     for (id, text) in &out.texts {
-        match fix::write::write(&root, sources.get(*id), text) {
+        match super::write::write(&root, sources.get(*id), text) {
             Ok(()) => written += 1,
             Err(e) => {
                 failed = true;

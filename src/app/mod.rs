@@ -4,6 +4,7 @@
 mod check;
 mod completions;
 mod explain;
+pub mod fix_loop;
 mod graph;
 mod init;
 mod man;
@@ -12,6 +13,7 @@ mod prepare;
 mod report;
 mod rules;
 mod terminal;
+pub mod write;
 
 pub use check::lint_root;
 pub use prepare::{prepare, Prepared};

@@ -10,13 +10,16 @@ pub struct Applied {
     pub texts: BTreeMap<FileId, String>,
     pub applied: usize,
     pub deferred: usize,
+    /// Indices (into the fixes given) of the fixes applied, in order.
+    pub taken: Vec<usize>,
 }
 
 pub fn apply(sources: &SourceSet, fixes: &[&Fix]) -> Applied {
     let mut taken: Vec<(FileId, u32, u32)> = Vec::new();
     let mut accepted: Vec<&crate::diagnostic::Edit> = Vec::new();
     let (mut applied, mut deferred) = (0, 0);
-    for fix in fixes {
+    let mut taken_fixes = Vec::new();
+    for (i, fix) in fixes.iter().enumerate() {
         let overlaps = fix.edits.iter().any(|e| {
             taken.iter().any(|(f, s, t)| {
                 *f == e.span.file && {
@@ -35,6 +38,7 @@ pub fn apply(sources: &SourceSet, fixes: &[&Fix]) -> Applied {
             accepted.push(e);
         }
         applied += 1;
+        taken_fixes.push(i);
     }
     let mut by_file: BTreeMap<FileId, Vec<&crate::diagnostic::Edit>> = BTreeMap::new();
     for e in accepted {
@@ -59,7 +63,12 @@ pub fn apply(sources: &SourceSet, fixes: &[&Fix]) -> Applied {
         out.push_str(&f.text[pos..]);
         texts.insert(file, out);
     }
-    Applied { texts, applied, deferred }
+    Applied {
+        texts,
+        applied,
+        deferred,
+        taken: taken_fixes,
+    }
 }
 
 /// A copy of `sources` with some texts replaced (same ids, paths and kinds).

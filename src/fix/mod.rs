@@ -1,6 +1,5 @@
-//! Applying edits in memory (`apply`), the fix-and-re-lint loop (`engine`) and writing the
-//! result (`write`). The edits themselves are built by the rules with `crate::edit`.
+//! Applying edits in memory (`apply`, with the diff `--diff` prints). The edits themselves are
+//! built by the rules with `crate::edit`; the fix loop and writing files are the driver's
+//! (`app::fix_loop`, `app::write`).
 
 pub mod apply;
-pub mod engine;
-pub mod write;
