@@ -1,4 +1,4 @@
-//! What a rule reports. Renderers and the fix engine consume this; rules never format output.
+//! What a rule reports. Renderers and the fix loop consume this; rules never format output.
 
 use crate::source::Span;
 
