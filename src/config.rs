@@ -33,8 +33,10 @@ pub struct Config {
     pub pod_monitor_selector: Option<Vec<(String, String)>>,
     pub honors_annotations: Option<bool>,
     pub margin: f64,
-    pub boot_logs: Vec<String>,
-    pub boot_metrics: Vec<String>,
+    /// `[probes] boot-logs`; `None` (unset): the default places, `DEFAULT_BOOT_LOGS`.
+    pub boot_logs: Option<Vec<String>>,
+    /// `[probes] boot-metrics`; `None` (unset): `DEFAULT_BOOT_METRICS`.
+    pub boot_metrics: Option<Vec<String>>,
     pub services: BTreeMap<String, (ServiceConfig, Range<u32>)>,
 }
 
@@ -52,10 +54,34 @@ impl Default for Config {
             pod_monitor_selector: None,
             honors_annotations: None,
             margin: 1.2,
-            boot_logs: vec![],
-            boot_metrics: vec![],
+            boot_logs: None,
+            boot_metrics: None,
             services: BTreeMap::new(),
         }
+    }
+}
+
+/// Where boot logs are looked for when `[probes] boot-logs` is unset: any log, read only when it
+/// holds Spring Boot's `Started … in N seconds` line.
+pub const DEFAULT_BOOT_LOGS: &[&str] = &["**/*.log"];
+/// Where metrics dumps are looked for when `[probes] boot-metrics` is unset: Prometheus
+/// text-format files (`*.prom`, as node_exporter's textfile collector names them) and text
+/// files named for metrics, read only when they hold `application_started_time_seconds`.
+pub const DEFAULT_BOOT_METRICS: &[&str] = &["**/*.prom", "**/*metrics*.txt", "**/*prometheus*.txt"];
+
+impl Config {
+    /// The boot-log globs in force: the configured ones, else the defaults.
+    pub fn boot_log_globs(&self) -> Vec<String> {
+        self.boot_logs
+            .clone()
+            .unwrap_or_else(|| DEFAULT_BOOT_LOGS.iter().map(|s| s.to_string()).collect())
+    }
+
+    /// The metrics-dump globs in force: the configured ones, else the defaults.
+    pub fn boot_metric_globs(&self) -> Vec<String> {
+        self.boot_metrics
+            .clone()
+            .unwrap_or_else(|| DEFAULT_BOOT_METRICS.iter().map(|s| s.to_string()).collect())
     }
 }
 
@@ -264,10 +290,10 @@ pub fn parse(text: &str, path: &str, rule_names: &[&str]) -> Result<Config, Vec<
             }
         }
         if let Some(i) = t.get("boot-logs") {
-            cfg.boot_logs = r.strings(i, "probes.boot-logs");
+            cfg.boot_logs = Some(r.strings(i, "probes.boot-logs"));
         }
         if let Some(i) = t.get("boot-metrics") {
-            cfg.boot_metrics = r.strings(i, "probes.boot-metrics");
+            cfg.boot_metrics = Some(r.strings(i, "probes.boot-metrics"));
         }
     }
     if let Some(t) = root.get("services").and_then(|i| r.table(i, "services")) {

@@ -24,9 +24,17 @@ pub struct Discovered {
     pub skipped: Vec<Skipped>,
 }
 
+/// Where boot evidence is looked for: files the user named (read whatever they hold) and the
+/// default places (read only when they hold a boot line or a boot metric, see `is_boot_evidence`).
+#[derive(Default)]
+pub struct BootEvidence {
+    pub named: globset::GlobSet,
+    pub found: globset::GlobSet,
+}
+
 /// Walks `root` honouring `.gitignore` (and `.ignore`), the default excludes and `exclude`
-/// globs. `extra` are files named by the user (boot logs) that are read whatever their kind.
-pub fn discover(root: &Path, exclude: &globset::GlobSet, extra: &globset::GlobSet) -> Discovered {
+/// globs; files matching `boot` are read as boot logs.
+pub fn discover(root: &Path, exclude: &globset::GlobSet, boot: &BootEvidence) -> Discovered {
     use std::sync::Mutex;
     // Parallel: at monorepo scale the walk is thousands of `readdir`s and `.gitignore` probes,
     // independent per directory. Each thread collects into its own lists; the result is sorted
@@ -56,7 +64,7 @@ pub fn discover(root: &Path, exclude: &globset::GlobSet, extra: &globset::GlobSe
             all: &all,
         };
         Box::new(move |entry| {
-            local.visit(entry, root, exclude, extra);
+            local.visit(entry, root, exclude, boot);
             ignore::WalkState::Continue
         })
     });
@@ -79,7 +87,7 @@ struct Collector<'a> {
 }
 
 impl Collector<'_> {
-    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>, root: &Path, exclude: &globset::GlobSet, extra: &globset::GlobSet) {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>, root: &Path, exclude: &globset::GlobSet, boot: &BootEvidence) {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
@@ -106,8 +114,10 @@ impl Collector<'_> {
             return;
         }
         let mut kind = classify(&rel);
-        if extra.is_match(&rel) {
-            kind = FileKind::BootLog;
+        if boot.named.is_match(&rel) {
+            kind = FileKind::BootLog { found: false };
+        } else if kind == FileKind::Other && boot.found.is_match(&rel) {
+            kind = FileKind::BootLog { found: true };
         }
         // Alloy configurations are only recognised (`classify`), never parsed.
         if kind == FileKind::Other && !rel.ends_with(".alloy") {
@@ -165,8 +175,16 @@ pub fn load(root: &Path, found: Discovered) -> (SourceSet, Vec<Skipped>) {
                 Ok(d) => d.open(inside),
                 Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
             };
-            read_one(&rel, opened, kind).unwrap_or_else(|reason| SourceFile::unread(rel, reason))
+            let found = matches!(kind, FileKind::BootLog { found: true } | FileKind::BootMetrics { found: true });
+            match read_one(&rel, opened, kind) {
+                Ok(f) if found && !is_boot_evidence(&f.text) => None,
+                Ok(f) => Some(f),
+                // Not named by anyone and not readable: nothing to report.
+                Err(_) if found => None,
+                Err(reason) => Some(SourceFile::unread(rel, reason)),
+            }
         })
+        .flatten()
         .collect();
     let mut set = SourceSet::new();
     for file in read {
@@ -181,6 +199,16 @@ pub fn load(root: &Path, found: Discovered) -> (SourceSet, Vec<Skipped>) {
         notes.push(s);
     }
     (set, notes)
+}
+
+/// Whether a file found by default (not named) is boot evidence: it holds Spring Boot's
+/// `Started … in N seconds` line or a boot metric. Anything else under `*.log` is left unread,
+/// so that logs of other programs never reach the report.
+pub fn is_boot_evidence(text: &str) -> bool {
+    let has = |pat: &str| memchr::memmem::find(text.as_bytes(), pat.as_bytes()).is_some();
+    (has(" seconds") && (has("Started ") || has("Restored ")))
+        || has("application_started_time_seconds")
+        || has("application_ready_time_seconds")
 }
 
 fn read_one(rel: &str, opened: std::io::Result<std::fs::File>, kind: FileKind) -> Result<SourceFile, String> {

@@ -20,12 +20,19 @@ pub enum FileKind {
     Yaml,
     /// JSON: file_sd target lists (and anything else, classified by content).
     Json,
-    BootLog,
+    /// A log read for Spring Boot's `Started … in N seconds` line. `found`: discovered by
+    /// default (a `*.log` holding such a line), not named by `--boot-log` or `[probes] boot-logs`.
+    BootLog {
+        found: bool,
+    },
     /// Rendered manifests named with `--manifests` (`helm template … | actuator-lint --manifests -`):
     /// always YAML, never a Helm template.
     Manifests,
-    /// A Prometheus exposition dump named in `[probes] boot-metrics`.
-    BootMetrics,
+    /// A Prometheus exposition dump with `application_started_time_seconds`; `found` as for
+    /// `BootLog` (by default: `*.prom` and `*metrics*.txt`/`*prometheus*.txt` holding the metric).
+    BootMetrics {
+        found: bool,
+    },
     LintConfig,
     /// `.env`-style files (Compose `env_file`).
     EnvFile,

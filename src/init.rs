@@ -36,17 +36,28 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
     o.push_str("\n[spring]\n# Used when no build file says:\n# boot-version = \"3.2\"\n# Active profiles where no workload sets SPRING_PROFILES_ACTIVE:\n# profiles = [\"prod\"]\n");
     o.push_str("\n[kubernetes]\n# default-namespace = \"default\"\n");
     o.push_str("\n[prometheus]\n# When no Prometheus CR or kube-prometheus-stack values file is in the repository:\n# service-monitor-selector = { release = \"kube-prometheus-stack\" }\n# pod-monitor-selector = { release = \"kube-prometheus-stack\" }\n# honors-annotations = true\n");
-    o.push_str("\n[probes]\n# The measured boot time must fit this many times into a probe's budget:\n# margin = 1.2\n# Logs with Spring Boot's \"Started X in N seconds\" lines:\n");
-    let logs = boot_log_globs(sources, a);
-    if logs.is_empty() {
-        o.push_str("# boot-logs = [\"logs/*.log\"]\n");
+    o.push_str("\n[probes]\n# The measured boot time must fit this many times into a probe's budget:\n# margin = 1.2\n");
+    o.push_str("# Boot evidence is found by default: any log holding Spring Boot's \"Started X in N seconds\"\n# line, and metrics dumps holding `application_started_time_seconds`.");
+    let found = boot_evidence_files(sources, a);
+    if found.is_empty() {
+        o.push_str(" None was found here.\n");
     } else {
-        let _ = writeln!(
-            o,
-            "boot-logs = [{}]",
-            logs.iter().map(|l| format!("\"{l}\"")).collect::<Vec<_>>().join(", ")
-        );
+        o.push_str(" Found here:\n");
+        const SHOWN: usize = 10;
+        for f in found.iter().take(SHOWN) {
+            let _ = writeln!(o, "#   {f}");
+        }
+        if found.len() > SHOWN {
+            let _ = writeln!(o, "#   … and {} more (`actuator-lint model` lists them)", found.len() - SHOWN);
+        }
     }
+    let quoted = |globs: &[&str]| globs.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", ");
+    let _ = writeln!(
+        o,
+        "# Narrow the search (e.g. `[\"logs/*.log\"]`) or turn it off (`[]`):\n# boot-logs = [{}]\n# boot-metrics = [{}]",
+        quoted(crate::config::DEFAULT_BOOT_LOGS),
+        quoted(crate::config::DEFAULT_BOOT_METRICS)
+    );
     if ws.services.is_empty() {
         o.push_str(
             "\n# No Spring Boot service was found. Add one table per service:\n# [services.order-service]\n# boot-time = \"161s\"\n",
@@ -119,20 +130,15 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
     o
 }
 
-/// `dir/*.log` for every directory holding a log in which a boot line was found.
-fn boot_log_globs(sources: &SourceSet, a: &Analysis) -> Vec<String> {
+/// Every file a boot time was measured from.
+fn boot_evidence_files(sources: &SourceSet, a: &Analysis) -> Vec<String> {
+    use crate::model::boot::Evidence;
     let mut out: Vec<String> = a
         .workspace
         .boot
         .iter()
         .filter_map(|b| match &b.evidence {
-            crate::model::boot::Evidence::Log { span, .. } => {
-                let path = sources.path(span.file);
-                Some(match path.rsplit_once('/') {
-                    Some((dir, _)) => format!("{dir}/*.log"),
-                    None => "*.log".into(),
-                })
-            }
+            Evidence::Log { span, .. } | Evidence::Metrics { span, .. } => Some(sources.path(span.file).to_string()),
             _ => None,
         })
         .collect();

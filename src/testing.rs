@@ -20,15 +20,24 @@ pub fn from_memory(files: &[(String, String)]) -> Result<(SourceSet, Options), S
         }
         b.build().map_err(|e| e.to_string())
     };
-    let logs = globs(&config.boot_logs)?;
-    let metrics = globs(&config.boot_metrics)?;
+    let logs = globs(&config.boot_log_globs())?;
+    let metrics = globs(&config.boot_metric_globs())?;
     let mut sources = SourceSet::new();
     for (path, text) in files {
         let mut f = SourceFile::new(path.clone(), text.clone());
-        if logs.is_match(path) {
-            f.kind = FileKind::BootLog;
-        } else if metrics.is_match(path) {
-            f.kind = FileKind::BootMetrics;
+        let kind = crate::file_kind::classify(path);
+        // As `discover`: named files are read whatever they hold, default places only when
+        // they hold boot evidence.
+        let named = |set: &Option<Vec<String>>| set.is_some();
+        let wanted = |set: &Option<Vec<String>>| named(set) || (kind == FileKind::Other && crate::discover::is_boot_evidence(text));
+        if logs.is_match(path) && wanted(&config.boot_logs) {
+            f.kind = FileKind::BootLog {
+                found: !named(&config.boot_logs),
+            };
+        } else if metrics.is_match(path) && wanted(&config.boot_metrics) {
+            f.kind = FileKind::BootMetrics {
+                found: !named(&config.boot_metrics),
+            };
         }
         sources.add(f);
     }

@@ -208,7 +208,7 @@ fn baseline_hides_recorded_findings_even_after_lines_move() {
     let (code, out, _) = run(&[r, "--baseline", bl.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.contains("no problems in 6 services (59 files); 4 findings hidden by the baseline"),
+        out.contains("no problems in 6 services (58 files); 4 findings hidden by the baseline"),
         "{out}"
     );
     // The baseline is keyed on root-relative paths whatever the format (github/sarif show the root).
@@ -229,14 +229,19 @@ fn baseline_hides_recorded_findings_even_after_lines_move() {
 fn init_writes_a_config_that_parses_and_names_the_services() {
     let root = temp_copy("init", "fixtures/scenarios/commerce/repo");
     let r = root.to_str().unwrap();
-    assert_eq!(run(&["init", r]).0, 2, "an existing config is not overwritten");
-    std::fs::remove_file(root.join("actuator-lint.toml")).unwrap();
     let (code, _, err) = run(&["init", r]);
     assert_eq!(code, 0, "{err}");
+    assert_eq!(run(&["init", r]).0, 2, "an existing config is not overwritten");
     let text = std::fs::read_to_string(root.join("actuator-lint.toml")).unwrap();
     assert!(text.contains("[services.order-service]"), "{text}");
     assert!(text.contains("# runs in: Deployment `order-service` in `commerce`"), "{text}");
-    assert!(text.contains("boot-logs = [\"logs/*.log\"]"), "{text}");
+    // Boot logs are found by default: the file says where, and sets nothing.
+    assert!(text.contains("logs/order-service.log"), "{text}");
+    assert!(
+        text.contains("# measured boot time: 161.4 s (from `logs/order-service.log`)"),
+        "{text}"
+    );
+    assert!(!text.lines().any(|l| l.starts_with("boot-logs")), "{text}");
     // The written file is a valid config, and linting with it finds the seed's bugs again.
     let (code, out, err) = run(&[r, "--format", "concise"]);
     assert_eq!(code, 1, "{err}");
@@ -249,7 +254,7 @@ fn discovery_excludes_directories_by_name() {
     let root = temp_copy("exclude", "fixtures/scenarios/commerce/repo");
     let r = root.to_str().unwrap();
     let cfg = root.join("actuator-lint.toml");
-    let text = std::fs::read_to_string(&cfg).unwrap();
+    let text = "";
     for pattern in ["infra/k8s/services", "infra/k8s/services/", "infra/**/order-*.yaml"] {
         std::fs::write(&cfg, format!("{text}\n[discovery]\nexclude = [\"{pattern}\"]\n")).unwrap();
         let (_, out, err) = run(&[r, "--format", "concise"]);
@@ -349,4 +354,29 @@ fn model_explains_each_verdict_with_its_source() {
         out.contains("exposed over HTTP: unknown — Deployment `catalog-service` takes environment variables from Secret"),
         "{out}"
     );
+}
+
+#[test]
+fn boot_logs_are_found_by_default_and_the_key_narrows_or_turns_off_the_search() {
+    let root = temp_copy("boot-logs", "fixtures/scenarios/commerce/repo");
+    let r = root.to_str().unwrap();
+    let headline = "error[liveness-budget-too-short]";
+    // No configuration: logs/order-service.log is found by its `Started` line.
+    let (code, out, _) = run(&[r, "--format", "concise"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(headline) && out.contains("logs/order-service.log:27"), "{out}");
+    let (_, model, _) = run(&["model", r]);
+    assert!(
+        model.contains("boot time: 161.359 s (from `Started OrderServiceApplicationKt in 161.359 seconds` in `logs/order-service.log:27`)"),
+        "{model}"
+    );
+    assert!(model.contains("logs/order-service.log: boot log — found:"), "{model}");
+    // A key that names other files replaces the search; `[]` turns it off.
+    for value in ["[]", "[\"ops/*.log\"]"] {
+        std::fs::write(root.join("actuator-lint.toml"), format!("[probes]\nboot-logs = {value}\n")).unwrap();
+        let (_, out, _) = run(&[r, "--format", "concise"]);
+        assert!(!out.contains(headline), "{value}: {out}");
+        assert!(out.contains("info[boot-time-unknown]"), "{value}: {out}");
+    }
+    std::fs::remove_dir_all(&root).unwrap();
 }

@@ -20,12 +20,7 @@ pub(super) fn run(args: InitArgs) -> u8 {
         profile: vec![],
         manifests: vec![],
     };
-    // Any `*.log` may hold Spring Boot's "Started X in N seconds" line: init looks at all.
-    let probe_logs = Config {
-        boot_logs: vec!["**/*.log".into()],
-        ..Config::default()
-    };
-    let p = match prepare_with(&args.path, &common, Some(probe_logs), &[]) {
+    let p = match prepare_with(&args.path, &common, Some(Config::default()), &[]) {
         Ok(p) => p,
         Err(code) => return code,
     };

@@ -122,13 +122,36 @@ pub(super) fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Confi
         )
         .collect();
     let exclude = globs(&exclude_patterns, "[discovery] exclude")?;
-    let logs = globs(&config.boot_logs, "[probes] boot-logs")?;
-    let metrics = globs(&config.boot_metrics, "[probes] boot-metrics")?;
-    let evidence = globs(&[config.boot_logs.clone(), config.boot_metrics.clone()].concat(), "[probes]")?;
+    // An unset key looks in the default places, reading only files that hold boot evidence;
+    // a set one reads exactly what it names (`[]`: nothing).
+    let (logs, metrics) = (config.boot_log_globs(), config.boot_metric_globs());
+    let evidence = discover::BootEvidence {
+        named: globs(
+            &[&config.boot_logs, &config.boot_metrics]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>(),
+            "[probes]",
+        )?,
+        found: globs(
+            &[(&config.boot_logs, &logs), (&config.boot_metrics, &metrics)]
+                .into_iter()
+                .filter(|(set, _)| set.is_none())
+                .flat_map(|(_, defaults)| defaults.iter().cloned())
+                .collect::<Vec<_>>(),
+            "[probes]",
+        )?,
+    };
+    let logs = globs(&logs, "[probes] boot-logs")?;
+    let metrics = globs(&metrics, "[probes] boot-metrics")?;
     let mut found = crate::timed("discover", || discover::discover(root, &exclude, &evidence));
     for (rel, _, kind) in &mut found.files {
-        if metrics.is_match(rel.as_str()) && !logs.is_match(rel.as_str()) {
-            *kind = FileKind::BootMetrics;
+        if let FileKind::BootLog { found } = *kind {
+            if metrics.is_match(rel.as_str()) && !logs.is_match(rel.as_str()) {
+                *kind = FileKind::BootMetrics { found };
+            }
         }
     }
     let (mut sources, skipped) = crate::timed("load", || discover::load(root, found));
@@ -141,7 +164,7 @@ pub(super) fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Confi
         })?;
         let Some((text, _, _)) = decode(&bytes, true) else { continue };
         let mut f = SourceFile::new(log.to_string_lossy().replace('\\', "/"), text);
-        f.kind = FileKind::BootLog;
+        f.kind = FileKind::BootLog { found: false };
         sources.add(f);
     }
     add_manifests(&mut sources, root, &common.manifests, &config.manifests)?;

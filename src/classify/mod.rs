@@ -233,8 +233,14 @@ fn dir_of(path: &str) -> &str {
 fn one(path: &str, kind: FileKind, text: &str, spring_names: &[String]) -> Assigned {
     let by_name = |role: Role| Assigned::new(role, "by its name");
     match kind {
-        FileKind::BootLog => return Assigned::new(Role::BootLog, "named with `--boot-log` or `[probes] boot-logs`"),
-        FileKind::BootMetrics => return Assigned::new(Role::BootMetrics, "named in `[probes] boot-metrics`"),
+        FileKind::BootLog { found: false } => return Assigned::new(Role::BootLog, "named with `--boot-log` or `[probes] boot-logs`"),
+        FileKind::BootLog { found: true } => {
+            return Assigned::new(Role::BootLog, "found: it holds Spring Boot's `Started … in N seconds` line")
+        }
+        FileKind::BootMetrics { found: false } => return Assigned::new(Role::BootMetrics, "named in `[probes] boot-metrics`"),
+        FileKind::BootMetrics { found: true } => {
+            return Assigned::new(Role::BootMetrics, "found: it holds `application_started_time_seconds`")
+        }
         FileKind::Manifests => return Assigned::new(Role::RenderedManifests, "named with `--manifests`"),
         FileKind::LintConfig => return Assigned::new(Role::LintConfig, "this tool's configuration"),
         _ => {}

@@ -441,7 +441,10 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
         classes.by_name.entry(s.name.clone()).or_insert(si);
     }
     let mut seen_unmapped = std::collections::BTreeSet::new();
-    for (id, _) in sources.iter() {
+    for (id, file) in sources.iter() {
+        // A file found by default (not named) whose line names no class of this repository is
+        // another program's log: not worth a word. Named files always say why a line was unused.
+        let found = matches!(file.kind, FileKind::BootLog { found: true } | FileKind::BootMetrics { found: true });
         match &parsed[id.0 as usize] {
             Parsed::BootLog(lines) => {
                 // No boot takes a day: such a number is not a boot time (and would overflow
@@ -458,7 +461,8 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
                                 phrase: l.phrase(),
                             },
                         }),
-                        Err((reason, help)) => {
+                        Err((_, _, true)) if found => {}
+                        Err((reason, help, _)) => {
                             if seen_unmapped.insert((id, l.class.clone(), l.app.clone())) {
                                 unmapped.push(Unmapped {
                                     span: Some(span),
@@ -496,7 +500,8 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
                                 class,
                             },
                         }),
-                        Err((reason, help)) => {
+                        Err((_, _, true)) if found => {}
+                        Err((reason, help, _)) => {
                             if seen_unmapped.insert((id, class.clone(), smp.application.clone())) {
                                 let what = if class.is_empty() {
                                     format!("`{}` sample", smp.metric)
@@ -523,7 +528,8 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
 }
 
 /// The service a logged main class belongs to: by the class (the fully-qualified name when a
-/// metric gives one), else by the application name the line carries. `Err` = (reason, help).
+/// metric gives one), else by the application name the line carries. `Err` = (reason, help,
+/// whether the line names nothing of this repository).
 /// Main classes by fully-qualified and logged name, and services by name.
 #[derive(Default)]
 struct ClassIndex {
@@ -538,7 +544,7 @@ fn map_main_class(
     short: &str,
     fqn: Option<&str>,
     app: Option<&str>,
-) -> Result<usize, (String, String)> {
+) -> Result<usize, (String, String, bool)> {
     let mut by_class: Vec<usize> = match fqn.and_then(|q| classes.by_fqn.get(q)) {
         Some(services) => services.clone(),
         None => classes.by_short.get(short).cloned().unwrap_or_default(),
@@ -557,6 +563,7 @@ fn map_main_class(
             Err((
                 reason,
                 "if it belongs to a service in this repository, check that the service's `@SpringBootApplication` class is under `src/main`; otherwise remove the file from `[probes] boot-logs`/`boot-metrics`".into(),
+                true,
             ))
         }
         (many, _) => {
@@ -568,6 +575,7 @@ fn map_main_class(
                     names.join(", ")
                 ),
                 "set `spring.application.name` in each service (Boot 3.2+ then logs it on every line), or give each service its number: `--boot-time <service>=<duration>`".into(),
+                false,
             ))
         }
     }

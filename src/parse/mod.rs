@@ -155,9 +155,9 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, role: Role, limits: &yam
         },
         FileKind::GradleProperties => (Parsed::Properties(properties::parse(text)), vec![]),
         // A dump passed as a boot log is still read as what it is.
-        FileKind::BootLog if bootmetrics::looks_like_exposition(text) => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
-        FileKind::BootLog => (Parsed::BootLog(bootlog::parse(text)), vec![]),
-        FileKind::BootMetrics => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
+        FileKind::BootLog { .. } if bootmetrics::looks_like_exposition(text) => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
+        FileKind::BootLog { .. } => (Parsed::BootLog(bootlog::parse(text)), vec![]),
+        FileKind::BootMetrics { .. } => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
         FileKind::JvmSource => (Parsed::Source(jvm::main_classes(&f.path, text)), vec![]),
         FileKind::Dockerfile => (Parsed::Dockerfile(dockerfile::parse(text)), vec![]),
         FileKind::EnvFile => (Parsed::EnvFile(envfile::parse(text)), vec![]),

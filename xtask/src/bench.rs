@@ -50,14 +50,14 @@ fn release_binary() -> PathBuf {
 
 fn read_floor(root: &Path) -> usize {
     let empty = globset::GlobSet::empty();
-    let found = actuator_lint::discover::discover(
-        root,
-        &empty,
-        &globset::GlobSetBuilder::new()
-            .add(globset::Glob::new("logs/*.log").expect("glob"))
+    let boot = actuator_lint::discover::BootEvidence {
+        named: empty.clone(),
+        found: globset::GlobSetBuilder::new()
+            .add(globset::Glob::new("**/*.log").expect("glob"))
             .build()
             .expect("set"),
-    );
+    };
+    let found = actuator_lint::discover::discover(root, &empty, &boot);
     let (set, _) = actuator_lint::discover::load(root, found);
     set.len()
 }

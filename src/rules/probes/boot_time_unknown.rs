@@ -57,8 +57,12 @@ impl Rule for BootTimeUnknown {
                 )
                 .service(Some(name))
                 .help(format!(
-                    "{}save the `Started … in N seconds` line of a real start (`{logs}`) and pass `--boot-log logs/{name}.log` or add `[probes] boot-logs = [\"logs/*.log\"]` to actuator-lint.toml; or state the number: `--boot-time {name}=<duration>` or `[services.{name}] boot-time = \"<duration>\"`",
-                    misspelt.concat()
+                    "{}save the `Started … in N seconds` line of a real start (`{logs}`): {}; or state the number: `--boot-time {name}=<duration>` or `[services.{name}] boot-time = \"<duration>\"`",
+                    misspelt.concat(),
+                    match &cx.options.config.boot_logs {
+                        None => "any `*.log` holding it is read",
+                        Some(_) => "name it in `[probes] boot-logs` or pass `--boot-log`",
+                    }
                 )),
             );
         }
