@@ -1,0 +1,322 @@
+//! Scrape wiring, link by link (semantics §7–9): Service ↔ workload, monitor → Services/pods,
+//! Prometheus → monitors, job targets → services, `kubernetes_sd_configs` jobs → annotated pods
+//! and Services, and for every scrape: which container port it reaches and with which scheme.
+//!
+//! * `select`: which Services a Kubernetes Service selects, which objects a monitor selects,
+//!   and whether a Prometheus selects the monitor;
+//! * `monitors`: ServiceMonitor and PodMonitor endpoints → scrapes;
+//! * `jobs`: static and file_sd job targets → what each target is, and its scrapes;
+//! * `kube_sd`: `kubernetes_sd_configs` jobs, relabeled over the pods and Services;
+//! * `compose`: the Spring services each Compose service runs;
+//! * `ports`: the endpoint-port resolver every kind uses (Service port → targetPort →
+//!   container port).
+
+mod compose;
+mod jobs;
+mod kube_sd;
+mod monitors;
+mod ports;
+mod select;
+
+pub use ports::through_service;
+
+use super::{Deployment, Scrape, Selection, Via};
+use crate::model::kube::MonitorKind;
+use crate::model::labels::LabelIndex;
+use crate::model::ModelOptions;
+use crate::model::{JobId, KubeServiceId, ServiceId, WorkloadId, Workspace};
+use crate::source::{SourceSet, Span};
+use std::collections::BTreeMap;
+
+/// One container port a scrape may connect to, and the value that decided it.
+#[derive(Clone, Debug)]
+pub struct PortReach {
+    pub port: i64,
+    /// The value to change when the port is wrong (a number the fix may replace).
+    pub decided_at: Span,
+    /// How the scrape got there: "Service `x` port `http` → targetPort `8080`".
+    pub chain: String,
+}
+
+/// Where a scrape connects, seen from the container.
+#[derive(Clone, Debug)]
+pub enum Reach {
+    /// It connects to one of these (several when the repository cannot tell which one, or when
+    /// an endpoint without `port` scrapes every port): fine if any is the served one.
+    Ports(Vec<PortReach>),
+    /// It cannot reach any port of the service (`Service x has no port 8080`).
+    Nowhere {
+        reason: String,
+        span: Span,
+    },
+    Unknown(String),
+}
+
+/// What a static or file_sd target is.
+#[derive(Clone, Debug)]
+pub enum TargetKind {
+    /// Spring services (scrapes are in `Links::scrapes`).
+    Services,
+    /// The Prometheus server scraping itself (`localhost:9090`).
+    Prometheus(String),
+    /// Something else the repository runs (node-exporter, a database exporter).
+    Other(String),
+    /// The repository cannot tell (an IP, a namespace not in the repository).
+    Unknown(String),
+    /// Matches nothing the repository defines although it should: reported.
+    Unresolved { reason: String, suggestion: Option<String> },
+}
+
+/// How a `kubernetes_sd_configs` job was evaluated.
+#[derive(Clone, Debug)]
+pub enum KubeJob {
+    Evaluated,
+    Unknown(String),
+}
+
+pub struct Output {
+    pub kube_service_workloads: Vec<Vec<WorkloadId>>,
+    pub monitor_services: Vec<Vec<KubeServiceId>>,
+    pub monitor_near_misses: Vec<Vec<KubeServiceId>>,
+    pub monitor_pods: Vec<Vec<WorkloadId>>,
+    pub monitor_selection: Vec<Selection>,
+    pub scrapes: Vec<Scrape>,
+    pub unresolved_targets: Vec<(JobId, usize)>,
+    pub targets: BTreeMap<(JobId, usize), TargetKind>,
+    pub compose_spring: Vec<Vec<ServiceId>>,
+    pub kube_jobs: BTreeMap<JobId, KubeJob>,
+}
+
+/// Module ↔ workload links already computed by `link::workload_links`.
+pub type WorkloadLinks<'a> = &'a [Vec<(WorkloadId, usize, String)>];
+
+struct Cx<'a> {
+    ws: &'a Workspace,
+    sources: &'a SourceSet,
+    deployments: &'a [Vec<Deployment>],
+    wl: WorkloadLinks<'a>,
+    ksw: Vec<Vec<WorkloadId>>,
+    /// Workload → the services it runs (the inverse of `wl`).
+    workload_services: Vec<Vec<ServiceId>>,
+    /// Kubernetes Service DNS names (`svc`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local`)
+    /// and pinned ClusterIPs → Services: targets are resolved by look-up, not by scanning.
+    dns: BTreeMap<String, Vec<KubeServiceId>>,
+    /// Every key `Workspace::resolve_service` accepts → the first service it names.
+    service_keys: BTreeMap<String, ServiceId>,
+}
+
+impl Cx<'_> {
+    fn services_of_workload(&self, wi: WorkloadId) -> Vec<ServiceId> {
+        self.workload_services.get(wi).cloned().unwrap_or_default()
+    }
+    fn resolve_service(&self, key: &str) -> Option<ServiceId> {
+        self.service_keys.get(key.trim()).copied()
+    }
+    fn kube_services_exact(&self, host: &str) -> Vec<KubeServiceId> {
+        if let Some(v) = self.dns.get(host) {
+            return v.clone();
+        }
+        // `svc.ns.svc.<any cluster domain>`
+        let parts: Vec<&str> = host.split('.').collect();
+        if parts.len() > 3 && parts[2] == "svc" {
+            if let Some(v) = self.dns.get(&parts[..3].join(".")) {
+                return v.clone();
+            }
+        }
+        vec![]
+    }
+    /// Services a target host names, including StatefulSet pods of headless Services
+    /// (`<pod>.<svc>.<ns>.svc…`).
+    fn kube_services_for(&self, host: &str) -> Vec<KubeServiceId> {
+        let direct = self.kube_services_exact(host);
+        if !direct.is_empty() {
+            return direct;
+        }
+        match host.split_once('.') {
+            Some((_, rest)) => {
+                let mut v = self.kube_services_exact(rest);
+                v.retain(|k| self.ws.kube_services[*k].headless());
+                v
+            }
+            None => vec![],
+        }
+    }
+    fn deployment_of(&self, svc: ServiceId, wi: WorkloadId) -> Option<usize> {
+        self.deployments[svc].iter().position(|d| d.workload == Some(wi))
+    }
+    fn container_of(&self, svc: ServiceId, wi: WorkloadId) -> Option<usize> {
+        self.wl[svc].iter().find(|(w, _, _)| *w == wi).map(|(_, c, _)| *c)
+    }
+}
+
+pub fn link(
+    ws: &Workspace,
+    sources: &SourceSet,
+    options: &ModelOptions<'_>,
+    deployments: &[Vec<Deployment>],
+    wl: WorkloadLinks<'_>,
+) -> Output {
+    // Label indexes: each selector is tried only against objects carrying its first label.
+    let pods = LabelIndex::new(ws.workloads.iter().map(|w| w.pod_labels.as_slice()));
+    let service_labels = LabelIndex::new(ws.kube_services.iter().map(|k| k.labels.as_slice()));
+    let ksw: Vec<Vec<WorkloadId>> = ws
+        .kube_services
+        .iter()
+        .map(|ks| match &ks.selector {
+            Some(sel) => pods
+                .candidates(sel)
+                .into_iter()
+                .filter(|&i| select::selects(ks, &ws.workloads[i]))
+                .collect(),
+            None => vec![],
+        })
+        .collect();
+    let (monitor_services, monitor_pods): (Vec<Vec<KubeServiceId>>, Vec<Vec<WorkloadId>>) = ws
+        .monitors
+        .iter()
+        .map(|m| match m.kind {
+            MonitorKind::Service => (
+                select::monitored(m, &service_labels, |i| {
+                    let k = &ws.kube_services[i];
+                    (&k.origin, &k.namespace, &k.labels)
+                }),
+                vec![],
+            ),
+            MonitorKind::Pod => (
+                vec![],
+                select::monitored(m, &pods, |i| {
+                    let w = &ws.workloads[i];
+                    (&w.origin, &w.namespace, &w.pod_labels)
+                }),
+            ),
+        })
+        .unzip();
+    // A near miss selects a Service by the labels of its pod selector instead of its own.
+    let service_selectors = LabelIndex::new(
+        ws.kube_services
+            .iter()
+            .map(|k| k.selector.as_ref().map_or(&[][..], |s| s.match_labels.as_slice())),
+    );
+    let monitor_near_misses: Vec<Vec<KubeServiceId>> = ws
+        .monitors
+        .iter()
+        .enumerate()
+        .map(|(mi, m)| {
+            if !monitor_services[mi].is_empty() || m.kind != MonitorKind::Service || m.selector.is_empty() {
+                return vec![];
+            }
+            service_selectors
+                .candidates(&m.selector)
+                .into_iter()
+                .filter(|&i| {
+                    let ks = &ws.kube_services[i];
+                    ks.origin.compatible(&m.origin)
+                        && m.watches_namespace(&ks.namespace)
+                        && ks
+                            .selector
+                            .as_ref()
+                            .is_some_and(|sel| m.selector.matches(&sel.match_labels) == Some(true))
+                })
+                .collect()
+        })
+        .collect();
+    let monitor_selection = ws.monitors.iter().map(|m| select::selection(ws, options, m)).collect();
+    let mut workload_services = vec![Vec::new(); ws.workloads.len()];
+    for (si, links) in wl.iter().enumerate() {
+        for (wi, _, _) in links {
+            if let Some(v) = workload_services.get_mut(*wi) {
+                if !v.contains(&si) {
+                    v.push(si);
+                }
+            }
+        }
+    }
+    let mut dns: BTreeMap<String, Vec<KubeServiceId>> = BTreeMap::new();
+    for (ki, ks) in ws.kube_services.iter().enumerate() {
+        let (n, ns) = (&ks.name.value, &ks.namespace);
+        let mut names = vec![
+            n.clone(),
+            format!("{n}.{ns}"),
+            format!("{n}.{ns}.svc"),
+            format!("{n}.{ns}.svc.cluster.local"),
+        ];
+        if let Some(ip) = ks.cluster_ip.as_deref().filter(|ip| !ip.is_empty() && *ip != "None") {
+            names.push(ip.to_string());
+        }
+        for name in names {
+            dns.entry(name).or_default().push(ki);
+        }
+    }
+    let mut service_keys: BTreeMap<String, ServiceId> = BTreeMap::new();
+    for (si, s) in ws.services.iter().enumerate() {
+        let m = &ws.modules[s.module];
+        for k in [
+            s.name.as_str(),
+            m.gradle_path.as_str(),
+            m.dir.as_str(),
+            m.dir.rsplit('/').next().unwrap_or(""),
+        ] {
+            if !k.is_empty() {
+                service_keys.entry(k.to_string()).or_insert(si);
+            }
+        }
+    }
+    let cx = Cx {
+        ws,
+        sources,
+        deployments,
+        wl,
+        ksw,
+        workload_services,
+        dns,
+        service_keys,
+    };
+    let mut scrapes = Vec::new();
+    monitors::monitor_scrapes(&cx, &monitor_services, &monitor_pods, &mut scrapes);
+
+    let compose_spring = compose::compose_spring(ws, cx.sources);
+    let (unresolved_targets, targets) = jobs::job_scrapes(&cx, &compose_spring, &mut scrapes);
+    let mut kube_jobs = BTreeMap::new();
+    kube_sd::annotation_scrapes(&cx, &mut scrapes, &mut kube_jobs);
+    Output {
+        kube_service_workloads: cx.ksw,
+        monitor_services,
+        monitor_near_misses,
+        monitor_pods,
+        monitor_selection,
+        scrapes,
+        unresolved_targets,
+        targets,
+        compose_spring,
+        kube_jobs,
+    }
+}
+
+/// "job `x`", "ServiceMonitor `y`", "job `kubernetes-pods` (annotations of Deployment `z`)",
+/// and the span that stands for it.
+pub fn describe_site(ws: &Workspace, via: &Via) -> (String, Span) {
+    match via {
+        Via::Job { job, .. } => (format!("job `{}`", ws.jobs[*job].name.value), ws.jobs[*job].name.span),
+        Via::Monitor { monitor, endpoint, .. } | Via::PodMonitor { monitor, endpoint } => {
+            let m = &ws.monitors[*monitor];
+            (
+                format!("{} `{}`{}", m.kind_name(), m.name.value, m.origin.suffix()),
+                m.endpoints[*endpoint].span,
+            )
+        }
+        Via::Annotations {
+            job,
+            workload,
+            kube_service,
+        } => {
+            let obj = match kube_service {
+                Some(k) => format!("Service `{}`", ws.kube_services[*k].name.value),
+                None => ws.workloads[*workload].describe(),
+            };
+            (
+                format!("job `{}` (through the annotations of {obj})", ws.jobs[*job].name.value),
+                ws.jobs[*job].name.span,
+            )
+        }
+    }
+}
