@@ -1,0 +1,187 @@
+//! The runtime of a Compose service (with the services it `extends`): `env_file`,
+//! `environment`, `entrypoint`/`command`, bind mounts.
+
+use super::runtime::{dockerfile_env, file_layers, mounted_file, push_env, push_unseen_env, Runtime, Var};
+use crate::model::prometheus::ComposeService;
+use crate::model::spring::files::name_parts;
+use crate::model::spring::{Platform, Why};
+use crate::model::Workspace;
+use crate::parse::dockerfile::Dockerfile;
+use crate::source::{FileId, SourceSet, Span};
+
+/// A Compose service and the services it `extends`, base first (bounded).
+fn compose_chain<'a>(ws: &'a Workspace, sources: &SourceSet, c: &'a ComposeService) -> Vec<&'a ComposeService> {
+    let mut chain = vec![c];
+    let mut cur = c;
+    for _ in 0..4 {
+        let Some((file, name)) = &cur.extends else { break };
+        let Some(base) = ws
+            .compose_services
+            .iter()
+            .find(|b| b.name.value == *name && sources.path(b.file) == file.as_str() && !std::ptr::eq(*b, cur))
+        else {
+            break;
+        };
+        chain.push(base);
+        cur = base;
+    }
+    chain.reverse();
+    chain
+}
+
+pub(super) fn compose_runtime(ws: &Workspace, sources: &SourceSet, c: &ComposeService, df: Option<(FileId, &Dockerfile)>) -> Runtime {
+    let label = format!("Compose service `{}`", c.name.value);
+    let mut rt = Runtime {
+        label: label.clone(),
+        platform: Some(Platform::Other("Docker Compose".into())),
+        ..Runtime::default()
+    };
+    if let Some((f, d)) = df {
+        dockerfile_env(&mut rt, sources, f, d);
+    }
+    let chain = compose_chain(ws, sources, c);
+    // `.env` beside the Compose file feeds `${VAR}` interpolation.
+    let compose_dir = sources.path(c.file).rsplit_once('/').map_or("", |(d, _)| d).to_string();
+    let dotenv_path = if compose_dir.is_empty() {
+        ".env".to_string()
+    } else {
+        format!("{compose_dir}/.env")
+    };
+    let dotenv: Vec<(String, String)> = ws
+        .env_files
+        .iter()
+        .find(|(id, _)| sources.path(*id) == dotenv_path)
+        .map(|(_, e)| e.iter().map(|x| (x.name.clone(), x.value.clone())).collect())
+        .unwrap_or_default();
+    let interpolate = |v: &str| -> Result<String, String> {
+        if !v.contains('$') {
+            return Ok(v.to_string());
+        }
+        let mut out = String::new();
+        let mut rest = v;
+        while let Some(i) = rest.find('$') {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + 1..];
+            if let Some(r) = after.strip_prefix('$') {
+                out.push('$');
+                rest = r;
+                continue;
+            }
+            let (name, default, used) = if let Some(body) = after.strip_prefix('{') {
+                let Some(end) = body.find('}') else { return Ok(v.to_string()) };
+                let inner = &body[..end];
+                let (n, d) = match inner.split_once(":-").or_else(|| inner.split_once('-')) {
+                    Some((n, d)) => (n, Some(d)),
+                    None => (inner, None),
+                };
+                (n.to_string(), d, end + 2)
+            } else {
+                let n: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+                let len = n.len();
+                (n, None, len)
+            };
+            match dotenv.iter().rev().find(|(k, _)| *k == name) {
+                Some((_, val)) => out.push_str(val),
+                None => {
+                    let _ = default;
+                    return Err(format!(
+                        "is interpolated by Compose from `${{{name}}}`, which the shell running Compose may set"
+                    ));
+                }
+            }
+            rest = &after[used..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    };
+    for svc in &chain {
+        for (path, required) in &svc.env_files {
+            match ws.env_files.iter().find(|(id, _)| sources.path(*id) == path.value) {
+                Some((id, entries)) => {
+                    let vars = entries
+                        .iter()
+                        .map(|e| Var {
+                            name: e.name.clone(),
+                            value: Ok(e.value.clone()),
+                            span: Span::new(*id, e.span.clone()),
+                            value_span: Span::new(*id, e.value_span.clone()),
+                        })
+                        .collect();
+                    push_env(&mut rt, vars, format!("`{}` (`env_file` of {label})", path.value));
+                }
+                None if *required => push_unseen_env(
+                    &mut rt,
+                    format!("`{}` (`env_file` of {label})", path.value),
+                    Why::new(
+                        format!(
+                            "{label} reads environment variables from `{}`, which is not in the repository",
+                            path.value
+                        ),
+                        Some(path.span),
+                    ),
+                ),
+                None => {}
+            }
+        }
+    }
+    let mut vars = Vec::new();
+    for svc in &chain {
+        for e in &svc.environment {
+            let value = match &e.value {
+                Some(v) => interpolate(v),
+                None => Err("is passed through from the shell running Compose".to_string()),
+            };
+            vars.push(Var {
+                name: e.name.clone(),
+                value,
+                span: e.span,
+                value_span: e.value_span,
+            });
+        }
+    }
+    push_env(&mut rt, vars, format!("`environment` of {label}"));
+    let words = |v: &[crate::source::Spanned<String>]| -> Vec<(String, Span)> { v.iter().map(|a| (a.value.clone(), a.span)).collect() };
+    let entry = chain.iter().rev().find(|s| !s.entrypoint.is_empty()).map(|s| words(&s.entrypoint));
+    let command = chain.iter().rev().find(|s| !s.command.is_empty()).map(|s| words(&s.command));
+    let image = |v: &[(String, std::ops::Range<u32>)], f: FileId| -> Vec<(String, Span)> {
+        v.iter().map(|(s, r)| (s.clone(), Span::new(f, r.clone()))).collect()
+    };
+    let (img_entry, img_cmd) = match df {
+        Some((f, d)) => (image(&d.entrypoint, f), image(&d.cmd, f)),
+        None => (vec![], vec![]),
+    };
+    rt.argv = match (entry, command) {
+        (Some(e), c) => [e, c.unwrap_or_default()].concat(),
+        (None, Some(c)) => [img_entry, c].concat(),
+        (None, None) => [img_entry, img_cmd].concat(),
+    };
+    rt.argv_label = format!("command line of {label}");
+    // Bind mounts of repository files.
+    for svc in &chain {
+        for v in &svc.volumes {
+            let Some(rp) = &v.repo_path else { continue };
+            let target = v.target.split(':').next().unwrap_or(&v.target).to_string();
+            let files: Vec<(FileId, String)> = match sources.find(rp) {
+                Some(id) => vec![(id, target.clone())],
+                None => sources
+                    .iter()
+                    .filter_map(|(id, f)| {
+                        let rest = f.path.strip_prefix(&format!("{rp}/"))?;
+                        (!rest.contains('/')).then(|| (id, format!("{}/{rest}", target.trim_end_matches('/'))))
+                    })
+                    .collect(),
+            };
+            for (id, path) in files {
+                let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+                if !(name.starts_with("application") && name_parts(&name).is_some()) {
+                    continue;
+                }
+                let label = format!("`{}`, mounted at `{path}` by {label}", sources.path(id));
+                if let Some(docs) = file_layers(sources, id, &name, &label) {
+                    rt.mounted.push((path, mounted_file(id, &label, &name, docs)));
+                }
+            }
+        }
+    }
+    rt
+}
