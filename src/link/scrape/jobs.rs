@@ -485,10 +485,10 @@ pub(super) fn job_scrapes(
     cx: &Cx<'_>,
     compose_spring: &[Vec<ServiceId>],
     scrapes: &mut Vec<Scrape>,
-) -> (Vec<(JobId, usize)>, BTreeMap<(JobId, usize), TargetKind>) {
+    unresolved_targets: &mut Vec<(JobId, usize)>,
+    targets: &mut BTreeMap<(JobId, usize), TargetKind>,
+) {
     let ws = cx.ws;
-    let mut unresolved_targets = Vec::new();
-    let mut targets = BTreeMap::new();
     for (ji, job) in ws.jobs.iter().enumerate() {
         for (ti, t) in job.targets.iter().enumerate() {
             let (path, path_span, explicit) = match (t.label("__metrics_path__"), &job.metrics_path) {
@@ -501,7 +501,7 @@ pub(super) fn job_scrapes(
                 (None, Some(s)) => (s.value.clone(), Some(s.span)),
                 (None, None) => ("http".to_string(), None),
             };
-            let (mut kind, mut hits) = resolve_target(cx, &compose_spring, job, t);
+            let (mut kind, mut hits) = resolve_target(cx, compose_spring, job, t);
             let mut other = None;
             hits.retain(|h| match another_listener(cx, h) {
                 Some(why) => {
@@ -538,5 +538,4 @@ pub(super) fn job_scrapes(
             }
         }
     }
-    (unresolved_targets, targets)
 }

@@ -275,7 +275,9 @@ pub fn link(
     monitors::monitor_scrapes(&cx, &monitor_services, &monitor_pods, &mut scrapes);
 
     let compose_spring = compose::compose_spring(ws, cx.sources);
-    let (unresolved_targets, targets) = jobs::job_scrapes(&cx, &compose_spring, &mut scrapes);
+    let mut unresolved_targets = Vec::new();
+    let mut targets = BTreeMap::new();
+    jobs::job_scrapes(&cx, &compose_spring, &mut scrapes, &mut unresolved_targets, &mut targets);
     let mut kube_jobs = BTreeMap::new();
     kube_sd::annotation_scrapes(&cx, &mut scrapes, &mut kube_jobs);
     Output {
