@@ -1,0 +1,127 @@
+//! Workloads: the pod template of every kind that has one, its labels, annotations, volumes.
+
+use super::container::Container;
+use super::Origin;
+use crate::model::tree::SNode;
+use crate::source::{FileId, Span, Spanned};
+
+/// One annotation, with where its key and value are written.
+#[derive(Clone, Debug)]
+pub struct Annotation {
+    pub key: String,
+    pub value: String,
+    pub key_span: Span,
+    pub value_span: Span,
+    /// A plain YAML scalar: `true`/`8080` unquoted are not strings to the API server.
+    pub plain: bool,
+}
+
+impl Annotation {
+    pub fn entry_span(&self) -> Span {
+        Span::new(self.key_span.file, self.key_span.start..self.value_span.end.max(self.key_span.end))
+    }
+}
+
+pub(super) fn annotations(n: &SNode) -> Vec<Annotation> {
+    n.as_map()
+        .iter()
+        .filter_map(|(k, v)| {
+            Some(Annotation {
+                key: k.as_string()?,
+                value: v.as_string().unwrap_or_default(),
+                key_span: k.span,
+                value_span: v.span,
+                plain: v.is_plain(),
+            })
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub kind: String,
+    pub name: Spanned<String>,
+    pub namespace: String,
+    pub labels: Vec<(String, String)>,
+    pub pod_labels: Vec<(String, String)>,
+    pub pod_annotations: Vec<(String, String)>,
+    pub containers: Vec<Container>,
+    pub file: FileId,
+    /// `metadata.annotations` of the workload itself (not read by any Prometheus role).
+    pub meta_annotations: Vec<Annotation>,
+    /// `metadata.annotations` of the pod template, with spans.
+    pub pod_annotation_entries: Vec<Annotation>,
+    /// The pod template's `metadata` mapping (or the template when it has none).
+    pub pod_meta_span: Span,
+    /// The pod template's `annotations` mapping, when present.
+    pub pod_annotations_span: Option<Span>,
+    pub origin: Origin,
+    /// Pod volumes backed by ConfigMaps (Spring config can be mounted from them).
+    pub volumes: Vec<PodVolume>,
+}
+
+impl Workload {
+    pub fn describe(&self) -> String {
+        format!("{} `{}`", self.kind, self.name.value)
+    }
+}
+
+/// The pod template (`metadata`, `spec`) of any workload kind.
+pub(super) fn pod_template<'a>(kind: &str, root: &'a SNode) -> Option<&'a SNode> {
+    let spec = root.get("spec")?;
+    match kind {
+        "Pod" => Some(root),
+        "CronJob" => spec.path(&["jobTemplate", "spec", "template"]),
+        "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "ReplicationController" | "Rollout" | "DeploymentConfig" => {
+            spec.get("template")
+        }
+        _ => None,
+    }
+}
+
+/// A pod volume that projects ConfigMap keys as files (`configMap`, or `projected` sources).
+#[derive(Clone, Debug)]
+pub struct PodVolume {
+    pub name: String,
+    /// (ConfigMap name, `items` as (key, path); empty = every key under its own name).
+    pub config_maps: Vec<(String, Vec<(String, String)>)>,
+    /// Other sources (Secrets, emptyDir, PVCs…): their files are unknown.
+    pub other: bool,
+    pub span: Span,
+}
+
+pub(super) fn pod_volumes(n: &SNode) -> Vec<PodVolume> {
+    let items = |cm: &SNode| -> Vec<(String, String)> {
+        cm.at("items")
+            .as_seq()
+            .iter()
+            .filter_map(|i| Some((i.at("key").as_string()?, i.at("path").as_string()?)))
+            .collect()
+    };
+    n.as_seq()
+        .iter()
+        .filter_map(|v| {
+            let name = v.at("name").as_string()?;
+            let mut config_maps = Vec::new();
+            let mut other = false;
+            if let Some(cm) = v.get("configMap") {
+                config_maps.push((cm.at("name").as_string().unwrap_or_default(), items(cm)));
+            } else if let Some(p) = v.get("projected") {
+                for s in p.at("sources").as_seq() {
+                    match s.get("configMap") {
+                        Some(cm) => config_maps.push((cm.at("name").as_string().unwrap_or_default(), items(cm))),
+                        None => other = true,
+                    }
+                }
+            } else {
+                other = true;
+            }
+            Some(PodVolume {
+                name,
+                config_maps,
+                other,
+                span: v.span,
+            })
+        })
+        .collect()
+}
