@@ -3,7 +3,7 @@
 //! of which Spring service it reaches.
 
 use super::compose::services_of_compose;
-use super::ports::{target_port_reach, through_service};
+use super::ports::{self, published, target_port_reach, Pod};
 use super::{Cx, PortReach, Reach, TargetKind};
 use crate::link::{Deployment, Scrape, Via};
 use crate::model::prometheus::{ComposeService, Job, Target};
@@ -57,23 +57,13 @@ fn reach_any(cx: &Cx<'_>, svc: ServiceId, t: &Target) -> Reach {
                 continue;
             }
             for sp in ks.ports.iter().filter(|sp| sp.port == port as i64) {
-                if let Some(r) = through_service(ks, sp, w, Some(*ci)) {
-                    out.push(r);
-                }
+                out.extend(Pod::new(w, Some(*ci)).through_service(ks, sp));
             }
         }
     }
-    for (ci, c) in cx.ws.compose_services.iter().enumerate() {
-        let _ = ci;
+    for c in &cx.ws.compose_services {
         for pm in c.ports.iter().filter(|pm| pm.host == Some(port)) {
-            out.push(PortReach {
-                port: pm.container as i64,
-                decided_at: pm.span,
-                chain: format!(
-                    "host port `{port}` published to `{}` by Compose service `{}`",
-                    pm.container, c.name.value
-                ),
-            });
+            out.push(published(c, pm, port));
         }
     }
     Reach::Ports(out)
@@ -168,16 +158,7 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
                     }
                     for s in services_of_compose(cx, compose_spring, ci) {
                         let reach = match published {
-                            Some(pm) => Reach::Ports(vec![PortReach {
-                                port: pm.container as i64,
-                                decided_at: pm.span,
-                                chain: format!(
-                                    "host port `{}` published to `{}` by Compose service `{}`",
-                                    port.unwrap_or(0),
-                                    pm.container,
-                                    c.name.value
-                                ),
-                            }]),
+                            Some(pm) => Reach::Ports(vec![ports::published(c, pm, port.unwrap_or(0))]),
                             None => Reach::Ports(target_port_reach(t, cx.sources, "the host network".into()).into_iter().collect()),
                         };
                         // A host-network service is there only on the port it serves.
@@ -291,10 +272,7 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
                                     .collect(),
                             ),
                             Some(p) => match ks.ports.iter().find(|sp| sp.port == p as i64) {
-                                Some(sp) => match through_service(ks, sp, w, cx.container_of(s, wi)) {
-                                    Some(r) => Reach::Ports(vec![r]),
-                                    None => Reach::Unknown("the Service's targetPort names no container port".into()),
-                                },
+                                Some(sp) => Pod::new(w, cx.container_of(s, wi)).service_port(ks, sp),
                                 // A config nothing in the repository runs may be meant for
                                 // another network (a Compose file kept elsewhere): the
                                 // same-named Service is a guess, not a broken link.

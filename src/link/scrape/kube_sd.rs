@@ -1,7 +1,7 @@
 //! `kubernetes_sd_configs` jobs: the targets each role discovers from the repository's pods and
 //! Services, with the meta labels Prometheus gives them, run through the job's relabeling.
 
-use super::ports::through_service;
+use super::ports::Pod;
 use super::{Cx, KubeJob, PortReach, Reach};
 use crate::link::relabel::{self, sanitize, Labels, Outcome, Value};
 use crate::link::{Scrape, Via};
@@ -161,7 +161,9 @@ fn candidates(cx: &Cx<'_>, job: &Job, role: &str, namespaces: &Option<Vec<String
                             });
                             continue;
                         }
-                        let Some(reach) = through_service(ks, sp, w, None) else { continue };
+                        let Some(reach) = Pod::new(w, None).through_service(ks, sp) else {
+                            continue;
+                        };
                         let prefix = if role == "endpoints" { "endpoint" } else { "endpointslice" };
                         l.insert(format!("__meta_kubernetes_{prefix}_port_name"), Value::known(pname, None));
                         l.insert(format!("__meta_kubernetes_{prefix}_port_protocol"), Value::known("TCP", None));
@@ -232,7 +234,7 @@ pub(super) fn annotation_scrapes(cx: &Cx<'_>, scrapes: &mut Vec<Scrape>, kube_jo
                 let reach: Option<PortReach> = match (port, cand.via_service_port, cand.kube_service) {
                     (Some(_), Some(pi), Some(ki)) => {
                         let ks = &ws.kube_services[ki];
-                        through_service(ks, &ks.ports[pi], w, None)
+                        Pod::new(w, None).through_service(ks, &ks.ports[pi])
                     }
                     (Some(p), _, _) if addr.text.starts_with("10.0.0.1:") => Some(PortReach {
                         port: p,

@@ -1,10 +1,10 @@
 //! ServiceMonitor and PodMonitor endpoints → scrapes of the services their Services' or pods'
 //! workloads run.
 
-use super::ports::{container_port_named, declares, through_service};
-use super::{Cx, PortReach, Reach};
+use super::ports::Pod;
+use super::Cx;
 use crate::link::{Scrape, Via};
-use crate::model::kube::{MonitorKind, PortRef};
+use crate::model::kube::MonitorKind;
 use crate::model::{KubeServiceId, WorkloadId};
 
 pub(super) fn monitor_scrapes(
@@ -29,38 +29,12 @@ pub(super) fn monitor_scrapes(
                         for &wi in &cx.ksw[ks_id] {
                             let w = &ws.workloads[wi];
                             for svc in cx.services_of_workload(wi) {
-                                let container = cx.container_of(svc, wi);
-                                let reach = if let Some(port) = &ep.port {
-                                    match ks.ports.iter().find(|p| p.name.as_ref().is_some_and(|n| n.value == port.value)) {
-                                        None => Reach::Unknown("the endpoint port names no Service port".into()),
-                                        Some(sp) => match through_service(ks, sp, w, container) {
-                                            Some(r) => Reach::Ports(vec![r]),
-                                            None => Reach::Unknown("the Service's targetPort names no container port".into()),
-                                        },
-                                    }
-                                } else if let Some(tp) = &ep.target_port {
-                                    match &tp.value {
-                                        // The operator keeps only declared container ports.
-                                        PortRef::Number(n) if !declares(w, *n) => {
-                                            Reach::Unknown("the endpoint targetPort is no declared container port".into())
-                                        }
-                                        PortRef::Number(n) => Reach::Ports(vec![PortReach {
-                                            port: *n,
-                                            decided_at: tp.span,
-                                            chain: format!("endpoint targetPort `{n}`"),
-                                        }]),
-                                        PortRef::Name(n) => match container_port_named(w, container, n) {
-                                            Some(cp) => Reach::Ports(vec![PortReach {
-                                                port: cp.port,
-                                                decided_at: cp.port_span,
-                                                chain: format!("endpoint targetPort `{n}` → containerPort `{}`", cp.port),
-                                            }]),
-                                            None => Reach::Unknown("the endpoint targetPort names no container port".into()),
-                                        },
-                                    }
-                                } else {
+                                let pod = Pod::new(w, cx.container_of(svc, wi));
+                                let reach = match (&ep.port, &ep.target_port) {
+                                    (Some(port), _) => pod.service_port_named(ks, &port.value),
+                                    (None, Some(tp)) => pod.target_port(tp, "endpoint targetPort"),
                                     // No port filter: every endpoint port is scraped.
-                                    Reach::Ports(ks.ports.iter().filter_map(|sp| through_service(ks, sp, w, container)).collect())
+                                    (None, None) => pod.every_service_port(ks),
                                 };
                                 scrapes.push(Scrape {
                                     service: svc,
@@ -93,49 +67,12 @@ pub(super) fn monitor_scrapes(
                     for &wi in &monitor_pods[mi] {
                         let w = &ws.workloads[wi];
                         for svc in cx.services_of_workload(wi) {
-                            let container = cx.container_of(svc, wi);
-                            let named = |n: &str, key: &str| match container_port_named(w, container, n) {
-                                Some(cp) => Reach::Ports(vec![PortReach {
-                                    port: cp.port,
-                                    decided_at: cp.port_span,
-                                    chain: format!("{key} `{n}` → containerPort `{}`", cp.port),
-                                }]),
-                                None => Reach::Unknown(format!("the endpoint {key} names no container port")),
-                            };
-                            let reach = if let Some(port) = &ep.port {
-                                named(&port.value, "port")
-                            } else if ep.port_number.as_ref().is_some_and(|pn| !declares(w, pn.value)) {
-                                Reach::Unknown("the endpoint portNumber is no declared container port".into())
-                            } else if let Some(pn) = &ep.port_number {
-                                Reach::Ports(vec![PortReach {
-                                    port: pn.value,
-                                    decided_at: pn.span,
-                                    chain: format!("portNumber `{}`", pn.value),
-                                }])
-                            } else if let Some(tp) = &ep.target_port {
-                                match &tp.value {
-                                    PortRef::Number(n) if !declares(w, *n) => {
-                                        Reach::Unknown("the endpoint targetPort is no declared container port".into())
-                                    }
-                                    PortRef::Number(n) => Reach::Ports(vec![PortReach {
-                                        port: *n,
-                                        decided_at: tp.span,
-                                        chain: format!("targetPort `{n}`"),
-                                    }]),
-                                    PortRef::Name(n) => named(n, "targetPort"),
-                                }
-                            } else {
-                                Reach::Ports(
-                                    w.containers
-                                        .iter()
-                                        .flat_map(|c| c.ports.iter())
-                                        .map(|cp| PortReach {
-                                            port: cp.port,
-                                            decided_at: cp.port_span,
-                                            chain: format!("containerPort `{}`", cp.port),
-                                        })
-                                        .collect(),
-                                )
+                            let pod = Pod::new(w, cx.container_of(svc, wi));
+                            let reach = match (&ep.port, &ep.port_number, &ep.target_port) {
+                                (Some(port), _, _) => pod.named(&port.value, "port", "port"),
+                                (None, Some(pn), _) => pod.number(pn, "portNumber", "portNumber"),
+                                (None, None, Some(tp)) => pod.target_port(tp, "targetPort"),
+                                (None, None, None) => pod.every_container_port(),
                             };
                             scrapes.push(Scrape {
                                 service: svc,
