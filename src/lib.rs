@@ -17,6 +17,7 @@ pub mod file_kind;
 pub mod fingerprint;
 pub mod fix;
 pub mod fuzzing;
+pub mod incremental;
 pub mod init;
 pub mod link;
 pub mod model;
@@ -93,6 +94,18 @@ pub fn analyze(sources: &SourceSet, options: &Options) -> Analysis {
         parse::reparse(sources, &roles, &changed, &mut parsed, &mut failures, &options.limits);
         (roles, parsed, failures)
     });
+    model_and_link(sources, options, roles, parsed, failures)
+}
+
+/// Model and link from files already classified and parsed: what `analyze` does after
+/// parsing, and what `incremental` calls after re-parsing only the files that changed.
+pub fn model_and_link(
+    sources: &SourceSet,
+    options: &Options,
+    roles: classify::Roles,
+    parsed: Vec<parse::Parsed>,
+    failures: Vec<parse::ParseFailure>,
+) -> Analysis {
     let model_options = options.model();
     let workspace = timed("model", || {
         model::assemble::build(sources, &parsed, &roles, failures, &model_options)
@@ -118,6 +131,16 @@ fn enabled(name: &str, options: &Options) -> bool {
 
 pub fn lint(sources: &SourceSet, options: &Options) -> Report {
     let a = analyze(sources, options);
+    let report = check(sources, options, &a);
+    // Freeing the trees and the model is ~5% of a run at monorepo scale; nothing needs to wait
+    // for it.
+    rayon::spawn(move || drop(a));
+    report
+}
+
+/// Rules, suppressions and sorting on an analysis of `sources`: everything `lint` does after
+/// `analyze`.
+pub fn check(sources: &SourceSet, options: &Options, a: &Analysis) -> Report {
     let cx = rules::Context {
         sources,
         ws: &a.workspace,
@@ -165,9 +188,6 @@ pub fn lint(sources: &SourceSet, options: &Options) -> Report {
     let services = a.workspace.services.len();
     let usage_errors = unknown_boot_services(&a.workspace, options);
     let nothing_to_lint = a.workspace.is_empty() && diagnostics.is_empty();
-    // Freeing the trees and the model is ~5% of a run at monorepo scale; nothing needs to wait
-    // for it.
-    rayon::spawn(move || drop(a));
     timed("sort", || sort_and_dedupe(sources, &mut diagnostics));
     Report {
         diagnostics,

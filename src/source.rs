@@ -324,6 +324,12 @@ impl SourceSet {
         self.files.get(id.0 as usize).unwrap_or(&NOWHERE)
     }
 
+    /// Replaces a file's text (an editor's unsaved buffer); its path, kind and encoding stay.
+    pub fn set_text(&mut self, id: FileId, text: String) {
+        let f = &mut self.files[id.0 as usize];
+        *f = f.with_text(text);
+    }
+
     /// Re-classifies a loaded file (`--manifests` naming a file of the repository).
     pub fn set_kind(&mut self, id: FileId, kind: crate::file_kind::FileKind) {
         self.files[id.0 as usize].kind = kind;

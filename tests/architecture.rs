@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("filter", &["suppress", "fingerprint"]),
     ("output", &["render", "fix"]),
     // `crate::Options`, `crate::lint`, … are the items of lib.rs.
-    ("driver", &["app", "cli", "init", "fuzzing", "testing", "crate root"]),
+    ("driver", &["app", "cli", "init", "fuzzing", "incremental", "testing", "crate root"]),
 ];
 
 /// Same layer, but independent of each other: a renderer never edits, a fix never renders.
