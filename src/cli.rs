@@ -85,6 +85,17 @@ pub enum Command {
     },
     /// Print the man page (roff) to stdout (e.g. `actuator-lint man | man -l -`)
     Man,
+    /// Run the language server (LSP over stdio) for editors: findings as you type, fixes as code actions
+    Server(ServerArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ServerArgs {
+    /// Accepted for editors that pass it; stdio is the only transport
+    #[arg(long, hide = true)]
+    pub stdio: bool,
+    #[command(flatten)]
+    pub common: CommonArgs,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -12,6 +12,7 @@ mod model;
 mod prepare;
 mod report;
 mod rules;
+mod server;
 mod terminal;
 pub mod write;
 
@@ -39,6 +40,7 @@ pub fn run(cli: Cli) -> u8 {
         Some(Command::Init(args)) => init::run(args),
         Some(Command::Completions { shell }) => completions::run(shell),
         Some(Command::Man) => man::run(),
+        Some(Command::Server(args)) => server::run(args),
     }
 }
 
