@@ -121,7 +121,9 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// `3 errors, 1 warning in 2 services (41 files)`.
+/// `3 errors, 1 warning in 2 of 6 services (41 files)`, `no problems in 6 services (41 files)`:
+/// the service count is always of every service found, so that it means the same with and
+/// without findings.
 pub fn summary_line(report: &crate::Report) -> String {
     let c = counts(&report.diagnostics);
     let mut parts = vec![];
@@ -145,9 +147,33 @@ pub fn summary_line(report: &crate::Report) -> String {
         );
     }
     format!(
-        "{} in {} ({})",
+        "{} in {} of {} ({})",
         parts.join(", "),
-        plural(svcs.len(), "service"),
+        svcs.len(),
+        plural(report.services, "service"),
         plural(report.files, "file")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::summary_line;
+    use crate::diagnostic::{Diagnostic, Label, Severity};
+    use crate::source::{FileId, Span};
+
+    #[test]
+    fn the_service_count_means_the_same_with_and_without_findings() {
+        let mut report = crate::Report {
+            diagnostics: vec![],
+            files: 58,
+            services: 6,
+            usage_errors: vec![],
+            nothing_to_lint: false,
+        };
+        assert_eq!(summary_line(&report), "no problems in 6 services (58 files)");
+        let finding =
+            |service: &str| Diagnostic::new("r", Severity::Error, "m", Label::new(Span::new(FileId(0), 0..1), "")).service(Some(service));
+        report.diagnostics = vec![finding("a"), finding("a"), finding("b")];
+        assert_eq!(summary_line(&report), "3 errors in 2 of 6 services (58 files)");
+    }
 }
