@@ -348,7 +348,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
     }
     ws.services.sort_by(|a, b| a.name.cmp(&b.name).then(a.module.cmp(&b.module)));
     for (i, s) in ws.services.iter().enumerate() {
-        if let Some(span) = s.remote_config {
+        if let Some(&span) = s.remote_config.first() {
             ws.gaps.push(Gap {
                 message: format!("`{}` imports configuration from a Config Server, which may set or override its actuator settings; what it serves cannot be known from the repository", s.name),
                 span,

@@ -544,7 +544,8 @@ pub struct Service {
     pub primary_config: Option<FileId>,
     pub boot_version: BootVersion,
     /// Where a Config Server import is declared: its actuator settings are then unknown.
-    pub remote_config: Option<Span>,
+    /// Every such declaration (one per profile document that imports it); the first is shown.
+    pub remote_config: Vec<Span>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

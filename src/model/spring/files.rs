@@ -339,15 +339,16 @@ pub fn embedded(text: &str, key: &str, value: &SNode, label: &str) -> Option<Vec
     Some(layers)
 }
 
-/// Why a Config Server is in play: `spring.config.import: configserver:` or a bootstrap
-/// `spring.cloud.config.uri`.
-pub fn remote_config(files: &[ConfigFile]) -> Option<Span> {
+/// Why a Config Server is in play, every place that says so: `spring.config.import:
+/// configserver:` (in any profile document), then a bootstrap `spring.cloud.config.uri`.
+pub fn remote_config(files: &[ConfigFile]) -> Vec<Span> {
     let docs = || files.iter().flat_map(|f| f.docs.iter());
     docs()
         .flat_map(|l| l.imports.iter())
-        .find(|i| matches!(&i.target, ImportTarget::Unseen(w) if w.contains("Config Server")))
+        .filter(|i| matches!(&i.target, ImportTarget::Unseen(w) if w.contains("Config Server")))
         .map(|i| i.span)
-        .or_else(|| docs().find_map(|l| l.lookup("spring.cloud.config.uri").map(|p| p.value_span)))
+        .chain(docs().filter_map(|l| l.lookup("spring.cloud.config.uri").map(|p| p.value_span)))
+        .collect()
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ impl Rule for AnalysisGap {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for g in &cx.ws.gaps {
             let names: Vec<String> = g.services.iter().map(|s| format!("`{}`", cx.ws.services[*s].name)).collect();
-            let affects = if names.is_empty() {
+            // A message that already names its one service does not name it again.
+            let affects = if names.is_empty() || (names.len() == 1 && g.message.contains(&names[0])) {
                 String::new()
             } else {
                 format!("; affects {}", names.join(", "))
@@ -80,11 +81,15 @@ fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     use crate::model::spring::Tri;
     use crate::rules::exposure::common::{http_probes, uses_health};
     let mut seen: Vec<(usize, crate::source::Span)> = Vec::new();
-    // Service-level gaps already reported (the Config Server import).
+    // Service-level gaps already reported (the Config Server import, reported once for all
+    // the profile documents that declare it: one finding per cause).
     for g in &cx.ws.gaps {
         for s in &g.services {
             seen.push((*s, g.span));
         }
+    }
+    for (si, s) in cx.ws.services.iter().enumerate() {
+        seen.extend(s.remote_config.iter().map(|span| (si, *span)));
     }
     for (si, s) in cx.ws.services.iter().enumerate() {
         let scraped = cx.links.scrapes_of(si).next().is_some();

@@ -185,7 +185,7 @@ fn analyse(cx: &Context<'_>) -> Vec<Diagnostic> {
     for t in budget::targets(cx) {
         let sv = &t.deployment.actuator.serving;
         // Unknown is not wrong: a Config Server, a placeholder or a random port.
-        if t.service.remote_config.is_some() || sv.unknown().is_some() || sv.main_port().is_none() {
+        if !t.service.remote_config.is_empty() || sv.unknown().is_some() || sv.main_port().is_none() {
             continue;
         }
         // No web server at all (semantics Appendix B 9, unverified): nothing to compare with.
