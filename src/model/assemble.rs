@@ -15,6 +15,8 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], roles: &Roles, failures: Ve
     // not wrong (issue 13).
     let (templated, failures): (Vec<ParseFailure>, Vec<ParseFailure>) =
         failures.into_iter().partition(|f| roles.get(f.file).template.is_some());
+    // A file read only up to a size limit is unknown past it, not malformed.
+    let (cut_short, failures): (Vec<ParseFailure>, Vec<ParseFailure>) = failures.into_iter().partition(|f| f.limit);
     let mut ws = Workspace {
         parse_errors: failures
             .into_iter()
@@ -43,7 +45,21 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], roles: &Roles, failures: Ve
                     .into(),
         });
     }
-    let failed: Vec<crate::source::FileId> = ws.parse_errors.iter().map(|e| e.file).collect();
+    for f in &cut_short {
+        let file = sources.get(f.file);
+        ws.gaps.push(Gap {
+            message: format!("`{}` is not analysed: {}", file.path, f.message),
+            span: Span::empty(f.file, file.clamp(f.offset)),
+            services: vec![],
+            help: "what this file declares is treated as unknown; exclude it in `[discovery] exclude` if it is generated".into(),
+        });
+    }
+    let failed: Vec<crate::source::FileId> = ws
+        .parse_errors
+        .iter()
+        .map(|e| e.file)
+        .chain(cut_short.iter().map(|f| f.file))
+        .collect();
     // Kubernetes objects, kustomize, Helm, Prometheus configs, Compose (`model::monitoring`)
     // do not depend on the build model: both are read at once.
     let mut wiring = Workspace::default();

@@ -52,6 +52,9 @@ pub struct ParseFailure {
     pub file: FileId,
     pub offset: u32,
     pub message: String,
+    /// the reader stopped at a size limit: the file is unknown (an `analysis-gap`), not
+    /// malformed
+    pub limit: bool,
 }
 
 /// Parses every file by its kind, whatever its role: whether an edited file still parses
@@ -119,7 +122,18 @@ pub fn reparse(
 }
 
 fn parse_one(id: FileId, f: &crate::source::SourceFile, role: Role, limits: &yaml::Limits) -> (Parsed, Vec<ParseFailure>) {
-    let fail = |offset: u32, message: String| ParseFailure { file: id, offset, message };
+    let fail = |offset: u32, message: String| ParseFailure {
+        file: id,
+        offset,
+        message,
+        limit: false,
+    };
+    let gradle_issue = |i: gradle::ParseIssue| ParseFailure {
+        file: id,
+        offset: i.offset,
+        message: i.message,
+        limit: i.limit,
+    };
     let text = f.text.as_str();
     if role == Role::HelmTemplate {
         return (Parsed::HelmTemplate, vec![]);
@@ -138,12 +152,12 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, role: Role, limits: &yam
         FileKind::GradleSettings { kotlin } => {
             let dsl = if kotlin { gradle::Dsl::Kotlin } else { gradle::Dsl::Groovy };
             let (s, issues) = gradle::parse_settings(text, dsl);
-            (Parsed::Settings(s), issues.into_iter().map(|i| fail(i.offset, i.message)).collect())
+            (Parsed::Settings(s), issues.into_iter().map(gradle_issue).collect())
         }
         FileKind::GradleBuild { kotlin } => {
             let dsl = if kotlin { gradle::Dsl::Kotlin } else { gradle::Dsl::Groovy };
             let (b, issues) = gradle::parse_build(text, dsl);
-            (Parsed::Build(b), issues.into_iter().map(|i| fail(i.offset, i.message)).collect())
+            (Parsed::Build(b), issues.into_iter().map(gradle_issue).collect())
         }
         FileKind::VersionCatalog => match catalog::parse(text) {
             Ok(c) => (Parsed::Catalog(c), vec![]),

@@ -49,6 +49,8 @@ pub struct Str {
 pub struct ParseIssue {
     pub message: String,
     pub offset: u32,
+    /// the reader stopped at a size limit: the script is unknown, not malformed
+    pub limit: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

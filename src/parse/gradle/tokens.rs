@@ -36,6 +36,22 @@ pub(super) struct NamedArg {
     pub(super) hi: usize,
 }
 
+/// Syntax errors reported per script: each is a diagnostic, and a file of 100,000 unclosed
+/// `{` would otherwise print 100,000 of them (each with its line).
+const MAX_ISSUES: usize = 10;
+
+/// Keeps the first `MAX_ISSUES` (sorted) issues; the last one kept says how many more there are.
+fn fold_issues(issues: &mut Vec<ParseIssue>) {
+    if issues.len() <= MAX_ISSUES {
+        return;
+    }
+    let more = issues.len() - MAX_ISSUES;
+    issues.truncate(MAX_ISSUES);
+    if let Some(last) = issues.last_mut() {
+        last.message = format!("{} (and {more} more syntax errors after this one)", last.message);
+    }
+}
+
 impl<'a> Toks<'a> {
     pub(super) fn build(src: &'a str, dsl: Dsl) -> (Self, Vec<ParseIssue>) {
         let dialect = match dsl {
@@ -48,8 +64,10 @@ impl<'a> Toks<'a> {
             .map(|i| ParseIssue {
                 message: i.message.to_string(),
                 offset: i.offset,
+                limit: i.message == lexer::TOO_MANY_TOKENS,
             })
             .collect();
+        let cut_short = issues.iter().any(|i| i.limit);
         let n = t.len();
         let mut toks = Toks {
             src,
@@ -60,7 +78,12 @@ impl<'a> Toks<'a> {
             open_of: vec![NONE; n],
         };
         toks.match_brackets(&mut issues);
+        if cut_short {
+            // The brackets the cut left open are not the script's.
+            issues.retain(|i| i.limit);
+        }
         issues.sort_by_key(|i| i.offset);
+        fold_issues(&mut issues);
         (toks, issues)
     }
 
@@ -87,6 +110,7 @@ impl<'a> Toks<'a> {
                     issues.push(ParseIssue {
                         message: "unbalanced '}'".to_string(),
                         offset: self.t[i].start,
+                        limit: false,
                     });
                 }
                 _ => {}
@@ -98,6 +122,7 @@ impl<'a> Toks<'a> {
                 issues.push(ParseIssue {
                     message: "missing '}' for this '{'".to_string(),
                     offset: self.t[open].start,
+                    limit: false,
                 });
             }
         }

@@ -9,6 +9,15 @@ use compact_str::CompactString;
 /// Deepest `"${ "${ … }" }"` nesting that is lexed precisely.
 const MAX_TEMPLATE_DEPTH: u32 = 16;
 
+/// Most tokens read from one file. A token costs about 40 bytes (and the Gradle reader's
+/// bracket tables about 20 more), so a file of one-byte tokens (15 MiB of `\`) would need
+/// 90 times its size; the largest real build scripts (90 KB) have about 20,000 tokens. Past
+/// the limit the lexer stops with `TOO_MANY_TOKENS`, and the file is unknown, not empty.
+pub(crate) const MAX_TOKENS: usize = 250_000;
+
+/// The issue that says the lexer stopped at `MAX_TOKENS`.
+pub(crate) const TOO_MANY_TOKENS: &str = "more than 250,000 tokens, the limit: the rest of the file is not read";
+
 const TWO_CHAR_OPS: &[&str] = &["->", "?.", "?:", "==", "!=", "<=", ">=", "&&", "||", "::", "..", "+=", "-=", "!!"];
 
 /// The language rules that decide what a quote, `$` or nested comment means.
@@ -97,7 +106,8 @@ struct Literal {
 
 struct Lexer<'a> {
     src: &'a str,
-    chars: Vec<(usize, char)>,
+    /// byte offset of the next char (the text is scanned in place: a table of chars would
+    /// cost 16 bytes per byte of input)
     i: usize,
     dialect: Dialect,
     tokens: Vec<Token>,
@@ -125,7 +135,6 @@ impl<'a> Lexer<'a> {
     fn new(src: &'a str, dialect: Dialect) -> Self {
         Lexer {
             src,
-            chars: src.char_indices().collect(),
             i: 0,
             dialect,
             tokens: Vec::new(),
@@ -134,12 +143,23 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// The char starting at byte `i`; none past the end or inside a char.
     fn at(&self, i: usize) -> Option<char> {
-        self.chars.get(i).map(|c| c.1)
+        self.src.get(i..).and_then(|s| s.chars().next())
+    }
+
+    /// The char after the one at `i`.
+    fn after(&self, i: usize) -> Option<char> {
+        self.at(i + self.at(i).map_or(1, char::len_utf8))
+    }
+
+    /// Moves past the char at `self.i`.
+    fn bump(&mut self) {
+        self.i += self.at(self.i).map_or(1, char::len_utf8);
     }
 
     fn offset(&self, i: usize) -> usize {
-        self.chars.get(i).map_or(self.src.len(), |c| c.0)
+        i.min(self.src.len())
     }
 
     fn issue(&mut self, message: &'static str, char_index: usize) {
@@ -166,13 +186,17 @@ impl<'a> Lexer<'a> {
 
     fn run(mut self) -> (Vec<Token>, Vec<Issue>) {
         while let Some(c) = self.at(self.i) {
-            let next = self.at(self.i + 1);
+            if self.tokens.len() >= MAX_TOKENS {
+                self.issue(TOO_MANY_TOKENS, self.i);
+                break;
+            }
+            let next = self.after(self.i);
             match c {
                 c if is_line_break(c) => {
                     self.newline = true;
-                    self.i += 1;
+                    self.bump();
                 }
-                c if c.is_whitespace() => self.i += 1,
+                c if c.is_whitespace() => self.bump(),
                 '/' if next == Some('/') => self.line_comment(),
                 '/' if next == Some('*') => self.block_comment(),
                 '"' | '\'' => self.quoted(c),
@@ -187,7 +211,7 @@ impl<'a> Lexer<'a> {
 
     fn line_comment(&mut self) {
         while self.at(self.i).is_some_and(|c| !is_line_break(c)) {
-            self.i += 1;
+            self.bump();
         }
     }
 
@@ -209,7 +233,7 @@ impl<'a> Lexer<'a> {
                 depth += 1;
             } else {
                 self.newline |= is_line_break(c);
-                self.i += 1;
+                self.bump();
             }
         }
         self.issue("unterminated block comment", start);
@@ -288,7 +312,7 @@ impl<'a> Lexer<'a> {
                 }
             }
             value.push(c);
-            self.i += 1;
+            self.bump();
         }
     }
 
@@ -319,7 +343,7 @@ impl<'a> Lexer<'a> {
             self.i += 1;
             return;
         };
-        self.i += 2;
+        self.i += 1 + n.len_utf8();
         match n {
             'n' => value.push('\n'),
             't' => value.push('\t'),
@@ -374,7 +398,7 @@ impl<'a> Lexer<'a> {
                     braces -= 1;
                 }
                 '"' | '\'' if depth < MAX_TEMPLATE_DEPTH => self.nested_literal(c, depth),
-                _ => self.i += 1,
+                _ => self.bump(),
             }
         }
         false
@@ -395,10 +419,10 @@ impl<'a> Lexer<'a> {
             if c == '`' || is_line_break(c) {
                 break;
             }
-            j += 1;
+            j += c.len_utf8();
         }
         if self.at(j) == Some('`') && j > start + 1 {
-            let name: CompactString = self.chars[start + 1..j].iter().map(|c| c.1).collect();
+            let name = CompactString::from(self.src.get(start + 1..j).unwrap_or(""));
             self.i = j + 1;
             self.push(Kind::Ident, start, name, false);
         } else {
@@ -411,7 +435,7 @@ impl<'a> Lexer<'a> {
         // Java identifiers may contain `$` (generated and nested class names).
         let java = self.dialect == Dialect::Java;
         while self.at(self.i).is_some_and(|c| is_ident_continue(c) || (java && c == '$')) {
-            self.i += 1;
+            self.bump();
         }
         let text = CompactString::from(self.src.get(self.offset(start)..self.offset(self.i)).unwrap_or(""));
         self.push(Kind::Ident, start, text, false);
@@ -421,7 +445,7 @@ impl<'a> Lexer<'a> {
         let start = self.i;
         loop {
             match self.at(self.i) {
-                Some(c) if is_ident_continue(c) => self.i += 1,
+                Some(c) if is_ident_continue(c) => self.bump(),
                 Some('.') if self.at(self.i + 1).is_some_and(|c| c.is_ascii_digit()) => self.i += 1,
                 _ => break,
             }
@@ -437,13 +461,13 @@ impl<'a> Lexer<'a> {
         };
         let mut text = CompactString::default();
         text.push(c);
-        if let Some(n) = self.at(self.i + 1) {
+        if let Some(n) = self.after(self.i) {
             text.push(n);
             if !TWO_CHAR_OPS.contains(&text.as_str()) {
                 text.pop();
             }
         }
-        self.i += text.chars().count();
+        self.i += text.len();
         self.push(Kind::Punct, start, text, false);
     }
 }
