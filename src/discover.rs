@@ -12,6 +12,19 @@ pub const DEFAULT_EXCLUDES: &[&str] = &["build", "target", ".gradle", "node_modu
 /// Largest file read; larger ones are reported, not loaded.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Largest version catalog read. Its TOML reader keeps spans of every item and needs about
+/// 50 times the file's size; real catalogs are under 100 KB, so this bounds a hostile one
+/// (200,000 entries) at a few tens of megabytes.
+pub const MAX_CATALOG_BYTES: u64 = 1024 * 1024;
+
+/// The size limit for a file of `kind`, and what the limit is called in a message.
+fn size_limit(kind: FileKind) -> (u64, &'static str) {
+    match kind {
+        FileKind::VersionCatalog => (MAX_CATALOG_BYTES, " for a version catalog"),
+        _ => (MAX_FILE_BYTES, ""),
+    }
+}
+
 /// A file that was found but not loaded, and why.
 #[derive(Clone, Debug)]
 pub struct Skipped {
@@ -43,16 +56,37 @@ pub fn discover(root: &Path, exclude: &globset::GlobSet, boot: &BootEvidence) ->
         files: Vec::new(),
         skipped: Vec::new(),
     });
+    // The root's ignore files are read before any entry is seen: when one is over the limit,
+    // no ignore file is applied (the default excludes still are) and the run says so.
+    let root_oversized = oversized_ignore_files(root);
+    let apply_ignore_files = root_oversized.is_empty();
+    let oversized = std::sync::Arc::new(Mutex::new(root_oversized));
+    let in_filter = std::sync::Arc::clone(&oversized);
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
-        .git_ignore(true)
+        .git_ignore(apply_ignore_files)
+        .ignore(apply_ignore_files)
         .git_global(false)
         .git_exclude(false)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| {
+        .filter_entry(move |e| {
             let name = e.file_name().to_string_lossy();
-            !(e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir()) && DEFAULT_EXCLUDES.contains(&name.as_ref()))
+            let dir = e.depth() > 0 && e.file_type().is_some_and(|t| t.is_dir());
+            if !dir || DEFAULT_EXCLUDES.contains(&name.as_ref()) {
+                return !dir;
+            }
+            if !apply_ignore_files {
+                return true;
+            }
+            // A directory whose ignore file is over the limit is not entered: what it would
+            // exclude is unknown.
+            let over = oversized_ignore_files(e.path());
+            let enter = over.is_empty();
+            if !enter {
+                in_filter.lock().unwrap_or_else(|e| e.into_inner()).extend(over);
+            }
+            enter
         })
         .build_parallel();
     walker.run(|| {
@@ -69,9 +103,68 @@ pub fn discover(root: &Path, exclude: &globset::GlobSet, boot: &BootEvidence) ->
         })
     });
     let mut found = all.into_inner().unwrap_or_else(|e| e.into_inner());
+    let oversized = std::mem::take(&mut *oversized.lock().unwrap_or_else(|e| e.into_inner()));
+    for (path, limit) in oversized {
+        let consequence = if apply_ignore_files {
+            format!(
+                "the directory `{}` was not analysed",
+                path.parent().map_or(".".into(), |d| rel_path(d, root))
+            )
+        } else {
+            "no .gitignore or .ignore file was applied, so files they exclude may have been analysed".into()
+        };
+        found.skipped.push(Skipped {
+            path: rel_path(&path, root),
+            reason: format!("{limit}; {consequence}"),
+        });
+    }
     found.files.sort_by_cached_key(|f| walk_key(&f.0));
     found.skipped.sort_by_cached_key(|s| walk_key(&s.path));
     found
+}
+
+/// Most patterns in one `.gitignore` or `.ignore` file. Each compiled glob costs the walker
+/// several kilobytes (200,000 took 2.5 GB); real files have a few hundred lines.
+pub const MAX_IGNORE_PATTERNS: usize = 5_000;
+
+/// The ignore files of `dir` the walker would read that are over a limit (more than
+/// `MAX_IGNORE_PATTERNS` patterns, or more than `MAX_FILE_BYTES`), with which limit.
+fn oversized_ignore_files(dir: &Path) -> Vec<(PathBuf, String)> {
+    use std::io::{BufRead, BufReader, Read};
+    let mut out = Vec::new();
+    for name in [".gitignore", ".ignore"] {
+        let path = dir.join(name);
+        // A pattern takes at least two bytes with its line break: a smaller file cannot be
+        // over the limit, and most directories have no ignore file at all.
+        let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
+        if !meta.is_file() || meta.len() < 2 * MAX_IGNORE_PATTERNS as u64 {
+            continue;
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            let limit = format!("{} bytes, larger than the {} MiB limit", meta.len(), MAX_FILE_BYTES / 1024 / 1024);
+            out.push((path, limit));
+            continue;
+        }
+        let Ok(file) = std::fs::File::open(&path) else { continue };
+        let mut patterns = 0;
+        let mut line = Vec::new();
+        let mut reader = BufReader::new(file.take(MAX_FILE_BYTES));
+        while patterns <= MAX_IGNORE_PATTERNS {
+            line.clear();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+            let text = line.trim_ascii();
+            if !text.is_empty() && !text.starts_with(b"#") {
+                patterns += 1;
+            }
+        }
+        if patterns > MAX_IGNORE_PATTERNS {
+            out.push((path, format!("more than {MAX_IGNORE_PATTERNS} patterns, over the limit")));
+        }
+    }
+    out
 }
 
 /// Depth-first, names sorted within each directory, is component-wise order; with `/` mapped
@@ -225,18 +318,19 @@ fn read_one(rel: &str, opened: std::io::Result<std::fs::File>, kind: FileKind) -
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
-    if meta.len() > MAX_FILE_BYTES {
+    let (limit, limit_of) = size_limit(kind);
+    if meta.len() > limit {
         return Err(format!(
-            "{} bytes, larger than the {} MiB limit",
+            "{} bytes, larger than the {} MiB limit{limit_of}",
             meta.len(),
-            MAX_FILE_BYTES / 1024 / 1024
+            limit / 1024 / 1024
         ));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // The file may grow between `metadata` and the read: never past the limit.
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("larger than the {} MiB limit", MAX_FILE_BYTES / 1024 / 1024));
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(format!("larger than the {} MiB limit{limit_of}", limit / 1024 / 1024));
     }
     let mentions = |pat: &[u8]| memchr::memmem::find(&bytes, pat).is_some();
     if kind == FileKind::JvmSource && !(mentions(b"SpringBootApplication") || mentions(b"SpringApplication") || mentions(b"runApplication"))
