@@ -153,7 +153,7 @@ fn fix_peak(pad: usize) -> (usize, usize) {
     let options = Options::default();
     let (peak, fixed) = peak_of(|| {
         let first = actuator_lint::lint(&s, &options);
-        actuator_lint::fix::engine::run(&s, &options, first, true, &|_, _| true)
+        actuator_lint::app::fix_loop::run(&s, &options, first, true, &|_, _| true)
     });
     assert!(fixed.applied > 0, "the fix applies");
     (size, peak)
