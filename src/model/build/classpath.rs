@@ -6,6 +6,7 @@
 //! could bring the artifact (an in-house starter, an unresolvable notation, a project
 //! dependency or the artifact itself under a condition or in an unknown configuration).
 
+use super::brings::{self, Brings};
 use super::known::{gradle_reach, maven_reach, may_carry, Reach};
 use super::{BuildKind, Coord, Dep, Hop, Module, Presence};
 use crate::model::ModuleId;
@@ -159,11 +160,31 @@ impl<'m> Walk<'m> {
                         if let Some(f) = self.out.found.take() {
                             return Some(f);
                         }
-                    } else if may_carry(group, name) {
-                        self.out.unknown.push((
-                            format!("`{group}:{name}` is not in this repository and may bring the artifact transitively"),
-                            d.span,
-                        ));
+                    } else {
+                        let version = match &d.coord {
+                            Coord::Module { version, .. } => version.as_deref(),
+                            _ => None,
+                        };
+                        match brings::lookup(group, name, version, self.group, self.names) {
+                            Some(Ok((Brings::Yes, source))) => {
+                                let maybe = under_condition || d.conditional || reach == Reach::Unknown;
+                                if maybe {
+                                    self.out.unknown.push((
+                                        format!("`{group}:{name}` brings it, but is declared where it may not apply"),
+                                        d.span,
+                                    ));
+                                } else {
+                                    return Some(self.brought(path, d, at, source));
+                                }
+                            }
+                            Some(Ok((Brings::No, _))) => {}
+                            Some(Err(why)) => self.out.unknown.push((why, d.span)),
+                            None if may_carry(group, name) => self.out.unknown.push((
+                                format!("`{group}:{name}` is not in this repository and may bring the artifact transitively"),
+                                d.span,
+                            )),
+                            None => {}
+                        }
                     }
                 }
                 Coord::Project(p) if reaches => match d.target.filter(|t| *t < self.modules.len()) {
@@ -195,6 +216,27 @@ impl<'m> Walk<'m> {
             }
         }
         None
+    }
+
+    /// A find through an external artifact the table knows to bring the sought one: the
+    /// chain ends at its declaration, and `dep` stands for the sought artifact (no version of
+    /// its own is written anywhere).
+    fn brought(&self, path: &[Edge<'m>], d: &Dep, at: ModuleId, source: &str) -> Found {
+        let mut chain = self.hops(path);
+        chain.extend(declaration_hops(d));
+        let sought = self.names.first().copied().unwrap_or_default();
+        if let Some(last) = chain.last_mut() {
+            last.note.push_str(&format!(", which brings `{sought}` ({source})"));
+        }
+        let mut dep = d.clone();
+        dep.coord = Coord::Module {
+            group: self.group.to_string(),
+            name: sought.to_string(),
+            version: None,
+        };
+        dep.version_span = None;
+        dep.notation = None;
+        Found { chain, dep, module: at }
     }
 
     /// Walks into a project/module dependency. Returns `None` only to stop early (never);

@@ -6,11 +6,13 @@
 //! * `maven` reads POMs with their parents, properties and dependency management;
 //! * `classpath` answers "does this artifact reach the packaged jar, through what, or why
 //!   can it not be known" over the modules and their project dependencies;
-//! * `known` holds what is assumed about things outside the repository.
+//! * `known` holds what is assumed about things outside the repository, and `brings` what
+//!   widely used third-party starters are known to put on the classpath (a cited table).
 //!
 //! Every dependency keeps the chain of declarations that brought it, for `actuator-lint model`
 //! and for the related labels of diagnostics.
 
+mod brings;
 mod classpath;
 mod gradle;
 pub mod known;

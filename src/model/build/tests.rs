@@ -716,3 +716,38 @@ fn nested_settings_of_an_included_project_belong_to_the_outer_build() {
     assert_eq!(module(&ws, "services/orders").gradle_path, ":services:orders");
     assert_eq!(module(&ws, "services/orders").build_root, "");
 }
+
+/// Third-party starters answer from the cited table (`brings.rs`), not from their names.
+#[test]
+fn known_starters_bring_what_their_poms_declare() {
+    let cloud = |artifact: &str, version: &str| {
+        child(&format!(
+            "        <dependency>\n            <groupId>org.springframework.cloud</groupId>\n            <artifactId>{artifact}</artifactId>{version}\n        </dependency>"
+        ))
+    };
+    let actuator = |pom: &str| {
+        let files = [("pom.xml", PARENT), ("order-service/pom.xml", pom)];
+        artifact(&files, "order-service", ACTUATOR_GROUP, ACTUATOR_ARTIFACTS)
+    };
+    assert_eq!(
+        actuator(&cloud("spring-cloud-starter-netflix-eureka-server", "")),
+        "present order-service/pom.xml:9"
+    );
+    assert_eq!(actuator(&cloud("spring-cloud-starter-netflix-eureka-client", "")), "absent");
+    // The Config Server made actuator optional in 3.1.0: without a stated version it is unknown.
+    assert!(actuator(&cloud("spring-cloud-config-server", ""))
+        .starts_with("unknown `org.springframework.cloud:spring-cloud-config-server` brings actuator only in some versions"));
+    assert_eq!(
+        actuator(&cloud("spring-cloud-config-server", "\n            <version>3.0.6</version>")),
+        "present order-service/pom.xml:9"
+    );
+    assert_eq!(
+        actuator(&cloud("spring-cloud-config-server", "\n            <version>4.1.2</version>")),
+        "absent"
+    );
+    // The Wavefront starter brings its own registry, never Prometheus'.
+    let wavefront = child("        <dependency>\n            <groupId>com.wavefront</groupId>\n            <artifactId>wavefront-spring-boot-starter</artifactId>\n        </dependency>");
+    let files = [("pom.xml", PARENT), ("order-service/pom.xml", wavefront.as_str())];
+    assert_eq!(registry(&files, "order-service"), "absent");
+    assert_eq!(actuator(&wavefront), "present order-service/pom.xml:9");
+}
