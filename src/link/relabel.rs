@@ -131,10 +131,13 @@ pub fn run_compiled(compiled: &Compiled<'_>, mut labels: Labels) -> Outcome {
                     caps.expand(&target, &mut t);
                     t
                 };
-                if uses_placeholder
-                    && decisive(&target_name)
-                    && !(target_name == "__address__" && r.source_labels.iter().any(|s| s == "__address__"))
-                {
+                // The pod's IP is what every address of the pod holds anyway: writing it (with a
+                // port from an annotation) into `__address__` keeps the address a pod address.
+                let keeps_pod_address = target_name == "__address__"
+                    && r.source_labels
+                        .iter()
+                        .any(|s| s == "__address__" || s == "__meta_kubernetes_pod_ip");
+                if uses_placeholder && decisive(&target_name) && !keeps_pod_address {
                     return Outcome::Unknown(format!(
                         "`{target_name}` is set from `{}`, which only the cluster knows",
                         r.source_labels.join(", ")

@@ -17,8 +17,8 @@ pub struct Chart {
     pub dir: String,
     pub name: String,
     pub templates: Vec<FileId>,
-    /// `dependencies:` of `Chart.yaml`: (chart name, alias).
-    pub dependencies: Vec<(String, Option<String>)>,
+    /// `dependencies:` of `Chart.yaml`: (chart name, alias, where the entry is).
+    pub dependencies: Vec<(String, Option<String>, crate::source::Span)>,
 }
 
 /// A Helm release the repository declares.
@@ -63,7 +63,7 @@ pub fn charts(sources: &SourceSet, parsed: &[Parsed]) -> Vec<Chart> {
                 r.at("dependencies")
                     .as_seq()
                     .iter()
-                    .filter_map(|d| Some((d.at("name").as_string()?, d.at("alias").as_string())))
+                    .filter_map(|d| Some((d.at("name").as_string()?, d.at("alias").as_string(), d.span)))
                     .collect()
             })
             .unwrap_or_default();
@@ -240,7 +240,7 @@ pub fn stack_values(
         }
     }
     for c in charts {
-        let Some((dep, alias)) = c.dependencies.iter().find(|(n, _)| n == "kube-prometheus-stack") else {
+        let Some((dep, alias, _)) = c.dependencies.iter().find(|(n, _, _)| n == "kube-prometheus-stack") else {
             continue;
         };
         let key = alias.clone().unwrap_or_else(|| dep.clone());

@@ -11,6 +11,7 @@ pub mod kustomize;
 pub mod labels;
 pub mod monitoring;
 pub mod options;
+pub mod promchart;
 pub mod promcheck;
 pub mod prometheus;
 pub mod spring;

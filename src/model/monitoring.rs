@@ -6,7 +6,9 @@
 use super::helm::{self, Chart, Release};
 use super::kube::{self, KubeObjects, NamespaceObject, Origin};
 use super::kustomize;
-use super::prometheus::{file_sd_targets, find_mount, read_compose, read_config, read_jobs, resolve_pattern, ConfigSource, SdResolution};
+use super::prometheus::{
+    file_sd_targets, find_mount, read_compose, read_config, read_jobs, resolve_pattern, ConfigSource, PodRun, SdResolution,
+};
 use super::tree::{embedded_documents, SNode};
 use super::{Gap, Workspace};
 use crate::classify::{Program, Role, Roles};
@@ -130,17 +132,6 @@ pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &
                 format!(
                     "Prometheus `{}` adds scrape jobs from a Secret (`additionalScrapeConfigs`)",
                     cr.name.value
-                ),
-            ));
-        }
-    }
-    for r in &ws.wiring.releases {
-        if r.chart.trim_end_matches('/').rsplit('/').next() == Some("prometheus") {
-            ws.wiring.unknown_scrape_config.push((
-                r.name.span,
-                format!(
-                    "Helm release `{}` of the `prometheus` chart keeps its default scrape jobs",
-                    r.name.value
                 ),
             ));
         }
@@ -269,20 +260,24 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         }
     }
     // Configs embedded in ConfigMaps (`data: {prometheus.yml: |}`).
-    let cms: Vec<(String, SNode)> = ws
+    let cms: Vec<(String, SNode, Option<PodRun>)> = ws
         .config_maps
         .iter()
         .flat_map(|cm| {
+            let ws = &*ws;
             cm.data
                 .iter()
-                .map(move |e| (format!("{} `{}`", e.key.value, cm.name.value), e.value_node.clone()))
-        })
-        .filter(|(k, _)| {
-            let key = k.split(' ').next().unwrap_or("");
-            key.ends_with(".yml") || key.ends_with(".yaml")
+                .filter(|e| e.key.value.ends_with(".yml") || e.key.value.ends_with(".yaml"))
+                .map(move |e| {
+                    (
+                        format!("{} `{}`", e.key.value, cm.name.value),
+                        e.value_node.clone(),
+                        pod_mounting(ws, cm, &e.key.value),
+                    )
+                })
         })
         .collect();
-    for (what, v) in cms {
+    for (what, v, pod) in cms {
         let file = v.file();
         let text = &sources.get(file).text;
         // A configMapGenerator copies a whole repo file, which is read directly already.
@@ -304,7 +299,8 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
                 if !seen.insert((file, root.span.start)) {
                     continue;
                 }
-                add_config(ws, root, ConfigSource::ConfigMap(what.clone()), program, sources);
+                let idx = add_config(ws, root, ConfigSource::ConfigMap(what.clone()), program, sources);
+                ws.prom_configs[idx].run_by_pod = pod.clone();
             }
         }
     }
@@ -319,23 +315,19 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
             let Some(sf) = d.get("serverFiles").filter(|s| s.is_map()) else {
                 continue;
             };
-            match sf.at("prometheus.yml").get("scrape_configs") {
-                Some(list) if list.is_seq() => {
-                    let mut root = SNode::null(list.span);
-                    root.set("scrape_configs", list.clone());
-                    add_config(
-                        ws,
-                        root,
-                        ConfigSource::ConfigMap("serverFiles of the `prometheus` chart".into()),
-                        Program::Prometheus,
-                        sources,
-                    );
-                }
-                _ => ws
-                    .wiring
-                    .unknown_scrape_config
-                    .push((sf.span, "values of the `prometheus` chart keep its default scrape jobs".into())),
+            if let Some(list) = sf.at("prometheus.yml").get("scrape_configs").filter(|l| l.is_seq()) {
+                let mut root = SNode::null(list.span);
+                root.set("scrape_configs", list.clone());
+                add_config(
+                    ws,
+                    root,
+                    ConfigSource::ConfigMap("serverFiles of the `prometheus` chart".into()),
+                    Program::Prometheus,
+                    sources,
+                );
             }
+            let at = d.entry("serverFiles").map_or(sf.span, |(k, _)| k.span);
+            chart_defaults(ws, &[d], at, format!("values {}", f.path), sources, options);
             if let Some(extra) = d.get("extraScrapeConfigs").filter(|e| e.as_str().is_some()) {
                 let text = &sources.get(id).text;
                 for list in embedded_documents(extra, text, options.limits).unwrap_or_default() {
@@ -347,6 +339,67 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
                 }
             }
         }
+    }
+    // Releases and umbrella charts of the `prometheus` chart: its annotation jobs run unless
+    // the values say otherwise (values files with `serverFiles` were read above).
+    let releases: Vec<(Span, String, Vec<SNode>)> = ws
+        .wiring
+        .releases
+        .iter()
+        .filter(|r| r.chart.trim_end_matches('/').rsplit('/').next() == Some("prometheus"))
+        .filter(|r| {
+            !r.value_files
+                .iter()
+                .any(|f| parsed[f.0 as usize].yaml_roots().any(|d| d.get("serverFiles").is_some()))
+        })
+        .map(|r| {
+            let mut values = r.values.clone();
+            values.extend(r.value_files.iter().flat_map(|f| parsed[f.0 as usize].yaml_roots().cloned()));
+            (r.name.span, format!("Helm release `{}`", r.name.value), values)
+        })
+        .collect();
+    let umbrellas: Vec<(Span, String, Vec<SNode>)> = ws
+        .wiring
+        .charts
+        .iter()
+        .filter_map(|c| {
+            let (name, alias, span) = c.dependencies.iter().find(|(n, _, _)| n == "prometheus")?;
+            let key = alias.as_deref().unwrap_or(name);
+            let values = sources
+                .iter()
+                .filter(|(_, f)| {
+                    let file = f.path.rsplit('/').next().unwrap_or("");
+                    f.path.rsplit_once('/').map_or("", |(d, _)| d) == c.dir
+                        && file.starts_with("values")
+                        && (file.ends_with(".yaml") || file.ends_with(".yml"))
+                })
+                .flat_map(|(id, _)| {
+                    parsed[id.0 as usize]
+                        .yaml_roots()
+                        .filter_map(|d| d.get(key))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            Some((*span, format!("chart `{}` (dependency `prometheus`)", c.name), values))
+        })
+        .collect();
+    for (at, what, values) in releases.into_iter().chain(umbrellas) {
+        for v in &values {
+            if let Some(list) = v.path(&["serverFiles", "prometheus.yml", "scrape_configs"]).filter(|l| l.is_seq()) {
+                let mut root = SNode::null(list.span);
+                root.set("scrape_configs", list.clone());
+                add_config(
+                    ws,
+                    root,
+                    ConfigSource::ConfigMap("serverFiles of the `prometheus` chart".into()),
+                    Program::Prometheus,
+                    sources,
+                );
+            }
+        }
+        let refs: Vec<&SNode> = values.iter().collect();
+        chart_defaults(ws, &refs, at, what, sources, options);
     }
     // kube-prometheus-stack `additionalScrapeConfigs`.
     let extra: Vec<SNode> = ws.stack_values.iter().filter_map(|v| v.additional_scrape_configs.clone()).collect();
@@ -384,6 +437,68 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
                 }
             }
         }
+    }
+}
+
+/// The pod that mounts key `key` of ConfigMap `cm` as a file: a workload in its namespace with
+/// a `configMap` volume of that name (all keys, or `items` naming the key) mounted by one of its
+/// containers. A container that looks like Prometheus (its image, or a `--config.file` flag
+/// naming the mounted file) wins over others that mount the same volume.
+fn pod_mounting(ws: &Workspace, cm: &kube::ConfigMap, key: &str) -> Option<PodRun> {
+    let mut best: Option<(bool, PodRun)> = None;
+    for (wi, w) in ws.workloads.iter().enumerate() {
+        if w.namespace != cm.namespace || !cm.origin.compatible(&w.origin) {
+            continue;
+        }
+        for v in &w.volumes {
+            let Some(file) = v.config_maps.iter().find(|(n, _)| *n == cm.name.value).and_then(|(_, items)| {
+                if items.is_empty() {
+                    Some(key.to_string())
+                } else {
+                    items.iter().find(|(k, _)| k == key).map(|(_, p)| p.clone())
+                }
+            }) else {
+                continue;
+            };
+            for (ci, c) in w.containers.iter().enumerate() {
+                for m in c.volume_mounts.iter().filter(|m| m.name == v.name) {
+                    let path = match &m.sub_path {
+                        Some(sp) if *sp == file => m.mount_path.clone(),
+                        Some(_) => continue,
+                        None => format!("{}/{file}", m.mount_path.trim_end_matches('/')),
+                    };
+                    let flag = c
+                        .args
+                        .iter()
+                        .chain(c.command.iter())
+                        .any(|a| a.value.strip_prefix("--config.file=").is_some_and(|f| f == path));
+                    let prometheus = flag || c.image_name().is_some_and(|i| i == "prometheus");
+                    if best.as_ref().is_none_or(|(p, _)| prometheus && !*p) {
+                        best = Some((
+                            prometheus,
+                            PodRun {
+                                workload: wi,
+                                container: ci,
+                                path,
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+/// The `prometheus` chart's annotation jobs for one reference to the chart (semantics §15.5).
+fn chart_defaults(ws: &mut Workspace, values: &[&SNode], at: Span, what: String, sources: &SourceSet, options: &ModelOptions<'_>) {
+    match super::promchart::defaults(values, at, options.limits) {
+        super::promchart::Defaults::Jobs(list) => {
+            let mut root = SNode::null(at);
+            root.set("scrape_configs", list);
+            add_config(ws, root, ConfigSource::ChartDefaults(what), Program::Prometheus, sources);
+        }
+        super::promchart::Defaults::Unknown(why) => ws.wiring.unknown_scrape_config.push((at, format!("{what}: {why}"))),
     }
 }
 

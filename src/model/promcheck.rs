@@ -330,7 +330,7 @@ fn check_config(c: &mut Checker, cfg: &PromConfig) {
     match cfg.source {
         ConfigSource::File | ConfigSource::ConfigMap(_) => c.keys(root, &[TOP], "the top level of the Prometheus configuration", false),
         ConfigSource::ScrapeConfigFile => c.keys(root, &[&["scrape_configs"]], "a `scrape_config_files` file", false),
-        ConfigSource::StackValues => {}
+        ConfigSource::StackValues | ConfigSource::ChartDefaults(_) => {}
     }
     if let Some(g) = root.get("global").filter(|g| g.is_map()) {
         c.keys(g, &[GLOBAL], "`global`", false);

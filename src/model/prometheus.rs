@@ -104,6 +104,18 @@ pub enum ConfigSource {
     StackValues,
     /// A file named by another config's `scrape_config_files`.
     ScrapeConfigFile,
+    /// The `prometheus` chart's own annotation jobs, run because the repository installs the
+    /// chart (what references it).
+    ChartDefaults(String),
+}
+
+/// The workload whose pod mounts a ConfigMap-held config, the container that mounts it and
+/// the path it sees the file at.
+#[derive(Clone, Debug)]
+pub struct PodRun {
+    pub workload: usize,
+    pub container: usize,
+    pub path: String,
 }
 
 /// A duration in milliseconds, as written.
@@ -114,6 +126,8 @@ pub struct PromConfig {
     pub file: FileId,
     /// The Compose service that runs this config, and the container path it is mounted at.
     pub mounted_by: Option<(usize, String)>,
+    /// For a config in a ConfigMap: the Kubernetes pod that mounts it.
+    pub run_by_pod: Option<PodRun>,
     pub source: ConfigSource,
     /// The config's document, kept for validation.
     pub root: SNode,
@@ -450,6 +464,7 @@ pub fn read_config(root: &SNode, source: ConfigSource) -> PromConfig {
     PromConfig {
         file: root.file(),
         mounted_by: None,
+        run_by_pod: None,
         source,
         root: root.clone(),
         scrape_interval: duration(g.get("scrape_interval")),

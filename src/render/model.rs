@@ -137,9 +137,21 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
     }
     let _ = writeln!(o, "scrape jobs ({}):", ws.jobs.len());
     for (ji, j) in ws.jobs.iter().enumerate() {
+        let cfg = &ws.prom_configs[j.config];
+        let run_by = match (&cfg.mounted_by, &cfg.run_by_pod) {
+            (Some((c, path)), _) => format!("; run by Compose service `{}` at {path}", ws.compose_services[*c].name.value),
+            (None, Some(p)) => format!("; run by {} at {}", ws.workloads[p.workload].describe(), p.path),
+            (None, None) => String::new(),
+        };
+        let run_by = match &cfg.source {
+            crate::model::prometheus::ConfigSource::ChartDefaults(what) => {
+                format!("{run_by}; the `prometheus` chart's own job, installed by {what}")
+            }
+            _ => run_by,
+        };
         let _ = writeln!(
             o,
-            "  `{}` in {} (metrics_path {})",
+            "  `{}` in {} (metrics_path {}{run_by})",
             j.name.value,
             at(sources, j.name.span),
             j.path()

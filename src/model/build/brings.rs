@@ -247,31 +247,32 @@ pub fn lookup(
         return None;
     }
     let r = TABLE.iter().find(|r| r.group == group && matches(r.name, name))?;
-    let answer =
-        match what {
-            Sought::PrometheusRegistry => r.registry,
-            Sought::Actuator => match r.actuator_versions {
-                None => r.actuator,
-                Some((from, until)) => {
-                    let v = version.filter(|v| !v.contains("${")).and_then(major_minor);
-                    match v.map(|v| from <= v && v < until) {
-                        Some(true) => r.actuator,
-                        Some(false) if r.outside.is_some() => r.outside.unwrap_or(r.actuator),
-                        Some(false) => {
-                            return Some(Err(format!(
-                                "what `{group}:{name}` {} brings was not verified ({})",
-                                version.unwrap_or_default(),
-                                r.source
-                            )))
-                        }
-                        None => return Some(Err(format!(
+    let answer = match what {
+        Sought::PrometheusRegistry => r.registry,
+        Sought::Actuator => match r.actuator_versions {
+            None => r.actuator,
+            Some((from, until)) => {
+                let v = version.filter(|v| !v.contains("${")).and_then(major_minor);
+                match v.map(|v| from <= v && v < until) {
+                    Some(true) => r.actuator,
+                    Some(false) if r.outside.is_some() => r.outside.unwrap_or(r.actuator),
+                    Some(false) => {
+                        return Some(Err(format!(
+                            "what `{group}:{name}` {} brings was not verified ({})",
+                            version.unwrap_or_default(),
+                            r.source
+                        )))
+                    }
+                    None => {
+                        return Some(Err(format!(
                             "`{group}:{name}` brings actuator only in some versions ({}), and the build does not state which one it uses",
                             r.source
-                        ))),
+                        )))
                     }
                 }
-            },
-        };
+            }
+        },
+    };
     Some(Ok((answer, r.source)))
 }
 

@@ -259,6 +259,7 @@ fn read_object_at(root: &SNode, default_ns: &str, origin: &Origin, out: &mut Kub
                 pod_annotations_span: pod_ann.map(|a| a.span),
                 origin: origin.clone(),
                 volumes: pod_volumes(pod_spec.at("volumes")),
+                host_network: pod_spec.at("hostNetwork").as_bool() == Some(true),
             });
         }
     }

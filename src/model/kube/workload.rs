@@ -58,6 +58,9 @@ pub struct Workload {
     pub origin: Origin,
     /// Pod volumes backed by ConfigMaps (Spring config can be mounted from them).
     pub volumes: Vec<PodVolume>,
+    /// `hostNetwork: true`: the pod shares the node's network namespace, so `localhost` in it
+    /// is the node.
+    pub host_network: bool,
 }
 
 impl Workload {
