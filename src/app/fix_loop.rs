@@ -302,6 +302,32 @@ mod tests {
         );
     }
 
+    /// Issue 18, defect 2: a fix into a file that does not parse was placed by a guess (a
+    /// `management:` block appended on every pass); it is never applied.
+    #[test]
+    fn no_fix_touches_a_file_that_does_not_parse() {
+        let mut s = SourceSet::new();
+        let a = s.add_text("src/main/resources/application.yml", "      console-available: true\nserver:\n");
+        let mut d = Diagnostic::new("r", Severity::Error, "m", Label::new(Span::empty(a, 0), ""));
+        d.fix = Some(Fix {
+            title: "add a block".into(),
+            applicability: Applicability::Safe,
+            edits: vec![Edit {
+                span: Span::empty(a, 38),
+                content: "management:\n  x: 1\n".into(),
+            }],
+        });
+        let report = Report {
+            diagnostics: vec![d],
+            files: 1,
+            ..Default::default()
+        };
+        let out = run(&s, &Options::default(), report, false, &|_, _| true);
+        assert!(out.texts.is_empty());
+        assert_eq!(out.rejected.len(), 1);
+        assert_eq!(out.rejected[0].why, Why::DidNotParse);
+    }
+
     /// A fix whose edit leaves its finding in place is dropped and named (issue 18: such an
     /// edit was appended again on every pass, or wrote into a key the reader never sees).
     #[test]

@@ -271,7 +271,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             ws.modules.push(Module::unbuilt(dir, why));
         }
     }
-    let ix = files::Index::new(sources, parsed);
+    let ix = files::Index::new(sources, parsed, &ws.parse_errors);
     // Config files by module directory, computed once: a scan per module is quadratic in
     // monorepos with thousands of modules.
     let mut configs_by_dir: std::collections::HashMap<&str, Vec<(crate::source::FileId, &crate::source::SourceFile)>> = Default::default();

@@ -2,7 +2,7 @@
 //! documents, and `spring.config.import`s resolved against the repository (semantics §5.1);
 //! Spring config files embedded in ConfigMaps, with spans mapped back into the manifest.
 
-use super::{properties_layer, yaml_layer, ConfigFile, Import, ImportTarget, Layer};
+use super::{properties_layer, yaml_layer, ConfigFile, Import, ImportTarget, Layer, Why};
 use crate::model::tree::SNode;
 use crate::parse::{properties, yaml, Parsed};
 use crate::source::{FileId, SourceSet, Span};
@@ -15,14 +15,17 @@ pub struct Index<'a> {
     pub sources: &'a SourceSet,
     pub parsed: &'a [Parsed],
     by_path: BTreeMap<&'a str, FileId>,
+    /// Files that did not parse: where, and the parser's message.
+    failed: BTreeMap<FileId, (u32, &'a str)>,
 }
 
 impl<'a> Index<'a> {
-    pub fn new(sources: &'a SourceSet, parsed: &'a [Parsed]) -> Index<'a> {
+    pub fn new(sources: &'a SourceSet, parsed: &'a [Parsed], failures: &'a [crate::model::ParseError]) -> Index<'a> {
         Index {
             sources,
             parsed,
             by_path: sources.iter().map(|(id, f)| (f.path.as_str(), id)).collect(),
+            failed: failures.iter().map(|e| (e.file, (e.offset, e.message.as_str()))).collect(),
         }
     }
     /// Files directly in `dir` whose name satisfies `f`.
@@ -50,8 +53,30 @@ pub fn name_parts(name: &str) -> Option<(&str, u8, bool)> {
     Some((stem, rank, ext == "properties"))
 }
 
-/// Parses one repo file into documents; `None` when it is not YAML or properties.
+/// Parses one repo file into documents; `None` when it is not YAML or properties. A file that
+/// does not parse ends with a layer that may set anything: what the reader recovered is not
+/// what Spring reads (Spring refuses the file), so nothing may be concluded from what it seems
+/// not to set — "nothing sets the exposure" would be a guess.
 fn layers_of(ix: &Index<'_>, id: FileId, label: &str, as_properties: bool) -> Option<Vec<Layer>> {
+    let mut layers = documents_of(ix, id, label, as_properties)?;
+    if let Some(&(offset, message)) = ix.failed.get(&id) {
+        let f = ix.sources.get(id);
+        let at = f.line_col(offset);
+        layers.push(Layer::unseen(
+            format!("`{label}` (does not parse)"),
+            Why::new(
+                format!(
+                    "`{label}` does not parse ({message}, at {}:{}), so what it sets is unknown",
+                    at.line, at.column
+                ),
+                Some(Span::empty(id, f.clamp(offset))),
+            ),
+        ));
+    }
+    Some(layers)
+}
+
+fn documents_of(ix: &Index<'_>, id: FileId, label: &str, as_properties: bool) -> Option<Vec<Layer>> {
     Some(match &ix.parsed[id.0 as usize] {
         Parsed::Yaml(docs) => docs
             .iter()
