@@ -106,8 +106,11 @@ fn latin1_properties_bom_crlf_are_read() {
 fn yaml_tabs_star_and_duplicates_are_diagnostics_not_crashes() {
     let r = repo("yaml");
     fs::write(r.0.join("tabs.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n\tname: x\n").unwrap();
+    // In another module: a config file of `orders` that does not parse would make what it
+    // sets unknown, and `orders`' registry finding (the rest still linted) would rightly go.
+    fs::create_dir_all(r.0.join("billing/src/main/resources")).unwrap();
     fs::write(
-        r.0.join("orders/src/main/resources/application-star.yml"),
+        r.0.join("billing/src/main/resources/application-star.yml"),
         "management:\n  endpoints:\n    web:\n      exposure:\n        include: *\n",
     )
     .unwrap();
@@ -120,7 +123,10 @@ fn yaml_tabs_star_and_duplicates_are_diagnostics_not_crashes() {
     let (code, out, _) = lint(&r.0);
     assert_eq!(code, 1);
     assert!(out.contains("tabs.yaml:4:") && out.contains("tabs disallowed"), "{out}");
-    assert!(out.contains("application-star.yml:5:18: error[parse-error]"), "{out}");
+    assert!(
+        out.contains("billing/src/main/resources/application-star.yml:5:18: error[parse-error]"),
+        "{out}"
+    );
     assert!(!out.contains("dup.yaml"), "duplicate keys: last wins, like Go's decoder\n{out}");
     assert_still_linted(&out);
 }

@@ -40,10 +40,30 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                     .rsplit('_')
                     .next()
                     .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+            // A new index goes past the highest one written, never reusing one (that would
+            // replace its entry). With a gap (`include[0]`, `include[2]`) Boot binds up to the
+            // gap and then fails on the entries left unbound (`IndexedElementsBinder`): no
+            // added entry helps there, so no fix.
+            let next_index = |index_of: &dyn Fn(&str) -> Option<usize>| {
+                let mut seen: Vec<usize> = found.props.iter().filter_map(|p| index_of(&p.key)).collect();
+                seen.sort_unstable();
+                seen.dedup();
+                let contiguous = seen.iter().enumerate().all(|(i, n)| i == *n);
+                contiguous.then(|| seen.last().map_or(found.props.len(), |m| m + 1))
+            };
             if env_indexed {
-                return add_env_item(sources, prop, found.props.len(), id).map(|e| vec![e]);
+                let index = next_index(&|k| k.trim_end_matches('_').rsplit('_').next()?.parse().ok())?;
+                return add_env_item(sources, prop, index, id).map(|e| vec![e]);
             }
             if f.slice(prop.key_span).ends_with("[]") {
+                if prop.value.trim().is_empty() && found.props.len() == 1 {
+                    // `include[]=` (one empty entry): the list gets the default and `id`.
+                    return Some(vec![set_empty_properties_value(
+                        f,
+                        prop.key_span,
+                        &format!("{},{id}", defaults(svc)),
+                    )]);
+                }
                 // `include[]=health,info` → `include[]=health,info,prometheus`.
                 return Some(vec![text::replace(Span::empty(file, prop.value_span.end), format!(",{id}"))]);
             }
@@ -53,11 +73,16 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                     return None;
                 }
                 let base = prop.key.rsplit_once('[').map_or(prop.key.as_str(), |(b, _)| b);
-                return Some(vec![text::insert_lines_after(
-                    sources,
-                    prop.value_span,
-                    &[format!("{base}[{}]={id}", found.props.len())],
-                )]);
+                let index = next_index(&|k| k.rsplit_once('[')?.1.strip_suffix(']')?.parse().ok())?;
+                // After the last entry of the list in the file, wherever its index.
+                let last = found
+                    .props
+                    .iter()
+                    .filter(|p| p.value_span.file == file)
+                    .map(|p| p.value_span)
+                    .max_by_key(|s| s.start)
+                    .unwrap_or(prop.value_span);
+                return Some(vec![text::insert_lines_after(sources, last, &[format!("{base}[{index}]={id}")])]);
             }
             // `${VAR:health}` that resolved to its default: extend the default.
             if prop.value.contains("${") {
@@ -70,12 +95,22 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                         crate::model::spring::Lookup::Unset
                     );
                 let close = raw.rfind('}')?;
-                return (from_default && raw.trim_end_matches(['"', '\'']).ends_with('}')).then(|| {
-                    vec![text::replace(
-                        Span::empty(file, prop.value_span.start + close as u32),
-                        format!(",{id}"),
-                    )]
-                });
+                if !(from_default && raw.trim_end_matches(['"', '\'']).ends_with('}')) {
+                    return None;
+                }
+                if flow_plain(parsed, prop.value_span, raw) {
+                    let t = raw.trim_end();
+                    return Some(vec![quoted_value(
+                        file,
+                        prop.value_span.start,
+                        t,
+                        &format!("{},{id}}}", &t[..close]),
+                    )?]);
+                }
+                return Some(vec![text::replace(
+                    Span::empty(file, prop.value_span.start + close as u32),
+                    format!(",{id}"),
+                )]);
             }
             // A comma-separated scalar, in a config file or an env var of a manifest.
             let raw = f.slice(prop.value_span);
@@ -89,12 +124,22 @@ pub fn add_to_exposure(sources: &SourceSet, parsed: &[Parsed], svc: &Service, de
                 end = end.saturating_sub(1);
             }
             let sep = if raw.contains(", ") { ", " } else { "," };
-            let value = if raw.trim().is_empty() || prop.value.trim().is_empty() {
-                id.to_string()
-            } else {
-                format!("{sep}{id}")
-            };
-            Some(vec![text::replace(Span::empty(file, end), value)])
+            if raw.trim().is_empty() || prop.value.trim().is_empty() {
+                // `include=` or `include:` sets no endpoint; an empty span sits at the key's end
+                // in `.properties`, so the value must go after the separator.
+                let value = format!("{},{id}", defaults(svc));
+                return if f.path.ends_with(".properties") && prop.key_span.end == prop.value_span.start {
+                    Some(vec![set_empty_properties_value(f, prop.key_span, &value)])
+                } else {
+                    None
+                };
+            }
+            if flow_plain(parsed, prop.value_span, raw) {
+                // In a flow mapping a plain `health,prometheus` is two entries: quote it.
+                let t = raw.trim_end();
+                return Some(vec![quoted_value(file, prop.value_span.start, t, &format!("{t}{sep}{id}"))?]);
+            }
+            Some(vec![text::replace(Span::empty(file, end), format!("{sep}{id}"))])
         }
         None => add_management_block(sources, parsed, svc, id),
     }
@@ -135,14 +180,88 @@ fn add_env_item(sources: &SourceSet, prop: &crate::model::spring::Prop, index: u
 /// setting `include` replaces the default (semantics §1.2).
 fn add_management_block(sources: &SourceSet, parsed: &[Parsed], svc: &Service, id: &str) -> Option<Vec<Edit>> {
     let file = svc.primary_config?;
-    let defaults = if svc.boot_version.at_least(2, 5) { "health" } else { "health,info" };
+    // `include=` written empty exposes the defaults, as if unset; fill it in rather than add a
+    // second entry below it.
+    if let Parsed::Properties(docs) = &parsed[file.0 as usize] {
+        let f = sources.get(file);
+        if let Some(e) = docs
+            .first()
+            .and_then(|d| d.entries.iter().rev().find(|e| e.key == INCLUDE))
+            .filter(|e| e.value.trim().is_empty() && e.value_span.start == e.key_span.end)
+        {
+            let key_span = Span::new(file, e.key_span.clone());
+            return Some(vec![set_empty_properties_value(f, key_span, &format!("{},{id}", defaults(svc)))]);
+        }
+    }
     add_property(
         sources,
         parsed,
         file,
         &["management", "endpoints", "web", "exposure", "include"],
-        &format!("{defaults},{id}"),
+        &format!("{},{id}", defaults(svc)),
     )
+}
+
+/// What Boot exposes over HTTP when `include` is not set (semantics §1.2).
+fn defaults(svc: &Service) -> &'static str {
+    if svc.boot_version.at_least(2, 5) {
+        "health"
+    } else {
+        "health,info"
+    }
+}
+
+/// The value of a `.properties` entry written empty (`key=`, `key =`, `key`), whose value span
+/// sits at the key's end: after the separator, or with one.
+fn set_empty_properties_value(f: &crate::source::SourceFile, key_span: Span, value: &str) -> Edit {
+    let line_end = f.line_range(f.line_col(key_span.end).line).end;
+    let rest = &f.text[key_span.end as usize..line_end as usize];
+    if rest.contains(['=', ':']) {
+        // `key=` → `key=v`, `key = ` → `key = v`, `key =` → `key = v`.
+        let space = if rest.starts_with(['=', ':']) || rest.ends_with([' ', '\t']) {
+            ""
+        } else {
+            " "
+        };
+        text::replace(Span::empty(key_span.file, line_end), format!("{space}{value}"))
+    } else {
+        text::replace(Span::new(key_span.file, key_span.end..line_end), format!("={value}"))
+    }
+}
+
+/// Whether a value is a plain (unquoted) scalar inside a YAML flow collection, where a comma
+/// ends it.
+fn flow_plain(parsed: &[Parsed], span: Span, raw: &str) -> bool {
+    if raw.starts_with(['"', '\'']) {
+        return false;
+    }
+    let Some(Parsed::Yaml(docs)) = parsed.get(span.file.0 as usize) else {
+        return false;
+    };
+    fn inside_flow(n: &Node, span: Span) -> bool {
+        let children: Vec<&Node> = match &n.kind {
+            Kind::Scalar(..) => return false,
+            Kind::Seq(items) => items.iter().collect(),
+            Kind::Map(entries) => entries.iter().flat_map(|(k, v)| [k, v]).collect(),
+        };
+        children
+            .into_iter()
+            .find(|c| c.span.file == span.file && c.span.start <= span.start && span.end <= c.span.end.max(c.span.start + 1))
+            .is_some_and(|c| n.flow || inside_flow(c, span))
+    }
+    docs.iter().any(|d| inside_flow(&d.root, span))
+}
+
+/// Replaces the plain scalar `raw` (at `start`) with `value` in double quotes; none when the
+/// value holds a quote or a backslash (it would need escapes).
+fn quoted_value(file: crate::source::FileId, start: u32, raw: &str, value: &str) -> Option<Edit> {
+    if value.contains(['"', '\\']) {
+        return None;
+    }
+    Some(text::replace(
+        Span::new(file, start..start + raw.len() as u32),
+        format!("\"{value}\""),
+    ))
 }
 
 /// Adds `path = value` to the first document of a config file, in its own style: a

@@ -2,6 +2,7 @@
 
 use super::text;
 use crate::diagnostic::Edit;
+use crate::parse::yaml::{Kind, Node};
 use crate::source::{SourceSet, Span};
 
 /// Replaces a YAML scalar's text, keeping its quotes.
@@ -35,4 +36,45 @@ pub fn indent_of(sources: &SourceSet, span: Span) -> String {
         .take(col)
         .map(|c| if c == '-' { ' ' } else { c })
         .collect()
+}
+
+/// The outermost YAML mapping of `span`'s file that starts where `span` starts (the model's
+/// spans of a mapping and the parser's may end differently, never start so).
+pub fn map_at(parsed: &[crate::parse::Parsed], span: Span) -> Option<&Node> {
+    let crate::parse::Parsed::Yaml(docs) = parsed.get(span.file.0 as usize)? else {
+        return None;
+    };
+    fn find(n: &Node, at: u32) -> Option<&Node> {
+        if n.span.start == at && n.is_map() {
+            return Some(n);
+        }
+        let children: Vec<&Node> = match &n.kind {
+            Kind::Scalar(..) => return None,
+            Kind::Seq(items) => items.iter().collect(),
+            Kind::Map(entries) => entries.iter().flat_map(|(k, v)| [k, v]).collect(),
+        };
+        children
+            .into_iter()
+            .filter(|c| c.span.start <= at && at <= c.span.end)
+            .find_map(|c| find(c, at))
+    }
+    docs.iter().find_map(|d| find(&d.root, span.start))
+}
+
+/// Adds `key: value` as the first key of the block mapping at `mapping` (a list item's mapping
+/// keeps its `- `), when the mapping has no such key yet: a key written as a list or a map is
+/// still that key, and a second one is a duplicate. None for a flow mapping (`{…}`) or when the
+/// mapping cannot be found in the parsed file.
+pub fn insert_first_key(sources: &SourceSet, parsed: &[crate::parse::Parsed], mapping: Span, key: &str, value: &str) -> Option<Edit> {
+    let node = map_at(parsed, mapping)?;
+    if !node.is_map() || node.flow || node.get(key).is_some() {
+        return None;
+    }
+    let f = sources.get(mapping.file);
+    let indent = indent_of(sources, mapping);
+    let nl = text::newline(f);
+    Some(text::replace(
+        Span::empty(mapping.file, mapping.start),
+        format!("{key}: {value}{nl}{indent}"),
+    ))
 }

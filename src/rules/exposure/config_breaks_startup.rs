@@ -50,6 +50,10 @@ fn exposure_entries(cx: &Context<'_>, s: &Service, dep: &Deployment, out: &mut V
     for which in ["include", "exclude"] {
         let key = format!("management.endpoints.web.exposure.{which}");
         let Lookup::Set(list) = dep.effective.list(&key) else { continue };
+        if let Some(f) = index_gap(s, &list.props) {
+            out.push(f);
+            continue;
+        }
         // Only comma strings and indexed forms can hold empty or commented entries.
         for (i, item) in list.items.iter().enumerate() {
             let Some(why) = invalid_endpoint_id(item) else { continue };
@@ -59,13 +63,20 @@ fn exposure_entries(cx: &Context<'_>, s: &Service, dep: &Deployment, out: &mut V
             let fix = if item.is_empty() && list.props.len() == 1 && prop.list.is_none() {
                 // `health,prometheus,` → drop the empty element.
                 let fixed: Vec<&str> = list.items.iter().map(String::as_str).filter(|x| !x.is_empty()).collect();
-                (raw.trim() == prop.value.trim()).then(|| {
-                    let end = prop.value_span.start + raw.trim_end().len() as u32;
-                    (
-                        "remove the empty entry".to_string(),
-                        edit::replace(Span::new(prop.value_span.file, prop.value_span.start..end), fixed.join(",")),
-                    )
-                })
+                let props_file = cx.sources.path(prop.value_span.file).ends_with(".properties");
+                if fixed.is_empty() {
+                    // Nothing but empty entries (`include[]=`): without the line Boot exposes
+                    // its defaults; emptying the value would change nothing.
+                    props_file.then(|| ("remove the empty entry".to_string(), edit::delete_lines(cx.sources, prop.key_span)))
+                } else {
+                    (raw.trim() == prop.value.trim()).then(|| {
+                        let end = prop.value_span.start + raw.trim_end().len() as u32;
+                        (
+                            "remove the empty entry".to_string(),
+                            edit::replace(Span::new(prop.value_span.file, prop.value_span.start..end), fixed.join(",")),
+                        )
+                    })
+                }
             } else if why.contains("upper-case") && item.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
                 raw.find(item.as_str()).map(|at| {
                     let start = prop.value_span.start + at as u32;
@@ -100,6 +111,35 @@ fn exposure_entries(cx: &Context<'_>, s: &Service, dep: &Deployment, out: &mut V
             break;
         }
     }
+}
+
+/// Indexed entries with a gap (`include[0]`, `include[2]`): Boot binds the run from index 0
+/// up to the first missing index, then fails on the entries it left unbound
+/// (`IndexedElementsBinder`, `UnboundConfigurationPropertiesException`).
+fn index_gap(s: &Service, props: &[&crate::model::spring::Prop]) -> Option<Finding> {
+    let index = |k: &str| -> Option<usize> {
+        match k.strip_suffix(']') {
+            Some(r) => r.rsplit_once('[')?.1.parse().ok(),
+            None => k.trim_end_matches('_').rsplit('_').next()?.parse().ok(),
+        }
+    };
+    if props.len() < 2 {
+        return None;
+    }
+    let mut indexed: Vec<(usize, &crate::model::spring::Prop)> = props.iter().filter_map(|p| Some((index(&p.key)?, *p))).collect();
+    indexed.sort_by_key(|(i, _)| *i);
+    let missing = (0..).zip(&indexed).find(|(want, (i, _))| want != i).map(|(want, _)| want)?;
+    let (_, unbound) = indexed.iter().find(|(i, _)| *i > missing)?;
+    Some(Finding {
+        span: unbound.key_span,
+        message: format!(
+            "`{}` is left unbound: Boot reads indexed entries from 0 up to the first missing index ({missing}) and refuses the rest, so `{}` fails to start",
+            unbound.key, s.name
+        ),
+        label: "after a missing index",
+        help: "number the entries from 0 without gaps".into(),
+        fix: None,
+    })
 }
 
 fn mutually_exclusive(s: &Service, dep: &Deployment, out: &mut Vec<Finding>) {

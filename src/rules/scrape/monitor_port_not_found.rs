@@ -3,7 +3,6 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit;
 use crate::model::kube::{MonitorKind, PortRef, Workload};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::source::Span;
 
 declare_rule!(MonitorPortNotFound {
     name: "monitor-port-not-found",
@@ -89,23 +88,13 @@ impl Rule for MonitorPortNotFound {
                         port.value
                     ));
                     let sp = &ks.ports[0];
-                    let f = cx.sources.get(sp.span.file);
-                    let col = edit::column(f, sp.span.start);
-                    let indent: String = f
-                        .line_text(f.line_col(sp.span.start).line)
-                        .chars()
-                        .take(col)
-                        .map(|c| if c == '-' { ' ' } else { c })
-                        .collect();
-                    let nl = edit::newline(f);
-                    d = d.fix(Some(Fix {
-                        title: "name the Service port".into(),
-                        applicability: Applicability::Safe,
-                        edits: vec![edit::replace(
-                            Span::empty(sp.span.file, sp.span.start),
-                            format!("name: {}{nl}{indent}", port.value),
-                        )],
-                    }));
+                    if let Some(e) = edit::yaml::insert_first_key(cx.sources, cx.parsed, sp.span, "name", &port.value) {
+                        d = d.fix(Some(Fix {
+                            title: "name the Service port".into(),
+                            applicability: Applicability::Safe,
+                            edits: vec![e],
+                        }));
+                    }
                 } else if names.len() == 1 {
                     let name = names[0].trim_matches('`').to_string();
                     d = d.help(format!("set `port: {name}`, the name of the Service's port"));

@@ -4,7 +4,6 @@ use crate::edit;
 use crate::edit::yaml::replace_scalar;
 use crate::model::kube::{valid_port_name, PortRef};
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::source::Span;
 
 declare_rule!(ServiceTargetPortNotFound {
     name: "service-target-port-not-found",
@@ -72,26 +71,16 @@ impl Rule for ServiceTargetPortNotFound {
                     .first()
                     .map_or(w.containers.first().map_or(w.name.span, |c| c.name.span), |p| p.span);
                 d = d.related(related, format!("the containers of {} {declared}", w.describe()));
-                if missing.len() == 1
-                    && ports.len() == 1
-                    && ports[0].name.is_none()
-                    && valid_port_name(name)
-                    && !cx.sources.text(ports[0].span).starts_with('{')
-                {
+                if missing.len() == 1 && ports.len() == 1 && ports[0].name.is_none() && valid_port_name(name) {
                     let p = ports[0];
-                    let f = cx.sources.get(p.span.file);
-                    let col = edit::column(f, p.span.start);
-                    let indent: String = f.line_text(f.line_col(p.span.start).line).chars().take(col).map(|_| ' ').collect();
-                    let nl = edit::newline(f);
                     d = d.help(format!("name the container port `{name}`, or set `targetPort: {}`", p.port));
-                    d = d.fix(Some(Fix {
-                        title: format!("name the container port `{name}`"),
-                        applicability: Applicability::Safe,
-                        edits: vec![edit::replace(
-                            Span::empty(p.span.file, p.span.start),
-                            format!("name: {name}{nl}{indent}"),
-                        )],
-                    }));
+                    if let Some(e) = edit::yaml::insert_first_key(cx.sources, cx.parsed, p.span, "name", name) {
+                        d = d.fix(Some(Fix {
+                            title: format!("name the container port `{name}`"),
+                            applicability: Applicability::Safe,
+                            edits: vec![e],
+                        }));
+                    }
                 } else if missing.len() == 1 && ports.len() == 1 {
                     let target = ports[0].name.clone().unwrap_or_else(|| ports[0].port.to_string());
                     d = d.help(format!("set `targetPort: {target}`, the container's only port"));
