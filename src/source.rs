@@ -173,9 +173,16 @@ impl SourceFile {
     }
 
     fn line_starts(&self) -> &[u32] {
+        // LF, CRLF and a lone CR each end a line (a file saved with classic Mac line endings
+        // has no LF at all): YAML and `.properties` readers count CR as a line break too.
         self.line_starts.get_or_init(|| {
+            let b = self.text.as_bytes();
             std::iter::once(0)
-                .chain(self.text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
+                .chain(
+                    memchr::memchr2_iter(b'\n', b'\r', b)
+                        .filter(|&i| !(b[i] == b'\r' && b.get(i + 1) == Some(&b'\n')))
+                        .map(|i| (i + 1) as u32),
+                )
                 .collect()
         })
     }
@@ -241,10 +248,13 @@ impl SourceFile {
     pub fn line_range(&self, line: u32) -> Range<u32> {
         let idx = (line.max(1) - 1) as usize;
         let start = self.line_starts().get(idx).copied().unwrap_or(self.text.len() as u32);
-        let mut end = self.line_starts().get(idx + 1).map(|e| e - 1).unwrap_or(self.text.len() as u32);
-        if end > start && self.text.as_bytes()[end as usize - 1] == b'\r' {
-            end -= 1;
-        }
+        let b = self.text.as_bytes();
+        // Without the line break: `\n`, `\r\n` or a lone `\r` (the last line has none).
+        let end = match self.line_starts().get(idx + 1) {
+            Some(&next) if next - 1 > start && b[next as usize - 1] == b'\n' && b[next as usize - 2] == b'\r' => next - 2,
+            Some(&next) => next - 1,
+            None => self.text.len() as u32,
+        };
         start..end
     }
 
@@ -280,6 +290,32 @@ pub fn decode(bytes: &[u8], latin1_fallback: bool) -> Option<(String, Encoding, 
         Err(_) if latin1_fallback => Some((bytes.iter().map(|&b| b as char).collect(), Encoding::Latin1, bom)),
         Err(_) => None,
     }
+}
+
+/// The bytes of `text` in the encoding `original` was read with (its BOM too): what `--fix`
+/// writes and what `--diff` shows.
+pub fn encode(original: &SourceFile, text: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 3);
+    if original.had_bom {
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    match original.encoding {
+        Encoding::Utf8 => out.extend_from_slice(text.as_bytes()),
+        Encoding::Latin1 => {
+            for c in text.chars() {
+                match u8::try_from(u32::from(c)) {
+                    Ok(b) => out.push(b),
+                    Err(_) => {
+                        let mut buf = [0u16; 2];
+                        for unit in c.encode_utf16(&mut buf) {
+                            out.extend_from_slice(format!("\\u{unit:04X}").as_bytes());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// All files of one lint run. Built by `load` from disk, or in memory by tests.
@@ -416,6 +452,19 @@ mod tests {
             assert_eq!(map.char_of(&text, byte), index);
         }
         assert_eq!(map.byte_of(&text, usize::MAX / 2), text.len() as u32);
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let f = SourceFile::new("a.properties", "a=1\rb=2\r\nc=3\n\rd=4\r".to_string());
+        assert_eq!(f.line_count(), 6);
+        assert_eq!(f.line_col(4), LineCol { line: 2, column: 1 });
+        assert_eq!(f.line_text(2), "b=2");
+        assert_eq!(f.line_text(3), "c=3");
+        assert_eq!(f.line_text(4), "");
+        assert_eq!(f.line_text(5), "d=4");
+        assert_eq!(f.line_text(6), "");
+        assert_eq!(f.offset_of(5, 0), 14);
     }
 
     #[test]

@@ -106,7 +106,11 @@ fn run_case(path: &Utf8Path) -> datatest_stable::Result<()> {
         failures.push(format!("{path}: fixes did not converge after {} passes", fix_loop::MAX_PASSES));
     }
     let texts = fixed.texts;
-    if let Err(e) = assert_expected(&diff(&p.sources, &texts), dir.join("expected.fix.diff").as_std_path(), false) {
+    if let Err(e) = assert_expected(
+        &String::from_utf8_lossy(&diff(&p.sources, &texts, "a/", "b/")),
+        dir.join("expected.fix.diff").as_std_path(),
+        false,
+    ) {
         failures.push(e);
     }
     if failures.is_empty() {

@@ -214,3 +214,82 @@ fn diff_hunks_on_line_one_keep_the_bom() {
     let fixed = std::fs::read(&props).unwrap();
     assert!(fixed.starts_with(b"\xEF\xBB\xBFspring.application.name"), "{err}");
 }
+
+/// Defect 6: `--diff` is byte for byte what `--fix` writes, and `git apply` takes it: an
+/// ISO-8859-1 `.properties` (printed as UTF-8 before), a file with CR-only line endings (cut
+/// into hunks at each CR before, which git does not see as lines), a BOM on line 1. Applying
+/// the diff to one copy and running `--fix` on another gives the same bytes. Positions count
+/// a lone CR as a line break (everything was "line 1").
+#[test]
+fn diff_is_what_fix_writes_and_git_applies_it() {
+    let props = "src/main/resources/application.properties";
+    let variants: [(&str, Vec<u8>); 3] = [
+        (
+            "latin1",
+            b"# caf\xe9 service\nspring.application.name=catalog-service\nmanagement.endpoints.web.exposure.include=health\ninfo.owner=Andr\xe9\n".to_vec(),
+        ),
+        (
+            "cr-only",
+            b"spring.application.name=catalog-service\r\rmanagement.endpoints.web.exposure.include=health\rinfo.x=1\r".to_vec(),
+        ),
+        (
+            "bom-crlf",
+            b"\xEF\xBB\xBFmanagement.endpoints.web.exposure.include=health\r\nspring.application.name=catalog-service\r\n".to_vec(),
+        ),
+    ];
+    let git = std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    for (name, bytes) in variants {
+        let (by_diff, by_fix) = (TempRepo::new(&format!("{name}-diff")), TempRepo::new(&format!("{name}-fix")));
+        for r in [&by_diff, &by_fix] {
+            copy_tree(
+                std::path::Path::new("fixtures/prometheus-endpoint-not-exposed/properties-include-health-only/repo"),
+                &r.0,
+            );
+            r.write(props, &bytes);
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_actuator-lint"))
+            .arg(".")
+            .args(["--diff", "--unsafe-fixes", "--select", "prometheus-endpoint-not-exposed"])
+            .current_dir(&by_diff.0)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        let diff = out.stdout;
+        let (_, concise, _) = run(&by_fix.0, &["--format", "concise", "--select", "prometheus-endpoint-not-exposed"]);
+        let line = if name == "bom-crlf" { ":1:" } else { ":3:" };
+        assert!(concise.contains(&format!("application.properties{line}")), "{name}: {concise}");
+        let (_, _, err) = run(&by_fix.0, &["--unsafe-fixes", "--select", "prometheus-endpoint-not-exposed"]);
+        let fixed = std::fs::read(by_fix.0.join(props)).unwrap();
+        assert_ne!(fixed, bytes, "{name}: --fix changed nothing: {err}");
+        if name == "latin1" {
+            assert!(diff.windows(5).any(|w| w == b"caf\xe9 "), "{name}: the diff keeps ISO-8859-1 bytes");
+        }
+        if name == "cr-only" {
+            assert!(!fixed.contains(&b'\n'), "{name}: CR-only line endings kept");
+        }
+        if !git {
+            continue;
+        }
+        std::fs::write(by_diff.0.join("fix.diff"), &diff).unwrap();
+        let apply = std::process::Command::new("git")
+            .args(["apply", "--unsafe-paths", "fix.diff"])
+            .current_dir(&by_diff.0)
+            .env("GIT_DIR", by_diff.0.join(".no-repo"))
+            .output()
+            .unwrap();
+        assert!(
+            apply.status.success(),
+            "{name}: git apply refused the diff: {}\n{}",
+            String::from_utf8_lossy(&apply.stderr),
+            String::from_utf8_lossy(&diff)
+        );
+        assert_eq!(
+            std::fs::read(by_diff.0.join(props)).unwrap(),
+            fixed,
+            "{name}: --diff is not what --fix writes"
+        );
+    }
+}

@@ -88,7 +88,7 @@ pub(super) fn run(args: CheckArgs) -> u8 {
         Err(code) => return code,
     };
     let mut linted = Vec::new();
-    let mut diffs = String::new();
+    let mut diffs = Vec::new();
     for root in &roots {
         let (p, report) = match lint_root(root, &args) {
             Ok(r) => r,
@@ -114,7 +114,7 @@ pub(super) fn run(args: CheckArgs) -> u8 {
     if let Some(path) = &args.baseline.write_baseline {
         return write_baseline(path, &linted);
     }
-    if let Err(e) = emit(&render_report(&args, &linted), args.output.as_deref()) {
+    if let Err(e) = emit(render_report(&args, &linted), args.output.as_deref()) {
         return fail(e);
     }
     exit_status(args.fail_on, &linted)
@@ -169,7 +169,7 @@ fn fix_root(
     (prefix, key_prefix): (String, String),
     args: &CheckArgs,
     baseline: Option<&suppress::baseline::Baseline>,
-    diffs: &mut String,
+    diffs: &mut Vec<u8>,
 ) -> Result<Linted, u8> {
     let f = &args.fixes;
     let fixing = f.fix || f.unsafe_fixes || f.diff;
@@ -204,19 +204,14 @@ fn fix_root(
         );
     }
     if f.diff {
-        let d = fix::apply::diff(&sources, &out.texts);
         // `a/`, `b/` as git writes them, before paths from the working directory; a root
         // outside it is named as it is.
         let (a, b) = if prefix.starts_with('/') {
-            (format!("--- {prefix}"), format!("+++ {prefix}"))
+            (prefix.clone(), prefix.clone())
         } else {
-            (format!("--- a/{prefix}"), format!("+++ b/{prefix}"))
+            (format!("a/{prefix}"), format!("b/{prefix}"))
         };
-        diffs.push_str(&if prefix.is_empty() {
-            d
-        } else {
-            d.replace("--- a/", &a).replace("+++ b/", &b)
-        });
+        diffs.extend(fix::apply::diff(&sources, &out.texts, &a, &b));
         return Ok(Linted {
             key_prefix: key_prefix.clone(),
             prefix,
@@ -289,7 +284,7 @@ fn fix_root(
     })
 }
 
-fn show_diff(diffs: &str, args: &CheckArgs) -> u8 {
+fn show_diff(diffs: &[u8], args: &CheckArgs) -> u8 {
     if let Err(e) = emit(diffs, args.output.as_deref()) {
         return fail(e);
     }

@@ -53,9 +53,11 @@ pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub(crate) fn emit(text: &str, output: Option<&Path>) -> Result<(), String> {
+/// Writes a report (or a diff, whose bytes are the files' own) to `output` or stdout.
+pub(crate) fn emit(text: impl AsRef<[u8]>, output: Option<&Path>) -> Result<(), String> {
+    let bytes = text.as_ref();
     match output {
-        Some(path) => std::fs::write(path, text).map_err(|e| format!("cannot write `{}`: {e}", path.display())),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| e.to_string()),
+        Some(path) => std::fs::write(path, bytes).map_err(|e| format!("cannot write `{}`: {e}", path.display())),
+        None => std::io::stdout().write_all(bytes).map_err(|e| e.to_string()),
     }
 }

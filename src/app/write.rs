@@ -3,34 +3,9 @@
 //! kept; `.properties` read as ISO-8859-1 are written back as ISO-8859-1, with `\uXXXX` for
 //! what that cannot hold, which is how `.properties` spell such characters).
 
-use crate::source::{decode, Encoding, SourceFile};
+use crate::source::{decode, encode, Encoding, SourceFile};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
-
-/// The bytes to write for `text` in the encoding `original` was read with.
-pub fn encode(original: &SourceFile, text: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(text.len() + 3);
-    if original.had_bom {
-        out.extend_from_slice(b"\xEF\xBB\xBF");
-    }
-    match original.encoding {
-        Encoding::Utf8 => out.extend_from_slice(text.as_bytes()),
-        Encoding::Latin1 => {
-            for c in text.chars() {
-                match u8::try_from(u32::from(c)) {
-                    Ok(b) => out.push(b),
-                    Err(_) => {
-                        let mut buf = [0u16; 2];
-                        for unit in c.encode_utf16(&mut buf) {
-                            out.extend_from_slice(format!("\\u{unit:04X}").as_bytes());
-                        }
-                    }
-                }
-            }
-        }
-    }
-    out
-}
 
 /// The absolute path of `rel` under `root`, when it is a plain relative path that reaches a
 /// regular file without passing through a symbolic link.

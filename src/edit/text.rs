@@ -29,12 +29,20 @@ pub fn column(f: &SourceFile, offset: u32) -> usize {
     (offset - line_start(f, offset)) as usize
 }
 
+/// The file's line break: CRLF, a lone CR (classic Mac, no LF anywhere), or LF.
 pub fn newline(f: &SourceFile) -> &'static str {
     if f.text.contains("\r\n") {
         "\r\n"
+    } else if f.text.contains('\r') && !f.text.contains('\n') {
+        "\r"
     } else {
         "\n"
     }
+}
+
+/// Whether `text` ends with a line break of any kind.
+pub fn ends_with_newline(text: &str) -> bool {
+    text.ends_with(['\n', '\r'])
 }
 
 /// Inserts whole `lines` (each without a line break) before the line containing `offset`.
@@ -60,7 +68,7 @@ pub fn insert_lines_after(sources: &SourceSet, span: Span, lines: &[String]) -> 
     let at = next_line_start(f, span.end);
     let mut content = String::new();
     // A last line without a line break needs one before ours.
-    if at as usize == f.text.len() && !f.text.is_empty() && !f.text.ends_with('\n') {
+    if at as usize == f.text.len() && !f.text.is_empty() && !ends_with_newline(&f.text) {
         content.push_str(nl);
     }
     for l in lines {
@@ -97,10 +105,11 @@ pub fn append_block(sources: &SourceSet, file: crate::source::FileId, lines: &[S
     let nl = newline(f);
     let mut content = String::new();
     if !f.text.is_empty() {
-        if !f.text.ends_with('\n') {
+        if !ends_with_newline(&f.text) {
             content.push_str(nl);
         }
-        if !f.text.ends_with("\n\n") {
+        // A blank line before the block, unless there is one.
+        if !f.text.ends_with(&format!("{nl}{nl}")) {
             content.push_str(nl);
         }
     }

@@ -81,22 +81,49 @@ pub fn with_texts(sources: &SourceSet, texts: &BTreeMap<FileId, String>) -> Sour
     out
 }
 
-/// Unified diff of the changed files, `a/` and `b/` prefixed like git.
-pub fn diff(sources: &SourceSet, texts: &BTreeMap<FileId, String>) -> String {
-    let mut out = String::new();
+/// Unified diff of the changed files, in the bytes `--fix` would write (BOM, encoding and line
+/// endings as in the file), so that `git apply` applies it: paths are `{a}{path}` and
+/// `{b}{path}` (`a/`, `b/` as git writes them). Lines are split at LF only, as git splits
+/// them: a file with CR-only line endings is one line to git, and a hunk cut at a lone CR
+/// would not apply.
+pub fn diff(sources: &SourceSet, texts: &BTreeMap<FileId, String>, a: &str, b: &str) -> Vec<u8> {
+    let mut out = Vec::new();
     for (id, new) in texts {
         let f = sources.get(*id);
-        // The BOM was stripped when the file was read and is written back by `--fix`; a hunk
-        // touching line 1 must carry it too, or `git apply` finds no such line in the file.
-        let bom = if f.had_bom { "\u{feff}" } else { "" };
-        let (old, new) = (format!("{bom}{}", f.text), format!("{bom}{new}"));
-        let d = similar::TextDiff::from_lines(old.as_str(), new.as_str());
-        out.push_str(
-            &d.unified_diff()
-                .context_radius(2)
-                .header(&format!("a/{}", f.path), &format!("b/{}", f.path))
-                .to_string(),
-        );
+        let (old, new) = (crate::source::encode(f, &f.text), crate::source::encode(f, new));
+        if old == new {
+            continue;
+        }
+        let (old_bytes, new_bytes) = (old, new);
+        let old: Vec<&[u8]> = old_bytes.split_inclusive(|&c| c == b'\n').collect();
+        let new: Vec<&[u8]> = new_bytes.split_inclusive(|&c| c == b'\n').collect();
+        let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new);
+        out.extend_from_slice(format!("--- {a}{}\n+++ {b}{}\n", f.path, f.path).as_bytes());
+        for group in similar::group_diff_ops(ops, 2) {
+            let (first, last) = (group[0], group[group.len() - 1]);
+            let range = |start: usize, end: usize| match end - start {
+                1 => format!("{}", start + 1),
+                0 => format!("{start},0"),
+                n => format!("{},{n}", start + 1),
+            };
+            out.extend_from_slice(
+                format!(
+                    "@@ -{} +{} @@\n",
+                    range(first.old_range().start, last.old_range().end),
+                    range(first.new_range().start, last.new_range().end)
+                )
+                .as_bytes(),
+            );
+            for op in &group {
+                for (tag, line) in op.iter_changes(&old, &new).map(|c| (c.tag(), c.value())) {
+                    out.extend_from_slice(tag.to_string().as_bytes());
+                    out.extend_from_slice(line);
+                    if !line.ends_with(b"\n") {
+                        out.extend_from_slice(b"\n\\ No newline at end of file\n");
+                    }
+                }
+            }
+        }
     }
     out
 }
