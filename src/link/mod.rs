@@ -4,6 +4,7 @@
 
 mod compose;
 mod deploy;
+pub mod image;
 pub mod relabel;
 pub mod scrape;
 
@@ -127,9 +128,10 @@ impl Links {
     }
 }
 
-/// Module ↔ workload: config > image > workload name > `app` label (SPEC §5). Indexed by
-/// name: comparing every workload with every service is quadratic in large monorepos.
-fn workload_links(ws: &Workspace, options: &ModelOptions<'_>) -> Vec<Vec<(WorkloadId, usize, String)>> {
+/// Module ↔ workload: config > the image a module builds > image name > workload name > `app`
+/// label (SPEC §5). Indexed by name: comparing every workload with every service is quadratic
+/// in large monorepos.
+fn workload_links(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> Vec<Vec<(WorkloadId, usize, String)>> {
     // A service answers to its name and its module directory's name (case-insensitive).
     let mut by_name: std::collections::HashMap<String, Vec<ServiceId>> = Default::default();
     for (si, s) in ws.services.iter().enumerate() {
@@ -171,23 +173,31 @@ fn workload_links(ws: &Workspace, options: &ModelOptions<'_>) -> Vec<Vec<(Worklo
                     format!("configured in [services.{}] workloads", ws.services[si].name)
                 });
             }
+            // The module that builds the image, whatever its name; several: unknown, no guess.
+            if let Some(img) = &c.image {
+                match image::by_image(ws, sources, &img.value, None) {
+                    image::ByImage::Built { service, evidence } => consider(1, service, ci, &|| evidence.clone()),
+                    image::ByImage::Ambiguous => continue,
+                    image::ByImage::Unlinked => {}
+                }
+            }
             if let Some(img) = c.image_name() {
                 for &si in named(img) {
-                    consider(1, si, ci, &|| {
+                    consider(2, si, ci, &|| {
                         format!("image `{}`", c.image.as_ref().map_or("", |i| i.value.as_str()))
                     });
                 }
             }
             for &si in named(&w.name.value) {
                 if w.containers.len() == 1 || named(&c.name.value).contains(&si) {
-                    consider(2, si, ci, &|| format!("workload name `{}`", w.name.value));
+                    consider(3, si, ci, &|| format!("workload name `{}`", w.name.value));
                 }
             }
             if w.containers.len() == 1 {
                 for (lk, lv) in &w.pod_labels {
                     if lk == "app" || lk == "app.kubernetes.io/name" {
                         for &si in named(lv) {
-                            consider(3, si, ci, &|| "pod label `app`".to_string());
+                            consider(4, si, ci, &|| "pod label `app`".to_string());
                         }
                     }
                 }
@@ -210,7 +220,7 @@ fn deployments(
 }
 
 pub fn link(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> Links {
-    let wl = crate::timing::timed("link: workloads", || workload_links(ws, options));
+    let wl = crate::timing::timed("link: workloads", || workload_links(ws, sources, options));
     let deployments = crate::timing::timed("link: deployments", || deployments(ws, sources, options, &wl));
     let sc = crate::timing::timed("link: scrape", || scrape::link(ws, sources, options, &deployments, &wl));
     let mut scrapes_by_service = vec![Vec::new(); deployments.len()];

@@ -75,9 +75,11 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], roles: &Roles, failures: Ve
         },
     );
     adopt_wiring(&mut ws, wiring);
+    runtime_files(&mut ws, sources, parsed);
+    ws.images = crate::timing::timed("model: images", || super::image::read(&ws, sources, parsed));
+    super::image::gaps(&mut ws, sources);
     super::monitoring::gaps(&mut ws, sources, &kz);
     crate::timing::timed("model: boot evidence", || boot_evidence(&mut ws, sources, parsed, options));
-    runtime_files(&mut ws, sources, parsed);
     unread_files(&mut ws, sources);
     ws
 }
@@ -117,10 +119,12 @@ fn adopt_wiring(ws: &mut Workspace, from: Workspace) {
         boot_unmapped,
         gaps,
         parse_errors,
+        images,
         wiring,
     } = from;
     debug_assert!(modules.is_empty() && services.is_empty() && dockerfiles.is_empty() && env_files.is_empty());
     debug_assert!(boot.is_empty() && boot_unmapped.is_empty() && gaps.is_empty() && parse_errors.is_empty());
+    debug_assert!(images.built.is_empty());
     ws.workloads = workloads;
     ws.kube_services = kube_services;
     ws.monitors = monitors;

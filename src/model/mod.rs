@@ -4,8 +4,10 @@
 pub mod assemble;
 pub mod boot;
 pub mod build;
+pub mod compose;
 pub mod exec;
 pub mod helm;
+pub mod image;
 pub mod kube;
 pub mod kustomize;
 pub mod labels;
@@ -68,6 +70,8 @@ pub struct Workspace {
     pub boot_unmapped: Vec<boot::Unmapped>,
     pub gaps: Vec<Gap>,
     pub parse_errors: Vec<ParseError>,
+    /// Which image each module builds, and which module each Compose `build:` packages.
+    pub images: image::Images,
     /// Scrape wiring beyond the core lists above (kustomize builds, Helm, Namespaces, ...).
     pub wiring: monitoring::Wiring,
 }

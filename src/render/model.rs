@@ -42,6 +42,10 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             "    config files: {}",
             if files.is_empty() { "none".to_string() } else { files.join(", ") }
         );
+        // Images named in the build (a tool's default name is not listed: every Boot module has one).
+        for b in ws.images.built.iter().filter(|b| b.module == s.module && !b.default) {
+            let _ = writeln!(o, "    builds image: {} — {}", b.image.display(), b.describe(sources));
+        }
         artifact_origin(
             &mut o,
             sources,

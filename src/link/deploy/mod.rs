@@ -85,6 +85,22 @@ fn compose_links(ws: &Workspace, sources: &SourceSet, si: ServiceId, s: &Service
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
+            // The module whose jar the build's Dockerfile copies, wherever the context is.
+            if let Some((mi, why)) = ws.images.compose_module.get(i).and_then(Option::as_ref) {
+                return (*mi == s.module).then(|| (i, format!("`build:` of Compose service `{}`: {why}", c.name.value)));
+            }
+            if c.build_context.is_none() {
+                if let Some(img) = crate::link::image::compose_image(ws, sources, c) {
+                    let near = |v: Vec<ServiceId>| crate::model::compose::nearest(ws, sources, c.file, v);
+                    match crate::link::image::by_image(ws, sources, &img, Some(&near)) {
+                        crate::link::image::ByImage::Built { service, evidence } => {
+                            return (service == si).then(|| (i, format!("{evidence} (Compose service `{}`)", c.name.value)));
+                        }
+                        crate::link::image::ByImage::Ambiguous => return None,
+                        crate::link::image::ByImage::Unlinked => {}
+                    }
+                }
+            }
             if c.build_context.as_deref() == Some(s.dir.as_str()) {
                 return Some((
                     i,
@@ -95,7 +111,10 @@ fn compose_links(ws: &Workspace, sources: &SourceSet, si: ServiceId, s: &Service
                     ),
                 ));
             }
-            let image = c.image.as_deref().map(|img| {
+            // As Compose runs it: interpolated from the project's `.env` (an unknown part never
+            // matches a name).
+            let interpolated = crate::link::image::compose_image(ws, sources, c);
+            let image = interpolated.as_deref().map(|img| {
                 let no_digest = img.split('@').next().unwrap_or(img);
                 let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
                 last.split(':').next().unwrap_or(last).to_string()

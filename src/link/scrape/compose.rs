@@ -3,11 +3,35 @@
 use super::Cx;
 use crate::model::{ServiceId, Workspace};
 
-/// The Spring services a Compose service runs: by build context, image, or name.
+/// The Spring services a Compose service runs: by what its build packages, the module that
+/// builds its image, build context, image name, or name.
 pub(super) fn compose_spring(ws: &Workspace, sources: &crate::source::SourceSet) -> Vec<Vec<ServiceId>> {
+    use crate::link::image::{by_image, compose_image, ByImage};
     ws.compose_services
         .iter()
-        .map(|c| {
+        .enumerate()
+        .map(|(ci, c)| {
+            // What the build's Dockerfile packages, or the module that builds the image.
+            if let Some((mi, _)) = ws.images.compose_module.get(ci).and_then(Option::as_ref) {
+                return ws
+                    .services
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.module == *mi)
+                    .map(|(i, _)| i)
+                    .collect();
+            }
+            let interpolated = compose_image(ws, sources, c);
+            if c.build_context.is_none() {
+                if let Some(img) = &interpolated {
+                    let near = |v: Vec<ServiceId>| crate::model::compose::nearest(ws, sources, c.file, v);
+                    match by_image(ws, sources, img, Some(&near)) {
+                        ByImage::Built { service, .. } => return vec![service],
+                        ByImage::Ambiguous => return vec![],
+                        ByImage::Unlinked => {}
+                    }
+                }
+            }
             let exact: Vec<ServiceId> = ws
                 .services
                 .iter()
@@ -23,7 +47,7 @@ pub(super) fn compose_spring(ws: &Workspace, sources: &crate::source::SourceSet)
             if !exact.is_empty() {
                 return exact;
             }
-            let image = c.image.as_deref().map(|i| {
+            let image = interpolated.as_deref().map(|i| {
                 let no_digest = i.split('@').next().unwrap_or(i);
                 let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
                 last.split(':').next().unwrap_or(last).to_string()
