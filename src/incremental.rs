@@ -124,6 +124,7 @@ fn copy_failure(f: &ParseFailure) -> ParseFailure {
         file: f.file,
         offset: f.offset,
         message: f.message.clone(),
+        limit: f.limit,
     }
 }
 
