@@ -135,7 +135,7 @@ pub struct InitArgs {
     pub stdout: bool,
 }
 
-/// `--fix`, `--unsafe-fixes`, `--diff` (SPEC §9).
+/// `--fix`, `--unsafe-fixes`, `--diff`.
 #[derive(Args, Debug, Clone, Default)]
 pub struct FixArgs {
     /// Apply safe fixes, re-lint until nothing changes, then report what is left
@@ -149,7 +149,7 @@ pub struct FixArgs {
     pub diff: bool,
 }
 
-/// `--baseline`, `--write-baseline` (SPEC §8).
+/// `--baseline`, `--write-baseline`.
 #[derive(Args, Debug, Clone, Default)]
 pub struct BaselineArgs {
     /// Do not report findings recorded in FILE (written by --write-baseline)
