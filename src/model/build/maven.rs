@@ -158,27 +158,13 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
     }
 
     let mut m = Module {
-        gradle_path: String::new(),
-        dir: me.dir.clone(),
         build_file: Some(me.file),
         kotlin_dsl: false,
-        build_root: me.dir.clone(),
-        kind: BuildKind::Maven,
-        boot_plugin: None,
-        boot_version: None,
-        deps: vec![],
-        dep_block: None,
-        unknown: vec![],
-        plugins: vec![],
         coords: group_id.clone().zip(artifact_id.clone()),
         project_name: artifact_id.clone().filter(|a| !a.contains("${")),
-        catalog: None,
-        maven: None,
         // A version written on a dependency wins over dependency management.
         pins_win: true,
-        micrometer_override: None,
-        managed: vec![],
-        mentions: vec![],
+        ..Module::new(BuildKind::Maven, &me.dir)
     };
 
     let mut boot_managed = false;

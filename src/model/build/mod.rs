@@ -188,20 +188,21 @@ pub struct Module {
 }
 
 impl Module {
-    /// A directory with Spring Boot sources but no build file the linter could read.
-    pub fn unbuilt(dir: &str, why: Option<(String, Span)>) -> Module {
+    /// A module of `kind` in `dir` that declares nothing yet: the readers fill in what its
+    /// build says.
+    pub fn new(kind: BuildKind, dir: &str) -> Module {
         Module {
             gradle_path: String::new(),
             dir: dir.to_string(),
             build_file: None,
             kotlin_dsl: true,
             build_root: dir.to_string(),
-            kind: BuildKind::None,
+            kind,
             boot_plugin: None,
             boot_version: None,
             deps: vec![],
             dep_block: None,
-            unknown: why.into_iter().collect(),
+            unknown: vec![],
             plugins: vec![],
             coords: None,
             project_name: None,
@@ -211,6 +212,14 @@ impl Module {
             micrometer_override: None,
             managed: vec![],
             mentions: vec![],
+        }
+    }
+
+    /// A directory with Spring Boot sources but no build file the linter could read.
+    pub fn unbuilt(dir: &str, why: Option<(String, Span)>) -> Module {
+        Module {
+            unknown: why.into_iter().collect(),
+            ..Module::new(BuildKind::None, dir)
         }
     }
 }
