@@ -320,8 +320,8 @@ pub fn split_list(v: &str) -> Vec<String> {
     v.split(',').map(|s| s.trim().to_string()).collect()
 }
 
-/// Length of a placeholder body up to its matching `}`.
-fn closing(s: &str) -> Option<usize> {
+/// Offset of the first `byte` outside nested `${…}` placeholders (a `}` closes one level).
+fn at_top_level(s: &str, byte: u8) -> Option<usize> {
     let mut depth = 0usize;
     let b = s.as_bytes();
     let mut i = 0;
@@ -331,36 +331,28 @@ fn closing(s: &str) -> Option<usize> {
             i += 2;
             continue;
         }
+        if b[i] == byte && depth == 0 {
+            return Some(i);
+        }
         if b[i] == b'}' {
-            if depth == 0 {
-                return Some(i);
-            }
-            depth -= 1;
+            depth = depth.saturating_sub(1);
         }
         i += 1;
     }
     None
 }
 
+/// Length of a placeholder body up to its matching `}`.
+fn closing(s: &str) -> Option<usize> {
+    at_top_level(s, b'}')
+}
+
 /// `name:default` at nesting level 0.
 fn split_default(body: &str) -> (&str, Option<&str>) {
-    let mut depth = 0usize;
-    let b = body.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'$' && b.get(i + 1) == Some(&b'{') {
-            depth += 1;
-            i += 2;
-            continue;
-        }
-        match b[i] {
-            b'}' => depth = depth.saturating_sub(1),
-            b':' if depth == 0 => return (&body[..i], Some(&body[i + 1..])),
-            _ => {}
-        }
-        i += 1;
+    match at_top_level(body, b':') {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
     }
-    (body, None)
 }
 
 #[cfg(test)]
