@@ -112,6 +112,21 @@ pub fn http_calls(command: &[Spanned<String>], env: &[(String, String)]) -> Vec<
     call(&words, item, env, StatusUse::Own).into_iter().collect()
 }
 
+/// The words of a shell command line, quotes and escapes removed, operators dropped; `None`
+/// where the splitter does not understand the script. Deployments read `-D` options and
+/// Spring arguments from `sh -c "java … -jar app.jar --k=v"` with it.
+pub fn shell_words(script: &str) -> Option<Vec<String>> {
+    Some(
+        tokenize(script)?
+            .into_iter()
+            .filter_map(|t| match t {
+                Token::Word(w) => Some(w),
+                Token::Op(_) => None,
+            })
+            .collect(),
+    )
+}
+
 fn basename(p: &str) -> &str {
     p.rsplit('/').next().unwrap_or(p)
 }

@@ -3,6 +3,7 @@
 //! locations Spring reads from what is mounted.
 
 use super::runtime::Runtime;
+use crate::model::exec::shell_words;
 use crate::model::spring::{props_layer, ConfigFile, Effective, Layer, Lookup, Origin, Why};
 use crate::source::Span;
 
@@ -13,9 +14,11 @@ type Settings = Vec<(String, String, Span)>;
 fn argv_layers(rt: &Runtime) -> (Settings, Settings) {
     let mut words: Vec<(String, Span)> = Vec::new();
     for (w, s) in &rt.argv {
-        // `sh -c "java -jar app.jar --x=y"`: look inside shell strings.
+        // `sh -c "java -jar app.jar --x=y"`: look inside shell strings, with the shell word
+        // splitter the exec probes use; a script it does not understand is split at spaces.
         if w.contains(' ') {
-            words.extend(w.split_whitespace().map(|p| (p.to_string(), *s)));
+            let split = shell_words(w).unwrap_or_else(|| w.split_whitespace().map(str::to_string).collect());
+            words.extend(split.into_iter().map(|p| (p, *s)));
         } else {
             words.push((w.clone(), *s));
         }
