@@ -338,6 +338,24 @@ pub struct ConfigFile {
     pub maybe: Option<Why>,
 }
 
+impl ConfigFile {
+    /// A file Spring reads from an external location (a mounted ConfigMap key, a bind-mounted
+    /// file, a ConfigMap Spring Cloud Kubernetes reads), named `path` in messages.
+    pub fn external(file: FileId, path: String, profile: Option<String>, ext_rank: u8, properties: bool, docs: Vec<Layer>) -> ConfigFile {
+        ConfigFile {
+            file,
+            path,
+            bootstrap: false,
+            location: 2,
+            profile,
+            ext_rank,
+            properties,
+            docs,
+            maybe: None,
+        }
+    }
+}
+
 /// Flattens one YAML document into a layer (nested keys joined with `.`, lists as `[i]`).
 pub fn yaml_layer(doc: &Document, file: FileId, document: usize, label: String) -> Layer {
     let mut props = BTreeMap::new();

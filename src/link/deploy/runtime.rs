@@ -135,17 +135,7 @@ pub(super) fn push_unseen_env(rt: &mut Runtime, label: String, why: Why) {
 pub(super) fn mounted_file(file: FileId, label: &str, name: &str, docs: Vec<Layer>) -> ConfigFile {
     let (stem, ext_rank, properties) = name_parts(name).unwrap_or(("", 2, true));
     let profile = stem.strip_prefix("application-").filter(|p| !p.is_empty()).map(str::to_string);
-    ConfigFile {
-        file,
-        path: label.to_string(),
-        bootstrap: false,
-        location: 2,
-        profile,
-        ext_rank,
-        properties,
-        docs,
-        maybe: None,
-    }
+    ConfigFile::external(file, label.to_string(), profile, ext_rank, properties, docs)
 }
 
 /// A bind-mounted repository file read as Spring config (by the name it has in the container).

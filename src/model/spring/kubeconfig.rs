@@ -111,17 +111,7 @@ pub fn layers<'a>(
         let label = format!("`{key}` of ConfigMap `{}` (read by Spring Cloud Kubernetes)", cm.name.value);
         let file = e.value_node.file();
         if let Some(docs) = embedded(&sources.get(file).text, key, &e.value_node, &label) {
-            files.push(ConfigFile {
-                file,
-                path: label,
-                bootstrap: false,
-                location: 2,
-                profile,
-                ext_rank,
-                properties,
-                docs,
-                maybe: None,
-            });
+            files.push(ConfigFile::external(file, label, profile, ext_rank, properties, docs));
         }
     }
     let mut out = super::stack::group_layers(&files, input);
