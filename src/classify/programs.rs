@@ -75,7 +75,7 @@ impl Program {
 
 /// Prometheus' own top-level keys (semantics §14): any other program's key is a sign that
 /// another program reads the file.
-const PROMETHEUS_TOP: &[&str] = &[
+pub const PROMETHEUS_TOP: &[&str] = &[
     "global",
     "runtime",
     "alerting",

@@ -10,6 +10,7 @@
 use super::prometheus::{format_duration, parse_duration, ConfigSource, Job, PromConfig, Target};
 use super::tree::SNode;
 use super::Workspace;
+use crate::classify::programs::PROMETHEUS_TOP as TOP;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 
@@ -30,19 +31,6 @@ pub enum PEdit {
     KeyAfter(Span, String),
 }
 
-const TOP: &[&str] = &[
-    "global",
-    "runtime",
-    "alerting",
-    "rule_files",
-    "scrape_config_files",
-    "scrape_configs",
-    "storage",
-    "tracing",
-    "remote_write",
-    "remote_read",
-    "otlp",
-];
 const GLOBAL: &[&str] = &[
     "scrape_interval",
     "scrape_timeout",
