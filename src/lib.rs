@@ -23,6 +23,7 @@ pub mod link;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod source;
 pub mod suggest;
@@ -31,6 +32,7 @@ pub mod suppress;
 pub mod testing;
 pub mod timing;
 
+pub use report::{Analysis, Report};
 pub use timing::timed;
 
 use config::{Config, Level};
@@ -50,27 +52,6 @@ pub struct Options {
     /// `--ignore`: never these rules.
     pub ignore: Vec<String>,
     pub limits: parse::yaml::Limits,
-}
-
-pub struct Analysis {
-    /// Each file's role (what reads it) and why.
-    pub roles: classify::Roles,
-    pub parsed: Vec<parse::Parsed>,
-    pub workspace: model::Workspace,
-    pub links: link::Links,
-}
-
-#[derive(Default)]
-pub struct Report {
-    pub diagnostics: Vec<Diagnostic>,
-    pub files: usize,
-    pub services: usize,
-    /// What the command line names that the repository does not have (`--boot-time` for an
-    /// unknown service): usage errors, never silently ignored.
-    pub usage_errors: Vec<String>,
-    /// None of what actuator-lint reads was found: no build, manifest, Compose file or
-    /// Prometheus configuration. A pass here would be a silent pass.
-    pub nothing_to_lint: bool,
 }
 
 impl Options {

@@ -3,7 +3,7 @@
 use super::escape_controls;
 use crate::source::SourceSet;
 
-pub fn render(sources: &SourceSet, report: &crate::Report) -> String {
+pub fn render(sources: &SourceSet, report: &crate::report::Report) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         let (l, c, _, _) = super::position(sources, d.primary.span);

@@ -68,7 +68,7 @@ mod tests {
             let id = s.add_text("k8s/a.yaml", text);
             let at = text.find("port").unwrap() as u32;
             let d = |msg: &str| Diagnostic::new("r", Severity::Warning, msg, Label::new(Span::new(id, at..at + 4), ""));
-            let report = crate::Report {
+            let report = crate::report::Report {
                 diagnostics: vec![d("first"), d("second")],
                 ..Default::default()
             };

@@ -6,9 +6,9 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::link::{Selection, Via};
+use crate::report::{Analysis, Report};
 use crate::rules::{self, Category};
 use crate::source::SourceSet;
-use crate::{Analysis, Report};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Default)]

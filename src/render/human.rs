@@ -269,7 +269,7 @@ pub fn render_findings(sources: &SourceSet, diags: &[Diagnostic], opts: &super::
     out
 }
 
-pub fn render(sources: &SourceSet, report: &crate::Report, opts: &super::RenderOptions) -> String {
+pub fn render(sources: &SourceSet, report: &crate::report::Report, opts: &super::RenderOptions) -> String {
     let mut out = render_findings(sources, &report.diagnostics, opts, "");
     out.push_str(&super::summary_line(report));
     out.push('\n');

@@ -137,7 +137,7 @@ pub fn document(diagnostics: Vec<JsonDiagnostic>, files: usize, services: usize)
     }
 }
 
-pub fn render(sources: &SourceSet, report: &crate::Report) -> String {
+pub fn render(sources: &SourceSet, report: &crate::report::Report) -> String {
     let diags = report.diagnostics.iter().map(|d| convert(sources, d, "")).collect();
     let doc = document(diags, report.files, report.services);
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"

@@ -38,7 +38,7 @@ pub enum Format {
 /// One linted root, as the multi-root renderers see it: paths are shown with `prefix`.
 pub struct Input<'a> {
     pub sources: &'a SourceSet,
-    pub report: &'a crate::Report,
+    pub report: &'a crate::report::Report,
     pub prefix: &'a str,
 }
 
@@ -124,7 +124,7 @@ fn plural(n: usize, word: &str) -> String {
 /// `3 errors, 1 warning in 2 of 6 services (41 files)`, `no problems in 6 services (41 files)`:
 /// the service count is always of every service found, so that it means the same with and
 /// without findings.
-pub fn summary_line(report: &crate::Report) -> String {
+pub fn summary_line(report: &crate::report::Report) -> String {
     let c = counts(&report.diagnostics);
     let mut parts = vec![];
     if c.errors > 0 {

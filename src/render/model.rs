@@ -4,8 +4,8 @@ use crate::link::{Deployment, Selection, Via};
 use crate::model::build::{lookup, Hop, ACTUATOR_ARTIFACTS, ACTUATOR_GROUP, REGISTRY_ARTIFACTS, REGISTRY_GROUP};
 use crate::model::prometheus::SdResolution;
 use crate::model::spring::{Fact, Origin, PortType, ProfileSet, Why};
+use crate::report::Analysis;
 use crate::source::{SourceSet, Span};
-use crate::Analysis;
 use std::fmt::Write;
 
 fn at(sources: &SourceSet, span: Span) -> String {

@@ -3,8 +3,8 @@
 
 use crate::link::{Selection, Via};
 use crate::model::build::{find_artifact, Presence};
+use crate::report::Analysis;
 use crate::source::{SourceSet, Span};
-use crate::Analysis;
 use serde_json::{json, Value};
 
 fn at(sources: &SourceSet, span: Span) -> String {
