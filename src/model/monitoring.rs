@@ -235,14 +235,17 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet, kz: &kustomize::Output) {
 }
 
 fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &Roles, options: &ModelOptions<'_>) {
+    let mut includes: Vec<(String, String)> = Vec::new();
     for (id, f) in sources.iter() {
         if roles.role(id) != Some(Role::Compose) {
             continue;
         }
         for d in parsed[id.0 as usize].yaml_roots() {
             read_compose(d, &f.path, &mut ws.compose_services);
+            includes.extend(super::compose::includes(d, &f.path).into_iter().map(|p| (p, f.path.clone())));
         }
     }
+    super::compose::combine(&mut ws.compose_services, sources, &includes);
     // Config files, read directly: Prometheus' own, and the scrape jobs of the programs that
     // scrape metrics in Prometheus' format (semantics §14.1), each in its dialect.
     let mut seen: BTreeSet<(FileId, u32)> = BTreeSet::new();

@@ -36,6 +36,8 @@ pub struct ComposeService {
     pub image: Option<String>,
     /// `build` context, relative to the repo root (`None` for remote or absolute contexts).
     pub build_context: Option<String>,
+    /// The project directory: the Compose file's, or that of the file that `include`s it.
+    pub project: String,
     /// `build.dockerfile` as written (relative to the context), when given.
     pub build_dockerfile: Option<String>,
     pub volumes: Vec<Volume>,
@@ -407,6 +409,7 @@ pub fn read_compose(root: &SNode, path: &str, out: &mut Vec<ComposeService>) {
             image: svc.at("image").as_string(),
             build_context: compose_build(svc.at("build"), dir),
             build_dockerfile: svc.at("build").at("dockerfile").as_string(),
+            project: dir.to_string(),
             volumes: svc.at("volumes").as_seq().iter().filter_map(|v| volume(v, dir)).collect(),
             ports: svc.at("ports").as_seq().iter().filter_map(port_mapping).collect(),
             network_mode: svc.at("network_mode").as_string(),

@@ -40,59 +40,12 @@ pub(super) fn compose_runtime(ws: &Workspace, sources: &SourceSet, c: &ComposeSe
         dockerfile_env(&mut rt, sources, f, d);
     }
     let chain = compose_chain(ws, sources, c);
-    // `.env` beside the Compose file feeds `${VAR}` interpolation.
-    let compose_dir = sources.path(c.file).rsplit_once('/').map_or("", |(d, _)| d).to_string();
-    let dotenv_path = if compose_dir.is_empty() {
-        ".env".to_string()
-    } else {
-        format!("{compose_dir}/.env")
-    };
-    let dotenv: Vec<(String, String)> = ws
-        .env_files
-        .iter()
-        .find(|(id, _)| sources.path(*id) == dotenv_path)
-        .map(|(_, e)| e.iter().map(|x| (x.name.clone(), x.value.clone())).collect())
-        .unwrap_or_default();
+    // The project's `.env` feeds `${VAR}` interpolation (semantics §16.4).
+    let pairs = crate::model::compose::dotenv(ws, sources, c);
+    let env = crate::model::compose::lookup(&pairs);
     let interpolate = |v: &str| -> Result<String, String> {
-        if !v.contains('$') {
-            return Ok(v.to_string());
-        }
-        let mut out = String::new();
-        let mut rest = v;
-        while let Some(i) = rest.find('$') {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 1..];
-            if let Some(r) = after.strip_prefix('$') {
-                out.push('$');
-                rest = r;
-                continue;
-            }
-            let (name, default, used) = if let Some(body) = after.strip_prefix('{') {
-                let Some(end) = body.find('}') else { return Ok(v.to_string()) };
-                let inner = &body[..end];
-                let (n, d) = match inner.split_once(":-").or_else(|| inner.split_once('-')) {
-                    Some((n, d)) => (n, Some(d)),
-                    None => (inner, None),
-                };
-                (n.to_string(), d, end + 2)
-            } else {
-                let n: String = after.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-                let len = n.len();
-                (n, None, len)
-            };
-            match dotenv.iter().rev().find(|(k, _)| *k == name) {
-                Some((_, val)) => out.push_str(val),
-                None => {
-                    let _ = default;
-                    return Err(format!(
-                        "is interpolated by Compose from `${{{name}}}`, which the shell running Compose may set"
-                    ));
-                }
-            }
-            rest = &after[used..];
-        }
-        out.push_str(rest);
-        Ok(out)
+        crate::model::compose::interpolate::interpolate(v, &env)
+            .map_err(|name| format!("is interpolated by Compose from `${{{name}}}`, which the shell running Compose may set"))
     };
     for svc in &chain {
         for (path, required) in &svc.env_files {

@@ -148,7 +148,7 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
                 for (ci, c) in ws.compose_services.iter().enumerate() {
                     // Only the project that runs this Prometheus is known to be up beside it: a
                     // monorepo's other Compose projects may publish the same host port.
-                    if !same_project(cx, prom, c) {
+                    if !same_project(prom, c) {
                         continue;
                     }
                     let published = c.ports.iter().find(|pm| pm.host.map(i64::from) == port.map(i64::from));
@@ -210,7 +210,7 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
             }
             // A name resolves only on the networks of the project that runs this Prometheus; a
             // same-named service of another Compose project is not what it reaches.
-            if !same_project(cx, prom, c) {
+            if !same_project(prom, c) {
                 elsewhere.get_or_insert(c);
                 continue;
             }
@@ -408,10 +408,9 @@ fn another_listener(cx: &Cx<'_>, h: &Hit) -> Option<String> {
 /// Whether Compose service `c` belongs to the project that runs Prometheus `prom`: compose files
 /// of one directory are one project (`docker compose` merges `compose.yaml` with its override, and
 /// `-f` files are conventionally kept together). With no known Prometheus container, any.
-fn same_project(cx: &Cx<'_>, prom: Option<&ComposeService>, c: &ComposeService) -> bool {
+fn same_project(prom: Option<&ComposeService>, c: &ComposeService) -> bool {
     let Some(p) = prom else { return true };
-    let dir = |f| cx.sources.path(f).rsplit_once('/').map_or("", |(d, _)| d);
-    dir(p.file) == dir(c.file)
+    p.project == c.project
 }
 
 fn unresolved(cx: &Cx<'_>, host: &str) -> TargetKind {
