@@ -114,7 +114,7 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
     // localhost: the Prometheus container itself, or the host when it shares its network.
     if is_localhost(&host) {
         let listen = prom.map_or(9090, |p| p.listen_port());
-        if port == Some(listen) {
+        if port == Some(listen) && cfg.run_by_pod.is_none() {
             return (TargetKind::Prometheus(format!("`{host}:{listen}` is Prometheus itself")), vec![]);
         }
         match prom {
@@ -183,10 +183,10 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
             }
             None => {
                 if hits.is_empty() {
-                    return (
-                        TargetKind::Unknown("where this Prometheus runs is not in the repository, so `localhost` cannot be told".into()),
-                        vec![],
-                    );
+                    let kind = super::pod_local::localhost(cx, cfg, &host, port).unwrap_or_else(|| {
+                        TargetKind::Unknown("where this Prometheus runs is not in the repository, so `localhost` cannot be told".into())
+                    });
+                    return (kind, vec![]);
                 }
             }
         }

@@ -53,7 +53,10 @@ fn pod_labels(l: &mut Labels, w: &Workload, c: &crate::model::kube::Container, p
         Value::placeholder(format!("{}-0", w.name.value))
     };
     l.insert("__meta_kubernetes_pod_name".into(), pod_name);
-    for k in ["ip", "uid", "node_name", "host_ip", "controller_name"] {
+    // An IPv4-shaped stand-in: rules that build `__address__` from the pod IP and an
+    // annotation port (the `prometheus` chart's) then keep the annotation's port.
+    l.insert("__meta_kubernetes_pod_ip".into(), Value::placeholder("10.0.0.1"));
+    for k in ["uid", "node_name", "host_ip", "controller_name"] {
         l.insert(format!("__meta_kubernetes_pod_{k}"), Value::placeholder("unknown"));
     }
     l.insert("__meta_kubernetes_pod_phase".into(), Value::known("Running", None));

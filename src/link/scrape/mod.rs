@@ -8,6 +8,7 @@
 //! * `jobs`: static and file_sd job targets → what each target is, and its scrapes;
 //! * `kube_sd`: `kubernetes_sd_configs` jobs, relabeled over the pods and Services;
 //! * `compose`: the Spring services each Compose service runs;
+//! * `pod_local`: `localhost` in a Prometheus that runs as a Kubernetes pod;
 //! * `ports`: the endpoint-port resolver every kind uses (Service port → targetPort →
 //!   container port).
 
@@ -15,6 +16,7 @@ mod compose;
 mod jobs;
 mod kube_sd;
 mod monitors;
+mod pod_local;
 mod ports;
 mod select;
 

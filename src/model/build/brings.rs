@@ -198,14 +198,21 @@ const TABLE: &[Row] = &[
         No,
         "spring-cloud/spring-cloud-kubernetes@74958e4a:spring-cloud-kubernetes-{commons,client-*,fabric8-*}/pom.xml (actuator optional)",
     ),
-    // Spring Boot's own starters: only the actuator starter brings actuator, and none brings
-    // a Micrometer registry (semantics §2 item 1).
+    // Spring Boot's own starters: only the actuator starters bring actuator, and none brings
+    // the Prometheus registry (semantics §2 item 1).
+    row(
+        "org.springframework.boot",
+        "spring-boot-starter-actuator-test",
+        Yes,
+        No,
+        "spring-projects/spring-boot@c329ffa2:starter/spring-boot-starter-actuator-test/build.gradle (api spring-boot-starter-actuator)",
+    ),
     row(
         "org.springframework.boot",
         "spring-boot-starter-*",
         No,
         No,
-        "semantics §2 item 1 (registries are separate `io.micrometer:micrometer-registry-*` artifacts)",
+        "spring-projects/spring-boot@c329ffa2:starter/*/build.gradle (only the actuator starters depend on actuator; no starter depends on micrometer-registry-prometheus)",
     ),
     // The other Micrometer registries bring their own backend only.
     row(
