@@ -126,7 +126,7 @@ pub fn check(sources: &SourceSet, options: &Options, a: &Analysis) -> Report {
         sources,
         ws: &a.workspace,
         links: &a.links,
-        options,
+        config: &options.config,
         parsed: &a.parsed,
         shared: Default::default(),
     };

@@ -1,7 +1,8 @@
 //! Edit builders that keep a file's own formatting: line-level text edits (`text`), YAML
-//! scalars and keys (`yaml`), Spring configuration (`spring`). Rules call them to build their
-//! fixes; nothing here knows a rule.
+//! scalars and keys (`yaml`), Spring configuration (`spring`), dependencies in build files
+//! (`build`). Rules call them to build their fixes; nothing here knows a rule.
 
+pub mod build;
 pub mod spring;
 pub mod text;
 pub mod yaml;

@@ -3,6 +3,7 @@
 //! monitors, Prometheus selection, job targets, annotation jobs) is in `scrape`.
 
 mod compose;
+pub mod demand;
 mod deploy;
 pub mod image;
 pub mod relabel;

@@ -1,6 +1,7 @@
 //! The rule registry: one line per rule, sorted by name (a test checks).
 
 pub mod rule;
+pub mod wording;
 
 mod build;
 pub(crate) mod exposure;

@@ -1,10 +1,10 @@
 //! What every rule declares, and what it gets to work with.
 
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::link::Links;
 use crate::model::Workspace;
 use crate::source::SourceSet;
-use crate::Options;
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Category {
@@ -60,7 +60,8 @@ pub struct Context<'a> {
     pub sources: &'a SourceSet,
     pub ws: &'a Workspace,
     pub links: &'a Links,
-    pub options: &'a Options,
+    /// The lint configuration (`actuator-lint.toml`): margins and policies rules apply.
+    pub config: &'a Config,
     /// Parsed trees, for rules whose fixes edit a file's structure.
     pub parsed: &'a [crate::parse::Parsed],
     /// Analyses several rules share, computed by whichever asks first (rules run in parallel).

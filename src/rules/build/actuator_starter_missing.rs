@@ -1,8 +1,10 @@
-use super::dependency::{add, demand, primary_span, ACTUATOR};
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
+use crate::edit::build::{add, dependencies_anchor, ACTUATOR};
+use crate::link::demand::metrics_demand;
 use crate::model::build::{lookup, ACTUATOR_ARTIFACTS, ACTUATOR_GROUP};
-use crate::rules::build::prometheus_registry_missing::{ARTIFACTS, GROUP};
+use crate::model::build::{REGISTRY_ARTIFACTS, REGISTRY_GROUP};
+use crate::rules::wording::{demand_why, relate_demand};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(ActuatorStarterMissing {
@@ -20,8 +22,8 @@ impl Rule for ActuatorStarterMissing {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (si, s) in cx.ws.services.iter().enumerate() {
-            let Some(demand) = demand(cx, si) else { continue };
-            let registry = lookup(&cx.ws.modules, s.module, GROUP, ARTIFACTS);
+            let Some(demand) = metrics_demand(cx.links, si) else { continue };
+            let registry = lookup(&cx.ws.modules, s.module, REGISTRY_GROUP, REGISTRY_ARTIFACTS);
             let Some(reg) = registry.found else { continue };
             let actuator = lookup(&cx.ws.modules, s.module, ACTUATOR_GROUP, ACTUATOR_ARTIFACTS);
             // Unknown: `analysis-gap` says why.
@@ -29,7 +31,9 @@ impl Rule for ActuatorStarterMissing {
                 continue;
             }
             let m = &cx.ws.modules[s.module];
-            let Some((primary, block)) = primary_span(cx, m) else { continue };
+            let Some((primary, block)) = dependencies_anchor(cx.sources, m) else {
+                continue;
+            };
             let label = if block {
                 "actuator is not declared in these dependencies"
             } else {
@@ -41,7 +45,7 @@ impl Rule for ActuatorStarterMissing {
                 format!(
                     "`{}` {} and has `micrometer-registry-prometheus`, but no `spring-boot-starter-actuator` on its runtime classpath: without actuator Spring Boot creates no `/actuator` endpoints, `prometheus` included",
                     s.name,
-                    demand.why()
+                    demand_why(&demand)
                 ),
                 Label::new(primary, label),
             )
@@ -53,8 +57,8 @@ impl Rule for ActuatorStarterMissing {
                 );
             }
             d = d.related(reg.dep.span, "the registry is declared here");
-            d = demand.relate(d);
-            match add(cx, m, &ACTUATOR) {
+            d = relate_demand(&demand, d);
+            match add(cx.sources, cx.parsed, m, &ACTUATOR) {
                 Some(a) => d = d.help(a.help).fix(a.fix),
                 None => d = d.help("declare `org.springframework.boot:spring-boot-starter-actuator` on the service's runtime classpath"),
             }

@@ -1,5 +1,3 @@
-pub(crate) mod dependency;
-
 pub mod actuator_starter_missing;
 pub mod prometheus_registry_incompatible;
 pub mod prometheus_registry_missing;

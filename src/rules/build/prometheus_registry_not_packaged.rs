@@ -1,9 +1,11 @@
-use super::dependency::{add, demand, primary_span, REGISTRY};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit;
+use crate::edit::build::{add, dependencies_anchor, REGISTRY};
+use crate::link::demand::metrics_demand;
 use crate::model::build::{lookup, BuildKind, Dep, Module};
-use crate::rules::build::prometheus_registry_missing::{ARTIFACTS, GROUP};
+use crate::model::build::{REGISTRY_ARTIFACTS, REGISTRY_GROUP};
+use crate::rules::wording::{demand_why, relate_demand};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -22,8 +24,8 @@ impl Rule for PrometheusRegistryNotPackaged {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (si, s) in cx.ws.services.iter().enumerate() {
-            let Some(demand) = demand(cx, si) else { continue };
-            let found = lookup(&cx.ws.modules, s.module, GROUP, ARTIFACTS);
+            let Some(demand) = metrics_demand(cx.links, si) else { continue };
+            let found = lookup(&cx.ws.modules, s.module, REGISTRY_GROUP, REGISTRY_ARTIFACTS);
             if found.found.is_some() || !found.unknown.is_empty() {
                 continue;
             }
@@ -40,7 +42,7 @@ impl Rule for PrometheusRegistryNotPackaged {
             let message = format!(
                 "`{}` {} but declares `io.micrometer:micrometer-registry-prometheus` only {where_}, which is not packaged into the Boot jar, so Spring Boot never creates the `prometheus` endpoint",
                 s.name,
-                demand.why()
+                demand_why(&demand)
             );
             let mut d = if own {
                 Diagnostic::new(
@@ -50,7 +52,9 @@ impl Rule for PrometheusRegistryNotPackaged {
                     Label::new(dep.span, "not on the runtime classpath of the jar"),
                 )
             } else {
-                let Some((primary, _)) = primary_span(cx, m) else { continue };
+                let Some((primary, _)) = dependencies_anchor(cx.sources, m) else {
+                    continue;
+                };
                 Diagnostic::new(
                     Self::META.name,
                     Self::META.default_severity,
@@ -69,18 +73,22 @@ impl Rule for PrometheusRegistryNotPackaged {
             .service(Some(&s.name));
             // A scope written nowhere on the dependency comes from `<dependencyManagement>`.
             if m.kind == BuildKind::Maven && !cx.sources.get(dep.span.file).slice(dep.span).contains("<scope>") {
-                if let Some((_, _, span)) = m.managed.iter().find(|(g, n, _)| g == GROUP && ARTIFACTS.contains(&n.as_str())) {
+                if let Some((_, _, span)) = m
+                    .managed
+                    .iter()
+                    .find(|(g, n, _)| g == REGISTRY_GROUP && REGISTRY_ARTIFACTS.contains(&n.as_str()))
+                {
                     d = d.related(
                         *span,
                         format!("the `{}` scope comes from this `<dependencyManagement>` entry", dep.configuration),
                     );
                 }
             }
-            d = demand.relate(d);
+            d = relate_demand(&demand, d);
             let (help, fix) = match (m.kind, own) {
                 (BuildKind::Gradle, true) => gradle_beside(cx, m, dep),
                 (BuildKind::Maven, true) => maven_scope(cx, dep),
-                _ => match add(cx, m, &REGISTRY) {
+                _ => match add(cx.sources, cx.parsed, m, &REGISTRY) {
                     Some(a) => (a.help, a.fix),
                     None => (
                         "declare `io.micrometer:micrometer-registry-prometheus` in a packaged configuration".into(),

@@ -4,8 +4,8 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
 use crate::edit::spring::add_to_exposure;
 use crate::link::Deployment;
 use crate::model::build::{find_artifact, Presence};
+use crate::model::build::{REGISTRY_ARTIFACTS, REGISTRY_GROUP};
 use crate::model::spring::{Lookup, Tri};
-use crate::rules::build::prometheus_registry_missing::{ARTIFACTS, GROUP};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(PrometheusEndpointNotExposed {
@@ -38,7 +38,10 @@ impl Rule for PrometheusEndpointNotExposed {
                 }
                 v
             } else {
-                let has_registry = matches!(find_artifact(&cx.ws.modules, s.module, GROUP, ARTIFACTS), Presence::Present(_));
+                let has_registry = matches!(
+                    find_artifact(&cx.ws.modules, s.module, REGISTRY_GROUP, REGISTRY_ARTIFACTS),
+                    Presence::Present(_)
+                );
                 if !has_registry || deps.iter().any(|d| d.actuator.facts.prometheus_exposed.value != Tri::No) {
                     continue;
                 }

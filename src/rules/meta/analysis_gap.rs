@@ -1,7 +1,7 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::model::build::{lookup, ACTUATOR_ARTIFACTS, ACTUATOR_GROUP};
-use crate::rules::build::prometheus_registry_missing::{ARTIFACTS, GROUP};
+use crate::model::build::{REGISTRY_ARTIFACTS, REGISTRY_GROUP};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(AnalysisGap {
@@ -42,10 +42,10 @@ impl Rule for AnalysisGap {
         // A service that must serve metrics but whose classpath cannot be resolved: say so
         // instead of guessing (the build rules stay silent).
         for (si, s) in cx.ws.services.iter().enumerate() {
-            if crate::rules::build::dependency::demand(cx, si).is_none() {
+            if crate::link::demand::metrics_demand(cx.links, si).is_none() {
                 continue;
             }
-            let registry = lookup(&cx.ws.modules, s.module, GROUP, ARTIFACTS);
+            let registry = lookup(&cx.ws.modules, s.module, REGISTRY_GROUP, REGISTRY_ARTIFACTS);
             let (artifact, reasons) = if registry.found.is_none() {
                 ("micrometer-registry-prometheus", registry.unknown)
             } else {

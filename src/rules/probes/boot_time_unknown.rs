@@ -59,7 +59,7 @@ impl Rule for BootTimeUnknown {
                 .help(format!(
                     "{}save the `Started … in N seconds` line of a real start (`{logs}`): {}; or state the number: `--boot-time {name}=<duration>` or `[services.{name}] boot-time = \"<duration>\"`",
                     misspelt.concat(),
-                    match &cx.options.config.boot_logs {
+                    match &cx.config.boot_logs {
                         None => "any `*.log` holding it is read",
                         Some(_) => "name it in `[probes] boot-logs` or pass `--boot-log`",
                     }

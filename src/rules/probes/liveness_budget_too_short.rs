@@ -21,7 +21,7 @@ impl Rule for LivenessBudgetTooShort {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let margin = cx.options.config.margin;
+        let margin = cx.config.margin;
         for t in budget::targets(cx) {
             if t.container.probe(ProbeKind::Startup).is_some() {
                 continue;

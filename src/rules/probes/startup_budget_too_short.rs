@@ -21,7 +21,7 @@ impl Rule for StartupBudgetTooShort {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let margin = cx.options.config.margin;
+        let margin = cx.config.margin;
         for t in budget::targets(cx) {
             let Some(p) = t.container.probe(ProbeKind::Startup) else { continue };
             let Some(obs) = budget::boot_time(cx, t.service_id) else { continue };

@@ -34,7 +34,7 @@ fn readers<'a>(cx: &'a Context<'a>, key: &str) -> Readers<'a> {
         service: vec![],
         unknown: !cx.ws.wiring.unknown_scrape_config.is_empty(),
         defines: !cx.ws.prom_configs.is_empty() || !cx.ws.prometheus_crs.is_empty() || !cx.ws.stack_values.is_empty(),
-        forced: cx.options.config.honors_annotations,
+        forced: cx.config.honors_annotations,
     };
     for j in &cx.ws.jobs {
         for sd in &j.kube_sd {

@@ -3,8 +3,8 @@ use crate::diagnostic::{Diagnostic, Label};
 use crate::link::scrape::{KubeJob, TargetKind};
 use crate::link::Selection;
 use crate::model::build::{find_artifact, Presence};
+use crate::model::build::{REGISTRY_ARTIFACTS, REGISTRY_GROUP};
 use crate::model::prometheus::SdResolution;
-use crate::rules::build::prometheus_registry_missing::{ARTIFACTS, GROUP};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(ServiceNotScraped {
@@ -73,7 +73,10 @@ impl Rule for ServiceNotScraped {
             if annotated {
                 continue;
             }
-            if !matches!(find_artifact(&ws.modules, s.module, GROUP, ARTIFACTS), Presence::Present(_)) {
+            if !matches!(
+                find_artifact(&ws.modules, s.module, REGISTRY_GROUP, REGISTRY_ARTIFACTS),
+                Presence::Present(_)
+            ) {
                 continue;
             }
             if !deps.iter().any(|d| d.actuator.prometheus_exposed) {

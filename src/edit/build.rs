@@ -1,59 +1,19 @@
-//! Shared by the build rules: when a service needs its metrics endpoint, where its build
-//! declares dependencies, and the fix that adds one in the build's own style (Kotlin or
-//! Groovy DSL, a version-catalog alias, a Maven `<dependency>`).
+//! Adding a dependency to a module's build in the build's own style: Kotlin or Groovy DSL, a
+//! version-catalog alias (with a `[libraries]` entry when there is none), a Maven
+//! `<dependency>`.
 
+use super::text;
 use crate::diagnostic::{Applicability, Edit, Fix};
-use crate::edit;
-use crate::link::Scrape;
 use crate::model::build::{BuildKind, CatalogUse, Module};
 use crate::parse::Parsed;
-use crate::rules::Context;
-use crate::source::{SourceFile, Span};
-
-/// Why a service must serve `/actuator/prometheus`: something scrapes it, or its web exposure
-/// lists `prometheus` explicitly (a `*` is not a request for metrics).
-pub struct Demand<'a> {
-    pub scrape: Option<&'a Scrape>,
-    pub listed: Option<Span>,
-}
-
-impl Demand<'_> {
-    /// "is scraped on `/actuator/prometheus`" / "exposes `prometheus`"
-    pub fn why(&self) -> String {
-        match self.scrape {
-            Some(sc) => format!("is scraped on `{}`", sc.path),
-            None => "exposes `prometheus`".to_string(),
-        }
-    }
-
-    pub fn relate(&self, d: crate::diagnostic::Diagnostic) -> crate::diagnostic::Diagnostic {
-        if let Some(sc) = self.scrape {
-            d.related(sc.path_span, format!("scraped here ({})", sc.evidence))
-        } else if let Some(span) = self.listed {
-            d.related(span, "`prometheus` is exposed here")
-        } else {
-            d
-        }
-    }
-}
-
-pub fn demand<'a>(cx: &'a Context<'a>, service: usize) -> Option<Demand<'a>> {
-    let scrape = cx.links.scrapes_of(service).next();
-    let listed = cx.links.deployments[service].iter().find_map(|d| {
-        d.effective
-            .get_list("management.endpoints.web.exposure.include")
-            .filter(|l| l.items.iter().any(|i| i.eq_ignore_ascii_case("prometheus")))
-            .and_then(|l| l.props.first().map(|p| p.value_span))
-    });
-    (scrape.is_some() || listed.is_some()).then_some(Demand { scrape, listed })
-}
+use crate::source::{SourceFile, SourceSet, Span};
 
 /// The line a "missing dependency" diagnostic points at, and whether it is the module's own
 /// dependencies block: `dependencies {` / `<dependencies>`, else where the Boot plugin is
 /// applied, else the build file's first line.
-pub fn primary_span(cx: &Context<'_>, m: &Module) -> Option<(Span, bool)> {
+pub fn dependencies_anchor(sources: &SourceSet, m: &Module) -> Option<(Span, bool)> {
     let line_of = |file, offset| {
-        let f: &SourceFile = cx.sources.get(file);
+        let f: &SourceFile = sources.get(file);
         let line = f.line_col(offset).line;
         let r = f.line_range(line);
         let text = &f.text[r.start as usize..r.end as usize];
@@ -67,7 +27,7 @@ pub fn primary_span(cx: &Context<'_>, m: &Module) -> Option<(Span, bool)> {
         return Some((line_of(p.file, p.start), false));
     }
     let file = m.build_file?;
-    Some((Span::new(file, cx.sources.get(file).line_range(1)), false))
+    Some((Span::new(file, sources.get(file).line_range(1)), false))
 }
 
 /// An artifact a fix adds.
@@ -104,10 +64,10 @@ pub struct Addition {
     pub fix: Option<Fix>,
 }
 
-pub fn add(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
+pub fn add(sources: &SourceSet, parsed: &[Parsed], m: &Module, a: &Artifact) -> Option<Addition> {
     match m.kind {
-        BuildKind::Gradle => gradle(cx, m, a),
-        BuildKind::Maven => maven(cx, m, a),
+        BuildKind::Gradle => gradle(sources, parsed, m, a),
+        BuildKind::Maven => maven(sources, m, a),
         BuildKind::None => None,
     }
 }
@@ -118,7 +78,7 @@ struct Style {
     parens: bool,
 }
 
-fn style(cx: &Context<'_>, m: &Module) -> Style {
+fn style(sources: &SourceSet, m: &Module) -> Style {
     if m.kotlin_dsl {
         return Style { quote: '"', parens: true };
     }
@@ -128,7 +88,7 @@ fn style(cx: &Context<'_>, m: &Module) -> Style {
             parens: false,
         };
     };
-    let f = cx.sources.get(b.file);
+    let f = sources.get(b.file);
     let body = f.text.get(b.open as usize..b.close as usize).unwrap_or("");
     // The first declaration line decides: `implementation("…")` or `implementation '…'`.
     let decl = body
@@ -150,12 +110,12 @@ fn style(cx: &Context<'_>, m: &Module) -> Style {
     }
 }
 
-fn gradle(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
+fn gradle(sources: &SourceSet, parsed: &[Parsed], m: &Module, a: &Artifact) -> Option<Addition> {
     let build_file = m.build_file?;
-    let f = cx.sources.get(build_file);
-    let st = style(cx, m);
+    let f = sources.get(build_file);
+    let st = style(sources, m);
     let mut catalog_edit: Option<(Edit, String)> = None;
-    let notation = match m.catalog.as_ref().and_then(|c| catalog_alias(cx, c, a)) {
+    let notation = match m.catalog.as_ref().and_then(|c| catalog_alias(sources, parsed, c, a)) {
         Some((accessor, edit)) => {
             catalog_edit = edit;
             accessor
@@ -174,7 +134,7 @@ fn gradle(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
     };
     let help = match &catalog_edit {
         Some((_, entry)) => {
-            let cfile = m.catalog.as_ref().map(|c| cx.sources.path(c.file)).unwrap_or_default();
+            let cfile = m.catalog.as_ref().map(|c| sources.path(c.file)).unwrap_or_default();
             format!("add `{line}` {block} and `{entry}` to `[libraries]` in `{cfile}` (Spring Boot manages its version)")
         }
         None => format!("add `{line}` {block} (Spring Boot manages its version)"),
@@ -185,17 +145,17 @@ fn gradle(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
             let close_line = f.line_col(b.close).line;
             let open_line = f.line_col(b.open).line;
             let edit = if close_line > open_line && f.line_text(close_line).trim_start().starts_with('}') {
-                edit::insert_lines_before(cx.sources, Span::empty(b.file, b.close), &[format!("{}{line}", b.indent)])
+                text::insert_lines_before(sources, Span::empty(b.file, b.close), &[format!("{}{line}", b.indent)])
             } else {
-                edit::replace(
+                text::replace(
                     Span::empty(b.file, b.open + 1),
-                    format!("{}{}{line}{}", edit::newline(f), b.indent, edit::newline(f)),
+                    format!("{}{}{line}{}", text::newline(f), b.indent, text::newline(f)),
                 )
             };
             fix_edits.push(edit);
         }
-        None => fix_edits.push(edit::append_block(
-            cx.sources,
+        None => fix_edits.push(text::append_block(
+            sources,
             build_file,
             &["dependencies {".to_string(), format!("    {line}"), "}".to_string()],
         )),
@@ -215,14 +175,14 @@ fn gradle(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
 
 /// The accessor for the artifact in the module's catalog, adding a `[libraries]` entry (with
 /// `toml_edit`, so the file keeps its formatting and comments) when there is none.
-fn catalog_alias(cx: &Context<'_>, c: &CatalogUse, a: &Artifact) -> Option<(String, Option<(Edit, String)>)> {
-    let Parsed::Catalog(cat) = &cx.parsed[c.file.0 as usize] else {
+fn catalog_alias(sources: &SourceSet, parsed: &[Parsed], c: &CatalogUse, a: &Artifact) -> Option<(String, Option<(Edit, String)>)> {
+    let Parsed::Catalog(cat) = &parsed[c.file.0 as usize] else {
         return None;
     };
     if let Some(lib) = cat.libraries.iter().find(|l| l.group == a.group && l.name == a.name) {
         return Some((format!("{}.{}", c.root, lib.accessor), None));
     }
-    let text = &cx.sources.get(c.file).text;
+    let text = &sources.get(c.file).text;
     // Follow the catalog's separator (`-`, `_` or `.`).
     let sep = ['-', '_', '.']
         .into_iter()
@@ -286,10 +246,10 @@ fn minimal_edit(file: crate::source::FileId, old: &str, new: &str) -> Option<Edi
     })
 }
 
-fn maven(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
+fn maven(sources: &SourceSet, m: &Module, a: &Artifact) -> Option<Addition> {
     let file = m.build_file?;
     let info = m.maven.as_ref()?;
-    let f = cx.sources.get(file);
+    let f = sources.get(file);
     let scope = a.scope.map(|s| format!(" with `<scope>{s}</scope>`")).unwrap_or_default();
     let help = format!(
         "add a `<dependency>` on `{}:{}`{scope} to the `<dependencies>` of `{}`{}",
@@ -307,7 +267,7 @@ fn maven(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
     if !info.boot_managed {
         return Some(Addition { help, fix: None });
     }
-    let nl = edit::newline(f);
+    let nl = text::newline(f);
     let element = |indent: &str, unit: &str| -> Vec<String> {
         let mut lines = vec![
             format!("{indent}<dependency>"),
@@ -328,12 +288,12 @@ fn maven(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
             lines.extend(element(&format!("{indent}{unit}"), &unit));
             lines.push(format!("{indent}</dependencies>"));
             let end = f.text[b.open as usize..].find("/>").map_or(b.open, |i| b.open + i as u32 + 2);
-            edit::replace(Span::new(file, b.open..end), lines.join(nl))
+            text::replace(Span::new(file, b.open..end), lines.join(nl))
         }
         Some(b) => {
             let close_line = f.line_col(b.close).line;
             if f.line_text(close_line).trim_start().starts_with("</dependencies>") {
-                edit::insert_lines_before(cx.sources, Span::empty(file, b.close), &element(&b.indent, &unit))
+                text::insert_lines_before(sources, Span::empty(file, b.close), &element(&b.indent, &unit))
             } else {
                 let indent = f.indent_at(b.open).to_string();
                 let mut content = String::from(nl);
@@ -342,7 +302,7 @@ fn maven(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
                     content.push_str(nl);
                 }
                 content.push_str(&indent);
-                edit::replace(Span::empty(file, b.close), content)
+                text::replace(Span::empty(file, b.close), content)
             }
         }
         None => {
@@ -351,7 +311,7 @@ fn maven(cx: &Context<'_>, m: &Module, a: &Artifact) -> Option<Addition> {
             lines.extend(element(&format!("{indent}{unit}"), &unit));
             lines.push(format!("{indent}</dependencies>"));
             let at = info.build_start.unwrap_or(info.project_close);
-            edit::insert_lines_before(cx.sources, Span::empty(file, at), &lines)
+            text::insert_lines_before(sources, Span::empty(file, at), &lines)
         }
     };
     Some(Addition {
