@@ -128,7 +128,6 @@ pub fn check(sources: &SourceSet, options: &Options, a: &Analysis) -> Report {
         links: &a.links,
         config: &options.config,
         parsed: &a.parsed,
-        shared: Default::default(),
     };
     // Rules are pure functions of the linked model: run them on every core, then concatenate
     // in registry order so the result does not depend on scheduling.

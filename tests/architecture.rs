@@ -1,8 +1,8 @@
 //! The layering of docs/architecture.md, enforced: which top-level module may import which
-//! (read from the `crate::…` paths in src/, test code excluded), and "one rule per file" in
-//! src/rules/<category>/. Where the tree does not satisfy a rule yet, the exception is listed
-//! below with the issue that removes it; an exception that no longer occurs fails the test, so
-//! the lists can only shrink.
+//! (read from the `crate::…` paths in src/, test code excluded), and "rules are leaves" in
+//! src/rules/<category>/ (one registered rule per file, nothing else). Where the tree does not
+//! satisfy a rule yet, the exception is listed below with the issue that removes it; an
+//! exception that no longer occurs fails the test, so the list can only shrink.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -38,22 +38,6 @@ const LAYER_EXCEPTIONS: &[(&str, &str, &str)] = &[
         "src/classify/",
         "model",
         "issue 15: classify uses model helpers (prometheus path normalisation and Compose reading, tree::SNode); they belong below classify",
-    ),
-];
-
-/// Files in src/rules/<category>/ that hold no rule (shared analysis or edit helpers).
-const NOT_A_RULE: &[(&str, &str)] = &[
-    (
-        "src/rules/exposure/common.rs",
-        "issue 15: shared exposure analysis moves to link/ or the model",
-    ),
-    (
-        "src/rules/probes/budget.rs",
-        "issue 15: the probe budget is a fact; it moves to link/",
-    ),
-    (
-        "src/rules/probes/targets.rs",
-        "issue 15: what a probe requests is computed in link/probes.rs",
     ),
 ];
 
@@ -279,40 +263,108 @@ fn imports_follow_the_layers() {
     );
 }
 
+/// The rule a rule file declares: the name in `declare_rule!(Name {`.
+fn declared_rules(code: &str) -> Vec<String> {
+    code.match_indices("declare_rule!(")
+        .map(|(at, m)| {
+            let rest = &code[at + m.len()..];
+            rest[..rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len())].to_string()
+        })
+        .collect()
+}
+
+/// Rules are leaves: src/rules/<category>/ holds mod.rs (module declarations only) and rule
+/// files, each declaring exactly one rule that the registry (src/rules/mod.rs) lists exactly
+/// once, exporting nothing else and importing no other rule. Shared analysis belongs in
+/// link/, shared edit builders in edit/, shared phrases in rules/wording.rs.
 #[test]
-fn one_rule_per_file_in_rule_categories() {
+fn rule_categories_hold_only_rule_files() {
+    let sources = sources();
+    let registry = sources
+        .iter()
+        .find(|(f, _)| f == "src/rules/mod.rs")
+        .map(|(_, t)| code(t))
+        .expect("src/rules/mod.rs");
     let mut problems = Vec::new();
-    let mut helpers_seen = BTreeSet::new();
-    for (file, text) in sources() {
+    let mut rule_files = 0;
+    for (file, text) in &sources {
         let Some(rest) = file.strip_prefix("src/rules/") else { continue };
-        let Some((_category, name)) = rest.split_once('/') else { continue };
-        if name == "mod.rs" {
-            continue;
-        }
+        let Some((category, name)) = rest.split_once('/') else { continue };
+        let code = code(text);
         if name.contains('/') {
             problems.push(format!("{file}: rule categories hold files, not directories"));
             continue;
         }
-        let rules = code(&text).matches("declare_rule!(").count();
-        match (rules, NOT_A_RULE.iter().any(|(f, _)| *f == file)) {
-            (1, false) => {}
-            (0, true) => {
-                helpers_seen.insert(file.clone());
+        if name == "mod.rs" {
+            for line in code.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                let declared = line
+                    .strip_prefix("pub mod ")
+                    .or_else(|| line.strip_prefix("mod "))
+                    .and_then(|l| l.strip_suffix(';'));
+                if declared.is_none() {
+                    problems.push(format!("{file}: a category's mod.rs only declares its rule files, found `{line}`"));
+                }
             }
-            (n, true) => problems.push(format!("{file} is listed in NOT_A_RULE but declares {n} rules")),
-            (n, false) => problems.push(format!("{file} declares {n} rules; a rule file declares exactly one")),
+            continue;
+        }
+        rule_files += 1;
+        let stem = name.trim_end_matches(".rs");
+        match declared_rules(&code).as_slice() {
+            [rule] => {
+                let entry = format!("&{category}::{stem}::{rule},");
+                let listed = registry.matches(&entry).count();
+                if listed != 1 {
+                    problems.push(format!(
+                        "{file}: `{entry}` is listed {listed} times in src/rules/mod.rs; a rule is registered exactly once"
+                    ));
+                }
+            }
+            rules => problems.push(format!("{file} declares {} rules; a rule file declares exactly one", rules.len())),
+        }
+        for line in code.lines() {
+            let exported = [
+                "pub fn ",
+                "pub const ",
+                "pub static ",
+                "pub struct ",
+                "pub enum ",
+                "pub type ",
+                "pub mod ",
+                "pub use ",
+                "pub trait ",
+            ]
+            .iter()
+            .any(|p| line.trim_start().starts_with(p));
+            if exported {
+                problems.push(format!("{file}: `{}` — a rule file exports nothing but its rule", line.trim()));
+            }
+        }
+        for segment in [
+            "crate::rules::build::",
+            "crate::rules::exposure::",
+            "crate::rules::meta::",
+            "crate::rules::probes::",
+            "crate::rules::scrape::",
+            "super::",
+        ] {
+            if code.contains(segment) {
+                problems.push(format!(
+                    "{file} reaches into another rule (`{segment}`); share through link/, edit/ or rules/wording.rs"
+                ));
+            }
         }
     }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-    let stale: Vec<&str> = NOT_A_RULE
-        .iter()
-        .filter(|(f, _)| !helpers_seen.contains(*f))
-        .map(|(f, _)| *f)
-        .collect();
     assert!(
-        stale.is_empty(),
-        "no longer present or now a rule; remove from NOT_A_RULE: {stale:?}"
+        rule_files >= 30,
+        "found only {rule_files} rule files; is the test reading src/rules/?"
     );
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_rule_file_checks_see_declarations() {
+    let text = "use crate::declare_rule;\ndeclare_rule!(FooBar {\n    name: \"foo-bar\",\n});\n// declare_rule!(Commented {\n";
+    assert_eq!(declared_rules(&code(text)), ["FooBar"]);
 }
 
 #[test]

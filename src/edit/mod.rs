@@ -3,6 +3,7 @@
 //! (`build`). Rules call them to build their fixes; nothing here knows a rule.
 
 pub mod build;
+pub mod probe;
 pub mod spring;
 pub mod text;
 pub mod yaml;

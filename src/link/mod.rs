@@ -2,10 +2,12 @@
 //! never rescan raw objects. Unresolved links are data too. The scrape wiring (Services,
 //! monitors, Prometheus selection, job targets, annotation jobs) is in `scrape`.
 
+pub mod budget;
 mod compose;
 pub mod demand;
 mod deploy;
 pub mod image;
+pub mod probes;
 pub mod relabel;
 pub mod scrape;
 
@@ -103,6 +105,8 @@ pub struct Links {
     pub compose_spring: Vec<Vec<ServiceId>>,
     /// How each `kubernetes_sd_configs` job was evaluated.
     pub kube_jobs: std::collections::BTreeMap<JobId, scrape::KubeJob>,
+    /// What probes request that their deployments do not serve.
+    pub probe_mismatches: Vec<probes::ProbeMismatch>,
     /// Indexes, so rules asking per service or per workload stay linear.
     scrapes_by_service: Vec<Vec<usize>>,
     workload_service: Vec<Option<ServiceId>>,
@@ -224,6 +228,7 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> 
     let wl = crate::timing::timed("link: workloads", || workload_links(ws, sources, options));
     let deployments = crate::timing::timed("link: deployments", || deployments(ws, sources, options, &wl));
     let sc = crate::timing::timed("link: scrape", || scrape::link(ws, sources, options, &deployments, &wl));
+    let probe_mismatches = crate::timing::timed("link: probes", || probes::mismatches(ws, sources, &deployments));
     let mut scrapes_by_service = vec![Vec::new(); deployments.len()];
     for (i, s) in sc.scrapes.iter().enumerate() {
         if let Some(v) = scrapes_by_service.get_mut(s.service) {
@@ -252,5 +257,6 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> 
         targets: sc.targets,
         compose_spring: sc.compose_spring,
         kube_jobs: sc.kube_jobs,
+        probe_mismatches,
     }
 }

@@ -4,7 +4,7 @@ pub mod rule;
 pub mod wording;
 
 mod build;
-pub(crate) mod exposure;
+mod exposure;
 mod meta;
 mod probes;
 mod scrape;

@@ -64,15 +64,6 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// Parsed trees, for rules whose fixes edit a file's structure.
     pub parsed: &'a [crate::parse::Parsed],
-    /// Analyses several rules share, computed by whichever asks first (rules run in parallel).
-    pub shared: Shared,
-}
-
-#[derive(Default)]
-pub struct Shared {
-    /// `probes::targets::findings`, for probe-path-not-served, probe-port-mismatch and
-    /// tls-scheme-mismatch.
-    pub probe_targets: std::sync::OnceLock<Vec<Diagnostic>>,
 }
 
 pub trait Rule: Sync {

@@ -1,10 +1,11 @@
-use super::common::{first_line, scraped};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit::spring::add_property;
+use crate::link::demand::scraped_deployments;
 use crate::link::{Scrape, Via};
 use crate::model::spring::Lookup;
 use crate::parse::yaml::Node;
+use crate::rules::wording::first_line;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(ApplicationTagMissing {
@@ -92,7 +93,7 @@ impl Rule for ApplicationTagMissing {
             if !s.boot_version.at_least(2, 1) {
                 continue;
             }
-            let reached = scraped(cx, si);
+            let reached = scraped_deployments(cx.links, si);
             if reached.is_empty() || cx.links.scrapes_of(si).any(|sc| scrape_adds_label(cx, sc)) {
                 continue;
             }
@@ -128,7 +129,7 @@ impl Rule for ApplicationTagMissing {
                 Self::META.name,
                 Self::META.default_severity,
                 msg,
-                Label::new(first_line(cx, file), "no `management.metrics.tags.application` in this service's config"),
+                Label::new(first_line(cx.sources, file), "no `management.metrics.tags.application` in this service's config"),
             )
             .service(Some(&s.name))
             .related(sc.path_span, format!("scraped here ({})", sc.evidence))

@@ -1,7 +1,8 @@
-use super::common::{first_line, http_probes, profiles, uses_health, where_};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit::spring::add_to_exposure;
+use crate::link::probes::{http_probes, uses_health};
+use crate::rules::wording::{first_line, profiles, where_};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(HealthEndpointNotExposed {
@@ -25,13 +26,13 @@ impl Rule for HealthEndpointNotExposed {
                 if !fact.is_no() {
                     continue;
                 }
-                let probes: Vec<_> = http_probes(cx, dep)
+                let probes: Vec<_> = http_probes(cx.ws, dep)
                     .into_iter()
                     .filter(|(_, p)| uses_health(dep, &p.value))
                     .collect();
                 let Some((kind, path)) = probes.first() else { continue };
                 let excluded = fact.why().text.contains("`exclude:");
-                let primary = fact.span().or_else(|| s.primary_config.map(|f| first_line(cx, f)));
+                let primary = fact.span().or_else(|| s.primary_config.map(|f| first_line(cx.sources, f)));
                 let Some(primary) = primary else { continue };
                 if seen.contains(&(primary, path.span)) {
                     continue;
@@ -42,7 +43,7 @@ impl Rule for HealthEndpointNotExposed {
                     kind.key(),
                     s.name,
                     path.value,
-                    where_(cx, dep),
+                    where_(cx.ws, dep),
                     profiles(dep),
                     fact.why().text
                 );

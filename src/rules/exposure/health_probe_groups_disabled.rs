@@ -1,7 +1,8 @@
-use super::common::{http_probes, probe_path, profiles, where_};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit::spring::replace_value;
+use crate::link::probes::{http_probes, probe_path};
+use crate::rules::wording::{profiles, where_};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(HealthProbeGroupsDisabled {
@@ -27,7 +28,7 @@ impl Rule for HealthProbeGroupsDisabled {
                     continue;
                 }
                 let group_paths = [f.liveness_path.as_str(), f.readiness_path.as_str()];
-                let probes: Vec<_> = http_probes(cx, dep)
+                let probes: Vec<_> = http_probes(cx.ws, dep)
                     .into_iter()
                     .filter(|(_, p)| {
                         let p = probe_path(&p.value).trim_end_matches('/');
@@ -46,7 +47,7 @@ impl Rule for HealthProbeGroupsDisabled {
                     kind.key(),
                     s.name,
                     path.value,
-                    where_(cx, dep),
+                    where_(cx.ws, dep),
                     profiles(dep),
                     fact.why().text
                 );

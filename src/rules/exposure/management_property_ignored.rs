@@ -15,7 +15,7 @@ declare_rule!(ManagementPropertyIgnored {
 
 /// Why `key` is not read by `boot`, and the name that is (semantics §1.5, §1.6, §3.2, §3.4,
 /// §4.1, §5.3, §6; Appendix A).
-pub fn ignored(c: &str, key: &str, boot: &BootVersion) -> Option<(Option<String>, String)> {
+fn ignored(c: &str, key: &str, boot: &BootVersion) -> Option<(Option<String>, String)> {
     let seg: Vec<&str> = c.split('.').collect();
     // The segments after `n` as the user wrote them.
     let written: Vec<&str> = key.split('.').collect();

@@ -1,5 +1,4 @@
 pub mod application_tag_missing;
-pub(crate) mod common;
 pub mod config_breaks_startup;
 pub mod health_endpoint_not_exposed;
 pub mod health_probe_groups_disabled;

@@ -1,8 +1,9 @@
-use super::common::{profiles, scraped, where_};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
 use crate::edit::spring::replace_value;
+use crate::link::demand::scraped_deployments;
 use crate::model::spring::{Fact, Lookup};
+use crate::rules::wording::{profiles, where_};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(PrometheusEndpointDisabled {
@@ -22,8 +23,10 @@ impl Rule for PrometheusEndpointDisabled {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen = Vec::new();
         for (si, s) in cx.ws.services.iter().enumerate() {
-            let mut candidates: Vec<(&crate::link::Deployment, Option<&crate::link::Scrape>)> =
-                scraped(cx, si).into_iter().map(|(_, d, sc)| (d, Some(sc))).collect();
+            let mut candidates: Vec<(&crate::link::Deployment, Option<&crate::link::Scrape>)> = scraped_deployments(cx.links, si)
+                .into_iter()
+                .map(|(_, d, sc)| (d, Some(sc)))
+                .collect();
             // Unscraped: only when the include list names `prometheus` explicitly, i.e. someone
             // meant to serve it.
             if candidates.is_empty() {
@@ -58,7 +61,7 @@ impl Rule for PrometheusEndpointDisabled {
                 }
                 seen.push(primary);
                 let scraped_on = sc.map_or(String::new(), |sc| format!(" is scraped on `{}` and", sc.path));
-                let context = format!("{}{}", where_(cx, dep), profiles(dep));
+                let context = format!("{}{}", where_(cx.ws, dep), profiles(dep));
                 let msg = format!(
                     "`{}`{scraped_on} exposes `prometheus`, but{context}{} {what}: {}",
                     s.name,

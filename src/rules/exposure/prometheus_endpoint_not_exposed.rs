@@ -1,4 +1,3 @@
-use super::common::{first_line, profiles};
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
 use crate::edit::spring::add_to_exposure;
@@ -6,6 +5,7 @@ use crate::link::Deployment;
 use crate::model::build::{find_artifact, Presence};
 use crate::model::build::{REGISTRY_ARTIFACTS, REGISTRY_GROUP};
 use crate::model::spring::{Lookup, Tri};
+use crate::rules::wording::{first_line, profiles};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(PrometheusEndpointNotExposed {
@@ -85,7 +85,7 @@ impl Rule for PrometheusEndpointNotExposed {
                     format!("nothing sets `management.endpoints.web.exposure.include`, and by default only {default} is exposed over HTTP"),
                 )
             };
-            let primary = primary.or_else(|| s.primary_config.map(|f| first_line(cx, f)));
+            let primary = primary.or_else(|| s.primary_config.map(|f| first_line(cx.sources, f)));
             let Some(primary) = primary else { continue };
             let set = include.is_some() || excluded || uncertain;
             let label = if set {

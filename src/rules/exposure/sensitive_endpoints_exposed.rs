@@ -14,7 +14,7 @@ declare_rule!(SensitiveEndpointsExposed {
 });
 
 /// Endpoints that leak secrets or internals, or change the running application.
-pub const SENSITIVE: &[&str] = &[
+const SENSITIVE: &[&str] = &[
     "env",
     "configprops",
     "heapdump",

@@ -78,8 +78,8 @@ impl Rule for AnalysisGap {
 /// not show (a Secret, a Config Server, a profile chosen at build time, an unresolvable
 /// placeholder): the rules stay silent there, and this says why.
 fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    use crate::link::probes::{http_probes, uses_health};
     use crate::model::spring::Tri;
-    use crate::rules::exposure::common::{http_probes, uses_health};
     let mut seen: Vec<(usize, crate::source::Span)> = Vec::new();
     // Service-level gaps already reported (the Config Server import, reported once for all
     // the profile documents that declare it: one finding per cause).
@@ -96,7 +96,7 @@ fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for d in &cx.links.deployments[si] {
             let f = &d.actuator.facts;
             // Probes on the health endpoint (or, when the paths are unknown, anything named so).
-            let probed = http_probes(cx, d)
+            let probed = http_probes(cx.ws, d)
                 .iter()
                 .any(|(_, p)| uses_health(d, &p.value) || (d.actuator.paths_unknown.is_some() && p.value.contains("/health")));
             let mut unknowns: Vec<(&str, &crate::model::spring::Why)> = Vec::new();

@@ -1,6 +1,7 @@
-use super::budget;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::link::probes::containers;
+use crate::model::boot::decisive;
 use crate::model::kube::ProbeKind;
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -19,8 +20,8 @@ impl Rule for BootTimeUnknown {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut done = std::collections::BTreeSet::new();
-        for t in budget::targets(cx) {
-            if budget::boot_time(cx, t.service_id).is_some() || done.contains(&t.service_id) {
+        for t in containers(cx.ws, &cx.links.deployments) {
+            if decisive(&cx.ws.boot, t.service_id).is_some() || done.contains(&t.service_id) {
                 continue;
             }
             let probe = t

@@ -1,9 +1,12 @@
-use super::budget;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit;
 use crate::edit::yaml::indent_of;
+use crate::link::budget::threshold_for;
+use crate::link::probes::containers;
+use crate::model::boot::decisive;
 use crate::model::kube::{Probe, ProbeKind};
+use crate::rules::wording::{budget_message, evidence_label, grace_label, with_margin};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::SourceSet;
 
@@ -22,19 +25,19 @@ impl Rule for LivenessBudgetTooShort {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let margin = cx.config.margin;
-        for t in budget::targets(cx) {
+        for t in containers(cx.ws, &cx.links.deployments) {
             if t.container.probe(ProbeKind::Startup).is_some() {
                 continue;
             }
             let Some(p) = t.container.probe(ProbeKind::Liveness) else {
                 continue;
             };
-            let Some(obs) = budget::boot_time(cx, t.service_id) else { continue };
-            let Some((severity, message)) = budget::message(cx, &t, p, obs, margin) else {
+            let Some(obs) = decisive(&cx.ws.boot, t.service_id) else { continue };
+            let Some((severity, message)) = budget_message(cx.sources, &t, p, obs, margin) else {
                 continue;
             };
             let b = obs.seconds;
-            let threshold = budget::threshold_for(0, 10, b, margin);
+            let threshold = threshold_for(0, 10, b, margin);
             let mut d = Diagnostic::new(
                 Self::META.name,
                 severity,
@@ -45,15 +48,15 @@ impl Rule for LivenessBudgetTooShort {
             .help(format!(
                 "add a startupProbe that allows the boot (`periodSeconds: 10`, `failureThreshold: {threshold}`: `10 × ({threshold} − 1) = {} s` ≥ `{}`){}",
                 10 * (threshold - 1),
-                budget::with_margin(b, margin),
+                with_margin(b, margin),
                 if p.initial_delay.is_some() {
                     ", and drop `initialDelaySeconds` from the livenessProbe"
                 } else {
                     ""
                 }
             ));
-            d.related.extend(budget::evidence_label(cx, obs));
-            d.related.extend(budget::grace_label(p));
+            d.related.extend(evidence_label(obs));
+            d.related.extend(grace_label(p));
             d = d.fix(startup_probe_fix(cx.sources, p, threshold));
             out.push(d);
         }

@@ -1,9 +1,12 @@
-use super::budget;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit;
 use crate::edit::yaml::indent_of;
+use crate::link::budget::threshold_for;
+use crate::link::probes::containers;
+use crate::model::boot::decisive;
 use crate::model::kube::ProbeKind;
+use crate::rules::wording::{budget_message, evidence_label, grace_label, with_margin};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -22,14 +25,14 @@ impl Rule for StartupBudgetTooShort {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let margin = cx.config.margin;
-        for t in budget::targets(cx) {
+        for t in containers(cx.ws, &cx.links.deployments) {
             let Some(p) = t.container.probe(ProbeKind::Startup) else { continue };
-            let Some(obs) = budget::boot_time(cx, t.service_id) else { continue };
-            let Some((severity, message)) = budget::message(cx, &t, p, obs, margin) else {
+            let Some(obs) = decisive(&cx.ws.boot, t.service_id) else { continue };
+            let Some((severity, message)) = budget_message(cx.sources, &t, p, obs, margin) else {
                 continue;
             };
             let b = obs.seconds;
-            let threshold = budget::threshold_for(p.d(), p.p(), b, margin);
+            let threshold = threshold_for(p.d(), p.p(), b, margin);
             let allows = p.d() + (threshold - 1) * p.p();
             let primary = p.failure_threshold.as_ref().map_or(p.key_span, |f| f.span);
             let mut d = Diagnostic::new(Self::META.name, severity, message, Label::new(primary, "allows too little time"))
@@ -38,10 +41,10 @@ impl Rule for StartupBudgetTooShort {
                     "set `failureThreshold: {threshold}` (`{} + {} × ({threshold} − 1) = {allows} s` ≥ `{}`)",
                     p.d(),
                     p.p(),
-                    budget::with_margin(b, margin)
+                    with_margin(b, margin)
                 ));
-            d.related.extend(budget::evidence_label(cx, obs));
-            d.related.extend(budget::grace_label(p));
+            d.related.extend(evidence_label(obs));
+            d.related.extend(grace_label(p));
             let edit = match &p.failure_threshold {
                 Some(f) => Some(edit::replace(f.span, threshold.to_string())),
                 None => p.handler_span.map(|h| {

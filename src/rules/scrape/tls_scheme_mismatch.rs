@@ -1,15 +1,18 @@
 //! `tls-scheme-mismatch` has two halves: scrapes (Prometheus jobs and monitors against the
 //! `server.ssl` the scrape reaches) and probes (`httpGet.scheme` and exec `curl`/`wget` URLs,
-//! decided in src/rules/probes/targets.rs).
+//! decided in src/link/probes.rs).
 
 use crate::declare_rule;
-use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
+use crate::edit::probe;
 use crate::edit::yaml::insert_sibling_key;
 use crate::edit::yaml::replace_scalar;
+use crate::link::probes::{Mismatch, Place};
 use crate::link::scrape::describe_site;
 use crate::link::Deployment;
 use crate::link::Via;
 use crate::model::spring::PortType;
+use crate::rules::wording::probe_asks;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 use std::collections::BTreeSet;
@@ -23,14 +26,45 @@ declare_rule!(TlsSchemeMismatch {
 });
 
 /// The probe half: `httpGet.scheme` and exec `curl`/`wget` URLs against `server.ssl` /
-/// `management.server.ssl` of the deployment (src/rules/probes/targets.rs).
+/// `management.server.ssl` of the deployment (decided in src/link/probes.rs).
 fn check_probes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    out.extend(
-        crate::rules::probes::targets::findings(cx)
-            .iter()
-            .filter(|d| d.rule == TlsSchemeMismatch::META.name)
-            .cloned(),
-    );
+    for m in &cx.links.probe_mismatches {
+        let Mismatch::Scheme { asks, at, tls, decided } = &m.mismatch else {
+            continue;
+        };
+        let name = cx.ws.services[m.service].name.as_str();
+        let asks = probe_asks(cx.ws, m, asks);
+        let (message, want, help) = if *tls {
+            (
+                format!("{asks} over HTTP, but `{name}` serves TLS there, so every probe fails"),
+                "HTTPS",
+                "probe with `scheme: HTTPS` (the kubelet does not verify the certificate)",
+            )
+        } else {
+            (
+                format!("{asks} over HTTPS, but `{name}` serves plain HTTP there, so the TLS handshake fails on every probe"),
+                "HTTP",
+                "probe with `scheme: HTTP`, or enable TLS on the server",
+            )
+        };
+        let mut d = Diagnostic::new(
+            TlsSchemeMismatch::META.name,
+            Severity::Error,
+            message,
+            Label::new(at.span(), "wrong scheme"),
+        )
+        .service(Some(name))
+        .help(help);
+        if let Some(s) = decided {
+            d = d.related(*s, if *tls { "TLS is configured here" } else { "TLS is turned off here" });
+        }
+        let (value, title) = match at {
+            Place::Scalar(_) | Place::Insert { .. } => (want.to_string(), format!("probe with `scheme: {want}`")),
+            _ => (want.to_ascii_lowercase(), format!("request `{}://`", want.to_ascii_lowercase())),
+        };
+        d = d.fix(probe::fix(cx.sources, at, &value, title));
+        out.push(d);
+    }
 }
 
 impl Rule for TlsSchemeMismatch {

@@ -1,28 +1,22 @@
-//! Probe targets (semantics §3, §4, §9.1): what a probe requests — the `httpGet` path, port and
-//! scheme, a `tcpSocket` or `grpc` port, the URL of a `curl`/`wget` in an `exec` probe — against
-//! what the deployment serves: the main server (context path, servlet path, `server:`
-//! additional paths), the actuator on its own port or the main one (management base path,
+//! What each probe requests (semantics §3, §4, §9.1) — the `httpGet` path, port and scheme, a
+//! `tcpSocket` or `grpc` port, the URL of a `curl`/`wget` in an `exec` probe — against what
+//! the deployment serves: the main server (context path, servlet path, `server:` additional
+//! paths), the actuator on its own port or the main one (management base path,
 //! `management.endpoints.web.base-path`, path mapping, health groups) and TLS on each.
 //!
-//! One analysis feeds `probe-path-not-served`, `probe-port-mismatch` and the probe half of
-//! `tls-scheme-mismatch`; each rule keeps its own diagnostics. What the repository cannot tell
-//! is never an error: a path outside the actuator that a controller may serve, a port some
-//! other listener may open, a service whose config comes from a Config Server or a placeholder.
+//! Computed once; `probe-path-not-served`, `probe-port-mismatch` and the probe half of
+//! `tls-scheme-mismatch` each word the mismatches of their kind. What the repository cannot
+//! tell is never a mismatch: a path outside the actuator that a controller may serve, a port
+//! some other listener may open, a service whose config comes from a Config Server or a
+//! placeholder.
 
-use super::budget::{self, Target};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
-use crate::edit;
-use crate::edit::yaml::indent_of;
+use super::Deployment;
 use crate::model::build::{find_artifact, Presence};
 use crate::model::exec::HttpCall;
-use crate::model::kube::{Handler, PortRef, Probe};
-use crate::model::spring::{Namespace, Port, PortType, Serving};
-use crate::rules::Context;
-use crate::source::Span;
-
-pub const PATH_RULE: &str = "probe-path-not-served";
-pub const PORT_RULE: &str = "probe-port-mismatch";
-pub const TLS_RULE: &str = "tls-scheme-mismatch";
+use crate::model::kube::{Container, Handler, PortRef, Probe, ProbeKind, Workload};
+use crate::model::spring::{Namespace, PortType, Service, Serving};
+use crate::model::{ServiceId, WorkloadId, Workspace};
+use crate::source::{SourceSet, Span, Spanned};
 
 /// Health components Boot registers by itself: a probe on `/actuator/health/db` is fine.
 const COMPONENTS: &[&str] = &[
@@ -85,9 +79,44 @@ const ENDPOINTS: &[&str] = &[
     "threaddump",
 ];
 
+/// A container that runs a service, with its probes and the config it runs with.
+pub struct ProbedContainer<'a> {
+    pub service_id: ServiceId,
+    pub service: &'a Service,
+    pub workload_id: WorkloadId,
+    pub workload: &'a Workload,
+    pub container_id: usize,
+    pub container: &'a Container,
+    pub deployment_id: usize,
+    pub deployment: &'a Deployment,
+}
+
+/// Every Kubernetes container that runs a service, in service order.
+pub fn containers<'a>(ws: &'a Workspace, deployments: &'a [Vec<Deployment>]) -> Vec<ProbedContainer<'a>> {
+    let mut out = Vec::new();
+    for (si, deps) in deployments.iter().enumerate() {
+        for (di, d) in deps.iter().enumerate() {
+            if let (Some(w), Some(c)) = (d.workload, d.container) {
+                let workload = &ws.workloads[w];
+                out.push(ProbedContainer {
+                    service_id: si,
+                    service: &ws.services[si],
+                    workload_id: w,
+                    workload,
+                    container_id: c,
+                    container: &workload.containers[c],
+                    deployment_id: di,
+                    deployment: d,
+                });
+            }
+        }
+    }
+    out
+}
+
 /// Where a part of the request is written: to point at it and to change it.
 #[derive(Clone, Debug)]
-enum Place {
+pub enum Place {
     /// A YAML scalar (quotes kept for names and paths, dropped for numbers).
     Scalar(Span),
     /// Text inside an exec command, found verbatim.
@@ -105,37 +134,11 @@ enum Place {
 }
 
 impl Place {
-    fn span(&self) -> Span {
+    pub fn span(&self) -> Span {
         match self {
             Place::Scalar(s) | Place::Text(s) | Place::Fixed(s) => *s,
             Place::Insert { label, .. } => *label,
             Place::InsertText { at, .. } => *at,
-        }
-    }
-
-    fn edit(&self, cx: &Context<'_>, value: &str) -> Option<Edit> {
-        match self {
-            Place::Scalar(span) => {
-                let raw = cx.sources.text(*span);
-                let quoted = raw.len() >= 2 && (raw.starts_with('"') || raw.starts_with('\'')) && raw.ends_with(&raw[..1]);
-                // A port number must be an integer, not a quoted string.
-                if quoted && value.parse::<i64>().is_err() {
-                    Some(edit::replace(Span::new(span.file, span.start + 1..span.end - 1), value))
-                } else {
-                    Some(edit::replace(*span, value))
-                }
-            }
-            Place::Text(span) => Some(edit::replace(*span, value)),
-            Place::Insert { mapping, key, .. } => {
-                let indent = indent_of(cx.sources, *mapping);
-                Some(edit::insert_lines_before(
-                    cx.sources,
-                    *mapping,
-                    &[format!("{indent}{key}: {value}")],
-                ))
-            }
-            Place::InsertText { at, before, after } => Some(edit::replace(*at, format!("{before}{value}{after}"))),
-            Place::Fixed(_) => None,
         }
     }
 }
@@ -148,41 +151,133 @@ struct Request {
     port_at: Place,
     https: bool,
     scheme_at: Place,
-    /// `requests` / `runs \`curl …\`, which requests`.
-    verb: String,
+    how: How,
 }
 
+/// How a probe makes its request.
+#[derive(Clone, Debug)]
+pub enum How {
+    /// `httpGet`.
+    HttpGet,
+    /// A `curl`/`wget` in an `exec` probe: the command as written.
+    Exec(String),
+    /// `tcpSocket`: a connection, no request.
+    Tcp,
+}
+
+/// What a probe asks for: where it goes and how.
+#[derive(Clone, Debug)]
+pub struct Asks {
+    pub how: How,
+    /// The request path without query or fragment (empty for TCP).
+    pub path: String,
+    pub port: i64,
+}
+
+/// The server a port reaches.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-enum Side {
+pub enum Side {
     Main,
     Management,
     Other,
 }
 
+/// Why a path is not served on the port a request reaches.
+#[derive(Clone, Debug)]
+pub enum NotServed {
+    /// The main server serves nothing outside `server.servlet.context-path`.
+    OutsideContextPath(String),
+    /// `management.server.port: -1`.
+    ManagementDisabled,
+    /// Actuator runs on its own port (this one).
+    ActuatorOnPort(u16),
+    /// Actuator endpoints are under this root.
+    ActuatorUnder(String),
+    /// The management server serves only actuator endpoints, under `root` ("/" when empty).
+    ManagementOnlyActuator { port: u16, root: String },
+    /// A health group that does not exist, with the one it most likely meant.
+    NotAGroup { group: String, groups: Vec<String>, near: String },
+    /// The health endpoint is mapped elsewhere (`root` + `sub`).
+    HealthMappedTo(String),
+    /// The endpoint is not exposed over HTTP.
+    NotExposed(String),
+    /// Served, but at another path.
+    ServedAt(String),
+}
+
+/// Why the port of a request is wrong.
+#[derive(Clone, Debug)]
+pub enum WrongPort {
+    /// What the request asks for is served on this port.
+    ServedOn(u16),
+    /// Nothing the service runs listens on the port.
+    NothingListens,
+}
+
+/// A mismatch between what a probe requests and what the deployment serves.
+#[derive(Clone, Debug)]
+pub enum Mismatch {
+    /// `port: name` names no port of the container. `suggest`: the port (as the probe should
+    /// write it) that serves what the probe asks for, when known.
+    PortNameUnknown { name: String, at: Place, suggest: Option<String> },
+    /// A gRPC probe's port is a name or a string; `number` is what it resolves to.
+    GrpcPortNotNumber { name: String, at: Place, number: Option<i64> },
+    /// The request reaches a port that does not serve it. `side`: the server that does (for
+    /// its port's label); `suggest`: the port as the probe should write it.
+    Port {
+        asks: Asks,
+        at: Place,
+        why: WrongPort,
+        side: Side,
+        suggest: Option<String>,
+    },
+    /// The path is not served on the port the request reaches; `suggest`: the path that is.
+    Path {
+        asks: Asks,
+        at: Place,
+        reason: NotServed,
+        suggest: Option<String>,
+    },
+    /// The request's scheme is not what the server serves (`tls`: whether it serves TLS).
+    Scheme {
+        asks: Asks,
+        at: Place,
+        tls: bool,
+        /// Where TLS is configured or turned off.
+        decided: Option<Span>,
+    },
+}
+
+/// A mismatch of one probe of one container of one deployment.
+#[derive(Clone, Debug)]
+pub struct ProbeMismatch {
+    pub service: ServiceId,
+    /// Index into the service's deployments.
+    pub deployment: usize,
+    pub workload: WorkloadId,
+    pub container: usize,
+    /// Index into the container's probes.
+    pub probe: usize,
+    pub mismatch: Mismatch,
+}
+
 enum Served {
     Yes,
     Unknown,
-    No(String),
+    No(NotServed),
 }
 
-struct Check<'a, 'b> {
-    cx: &'a Context<'b>,
-    t: &'a Target<'a>,
-    p: &'a Probe,
+struct Check<'a> {
+    t: &'a ProbedContainer<'a>,
+    probe: usize,
     sv: &'a Serving,
-    who: String,
-    out: &'a mut Vec<Diagnostic>,
+    out: &'a mut Vec<ProbeMismatch>,
 }
 
-/// Every probe-target finding, for all three rules, computed once; each keeps those with its
-/// name.
-pub fn findings<'c>(cx: &'c Context<'_>) -> &'c [Diagnostic] {
-    cx.shared.probe_targets.get_or_init(|| analyse(cx))
-}
-
-fn analyse(cx: &Context<'_>) -> Vec<Diagnostic> {
+/// Every mismatch of every probe of every container that runs a service.
+pub fn mismatches(ws: &Workspace, sources: &SourceSet, deployments: &[Vec<Deployment>]) -> Vec<ProbeMismatch> {
     let mut out = Vec::new();
-    for t in budget::targets(cx) {
+    for t in containers(ws, deployments) {
         let sv = &t.deployment.actuator.serving;
         // Unknown is not wrong: a Config Server, a placeholder or a random port.
         if !t.service.remote_config.is_empty() || sv.unknown().is_some() || sv.main_port().is_none() {
@@ -197,16 +292,14 @@ fn analyse(cx: &Context<'_>) -> Vec<Diagnostic> {
             continue;
         }
         // WebFlux ignores `server.servlet.context-path`; with both set, what is served is unclear.
-        if !sv.context_path.is_empty() && reactive(cx, &t) {
+        if !sv.context_path.is_empty() && reactive(ws, &t) {
             continue;
         }
-        for p in &t.container.probes {
+        for (pi, p) in t.container.probes.iter().enumerate() {
             let mut c = Check {
-                cx,
                 t: &t,
-                p,
+                probe: pi,
                 sv,
-                who: format!("the {} of {}", p.kind.key(), t.workload.describe()),
                 out: &mut out,
             };
             match &p.handler {
@@ -239,13 +332,13 @@ fn analyse(cx: &Context<'_>) -> Vec<Diagnostic> {
                             },
                             |x| Place::Scalar(x.span),
                         ),
-                        verb: "requests".into(),
+                        how: How::HttpGet,
                     };
                     c.http(req);
                 }
                 Handler::Exec { calls, .. } => {
                     for call in calls {
-                        if let Some(req) = exec_request(cx, call) {
+                        if let Some(req) = exec_request(sources, call) {
                             c.http(req);
                         }
                     }
@@ -256,15 +349,13 @@ fn analyse(cx: &Context<'_>) -> Vec<Diagnostic> {
             }
         }
     }
-    let mut seen = std::collections::BTreeSet::new();
-    out.retain(|d| seen.insert((d.rule, d.primary.span, d.message.clone())));
     out
 }
 
-fn reactive(cx: &Context<'_>, t: &Target<'_>) -> bool {
+fn reactive(ws: &Workspace, t: &ProbedContainer<'_>) -> bool {
     let has = |a: &str| {
         matches!(
-            find_artifact(&cx.ws.modules, t.service.module, "org.springframework.boot", &[a]),
+            find_artifact(&ws.modules, t.service.module, "org.springframework.boot", &[a]),
             Presence::Present(_)
         )
     };
@@ -272,11 +363,11 @@ fn reactive(cx: &Context<'_>, t: &Target<'_>) -> bool {
 }
 
 /// The request a `curl`/`wget` to this pod makes, with the places of its parts in the file.
-fn exec_request(cx: &Context<'_>, call: &HttpCall) -> Option<Request> {
+fn exec_request(sources: &SourceSet, call: &HttpCall) -> Option<Request> {
     let url = call.url.as_ref().filter(|u| u.is_local())?;
     let path = url.path.clone()?;
     let port = url.port?;
-    let raw = cx.sources.text(call.item);
+    let raw = sources.text(call.item);
     let fixed = Place::Fixed(call.item);
     // The URL's own text in the file, when it appears exactly once.
     let url_at = (raw.matches(url.raw.as_str()).count() == 1)
@@ -332,7 +423,7 @@ fn exec_request(cx: &Context<'_>, call: &HttpCall) -> Option<Request> {
         port_at,
         https: url.https,
         scheme_at,
-        verb: format!("runs `{}`, which requests", call.text),
+        how: How::Exec(call.text.clone()),
     })
 }
 
@@ -363,9 +454,16 @@ fn near_group<'g>(g: &str, groups: &'g [String]) -> Option<&'g str> {
     })
 }
 
-impl Check<'_, '_> {
-    fn name(&self) -> &str {
-        &self.t.service.name
+impl Check<'_> {
+    fn push(&mut self, mismatch: Mismatch) {
+        self.out.push(ProbeMismatch {
+            service: self.t.service_id,
+            deployment: self.t.deployment_id,
+            workload: self.t.workload_id,
+            container: self.t.container_id,
+            probe: self.probe,
+            mismatch,
+        });
     }
 
     fn port_of(&self, side: Side) -> Option<u16> {
@@ -403,41 +501,12 @@ impl Check<'_, '_> {
                 if let Some(cp) = self.t.container.ports.iter().find(|cp| cp.name.as_deref() == Some(name)) {
                     return Some(cp.port);
                 }
-                let suggestion = self.port_text(want.map(i64::from));
-                let mut d = Diagnostic::new(
-                    PORT_RULE,
-                    Severity::Error,
-                    format!(
-                        "{} uses port `{name}`, but container `{}` has no port named `{name}`, so the kubelet cannot resolve it and every probe fails",
-                        self.who, self.t.container.name.value
-                    ),
-                    Label::new(at.span(), "names no container port"),
-                )
-                .service(Some(self.name()));
-                if !self.t.container.ports.is_empty() {
-                    let names: Vec<String> = self
-                        .t
-                        .container
-                        .ports
-                        .iter()
-                        .map(|cp| {
-                            cp.name
-                                .as_ref()
-                                .map_or(format!("`{}`", cp.port), |n| format!("`{n}` ({})", cp.port))
-                        })
-                        .collect();
-                    d = d.related(
-                        self.t.container.ports[0].span,
-                        format!("the container's ports: {}", names.join(", ")),
-                    );
-                }
-                d = match suggestion {
-                    Some(s) => d
-                        .help(format!("use `port: {s}`, where `{}` serves what the probe asks for", self.name()))
-                        .fix(self.fix(at, &s, format!("probe port `{s}`"))),
-                    None => d.help("name an existing container port, or use the port number"),
-                };
-                self.out.push(d);
+                let suggest = self.port_text(want.map(i64::from));
+                self.push(Mismatch::PortNameUnknown {
+                    name: name.clone(),
+                    at: at.clone(),
+                    suggest,
+                });
                 None
             }
         }
@@ -457,14 +526,6 @@ impl Check<'_, '_> {
         )
     }
 
-    fn fix(&self, at: &Place, value: &str, title: String) -> Option<Fix> {
-        at.edit(self.cx, value).map(|e| Fix {
-            title,
-            applicability: Applicability::Unsafe,
-            edits: vec![e],
-        })
-    }
-
     /// Something may listen on `port` besides the app's HTTP servers: the container declares
     /// it, or a property is set to it (`grpc.server.port: 9090`).
     fn maybe_listens(&self, port: i64) -> bool {
@@ -479,27 +540,6 @@ impl Check<'_, '_> {
                 .any(|l| l.props.values().any(|p| p.value.trim() == text))
     }
 
-    fn port_spans(&self, side: Side) -> Option<Label> {
-        match side {
-            Side::Main => self.sv.server_port.span().map(|s| Label::new(s, "the main server's port")),
-            Side::Management => self
-                .sv
-                .management_port
-                .as_ref()
-                .and_then(Port::span)
-                .map(|s| Label::new(s, "actuator's own port")),
-            Side::Other => None,
-        }
-    }
-
-    fn listening(&self) -> String {
-        let s = self.sv.main_port().map_or(String::new(), |p| format!("HTTP on port `{p}`"));
-        match self.sv.management_port() {
-            Some(m) => format!("{s} and actuator on port `{m}`"),
-            None => s,
-        }
-    }
-
     /// Whether `path` is served on `side`, and if not, why.
     fn served_on(&self, side: Side, path: &str) -> Served {
         let sv = self.sv;
@@ -507,7 +547,7 @@ impl Check<'_, '_> {
         match side {
             Side::Main => {
                 if !sv.context_path.is_empty() && !under(path, &sv.context_path) {
-                    return Served::No(format!("it serves nothing outside its context path `{}`", sv.context_path));
+                    return Served::No(NotServed::OutsideContextPath(sv.context_path.clone()));
                 }
                 if same && under(path, &sv.actuator_root) {
                     return self.actuator_sub(path);
@@ -521,12 +561,9 @@ impl Check<'_, '_> {
                 }
                 if self.looks_actuator(path) {
                     return Served::No(match sv.port_type {
-                        Ok(PortType::Disabled) => "`management.server.port: -1` turns HTTP actuator endpoints off".to_string(),
-                        Ok(PortType::Different) => format!(
-                            "actuator endpoints are served on port `{}`, not on the main port",
-                            sv.management_port().unwrap_or(0)
-                        ),
-                        _ => format!("its actuator endpoints are under `{}`", sv.actuator_root),
+                        Ok(PortType::Disabled) => NotServed::ManagementDisabled,
+                        Ok(PortType::Different) => NotServed::ActuatorOnPort(sv.management_port().unwrap_or(0)),
+                        _ => NotServed::ActuatorUnder(sv.actuator_root.clone()),
                     });
                 }
                 Served::Unknown
@@ -538,11 +575,14 @@ impl Check<'_, '_> {
                 if sv.additional.iter().any(|a| a.path == path && a.namespace == Namespace::Management) {
                     return Served::Yes;
                 }
-                Served::No(format!(
-                    "the management server on port `{}` serves only actuator endpoints, under `{}`",
-                    sv.management_port().unwrap_or(0),
-                    if sv.actuator_root.is_empty() { "/" } else { &sv.actuator_root }
-                ))
+                Served::No(NotServed::ManagementOnlyActuator {
+                    port: sv.management_port().unwrap_or(0),
+                    root: if sv.actuator_root.is_empty() {
+                        "/".to_string()
+                    } else {
+                        sv.actuator_root.clone()
+                    },
+                })
             }
             Side::Other => Served::Unknown,
         }
@@ -575,17 +615,18 @@ impl Check<'_, '_> {
                 return Served::Yes;
             }
             return match near_group(g, &sv.groups) {
-                Some(near) => Served::No(format!(
-                    "`{g}` is not one of its health groups ({}); `{near}` is",
-                    sv.groups.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")
-                )),
+                Some(near) => Served::No(NotServed::NotAGroup {
+                    group: g.to_string(),
+                    groups: sv.groups.clone(),
+                    near: near.to_string(),
+                }),
                 // A custom `HealthIndicator` may have that name.
                 None => Served::Unknown,
             };
         }
         let first = rest.trim_start_matches('/').split('/').next().unwrap_or("");
         if first == "health" {
-            return Served::No(format!("its health endpoint is mapped to `{}{}`", sv.actuator_root, sv.health_sub));
+            return Served::No(NotServed::HealthMappedTo(format!("{}{}", sv.actuator_root, sv.health_sub)));
         }
         // The endpoint id behind the segment, through `path-mapping`.
         let mapped = effective.layers.iter().rev().find_map(|l| {
@@ -600,7 +641,7 @@ impl Check<'_, '_> {
             // Exposed, or a path a controller may serve beside actuator at the root.
             Served::Unknown
         } else {
-            Served::No(format!("the `{id}` endpoint is not exposed over HTTP"))
+            Served::No(NotServed::NotExposed(id))
         }
     }
 
@@ -664,136 +705,80 @@ impl Check<'_, '_> {
             return;
         };
         let side = self.side(port);
-        let asks = format!("{} {} `{path}` on port `{port}`", self.who, req.verb);
+        let asks = Asks {
+            how: req.how.clone(),
+            path: path.clone(),
+            port,
+        };
         let served = self.served_on(side, &path);
         let mut port_wrong = false;
-        match (&served, side) {
+        match (served, side) {
             (Served::Yes | Served::Unknown, Side::Main | Side::Management) => {}
             (Served::No(reason), Side::Main | Side::Management) => match self.intended(&path) {
                 Some((iside, ipath)) => {
                     let iport = self.port_of(iside);
                     if iport.map(i64::from) != Some(port) {
                         port_wrong = true;
-                        self.port_diag(
-                            &asks,
-                            &req,
-                            iside,
-                            iport,
-                            &format!("`{}` serves it on port `{}`", self.name(), iport.unwrap_or(0)),
-                        );
+                        self.wrong_port(&asks, &req, iside, iport, WrongPort::ServedOn(iport.unwrap_or(0)));
                     }
                     if ipath != path {
-                        self.path_diag(&asks, &req, reason, Some(ipath));
+                        self.not_served(&asks, &req, reason, Some(ipath));
                     } else if !port_wrong {
-                        self.path_diag(&asks, &req, reason, None);
+                        self.not_served(&asks, &req, reason, None);
                     }
                 }
-                None => self.path_diag(&asks, &req, reason, None),
+                None => self.not_served(&asks, &req, reason, None),
             },
             (_, Side::Other) => match self.intended(&path) {
                 Some((iside, ipath)) => {
                     let iport = self.port_of(iside);
                     port_wrong = true;
-                    self.port_diag(
-                        &asks,
-                        &req,
-                        iside,
-                        iport,
-                        &format!("`{}` serves it on port `{}`", self.name(), iport.unwrap_or(0)),
-                    );
+                    self.wrong_port(&asks, &req, iside, iport, WrongPort::ServedOn(iport.unwrap_or(0)));
                     if ipath != path && !matches!(self.served_on(iside, &ipath), Served::No(_)) {
                         let why = match self.served_on(iside, &path) {
                             Served::No(r) => r,
-                            _ => format!("it is served at `{ipath}`"),
+                            _ => NotServed::ServedAt(ipath.clone()),
                         };
-                        self.path_diag(&asks, &req, &why, Some(ipath));
+                        self.not_served(&asks, &req, why, Some(ipath));
                     }
                 }
                 None if !self.maybe_listens(port) => {
                     port_wrong = true;
-                    let why = format!("nothing in `{}` listens there: it serves {}", self.name(), self.listening());
-                    self.port_diag(&asks, &req, Side::Main, self.sv.main_port(), &why);
+                    self.wrong_port(&asks, &req, Side::Main, self.sv.main_port(), WrongPort::NothingListens);
                 }
                 None => {}
             },
         }
         if !port_wrong && side != Side::Other {
-            self.tls(&asks, &req, side);
+            self.tls(asks, &req, side);
         }
     }
 
-    fn path_diag(&mut self, asks: &str, req: &Request, reason: &str, suggest: Option<String>) {
-        let mut d = Diagnostic::new(
-            PATH_RULE,
-            Severity::Error,
-            format!("{asks}, but `{}` does not serve that path: {reason}", self.name()),
-            Label::new(req.path_at.span(), "not served"),
-        )
-        .service(Some(self.name()));
-        if reason.contains("context path") {
-            if let Some(s) = self.sv.context_span {
-                d = d.related(s, "the context path is set here");
-            }
-        } else if reason.contains("management server") {
-            if let Some(s) = self.sv.management_port.as_ref().and_then(Port::span) {
-                d = d.related(s, "actuator runs on its own server here, without the main server's context path");
-            }
-        } else {
-            for (s, what) in self.sv.root_spans.iter().take(2) {
-                d = d.related(*s, format!("actuator paths start with {what}"));
-            }
-        }
-        match suggest {
-            Some(s) => {
-                d = d.help(format!("probe `{s}`"));
-                d = d.fix(self.fix(&req.path_at, &s, format!("probe `{s}`")));
-            }
-            None => {
-                let groups: Vec<String> = self
-                    .sv
-                    .groups
-                    .iter()
-                    .take(2)
-                    .map(|g| format!("`{}/{g}`", self.sv.health_path()))
-                    .collect();
-                d = d.help(if groups.is_empty() {
-                    format!("probe `{}`", self.sv.health_path())
-                } else {
-                    format!("probe a path `{}` serves, such as {}", self.name(), groups.join(" or "))
-                });
-            }
-        }
-        self.out.push(d);
+    fn not_served(&mut self, asks: &Asks, req: &Request, reason: NotServed, suggest: Option<String>) {
+        self.push(Mismatch::Path {
+            asks: asks.clone(),
+            at: req.path_at.clone(),
+            reason,
+            suggest,
+        });
     }
 
-    fn port_diag(&mut self, asks: &str, req: &Request, side: Side, target: Option<u16>, why: &str) {
-        let mut d = Diagnostic::new(
-            PORT_RULE,
-            Severity::Error,
-            format!("{asks}, but {why}"),
-            Label::new(req.port_at.span(), "wrong port"),
-        )
-        .service(Some(self.name()));
-        if let Some(l) = self.port_spans(side) {
-            d.related.push(l);
-        }
-        match self.port_text(target.map(i64::from)) {
-            Some(p) => {
-                // A URL needs the number; a manifest may use the container port's name.
-                let value = if matches!(req.port_at, Place::Scalar(_)) {
-                    p.clone()
-                } else {
-                    target.map_or(p.clone(), |t| t.to_string())
-                };
-                d = d.help(format!("use port `{value}`"));
-                d = d.fix(self.fix(&req.port_at, &value, format!("probe port `{value}`")));
-            }
-            None => d = d.help("probe the port the app serves HTTP on"),
-        }
-        self.out.push(d);
+    fn wrong_port(&mut self, asks: &Asks, req: &Request, side: Side, target: Option<u16>, why: WrongPort) {
+        // A URL needs the number; a manifest may use the container port's name.
+        let suggest = self.port_text(target.map(i64::from)).map(|p| match (&req.port_at, target) {
+            (Place::Scalar(_), _) | (_, None) => p,
+            (_, Some(t)) => t.to_string(),
+        });
+        self.push(Mismatch::Port {
+            asks: asks.clone(),
+            at: req.port_at.clone(),
+            why,
+            side,
+            suggest,
+        });
     }
 
-    fn tls(&mut self, asks: &str, req: &Request, side: Side) {
+    fn tls(&mut self, asks: Asks, req: &Request, side: Side) {
         let fact = match side {
             Side::Main => &self.sv.server_tls,
             Side::Management => &self.sv.management_tls,
@@ -802,38 +787,16 @@ impl Check<'_, '_> {
         if fact.is_unknown() {
             return;
         }
-        let (tls, span) = (fact.is_yes(), fact.span());
+        let (tls, decided) = (fact.is_yes(), fact.span());
         if tls == req.https {
             return;
         }
-        let (message, want, help) = if tls {
-            (
-                format!("{asks} over HTTP, but `{}` serves TLS there, so every probe fails", self.name()),
-                "HTTPS",
-                "probe with `scheme: HTTPS` (the kubelet does not verify the certificate)",
-            )
-        } else {
-            (
-                format!(
-                    "{asks} over HTTPS, but `{}` serves plain HTTP there, so the TLS handshake fails on every probe",
-                    self.name()
-                ),
-                "HTTP",
-                "probe with `scheme: HTTP`, or enable TLS on the server",
-            )
-        };
-        let mut d = Diagnostic::new(TLS_RULE, Severity::Error, message, Label::new(req.scheme_at.span(), "wrong scheme"))
-            .service(Some(self.name()))
-            .help(help);
-        if let Some(s) = span {
-            d = d.related(s, if tls { "TLS is configured here" } else { "TLS is turned off here" });
-        }
-        let (value, title) = match &req.scheme_at {
-            Place::Scalar(_) | Place::Insert { .. } => (want.to_string(), format!("probe with `scheme: {want}`")),
-            _ => (want.to_ascii_lowercase(), format!("request `{}://`", want.to_ascii_lowercase())),
-        };
-        d = d.fix(self.fix(&req.scheme_at, &value, title));
-        self.out.push(d);
+        self.push(Mismatch::Scheme {
+            asks,
+            at: req.scheme_at.clone(),
+            tls,
+            decided,
+        });
     }
 
     fn tcp(&mut self, port: &PortRef, at: Place) {
@@ -841,18 +804,21 @@ impl Check<'_, '_> {
             return;
         };
         if self.side(port) == Side::Other && !self.maybe_listens(port) {
-            let asks = format!("{} opens a TCP connection to port `{port}`", self.who);
-            let why = format!("nothing in `{}` listens there: it serves {}", self.name(), self.listening());
+            let asks = Asks {
+                how: How::Tcp,
+                path: String::new(),
+                port,
+            };
             let req = Request {
                 path: String::new(),
                 path_at: Place::Fixed(at.span()),
                 port: PortRef::Number(port),
                 port_at: at,
                 https: false,
-                scheme_at: Place::Fixed(self.p.key_span),
-                verb: String::new(),
+                scheme_at: Place::Fixed(self.t.container.probes[self.probe].key_span),
+                how: How::Tcp,
             };
-            self.port_diag(&asks, &req, Side::Main, self.sv.main_port(), &why);
+            self.wrong_port(&asks, &req, Side::Main, self.sv.main_port(), WrongPort::NothingListens);
         }
     }
 
@@ -866,22 +832,46 @@ impl Check<'_, '_> {
                 .find(|cp| cp.name.as_deref() == Some(name))
                 .map(|cp| cp.port)
         });
-        let mut d = Diagnostic::new(
-            PORT_RULE,
-            Severity::Error,
-            format!(
-                "{} uses gRPC on port `{name}`, but a gRPC probe takes a port number, not a name or a string, so the API server rejects it",
-                self.who
-            ),
-            Label::new(at.span(), "not a number"),
-        )
-        .service(Some(self.name()));
-        d = match number {
-            Some(n) => d
-                .help(format!("use `port: {n}`"))
-                .fix(self.fix(&at, &n.to_string(), format!("probe port `{n}`"))),
-            None => d.help("use the number of the port the gRPC server listens on"),
-        };
-        self.out.push(d);
+        self.push(Mismatch::GrpcPortNotNumber {
+            name: name.clone(),
+            at,
+            number,
+        });
     }
+}
+
+/// The probe a mismatch is about.
+pub fn probe_of<'a>(ws: &'a Workspace, m: &ProbeMismatch) -> &'a Probe {
+    &ws.workloads[m.workload].containers[m.container].probes[m.probe]
+}
+
+/// The HTTP probes of a Kubernetes deployment's container: (kind, path).
+pub fn http_probes<'a>(ws: &'a Workspace, d: &Deployment) -> Vec<(ProbeKind, &'a Spanned<String>)> {
+    let (Some(w), Some(c)) = (d.workload, d.container) else {
+        return vec![];
+    };
+    ws.workloads[w].containers[c]
+        .probes
+        .iter()
+        .filter_map(|p| match &p.handler {
+            Handler::HttpGet { path: Some(path), .. } => Some((p.kind, path)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A probe path without its query string.
+pub fn probe_path(p: &str) -> &str {
+    p.split('?').next().unwrap_or(p).trim()
+}
+
+/// Whether a probe path is served by the health endpoint of this deployment (the endpoint,
+/// a group under it, or an additional path).
+pub fn uses_health(d: &Deployment, path: &str) -> bool {
+    if d.actuator.paths_unknown.is_some() {
+        return false;
+    }
+    let p = probe_path(path).trim_end_matches('/');
+    let h = d.actuator.health_path.as_str();
+    p == h || p.strip_prefix(h).is_some_and(|r| r.starts_with('/')) || d.actuator.facts.additional_paths.iter().any(|a| a.path == p)
 }
