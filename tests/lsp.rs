@@ -288,7 +288,7 @@ fn an_unsaved_fix_clears_the_finding_and_its_scrape() {
 
 #[test]
 #[cfg(unix)]
-fn utf8_positions_when_offered_and_configuration_errors_in_place() {
+fn utf8_positions_multi_root_and_unsaved_configuration() {
     let dir = std::env::temp_dir().join(format!("actuator-lint-lsp-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("k8s")).unwrap();
@@ -301,7 +301,10 @@ fn utf8_positions_when_offered_and_configuration_errors_in_place() {
         "initialize",
         json!({
             "processId": null,
-            "workspaceFolders": [{"uri": format!("file://{}", dir.display()), "name": "w"}],
+            "workspaceFolders": [
+                {"uri": format!("file://{}", dir.display()), "name": "w"},
+                {"uri": format!("file://{}", repo().display()), "name": "commerce"},
+            ],
             "capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}},
         }),
     );
@@ -309,7 +312,10 @@ fn utf8_positions_when_offered_and_configuration_errors_in_place() {
     c.notify("initialized", json!({}));
     let monitor = format!("file://{}/k8s/monitor.yaml", dir.display());
     let config = format!("file://{}/actuator-lint.toml", dir.display());
-    c.wait_for("a finding on the monitor", |d| d.get(&monitor).is_some_and(|v| !v.is_empty()));
+    // Both folders are linted, each as its own repository.
+    c.wait_for("a finding on the monitor and in the second folder", |d| {
+        d.get(&monitor).is_some_and(|v| !v.is_empty()) && codes(d, BUILD).contains(&REGISTRY.to_string())
+    });
     assert_eq!(
         c.diagnostics[&monitor][0]["range"],
         json!({"start": {"line": 3, "character": 2}, "end": {"line": 3, "character": 18}})
@@ -334,6 +340,14 @@ fn utf8_positions_when_offered_and_configuration_errors_in_place() {
     let error = &c.diagnostics[&config][0];
     assert_eq!(error["code"], "config");
     assert_eq!(error["range"]["start"]["line"], 1);
+
+    // A folder removed from the workspace takes its diagnostics with it.
+    c.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({"event": {"added": [], "removed": [{"uri": format!("file://{}", repo().display()), "name": "commerce"}]}}),
+    );
+    c.wait_for("the removed folder's diagnostics to be cleared", |d| codes(d, BUILD).is_empty());
+    assert!(c.diagnostics.get(&config).is_some_and(|v| !v.is_empty()));
 
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-fn median(mut v: Vec<f64>) -> f64 {
+pub(crate) fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
@@ -31,7 +31,7 @@ fn settle() {
 
 /// The release binary, built first: `cargo run -p xtask` builds only this package and the
 /// library, and the end-to-end numbers must be the shipped binary's.
-fn release_binary() -> PathBuf {
+pub(crate) fn release_binary() -> PathBuf {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let status = Command::new(cargo)
         .args(["build", "--release", "--package", "actuator-lint", "--bin", "actuator-lint"])

@@ -2,6 +2,7 @@
 //! installs only the linter. Run as `cargo xtask TASK …` (an alias in `.cargo/config.toml`).
 
 mod bench;
+mod bench_server;
 mod gen_monorepo;
 
 // The same allocator as the `actuator-lint` binary, so the in-process numbers are its numbers.
@@ -12,12 +13,14 @@ const USAGE: &str = "usage: cargo xtask TASK [ARGS]
 
 tasks:
   bench         time the linter on synthetic monorepos (--services 100,1000,5000 --runs 5)
+  bench-server  time the language server from a one-file change to its diagnostics, next to a CLI run (--services 2000 --runs 9)
   gen-monorepo  write a synthetic monorepo with injected faults (--services N --out DIR)";
 
 fn main() -> std::process::ExitCode {
     let mut args = std::env::args().skip(1);
     match args.next().as_deref() {
         Some("bench") => bench::main(args),
+        Some("bench-server") => bench_server::main(args),
         Some("gen-monorepo") => {
             if let Err(e) = gen_monorepo::main(args) {
                 eprintln!("gen-monorepo: {e}");
