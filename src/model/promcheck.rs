@@ -480,7 +480,9 @@ fn target_paths(c: &mut Checker, job: &Job, sources: &crate::source::SourceSet) 
         .filter_map(|t| target_path(t).map(|(h, p, s)| (t, h, p, s)))
         .collect();
     let paths: std::collections::BTreeSet<&str> = bad.iter().map(|(_, _, p, _)| p.as_str()).filter(|p| !p.is_empty()).collect();
-    for (t, hostport, path, scheme) in &bad {
+    for (k, (t, hostport, path, scheme)) in bad.iter().enumerate() {
+        // The first bad target of the job carries the job-level part of the fix.
+        let first = k == 0;
         let what = match (scheme, path.is_empty()) {
             (Some(s), true) => format!("the scheme `{s}://`"),
             (None, false) => format!("the path `{path}`"),
@@ -521,9 +523,7 @@ fn target_paths(c: &mut Checker, job: &Job, sources: &crate::source::SourceSet) 
             match &job.metrics_path {
                 Some(mp) if mp.value == *path => {}
                 Some(_) => ok = false,
-                None if paths.len() == 1 && first_of(&bad, t) => {
-                    edits.push(PEdit::KeyAfter(job.name.span, format!("metrics_path: {path}")))
-                }
+                None if paths.len() == 1 && first => edits.push(PEdit::KeyAfter(job.name.span, format!("metrics_path: {path}"))),
                 None if paths.len() == 1 => {}
                 None => ok = false,
             }
@@ -531,7 +531,7 @@ fn target_paths(c: &mut Checker, job: &Job, sources: &crate::source::SourceSet) 
         if let Some(s) = scheme {
             if job.scheme() != s && !in_file {
                 match &job.scheme {
-                    None if first_of(&bad, t) => edits.push(PEdit::KeyAfter(job.name.span, format!("scheme: {s}"))),
+                    None if first => edits.push(PEdit::KeyAfter(job.name.span, format!("scheme: {s}"))),
                     None => {}
                     Some(_) => ok = false,
                 }
@@ -552,11 +552,6 @@ fn target_paths(c: &mut Checker, job: &Job, sources: &crate::source::SourceSet) 
             fix: ok.then(|| ("keep `host:port` in the target".to_string(), edits)),
         });
     }
-}
-
-/// The first target of a job with a bad address carries the job-level part of the fix.
-fn first_of(bad: &[(&Target, String, String, Option<String>)], t: &Target) -> bool {
-    bad.first().is_some_and(|(f, ..)| std::ptr::eq(*f, t))
 }
 
 fn duplicates(c: &mut Checker, ws: &Workspace) {

@@ -10,26 +10,30 @@ use crate::parse::dockerfile::Dockerfile;
 use crate::source::{FileId, SourceSet, Span};
 
 /// A Compose service and the services it `extends`, base first (bounded).
-fn compose_chain<'a>(ws: &'a Workspace, sources: &SourceSet, c: &'a ComposeService) -> Vec<&'a ComposeService> {
-    let mut chain = vec![c];
-    let mut cur = c;
+fn compose_chain<'a>(ws: &'a Workspace, sources: &SourceSet, ci: usize) -> Vec<&'a ComposeService> {
+    let mut chain = vec![ci];
+    let mut cur = ci;
     for _ in 0..4 {
-        let Some((file, name)) = &cur.extends else { break };
+        let Some((file, name)) = &ws.compose_services[cur].extends else {
+            break;
+        };
         let Some(base) = ws
             .compose_services
             .iter()
-            .find(|b| b.name.value == *name && sources.path(b.file) == file.as_str() && !std::ptr::eq(*b, cur))
+            .enumerate()
+            .find(|(bi, b)| *bi != cur && b.name.value == *name && sources.path(b.file) == file.as_str())
+            .map(|(bi, _)| bi)
         else {
             break;
         };
         chain.push(base);
         cur = base;
     }
-    chain.reverse();
-    chain
+    chain.into_iter().rev().map(|i| &ws.compose_services[i]).collect()
 }
 
-pub(super) fn compose_runtime(ws: &Workspace, sources: &SourceSet, c: &ComposeService, df: Option<(FileId, &Dockerfile)>) -> Runtime {
+pub(super) fn compose_runtime(ws: &Workspace, sources: &SourceSet, ci: usize, df: Option<(FileId, &Dockerfile)>) -> Runtime {
+    let c = &ws.compose_services[ci];
     let label = format!("Compose service `{}`", c.name.value);
     let mut rt = Runtime {
         label: label.clone(),
@@ -39,7 +43,7 @@ pub(super) fn compose_runtime(ws: &Workspace, sources: &SourceSet, c: &ComposeSe
     if let Some((f, d)) = df {
         dockerfile_env(&mut rt, sources, f, d);
     }
-    let chain = compose_chain(ws, sources, c);
+    let chain = compose_chain(ws, sources, ci);
     // The project's `.env` feeds `${VAR}` interpolation (semantics §16.4).
     let pairs = crate::model::compose::dotenv(ws, sources, c);
     let env = crate::model::compose::lookup(&pairs);

@@ -372,7 +372,7 @@ fn service_deployments(
         })
         .collect();
     for (ci, why) in compose_links(ws, sources, si, s) {
-        let rt = compose_runtime(ws, sources, &ws.compose_services[ci], df);
+        let rt = compose_runtime(ws, sources, ci, df);
         out.push(make(None, None, Some(ci), why, rt, true));
     }
     if out.is_empty() {

@@ -91,7 +91,8 @@ fn known_names(cx: &Cx<'_>) -> Vec<String> {
 fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: &Target) -> (TargetKind, Vec<Hit>) {
     let ws = cx.ws;
     let cfg = &ws.prom_configs[job.config];
-    let prom: Option<&ComposeService> = cfg.mounted_by.as_ref().map(|(s, _)| &ws.compose_services[*s]);
+    let prom_index = cfg.mounted_by.as_ref().map(|(s, _)| *s);
+    let prom: Option<&ComposeService> = prom_index.map(|s| &ws.compose_services[s]);
     let host = t.host().to_string();
     let port = t.port();
     let mut hits: Vec<Hit> = Vec::new();
@@ -215,7 +216,7 @@ fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: 
                 continue;
             }
             found_compose = true;
-            if prom.is_some_and(|p| std::ptr::eq(p, c)) || (c.is_prometheus() && port == Some(c.listen_port())) {
+            if prom_index == Some(ci) || (c.is_prometheus() && port == Some(c.listen_port())) {
                 return (TargetKind::Prometheus(format!("`{host}` is the Prometheus container")), vec![]);
             }
             let spring = services_of_compose(cx, compose_spring, ci);
