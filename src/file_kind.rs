@@ -101,3 +101,10 @@ pub fn is_spring_config(path: &str) -> bool {
     let imported = name.ends_with(".properties") && (dir.ends_with("src/main/resources") || dir.contains("src/main/resources/"));
     (in_resources && stem_ok && ext_ok) || imported
 }
+
+/// `docker-compose*.yml`, `compose*.yaml`: the names `docker compose` reads by default or by
+/// convention.
+pub fn is_compose_file(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"))
+}

@@ -105,7 +105,7 @@ impl Incremental {
     /// `by_reference` on the base parse, and the files it changes parsed under their new role.
     fn apply_references(&mut self, base: &Roles, options: &Options) {
         let mut roles = base.clone();
-        let changed = classify::by_reference(&self.sources, &self.parsed, &mut roles);
+        let changed = parse::references::by_reference(&self.sources, &self.parsed, &mut roles);
         parse::reparse(
             &self.sources,
             &roles,

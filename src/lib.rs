@@ -71,7 +71,7 @@ pub fn analyze(sources: &SourceSet, options: &Options) -> Analysis {
     let (roles, parsed, failures) = timed("parse", || {
         let mut roles = classify::classify(sources);
         let (mut parsed, mut failures) = parse::parse_with_roles(sources, &roles, &options.limits);
-        let changed = classify::by_reference(sources, &parsed, &mut roles);
+        let changed = parse::references::by_reference(sources, &parsed, &mut roles);
         parse::reparse(sources, &roles, &changed, &mut parsed, &mut failures, &options.limits);
         (roles, parsed, failures)
     });

@@ -278,6 +278,35 @@ impl SourceFile {
     }
 }
 
+/// A repository path with `a/./b/../c` resolved; `None` when it climbs above the root.
+pub fn normalize_path(path: &str) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            s => out.push(s),
+        }
+    }
+    Some(out.join("/"))
+}
+
+/// `rel` resolved against the repository directory `dir` ("" is the root).
+pub fn join_path(dir: &str, rel: &str) -> Option<String> {
+    if dir.is_empty() {
+        normalize_path(rel)
+    } else {
+        normalize_path(&format!("{dir}/{rel}"))
+    }
+}
+
+/// The directory of a repository path ("" at the root).
+pub fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
 /// Decodes file bytes. UTF-8 (BOM stripped) is the norm; `.properties` files that are not valid
 /// UTF-8 are read as ISO-8859-1, which is what Spring Boot itself does for every `.properties`.
 pub fn decode(bytes: &[u8], latin1_fallback: bool) -> Option<(String, Encoding, bool)> {

@@ -10,7 +10,6 @@ pub mod programs;
 pub mod sniff;
 
 use crate::file_kind::FileKind;
-use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet};
 pub use programs::Program;
 pub use sniff::Template;
@@ -97,7 +96,7 @@ pub struct Assigned {
 }
 
 impl Assigned {
-    fn new(role: Role, reason: impl Into<String>) -> Assigned {
+    pub fn new(role: Role, reason: impl Into<String>) -> Assigned {
         Assigned {
             role: Some(role),
             reason: reason.into(),
@@ -198,7 +197,7 @@ fn spring_imports(sources: &SourceSet) -> Vec<(String, String, String)> {
             } else {
                 format!("{base}/{rel}")
             };
-            let Some(norm) = crate::model::prometheus::normalize(&full) else {
+            let Some(norm) = crate::source::normalize_path(&full) else {
                 continue;
             };
             let (dir, stem) = norm
@@ -214,7 +213,7 @@ fn spring_imports(sources: &SourceSet) -> Vec<(String, String, String)> {
 
 /// Maven/Gradle test sources and resources, and test data directories: read by tests, never
 /// deployed, and often invalid on purpose.
-fn in_tests(path: &str) -> bool {
+pub fn in_tests(path: &str) -> bool {
     let mut prev = "";
     for c in path.split('/') {
         let lower = c.to_ascii_lowercase();
@@ -226,7 +225,7 @@ fn in_tests(path: &str) -> bool {
     false
 }
 
-fn dir_of(path: &str) -> &str {
+pub fn dir_of(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
@@ -295,7 +294,7 @@ fn one(path: &str, kind: FileKind, text: &str, spring_names: &[String]) -> Assig
         )
     } else if s.has("apiVersion") && s.has("kind") {
         Assigned::new(Role::Manifests, "top-level `apiVersion` and `kind`")
-    } else if crate::model::prometheus::is_compose_file(path) {
+    } else if crate::file_kind::is_compose_file(path) {
         by_name(Role::Compose)
     } else if let Some(p) = programs::by_keys(&s, text) {
         Assigned::new(Role::Program(p), format!("{} keys", p.name()))
@@ -359,118 +358,6 @@ fn spring_config_names(sources: &SourceSet) -> Vec<String> {
             }
         }
     }
-    out
-}
-
-/// Roles only a reference explains: files a kustomization lists, and files bind-mounted into
-/// a Compose container whose image names the program (a Promtail config mounted into
-/// `grafana/promtail` is Promtail's whatever its keys). Returns the files whose role changed.
-pub fn by_reference(sources: &SourceSet, parsed: &[Parsed], roles: &mut Roles) -> Vec<FileId> {
-    let mut changed = Vec::new();
-    fn set(roles: &mut Roles, changed: &mut Vec<FileId>, id: FileId, a: Assigned) {
-        let old = &roles.0[id.0 as usize];
-        if old.role != a.role {
-            roles.0[id.0 as usize] = Assigned {
-                template: old.template,
-                ..a
-            };
-            changed.push(id);
-        }
-    }
-    for (id, f) in sources.iter() {
-        match roles.role(id) {
-            Some(Role::Kustomization) => {
-                let dir = dir_of(&f.path);
-                for root in parsed[id.0 as usize].yaml_roots() {
-                    for rel in kustomize_references(root) {
-                        let path = if dir.is_empty() { rel.clone() } else { format!("{dir}/{rel}") };
-                        let Some(target) = crate::model::prometheus::normalize(&path).and_then(|p| sources.find(&p)) else {
-                            continue;
-                        };
-                        let t = roles.get(target);
-                        if t.role.is_none() && !in_tests(sources.path(target)) {
-                            let text = &sources.get(target).text;
-                            let a = Assigned {
-                                role: Some(Role::KustomizeResource),
-                                reason: format!("listed by `{}`", f.path),
-                                template: sniff::template(text, true),
-                            };
-                            roles.0[target.0 as usize] = a;
-                            changed.push(target);
-                        }
-                    }
-                }
-            }
-            Some(Role::Compose) => {
-                let mut services = Vec::new();
-                for root in parsed[id.0 as usize].yaml_roots() {
-                    crate::model::prometheus::read_compose(root, &f.path, &mut services);
-                }
-                for svc in &services {
-                    let Some(program) = svc.image.as_deref().and_then(Program::of_image) else {
-                        continue;
-                    };
-                    for v in &svc.volumes {
-                        let Some(repo) = &v.repo_path else { continue };
-                        let mounted: Vec<FileId> = match sources.find(repo) {
-                            Some(file) => vec![file],
-                            None => sources
-                                .iter()
-                                .filter(|(_, g)| dir_of(&g.path) == repo.as_str())
-                                .map(|(gid, _)| gid)
-                                .collect(),
-                        };
-                        for m in mounted {
-                            let current = roles.role(m);
-                            // A mount decides between the scrape-config readers only; a
-                            // rules file or file_sd list in Prometheus' directory stays that.
-                            let ambiguous = matches!(current, None | Some(Role::Program(Program::Prometheus)));
-                            let reads_config = !matches!(program, Program::Grafana | Program::Prometheus) || current.is_none();
-                            if !ambiguous || !reads_config || !matches!(sources.get(m).kind, FileKind::Yaml) {
-                                continue;
-                            }
-                            if current.is_none() && program != Program::Prometheus && !program.scrapes_metrics() {
-                                // Recognised only: nothing to gain from a role.
-                                continue;
-                            }
-                            let a = Assigned::new(
-                                Role::Program(program),
-                                format!(
-                                    "mounted by Compose service `{}` (image `{}`) in `{}`",
-                                    svc.name.value,
-                                    svc.image.as_deref().unwrap_or(""),
-                                    f.path
-                                ),
-                            );
-                            set(roles, &mut changed, m, a);
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    changed
-}
-
-/// Files a kustomization names: resources, components, patches.
-fn kustomize_references(root: &crate::model::tree::SNode) -> Vec<String> {
-    let mut out = Vec::new();
-    for key in ["resources", "bases", "components", "patchesStrategicMerge", "crds"] {
-        for s in root.at(key).as_seq() {
-            if let Some(v) = s.as_str() {
-                out.push(v.to_string());
-            }
-        }
-    }
-    for key in ["patches", "patchesJson6902"] {
-        for p in root.at(key).as_seq() {
-            if let Some(v) = p.at("path").as_str().or_else(|| p.as_str()) {
-                out.push(v.to_string());
-            }
-        }
-    }
-    out.retain(|p| !p.contains("://") && !p.ends_with('/'));
     out
 }
 

@@ -138,17 +138,6 @@ pub fn by_keys(s: &Shape, text: &str) -> Option<Program> {
     None
 }
 
-/// `by_keys` for a document already parsed (a ConfigMap's embedded file).
-pub fn of_node(doc: &crate::model::tree::SNode, text: &str) -> Option<Program> {
-    let shape = Shape {
-        keys: doc.as_map().iter().filter_map(|(k, _)| k.as_string()).collect(),
-        sequence: doc.is_seq(),
-        json: false,
-    };
-    let body = text.get(doc.span.range()).unwrap_or("");
-    by_keys(&shape, body)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::sniff::shape;

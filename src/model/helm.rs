@@ -127,7 +127,7 @@ pub fn releases(sources: &SourceSet, parsed: &[Parsed], limits: &Limits) -> Vec<
                             values.push(v.clone());
                         } else if let Some(p) = v.as_str() {
                             let path = if dir.is_empty() { p.to_string() } else { format!("{dir}/{p}") };
-                            if let Some(fid) = super::prometheus::normalize(&path).and_then(|p| sources.find(&p)) {
+                            if let Some(fid) = crate::source::normalize_path(&path).and_then(|p| sources.find(&p)) {
                                 value_files.push(fid);
                             }
                         }

@@ -56,7 +56,7 @@ fn dir_of(path: &str) -> &str {
 
 fn join(dir: &str, rel: &str) -> Option<String> {
     let joined = if dir.is_empty() { rel.to_string() } else { format!("{dir}/{rel}") };
-    super::prometheus::normalize(&joined)
+    crate::source::normalize_path(&joined)
 }
 
 fn is_remote(entry: &str) -> bool {

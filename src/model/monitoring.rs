@@ -294,7 +294,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
             // A ConfigMap holds any program's configuration: Promtail's `scrape_configs` are
             // log streams, an OTel Collector's are nested in its receiver.
             let text = &sources.get(d.file()).text;
-            let program = crate::classify::programs::of_node(&d, text).unwrap_or(Program::Prometheus);
+            let program = program_of_node(&d, text).unwrap_or(Program::Prometheus);
             if !program.scrapes_metrics() {
                 continue;
             }
@@ -600,6 +600,17 @@ fn url_target(t: &mut crate::model::prometheus::Target, sources: &SourceSet) {
     t.labels.retain(|(k, _)| k != "__scheme__");
     t.labels.push(("__scheme__".into(), Spanned::new(scheme, scheme_span)));
     t.address.value = hostport;
+}
+
+/// `by_keys` for a document already parsed (a ConfigMap's embedded file).
+fn program_of_node(doc: &SNode, text: &str) -> Option<Program> {
+    let shape = crate::classify::sniff::Shape {
+        keys: doc.as_map().iter().filter_map(|(k, _)| k.as_string()).collect(),
+        sequence: doc.is_seq(),
+        json: false,
+    };
+    let body = text.get(doc.span.range()).unwrap_or("");
+    crate::classify::programs::by_keys(&shape, body)
 }
 
 #[cfg(test)]

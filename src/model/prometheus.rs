@@ -4,19 +4,10 @@
 //! container or not), in a ConfigMap, or in kube-prometheus-stack `additionalScrapeConfigs`.
 
 use super::tree::SNode;
+use crate::parse::compose::volume;
+pub use crate::parse::compose::Volume;
 use crate::parse::Parsed;
-use crate::source::{FileId, SourceSet, Span, Spanned};
-
-#[derive(Clone, Debug)]
-pub struct Volume {
-    pub source: String,
-    pub target: String,
-    /// Repo-relative path of a bind-mount source inside the repo.
-    pub repo_path: Option<String>,
-    pub span: Span,
-    /// The source part of the entry (for "this path does not exist").
-    pub source_span: Span,
-}
+use crate::source::{join_path, normalize_path, parent_dir, FileId, SourceSet, Span, Spanned};
 
 /// `ports: ["8081:8080"]`: host port → container port.
 #[derive(Clone, Debug)]
@@ -264,33 +255,6 @@ impl Job {
     }
 }
 
-/// Normalises `a/./b/../c` and reports escapes above the root as `None`.
-pub fn normalize(path: &str) -> Option<String> {
-    let mut out: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                out.pop()?;
-            }
-            s => out.push(s),
-        }
-    }
-    Some(out.join("/"))
-}
-
-fn join(dir: &str, rel: &str) -> Option<String> {
-    if dir.is_empty() {
-        normalize(rel)
-    } else {
-        normalize(&format!("{dir}/{rel}"))
-    }
-}
-
-fn parent(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(d, _)| d)
-}
-
 /// Prometheus durations: `1h30m`, `15s`, `500ms`, units y w d h m s ms, no bare numbers.
 pub fn parse_duration(s: &str) -> Option<u64> {
     let s = s.trim();
@@ -340,37 +304,6 @@ fn duration(n: Option<&SNode>) -> Option<Duration> {
     Some(Spanned::new(parse_duration(n.as_str()?)?, n.span))
 }
 
-fn volume(node: &SNode, compose_dir: &str) -> Option<Volume> {
-    let (source, target, source_span) = if let Some(s) = node.as_str() {
-        let mut parts = s.splitn(3, ':');
-        let src = parts.next()?.to_string();
-        let dst = parts.next()?.to_string();
-        // The source is at the start of the (possibly quoted) scalar.
-        let quote = u32::from(matches!(
-            node.style(),
-            Some(crate::parse::yaml::Style::DoubleQuoted | crate::parse::yaml::Style::SingleQuoted)
-        ));
-        let start = node.span.start + quote;
-        (src.clone(), dst, Span::new(node.span.file, start..start + src.len() as u32))
-    } else {
-        let src = node.at("source");
-        (src.as_string()?, node.at("target").as_string()?, src.span)
-    };
-    // Named volumes have no path; only relative bind mounts point into the repo.
-    let repo_path = if source.starts_with("./") || source.starts_with("../") || source == "." {
-        join(compose_dir, &source)
-    } else {
-        None
-    };
-    Some(Volume {
-        source,
-        target,
-        repo_path,
-        span: node.span,
-        source_span,
-    })
-}
-
 fn port_mapping(node: &SNode) -> Option<PortMapping> {
     if node.is_map() {
         return Some(PortMapping {
@@ -392,7 +325,7 @@ fn port_mapping(node: &SNode) -> Option<PortMapping> {
 }
 
 pub fn read_compose(root: &SNode, path: &str, out: &mut Vec<ComposeService>) {
-    let dir = parent(path);
+    let dir = parent_dir(path);
     for (k, svc) in root.at("services").as_map() {
         let Some(name) = k.as_string() else { continue };
         let aliases = svc
@@ -421,11 +354,6 @@ pub fn read_compose(root: &SNode, path: &str, out: &mut Vec<ComposeService>) {
             entrypoint: compose_words(svc.at("entrypoint")),
         });
     }
-}
-
-pub fn is_compose_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    (name.starts_with("docker-compose") || name.starts_with("compose")) && (name.ends_with(".yml") || name.ends_with(".yaml"))
 }
 
 fn labels_of(node: &SNode) -> Vec<(String, Spanned<String>)> {
@@ -586,7 +514,7 @@ pub fn container_to_repo(svc: &ComposeService, container_path: &str) -> Containe
             None => ContainerPath::Outside(v.source.clone()),
             Some(rp) => {
                 let rest = &container_path[v.target.trim_end_matches('/').len()..];
-                ContainerPath::Repo(normalize(&format!("{rp}{rest}")).unwrap_or_default())
+                ContainerPath::Repo(normalize_path(&format!("{rp}{rest}")).unwrap_or_default())
             }
         },
     }
@@ -604,12 +532,12 @@ pub fn resolve_pattern(pattern: &str, cfg: &PromConfig, compose: &[ComposeServic
         let container_path = if pattern.starts_with('/') {
             pattern.to_string()
         } else {
-            format!("{}/{pattern}", parent(config_target))
+            format!("{}/{pattern}", parent_dir(config_target))
         };
         match container_to_repo(&compose[*svc], &container_path) {
             ContainerPath::NotMounted => {
                 return SdResolution::NotMounted {
-                    dir: parent(&container_path).to_string(),
+                    dir: parent_dir(&container_path).to_string(),
                     service: compose[*svc].name.value.clone(),
                 }
             }
@@ -619,7 +547,7 @@ pub fn resolve_pattern(pattern: &str, cfg: &PromConfig, compose: &[ComposeServic
     } else if pattern.starts_with('/') {
         return SdResolution::Unknown("an absolute path, and no Compose file in the repository mounts the config".into());
     } else {
-        match join(parent(config_path), pattern) {
+        match join_path(parent_dir(config_path), pattern) {
             Some(p) => p,
             None => return SdResolution::Outside(pattern.to_string()),
         }
@@ -634,7 +562,7 @@ pub fn resolve_pattern(pattern: &str, cfg: &PromConfig, compose: &[ComposeServic
     let m = glob.compile_matcher();
     let files = sources
         .iter()
-        .filter(|(_, f)| parent(&f.path) == dir && m.is_match(f.path.rsplit('/').next().unwrap_or("")))
+        .filter(|(_, f)| parent_dir(&f.path) == dir && m.is_match(f.path.rsplit('/').next().unwrap_or("")))
         .map(|(id, _)| id)
         .collect();
     SdResolution::Files(repo_pattern, files)
@@ -710,7 +638,7 @@ fn compose_env_files(n: &SNode, dir: &str) -> Vec<(Spanned<String>, bool)> {
             None => (e, true),
         };
         let rel = path_node.as_string()?;
-        let full = if rel.starts_with('/') { None } else { join(dir, &rel) };
+        let full = if rel.starts_with('/') { None } else { join_path(dir, &rel) };
         Some((Spanned::new(full.unwrap_or(rel), path_node.span), required))
     };
     if n.is_seq() {
@@ -729,13 +657,13 @@ fn compose_build(n: &SNode, dir: &str) -> Option<String> {
     if ctx.contains("://") || ctx.starts_with('/') {
         return None;
     }
-    join(dir, &ctx)
+    join_path(dir, &ctx)
 }
 
 fn compose_extends(n: &SNode, path: &str) -> Option<(String, String)> {
     let service = n.at("service").as_string().or_else(|| n.as_string())?;
     let file = match n.at("file").as_string() {
-        Some(f) => join(parent(path), &f)?,
+        Some(f) => join_path(parent_dir(path), &f)?,
         None => path.to_string(),
     };
     Some((file, service))

@@ -4,12 +4,14 @@
 pub mod bootlog;
 pub mod bootmetrics;
 pub mod catalog;
+pub mod compose;
 pub mod dockerfile;
 pub mod envfile;
 pub mod gradle;
 pub mod jvm;
 pub mod maven;
 pub mod properties;
+pub mod references;
 pub mod yaml;
 
 use crate::classify::{Role, Roles};
@@ -100,7 +102,7 @@ pub fn parse_with_roles(sources: &SourceSet, roles: &Roles, limits: &yaml::Limit
     (parsed, errors)
 }
 
-/// Parses `changed` again under their new roles (`classify::by_reference`).
+/// Parses `changed` again under their new roles (`references::by_reference`).
 pub fn reparse(
     sources: &SourceSet,
     roles: &Roles,

@@ -151,7 +151,7 @@ fn resources(module_dir: &str) -> String {
 
 fn join(dir: &str, rel: &str) -> Option<String> {
     let full = if dir.is_empty() { rel.to_string() } else { format!("{dir}/{rel}") };
-    crate::model::prometheus::normalize(&full)
+    crate::source::normalize_path(&full)
 }
 
 /// The import locations of one document (`spring.config.import`, comma string or list).
