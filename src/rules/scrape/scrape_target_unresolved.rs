@@ -50,9 +50,12 @@ impl Rule for ScrapeTargetUnresolved {
                 }
                 Some(s) => {
                     d = d.help(format!("did you mean `{s}`?"));
-                    // The host part of the target, keeping its port and quotes.
+                    // The host part of the target, keeping its port and quotes: only when `s`
+                    // is known to serve that port, or the rename would trade one broken target
+                    // for another.
                     let raw = cx.sources.text(t.address.span);
-                    if let Some(at) = raw.find(host) {
+                    let port_served = t.port().is_some_and(|port| declares_port(cx, s, port));
+                    if let Some(at) = raw.find(host).filter(|_| port_served) {
                         let span = Span::new(
                             t.address.span.file,
                             t.address.span.start + at as u32..t.address.span.start + (at + host.len()) as u32,
@@ -74,4 +77,31 @@ impl Rule for ScrapeTargetUnresolved {
             out.push(d);
         }
     }
+}
+
+/// Whether a Kubernetes Service or Compose service answering to `name` is known to serve
+/// `port`: a Service port, a Compose container port, or the port the Spring service the
+/// Compose service runs listens on.
+fn declares_port(cx: &Context<'_>, name: &str, port: u16) -> bool {
+    let kube = cx.ws.kube_services.iter().any(|k| {
+        let n = k.name.value.as_str();
+        let named = name == n || name.strip_prefix(n).is_some_and(|rest| rest.starts_with('.'));
+        named && k.ports.iter().any(|p| p.port == i64::from(port))
+    });
+    let compose = cx.ws.compose_services.iter().enumerate().any(|(ci, c)| {
+        let named = c.name.value == name
+            || c.container_name.as_deref() == Some(name)
+            || c.hostname.as_deref() == Some(name)
+            || c.aliases.iter().any(|a| a == name);
+        let serves = || {
+            cx.links.compose_spring.get(ci).into_iter().flatten().any(|&si| {
+                cx.links.deployments[si].iter().filter(|d| d.compose == Some(ci)).any(|d| {
+                    let sv = &d.actuator.serving;
+                    sv.main_port() == Some(port) || sv.management_port() == Some(port)
+                })
+            })
+        };
+        named && (c.ports.iter().any(|p| p.container == port) || serves())
+    });
+    kube || compose
 }
