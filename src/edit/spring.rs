@@ -266,11 +266,19 @@ fn quoted_value(file: crate::source::FileId, start: u32, raw: &str, value: &str)
 
 /// Adds `path = value` to the first document of a config file, in its own style: a
 /// `.properties` line, or keys nested under the deepest existing YAML block mapping.
-/// Never into a later document (that one may be active only for some profile).
+/// Never into a later document, nor into a first document that only applies to some profile
+/// (`spring.config.activate.on-profile`, `spring.profiles`): the value would not apply to the
+/// deployments that need it.
 pub fn add_property(sources: &SourceSet, parsed: &[Parsed], file: crate::source::FileId, path: &[&str], value: &str) -> Option<Vec<Edit>> {
     let f = sources.get(file);
     match &parsed[file.0 as usize] {
         Parsed::Properties(docs) => {
+            if docs
+                .first()
+                .is_some_and(|d| d.entries.iter().any(|e| PROFILE_KEYS.iter().any(|k| k.join(".") == e.key)))
+            {
+                return None;
+            }
             let line = format!("{}={value}", path.join("."));
             match docs.get(1) {
                 Some(second) if second.start > 0 => Some(vec![text::insert_lines_before(
@@ -283,6 +291,9 @@ pub fn add_property(sources: &SourceSet, parsed: &[Parsed], file: crate::source:
         }
         Parsed::Yaml(docs) => {
             let root = &docs.first()?.root;
+            if PROFILE_KEYS.iter().any(|k| has_path(root, k)) {
+                return None;
+            }
             if !root.is_map() || root.flow {
                 return (docs.len() <= 1 && (root.is_null() || docs.is_empty()))
                     .then(|| vec![text::append_block(sources, file, &block(path, value, 0, 2))]);
@@ -325,6 +336,18 @@ pub fn add_property(sources: &SourceSet, parsed: &[Parsed], file: crate::source:
         }
         _ => None,
     }
+}
+
+/// Keys that make a document apply only when a profile is active.
+const PROFILE_KEYS: &[&[&str]] = &[&["spring", "config", "activate", "on-profile"], &["spring", "profiles"]];
+
+/// Whether a YAML mapping sets `path` to a value (not to a mapping: `spring.profiles.active` is
+/// no `spring.profiles`), nested or with dotted keys (`spring.profiles: dev`).
+fn has_path(node: &Node, path: &[&str]) -> bool {
+    if path.is_empty() {
+        return !node.is_map();
+    }
+    node.is_map() && (1..=path.len()).any(|i| node.get(&path[..i].join(".")).is_some_and(|child| has_path(child, &path[i..])))
 }
 
 fn block(keys: &[&str], value: &str, indent: usize, unit: usize) -> Vec<String> {
@@ -411,5 +434,30 @@ mod placeholder_tests {
         let plain = text.find("c=false").unwrap() as u32 + 2;
         assert!(apply(Span::new(id, plain..plain + 5)).contains("c=true\n"));
         assert!(apply(at("${X}")).contains("d=true\n"));
+    }
+}
+
+#[cfg(test)]
+mod profile_document_tests {
+    use super::*;
+    use crate::parse::yaml::{parse, Limits};
+    use crate::source::FileId;
+
+    fn first_root(text: &str) -> Node {
+        parse(text, FileId(0), &Limits::default()).0.remove(0).root
+    }
+
+    /// Issue 18, defect 4: a property added to a document that only applies to one profile
+    /// does not reach the deployments that need it.
+    #[test]
+    fn documents_that_apply_only_to_a_profile_are_recognised() {
+        let only = |t: &str| PROFILE_KEYS.iter().any(|k| has_path(&first_root(t), k));
+        assert!(only("spring:\n  config:\n    activate:\n      on-profile: local\n"));
+        assert!(only("spring.config.activate.on-profile: local\n"));
+        assert!(only("spring:\n  profiles: dev\n"));
+        assert!(only("spring.profiles: [dev, test]\n"));
+        assert!(!only("spring:\n  profiles:\n    active: prod\n"));
+        assert!(!only("spring.profiles.active: prod\nserver:\n  port: 8080\n"));
+        assert!(!only("spring:\n  application:\n    name: x\n"));
     }
 }
