@@ -246,3 +246,44 @@ fn section<'a>(doc: &'a str, heading: &str) -> Option<&'a str> {
     let para = body[..end].trim();
     (!para.is_empty() && !para.starts_with('#')).then_some(para)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Label, Severity};
+    use crate::source::Span;
+
+    fn suppress(path: &str, text: &str, at: &str) -> Option<String> {
+        let mut s = SourceSet::new();
+        let id = s.add_text(path, text);
+        let start = text.find(at).unwrap() as u32;
+        let d = Diagnostic::new(
+            "metrics-port-mismatch",
+            Severity::Error,
+            "m",
+            Label::new(Span::new(id, start..start + 3), ""),
+        );
+        let e = suppression(&s, &d, Encoding::Utf16)?;
+        let f = s.get(id);
+        let o = offset(f, e.range.start, Encoding::Utf16) as usize;
+        Some(format!("{}{}{}", &text[..o], e.new_text, &text[o..]))
+    }
+
+    #[test]
+    fn suppression_comments_in_each_syntax() {
+        assert_eq!(
+            suppress("k.yaml", "spec:\n  port: 9090\n", "port").unwrap(),
+            "spec:\n  # actuator-lint: allow(metrics-port-mismatch) -- reason\n  port: 9090\n"
+        );
+        assert_eq!(
+            suppress("pom.xml", "<project>\n  <x/>\n</project>\n", "<x/>").unwrap(),
+            "<project>\n  <!-- actuator-lint: allow(metrics-port-mismatch) -- reason -->\n  <x/>\n</project>\n"
+        );
+        // The line above already suppresses another rule: this one joins it.
+        assert_eq!(
+            suppress("k.yaml", "spec:\n  # actuator-lint: allow(a) -- why\n  port: 9090\n", "port").unwrap(),
+            "spec:\n  # actuator-lint: allow(a, metrics-port-mismatch) -- why\n  port: 9090\n"
+        );
+        assert_eq!(suppress("targets.json", "[{\"targets\": []}]\n", "targets"), None);
+    }
+}
