@@ -333,7 +333,17 @@ pub fn looks_like_helm_template(path: &str, text: &str) -> bool {
 fn spring_config_names(sources: &SourceSet) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (_, f) in sources.iter() {
-        if matches!(f.kind, FileKind::JvmSource | FileKind::SpringConfig) {
+        if f.kind == FileKind::JvmSource {
+            // Set by the application's own `main` (C25): only string literals count here; the
+            // model reads the source properly and decides which files the service reads.
+            for n in jvm_config_names(&f.text) {
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+            continue;
+        }
+        if f.kind == FileKind::SpringConfig {
             continue;
         }
         for token in ["spring.config.name", "SPRING_CONFIG_NAME"] {
@@ -357,6 +367,38 @@ fn spring_config_names(sources: &SourceSet) -> Vec<String> {
                 }
             }
         }
+    }
+    out
+}
+
+/// `"spring.config.name=x"`, `"--spring.config.name=x"`, `"spring.config.name", "x"` and
+/// Kotlin's `"spring.config.name" to "x"` in a source file.
+fn jvm_config_names(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, _) in text.match_indices("spring.config.name") {
+        if !text[..i].ends_with('"') && !text[..i].ends_with("\"--") {
+            continue;
+        }
+        let rest = &text[i + "spring.config.name".len()..];
+        let value = if let Some(v) = rest.strip_prefix(['=', ':']) {
+            v
+        } else if let Some(v) = rest.strip_prefix('"') {
+            let v = v.trim_start();
+            let Some(v) = v.strip_prefix(',').or_else(|| v.strip_prefix("to")) else {
+                continue;
+            };
+            let Some(v) = v.trim_start().strip_prefix('"') else { continue };
+            v
+        } else {
+            continue;
+        };
+        let value = value.split('"').next().unwrap_or("");
+        out.extend(
+            value
+                .split(',')
+                .map(|n| n.trim().to_ascii_lowercase())
+                .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))),
+        );
     }
     out
 }

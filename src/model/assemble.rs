@@ -146,14 +146,17 @@ fn module_dir(path: &str) -> Option<&str> {
 }
 
 /// (location: `resources` 0 / `resources/config` 1, profile, bootstrap) of a config file.
-fn config_rank(path: &str) -> Option<(u8, String, bool)> {
+fn config_rank(path: &str, names: &[String]) -> Option<(u8, String, bool)> {
     let (dir, name) = path.rsplit_once('/')?;
     let location = u8::from(dir.ends_with("/config"));
     if !(dir.ends_with("src/main/resources") || dir.ends_with("src/main/resources/config")) {
         return None;
     }
     let (stem, _, _) = files::name_parts(name)?;
-    let (profile, bootstrap) = match (stem.strip_prefix("application"), stem.strip_prefix("bootstrap")) {
+    let app = names
+        .iter()
+        .find_map(|n| stem.strip_prefix(n.as_str()).filter(|p| p.is_empty() || p.starts_with('-')));
+    let (profile, bootstrap) = match (app, stem.strip_prefix("bootstrap")) {
         (Some(p), _) => (p, false),
         (_, Some(p)) => (p, true),
         _ => return None,
@@ -182,6 +185,7 @@ fn library_config(
     type Slot = (bool, Option<String>, u8, u8);
     let slot = |f: &ConfigFile| -> Slot { (f.bootstrap, f.profile.clone(), f.location, f.ext_rank) };
     let taken: std::collections::HashSet<Slot> = own.iter().map(slot).collect();
+    let default_names = ["application".to_string()];
     let mut found: Vec<(Slot, ConfigFile, usize)> = Vec::new();
     for lib in crate::model::build::packaged_modules(modules, module) {
         let dir = modules[lib].dir.as_str();
@@ -189,7 +193,7 @@ fn library_config(
             continue;
         }
         for (id, f) in configs_by_dir.get(dir).into_iter().flatten() {
-            let Some((loc, profile, bootstrap)) = config_rank(&f.path) else {
+            let Some((loc, profile, bootstrap)) = config_rank(&f.path, &default_names) else {
                 continue;
             };
             let profile = (!profile.is_empty()).then_some(profile);
@@ -279,7 +283,22 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
     // Config files by module directory, computed once: a scan per module is quadratic in
     // monorepos with thousands of modules.
     let mut configs_by_dir: std::collections::HashMap<&str, Vec<(crate::source::FileId, &crate::source::SourceFile)>> = Default::default();
-    for (id, f) in sources.iter().filter(|(_, f)| f.kind == FileKind::SpringConfig) {
+    // `spring.config.name` set in the module's own code (C25): per module directory.
+    let mut config_names: std::collections::HashMap<&str, (Result<Vec<String>, String>, Span)> = Default::default();
+    for (id, f) in sources.iter().filter(|(_, f)| f.kind == FileKind::JvmSource) {
+        if let (Some(dir), Some((names, span))) = (
+            module_dir(&f.path),
+            crate::parse::jvm::config_name::in_source(&f.text, f.path.ends_with(".kt")),
+        ) {
+            config_names.entry(dir).or_insert((names, Span::new(id, span)));
+        }
+    }
+    for (id, f) in sources.iter() {
+        // Files named by a `spring.config.name` are Spring config by role, not by name.
+        let named = !config_names.is_empty() && matches!(parsed[id.0 as usize], Parsed::Yaml(_) | Parsed::Properties(_));
+        if f.kind != FileKind::SpringConfig && !named {
+            continue;
+        }
         if let Some(dir) = module_dir(&f.path) {
             configs_by_dir.entry(dir).or_default().push((id, f));
         }
@@ -295,18 +314,41 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             if m.boot_plugin.is_none() && !annotated.contains(&m.dir) {
                 return None;
             }
+            let names = match config_names.get(m.dir.as_str()) {
+                Some((Ok(n), _)) => n.clone(),
+                _ => vec!["application".to_string()],
+            };
             let mut config: Vec<ConfigFile> = configs_by_dir
                 .get(m.dir.as_str())
                 .into_iter()
                 .flatten()
                 .copied()
                 .filter_map(|(id, f)| {
-                    let (loc, profile, bootstrap) = config_rank(&f.path)?;
+                    let (loc, profile, bootstrap) = config_rank(&f.path, &names)?;
                     let profile = (!profile.is_empty()).then_some(profile);
                     files::config_file(&ix, &m.dir, id, loc, profile, bootstrap)
                 })
                 .collect();
             config.extend(library_config(&ws.modules, mi, &configs_by_dir, &config, &ix));
+            if let Some((Err(why), span)) = config_names.get(m.dir.as_str()) {
+                // Which files Boot reads is decided at run time: whatever they set is unknown.
+                let label = format!("`spring.config.name` set in {}", sources.path(span.file));
+                let why = super::spring::Why::new(
+                    format!(
+                        "`spring.config.name` {why} ({}), so which config files Spring reads is unknown",
+                        sources.path(span.file)
+                    ),
+                    Some(*span),
+                );
+                config.push(ConfigFile::external(
+                    span.file,
+                    label.clone(),
+                    None,
+                    2,
+                    true,
+                    vec![Layer::unseen(label, why)],
+                ));
+            }
             // bootstrap before application; non-profile before profile; resources before config/;
             // .yaml < .yml < .properties (.properties wins in one location).
             config.sort_by_key(|f| (!f.bootstrap, f.profile.is_some(), f.location, f.ext_rank));

@@ -5,6 +5,7 @@
 //! (`com.acme.Outer$Inner`). A comment- and string-aware token scan, not a parser: it needs
 //! nesting (braces), the package, annotations and `main` declarations, nothing more.
 
+pub mod config_name;
 pub(crate) mod lexer;
 
 use lexer::{Dialect, Kind};
