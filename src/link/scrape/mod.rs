@@ -317,10 +317,18 @@ pub fn describe_site(ws: &Workspace, via: &Via) -> (String, Span) {
                 Some(k) => format!("Service `{}`", ws.kube_services[*k].name.value),
                 None => ws.workloads[*workload].describe(),
             };
-            (
-                format!("job `{}` (through the annotations of {obj})", ws.jobs[*job].name.value),
-                ws.jobs[*job].name.span,
-            )
+            let j = &ws.jobs[*job];
+            // A job none of whose rules reads an annotation keeps whatever it discovers.
+            let reads_annotations = j
+                .relabel
+                .iter()
+                .any(|r| r.source_labels.iter().any(|l| l.contains("_annotation")) || r.regex.contains("_annotation"));
+            let how = if reads_annotations {
+                format!("through the annotations of {obj}")
+            } else {
+                format!("which keeps {obj} without reading any annotation")
+            };
+            (format!("job `{}` ({how})", j.name.value), j.name.span)
         }
     }
 }

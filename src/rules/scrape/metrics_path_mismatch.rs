@@ -93,6 +93,8 @@ impl Rule for MetricsPathMismatch {
                 d = served_here(cx, d, sc);
                 d = d.help(if annotation_written(cx, sc) {
                     format!("scrape `{target}`")
+                } else if !reads_path_annotation(cx, sc) {
+                    format!("set `metrics_path: {target}` on the job, or give it a `keep` rule so it scrapes only what serves its path")
                 } else {
                     format!(
                         "annotate the {} with `prometheus.io/path: \"{target}\"`",
@@ -148,6 +150,20 @@ fn served_here(cx: &Context<'_>, mut d: Diagnostic, sc: &Scrape) -> Diagnostic {
         }
     }
     d
+}
+
+/// Whether the job of an annotation scrape reads `prometheus.io/path` at all (a job without
+/// such a rule scrapes every discovered target at its own `metrics_path`).
+fn reads_path_annotation(cx: &Context<'_>, sc: &Scrape) -> bool {
+    match &sc.via {
+        Via::Annotations { job, .. } => {
+            let rules = &cx.ws.jobs[*job].relabel;
+            ["pod", "service"]
+                .iter()
+                .any(|o| crate::link::relabel::reads_annotation(rules, o, "prometheus.io/path"))
+        }
+        _ => true,
+    }
 }
 
 fn annotation_written(cx: &Context<'_>, sc: &Scrape) -> bool {
