@@ -17,6 +17,7 @@ pub mod file_kind;
 pub mod fingerprint;
 pub mod fix;
 pub mod fuzzing;
+pub mod ids;
 pub mod incremental;
 pub mod init;
 pub mod link;

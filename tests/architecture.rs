@@ -9,7 +9,19 @@ use std::path::{Path, PathBuf};
 
 /// Layers from the bottom; a module may import its own layer and the layers below it.
 const LAYERS: &[(&str, &[&str])] = &[
-    ("base", &["source", "file_kind", "diagnostic", "suggest", "duration", "timing"]),
+    (
+        "base",
+        &[
+            "source",
+            "ids",
+            "typed_id",
+            "file_kind",
+            "diagnostic",
+            "suggest",
+            "duration",
+            "timing",
+        ],
+    ),
     ("load", &["discover", "config"]),
     ("classify", &["classify"]),
     ("parse", &["parse"]),

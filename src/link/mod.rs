@@ -11,6 +11,7 @@ pub mod probes;
 pub mod relabel;
 pub mod scrape;
 
+use crate::ids::IdVec;
 use crate::model::spring::{Actuator, Effective};
 use crate::model::ModelOptions;
 use crate::model::{JobId, KubeServiceId, MonitorId, ServiceId, WorkloadId, Workspace};
@@ -89,16 +90,16 @@ pub enum Selection {
 pub struct Links {
     pub deployments: Vec<Vec<Deployment>>,
     pub kube_service_workloads: Vec<Vec<WorkloadId>>,
-    pub monitor_services: Vec<Vec<KubeServiceId>>,
+    pub monitor_services: IdVec<MonitorId, Vec<KubeServiceId>>,
     /// For monitors that select nothing: Services whose pod *selector* (not labels) matches
     /// the monitor's selector — the usual mix-up between the two (seed 004).
-    pub monitor_near_misses: Vec<Vec<KubeServiceId>>,
-    pub monitor_selection: Vec<Selection>,
+    pub monitor_near_misses: IdVec<MonitorId, Vec<KubeServiceId>>,
+    pub monitor_selection: IdVec<MonitorId, Selection>,
     pub scrapes: Vec<Scrape>,
     /// Job targets that matched no service: (job, target index).
     pub unresolved_targets: Vec<(JobId, usize)>,
     /// PodMonitor → workloads whose pods it selects.
-    pub monitor_pods: Vec<Vec<WorkloadId>>,
+    pub monitor_pods: IdVec<MonitorId, Vec<WorkloadId>>,
     /// What every static/file_sd target is.
     pub targets: std::collections::BTreeMap<(JobId, usize), scrape::TargetKind>,
     /// Compose service → the Spring services it runs.

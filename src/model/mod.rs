@@ -21,13 +21,17 @@ pub mod tree;
 
 pub use options::ModelOptions;
 
+use crate::ids::IdVec;
 use crate::source::{FileId, Span, Spanned};
 
 pub type ModuleId = usize;
 pub type ServiceId = usize;
 pub type WorkloadId = usize;
 pub type KubeServiceId = usize;
-pub type MonitorId = usize;
+crate::typed_id!(
+    /// A ServiceMonitor or PodMonitor: an index into `Workspace::monitors`.
+    MonitorId
+);
 pub type JobId = usize;
 
 /// Something the repo cannot tell statically. Never an error; reported as `analysis-gap`
@@ -54,7 +58,7 @@ pub struct Workspace {
     pub services: Vec<spring::Service>,
     pub workloads: Vec<kube::Workload>,
     pub kube_services: Vec<kube::KubeService>,
-    pub monitors: Vec<kube::Monitor>,
+    pub monitors: IdVec<MonitorId, kube::Monitor>,
     pub prometheus_crs: Vec<kube::PrometheusCr>,
     pub config_maps: Vec<kube::ConfigMap>,
     /// Dockerfiles and Compose env files, read for Spring config overlays.

@@ -116,7 +116,7 @@ pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &
     }
     ws.workloads = objs.workloads;
     ws.kube_services = objs.services;
-    ws.monitors = objs.monitors;
+    ws.monitors = objs.monitors.into();
     ws.prometheus_crs = objs.prometheus_crs;
     ws.config_maps = objs.config_maps;
     ws.wiring.namespaces = objs.namespaces;

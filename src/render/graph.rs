@@ -6,6 +6,7 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::link::{Selection, Via};
+use crate::model::MonitorId;
 use crate::report::{Analysis, Report};
 use crate::rules::{self, Category};
 use crate::source::SourceSet;
@@ -109,11 +110,10 @@ fn plain(s: &str) -> String {
 }
 
 /// The monitor a service-less monitor finding is about: the last one declared at or before it.
-fn monitor_of(a: &Analysis, d: &Diagnostic) -> Option<usize> {
+fn monitor_of(a: &Analysis, d: &Diagnostic) -> Option<MonitorId> {
     a.workspace
         .monitors
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .filter(|(_, m)| m.file == d.primary.span.file && m.name.span.start <= d.primary.span.end)
         .max_by_key(|(_, m)| m.name.span.start)
         .map(|(i, _)| i)
@@ -237,7 +237,7 @@ pub fn build(sources: &SourceSet, a: &Analysis, report: &Report) -> Graph {
         g.clusters.push((s.name.clone(), members));
     }
     // Monitors → Prometheus (operator), whether or not they reach a service.
-    for (mi, mon) in ws.monitors.iter().enumerate() {
+    for (mi, mon) in ws.monitors.iter_enumerated() {
         let monid = g.node(format!("monitor{mi}"), || format!("{} {}", mon.kind_name(), mon.name.value));
         let pid = g.node("prometheusOperator".into(), || {
             let names: Vec<&str> = ws.prometheus_crs.iter().map(|p| p.name.value.as_str()).collect();

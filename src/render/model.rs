@@ -115,7 +115,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         );
     }
     let _ = writeln!(o, "monitors ({}):", ws.monitors.len());
-    for (mi, m) in ws.monitors.iter().enumerate() {
+    for (mi, m) in ws.monitors.iter_enumerated() {
         let mut sel: Vec<String> = a.links.monitor_services[mi]
             .iter()
             .map(|k| format!("Service `{}`", ws.kube_services[*k].name.value))

@@ -91,8 +91,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
         .collect();
     let monitors: Vec<Value> = ws
         .monitors
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(mi, m)| {
             let selection = match &a.links.monitor_selection[mi] {
                 Selection::Selected(by) => json!({"selected": true, "by": by}),

@@ -23,10 +23,11 @@ mod select;
 pub use ports::through_service;
 
 use super::{Deployment, Scrape, Selection, Via};
+use crate::ids::IdVec;
 use crate::model::kube::MonitorKind;
 use crate::model::labels::LabelIndex;
 use crate::model::ModelOptions;
-use crate::model::{JobId, KubeServiceId, ServiceId, WorkloadId, Workspace};
+use crate::model::{JobId, KubeServiceId, MonitorId, ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span};
 use std::collections::BTreeMap;
 
@@ -78,10 +79,10 @@ pub enum KubeJob {
 
 pub struct Output {
     pub kube_service_workloads: Vec<Vec<WorkloadId>>,
-    pub monitor_services: Vec<Vec<KubeServiceId>>,
-    pub monitor_near_misses: Vec<Vec<KubeServiceId>>,
-    pub monitor_pods: Vec<Vec<WorkloadId>>,
-    pub monitor_selection: Vec<Selection>,
+    pub monitor_services: IdVec<MonitorId, Vec<KubeServiceId>>,
+    pub monitor_near_misses: IdVec<MonitorId, Vec<KubeServiceId>>,
+    pub monitor_pods: IdVec<MonitorId, Vec<WorkloadId>>,
+    pub monitor_selection: IdVec<MonitorId, Selection>,
     pub scrapes: Vec<Scrape>,
     pub unresolved_targets: Vec<(JobId, usize)>,
     pub targets: BTreeMap<(JobId, usize), TargetKind>,
@@ -173,7 +174,7 @@ pub fn link(
             None => vec![],
         })
         .collect();
-    let (monitor_services, monitor_pods): (Vec<Vec<KubeServiceId>>, Vec<Vec<WorkloadId>>) = ws
+    let (monitor_services, monitor_pods): (IdVec<MonitorId, Vec<KubeServiceId>>, IdVec<MonitorId, Vec<WorkloadId>>) = ws
         .monitors
         .iter()
         .map(|m| match m.kind {
@@ -199,10 +200,9 @@ pub fn link(
             .iter()
             .map(|k| k.selector.as_ref().map_or(&[][..], |s| s.match_labels.as_slice())),
     );
-    let monitor_near_misses: Vec<Vec<KubeServiceId>> = ws
+    let monitor_near_misses: IdVec<MonitorId, Vec<KubeServiceId>> = ws
         .monitors
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(mi, m)| {
             if !monitor_services[mi].is_empty() || m.kind != MonitorKind::Service || m.selector.is_empty() {
                 return vec![];

@@ -3,18 +3,19 @@
 
 use super::ports::Pod;
 use super::Cx;
+use crate::ids::IdVec;
 use crate::link::{Scrape, Via};
 use crate::model::kube::MonitorKind;
-use crate::model::{KubeServiceId, WorkloadId};
+use crate::model::{KubeServiceId, MonitorId, WorkloadId};
 
 pub(super) fn monitor_scrapes(
     cx: &Cx<'_>,
-    monitor_services: &[Vec<KubeServiceId>],
-    monitor_pods: &[Vec<WorkloadId>],
+    monitor_services: &IdVec<MonitorId, Vec<KubeServiceId>>,
+    monitor_pods: &IdVec<MonitorId, Vec<WorkloadId>>,
     scrapes: &mut Vec<Scrape>,
 ) {
     let ws = cx.ws;
-    for (mi, m) in ws.monitors.iter().enumerate() {
+    for (mi, m) in ws.monitors.iter_enumerated() {
         for (ei, ep) in m.endpoints.iter().enumerate() {
             let (path, path_span, explicit) = match &ep.path {
                 Some(p) => (p.value.clone(), p.span, true),

@@ -3,6 +3,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix, Label, Severity};
 use crate::edit;
 use crate::link::Selection;
 use crate::model::kube::Monitor;
+use crate::model::MonitorId;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -84,7 +85,7 @@ impl Rule for MonitorNotSelected {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         unknown_selector(cx, out);
-        for (mi, m) in cx.ws.monitors.iter().enumerate() {
+        for (mi, m) in cx.ws.monitors.iter_enumerated() {
             let Selection::NotSelected {
                 reason,
                 span,
@@ -156,11 +157,10 @@ impl Rule for MonitorNotSelected {
 /// `prometheus: <name>` charts, hand-written CRs, `serviceMonitorSelector: {}`). That is an
 /// unknown, said once for all such monitors, never a warning.
 fn unknown_selector(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let (indexes, assumed): (Vec<usize>, Vec<&Monitor>) = cx
+    let (indexes, assumed): (Vec<MonitorId>, Vec<&Monitor>) = cx
         .ws
         .monitors
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .zip(&cx.links.monitor_selection)
         .filter(|(_, s)| matches!(s, Selection::NotSelected { assumed: true, .. }))
         .map(|(im, _)| im)
@@ -197,7 +197,7 @@ fn unknown_selector(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 /// The service a monitor scrapes, if any.
-fn scraped_service<'a>(cx: &Context<'a>, mi: usize) -> Option<&'a str> {
+fn scraped_service<'a>(cx: &Context<'a>, mi: MonitorId) -> Option<&'a str> {
     let sc = cx.links.scrapes.iter().find(
         |sc| matches!(sc.via, crate::link::Via::Monitor { monitor, .. } | crate::link::Via::PodMonitor { monitor, .. } if monitor == mi),
     )?;

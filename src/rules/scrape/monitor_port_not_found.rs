@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit;
 use crate::model::kube::{MonitorKind, PortRef, Workload};
+use crate::model::MonitorId;
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(MonitorPortNotFound {
@@ -18,7 +19,7 @@ impl Rule for MonitorPortNotFound {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (mi, m) in cx.ws.monitors.iter().enumerate() {
+        for (mi, m) in cx.ws.monitors.iter_enumerated() {
             // Objects the repository cannot show (unrendered charts, remote bases) may have it.
             if cx.ws.wiring.objects_may_be_missing(&m.origin) {
                 continue;
@@ -149,7 +150,7 @@ fn ports_of(w: &Workload) -> String {
 
 /// Endpoints that name container ports: PodMonitor `port`/`portNumber`/`targetPort`,
 /// ServiceMonitor `targetPort` (when there is no `port`).
-fn container_ports(cx: &Context<'_>, mi: usize, workloads: &[&Workload], out: &mut Vec<Diagnostic>) {
+fn container_ports(cx: &Context<'_>, mi: MonitorId, workloads: &[&Workload], out: &mut Vec<Diagnostic>) {
     let m = &cx.ws.monitors[mi];
     let Some(first) = workloads.first() else { return };
     for ep in &m.endpoints {

@@ -22,7 +22,7 @@ impl Rule for MonitorSelectsNothing {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (mi, m) in cx.ws.monitors.iter().enumerate() {
+        for (mi, m) in cx.ws.monitors.iter_enumerated() {
             // Objects the repository cannot show (unrendered charts, remote bases) may match.
             if cx.ws.wiring.objects_may_be_missing(&m.origin) {
                 continue;

@@ -27,7 +27,7 @@ fn scraping_partly_unknown(cx: &Context<'_>) -> bool {
         // A broken link elsewhere (a monitor selecting nothing, a target reaching nothing) may be
         // the one meant for this service: those are reported, this would only repeat them.
         || !cx.links.unresolved_targets.is_empty()
-        || ws.monitors.iter().enumerate().any(|(mi, m)| match m.kind {
+        || ws.monitors.iter_enumerated().any(|(mi, m)| match m.kind {
             crate::model::kube::MonitorKind::Service => cx.links.monitor_services[mi].is_empty(),
             crate::model::kube::MonitorKind::Pod => cx.links.monitor_pods[mi].is_empty(),
         })
