@@ -293,3 +293,18 @@ fn a_boot_log_over_the_limit_is_refused() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("larger than the 16 MiB limit, not read"), "{err}");
 }
+
+/// A finding far into a long line panicked the human report (miette pads a label to its
+/// column, and a column past 65,535 is out of range), and every snippet printed its line
+/// whole. The snippet is cut around the label; the position stays exact.
+#[test]
+fn a_finding_far_into_a_long_line_renders_a_short_snippet() {
+    let _serial = serial();
+    let r = TempRepo::new("long-line");
+    r.write("build.gradle.kts", format!("{}a {{{}\n", " ".repeat(70_000), " ".repeat(70_000)));
+    let (code, out, err) = run(&r.0, &["--format", "human"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("build.gradle.kts:1:70003]"), "{out}");
+    assert!(out.contains("missing '}' for this '{'"), "{out}");
+    assert!(out.len() < 4_000, "{} bytes of output", out.len());
+}

@@ -75,6 +75,8 @@ struct Window {
     /// Byte offset and 0-based line of `text` in the file.
     offset: usize,
     line: usize,
+    /// Chars of the first line cut off before `text` (a label far into a long line).
+    column: usize,
 }
 
 impl miette::SourceCode for Window {
@@ -90,7 +92,7 @@ impl miette::SourceCode for Window {
             inner.data(),
             (inner.span().offset() + self.offset, inner.span().len()).into(),
             inner.line() + self.line,
-            inner.column(),
+            inner.column() + if inner.line() == 0 { self.column } else { 0 },
             // miette counts the lines it scanned from the start of its source, and merges
             // snippets by that count: as if the window were the whole file.
             inner.line_count() + self.line,
@@ -101,18 +103,53 @@ impl miette::SourceCode for Window {
 /// Lines kept around the labels: more than the one line of context miette shows.
 const WINDOW_MARGIN: u32 = 3;
 
+/// A line is cut where it runs on this far (in bytes) before or after the labels, to
+/// `LINE_CONTEXT` bytes: miette pads a label to its column (a column past 65,535 panics), and
+/// prints every line of a snippet whole (a 16 MiB one-line file once per finding).
+const LONG_LINE: usize = 512;
+const LINE_CONTEXT: usize = 80;
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
+}
+
 fn source(sources: &SourceSet, spans: &[Span], prefix: &str) -> NamedSource<Window> {
     let f = sources.get(spans[0].file);
     let first = spans.iter().map(|s| f.line_col(s.start).line).min().unwrap_or(1);
     let last = spans.iter().map(|s| f.line_col(s.end).line).max().unwrap_or(1);
     let first = first.saturating_sub(WINDOW_MARGIN).max(1);
     let last = last + WINDOW_MARGIN;
-    let start = f.line_range(first).start as usize;
-    let end = if (last as usize) < f.line_count() {
+    let mut start = f.line_range(first).start as usize;
+    let mut end = if (last as usize) < f.line_count() {
         f.line_range(last + 1).start as usize
     } else {
         f.text.len()
     };
+    let (mut first, mut column) = (first, 0);
+    let lo = spans.iter().map(|s| f.clamp(s.start) as usize).min().unwrap_or(0);
+    let hi = spans.iter().map(|s| f.clamp(s.end) as usize).max().unwrap_or(0).max(lo);
+    let lo_line = f.line_col(lo as u32).line;
+    let lo_line_start = f.line_range(lo_line).start as usize;
+    if lo - lo_line_start > LONG_LINE {
+        let cut = floor_boundary(&f.text, lo - LINE_CONTEXT);
+        column = f.text[lo_line_start..cut].chars().count();
+        (start, first) = (cut, lo_line);
+    }
+    let hi_line_end = f.line_range(f.line_col(hi as u32).line).end as usize;
+    if hi_line_end.saturating_sub(hi) > LONG_LINE {
+        end = ceil_boundary(&f.text, hi + LINE_CONTEXT);
+    }
     // Control characters from the repository (a log's ANSI colours) must not reach the
     // terminal; one byte for one byte keeps every span valid.
     let text: String = f.text[start..end]
@@ -129,6 +166,7 @@ fn source(sources: &SourceSet, spans: &[Span], prefix: &str) -> NamedSource<Wind
         text,
         offset: start,
         line: first as usize - 1,
+        column,
     };
     NamedSource::new(escape_controls(&format!("{prefix}{}", f.path), false), window)
 }
