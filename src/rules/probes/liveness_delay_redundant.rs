@@ -19,7 +19,7 @@ impl Rule for LivenessDelayRedundant {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen = std::collections::BTreeSet::new();
-        for w in &cx.ws.workloads {
+        for (wi, w) in cx.ws.workloads.iter().enumerate() {
             for c in &w.containers {
                 let (Some(startup), Some(live)) = (c.probe(ProbeKind::Startup), c.probe(ProbeKind::Liveness)) else {
                     continue;
@@ -30,10 +30,7 @@ impl Rule for LivenessDelayRedundant {
                 if delay.value <= 0 || !seen.insert(entry) {
                     continue;
                 }
-                let service = cx.links.deployments.iter().position(|ds| {
-                    ds.iter()
-                        .any(|d| d.workload.is_some_and(|wi| std::ptr::eq(&cx.ws.workloads[wi], w)))
-                });
+                let service = cx.links.deployments.iter().position(|ds| ds.iter().any(|d| d.workload == Some(wi)));
                 let d = Diagnostic::new(
                     Self::META.name,
                     Self::META.default_severity,
