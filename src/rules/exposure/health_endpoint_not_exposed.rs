@@ -2,6 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit::spring::add_to_exposure;
 use crate::link::probes::{http_probes, uses_health};
+use crate::model::spring::Lookup;
 use crate::rules::wording::{first_line, profiles, where_};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -61,7 +62,10 @@ impl Rule for HealthEndpointNotExposed {
                     d = d.help("remove `health` from `management.endpoints.web.exposure.exclude`");
                 } else {
                     d = d.help("add `health` to `management.endpoints.web.exposure.include`: a non-empty `include` replaces the default (`health`) instead of adding to it");
-                    if let Some(edits) = add_to_exposure(cx.sources, cx.parsed, s, dep, "health") {
+                    // No fix where the sources that decide `include` may or may not apply (a
+                    // profile chosen at build time): the edit could land in an overridden file.
+                    let decided = !matches!(dep.effective.list("management.endpoints.web.exposure.include"), Lookup::Unknown(_));
+                    if let Some(edits) = add_to_exposure(cx.sources, cx.parsed, s, dep, "health").filter(|_| decided) {
                         d = d.fix(Some(Fix {
                             title: "expose `health` over HTTP".into(),
                             applicability: Applicability::Safe,
