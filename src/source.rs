@@ -347,6 +347,19 @@ pub fn encode(original: &SourceFile, text: &str) -> Vec<u8> {
     out
 }
 
+/// One level of indentation as `text` writes it: a tab when its first indented line starts
+/// with one, else four spaces. An inserted line in a tab-indented build file is tab-indented.
+pub fn indent_unit(text: &str) -> &'static str {
+    let first = text
+        .split(['\n', '\r'])
+        .find(|l| l.starts_with([' ', '\t']) && !l.trim().is_empty());
+    if first.is_some_and(|l| l.starts_with('\t')) {
+        "\t"
+    } else {
+        "    "
+    }
+}
+
 /// All files of one lint run. Built by `load` from disk, or in memory by tests.
 #[derive(Debug, Default)]
 pub struct SourceSet {

@@ -110,8 +110,29 @@ fn style(sources: &SourceSet, m: &Module) -> Style {
     }
 }
 
+/// Plugins that give a Gradle project the `implementation`/`runtimeOnly` configurations.
+const JVM_PLUGINS: &[&str] = &[
+    "java",
+    "java-library",
+    "application",
+    "war",
+    "groovy",
+    "scala",
+    "org.jetbrains.kotlin.jvm",
+    "kotlin",
+    "com.android.application",
+    "com.android.library",
+];
+
 fn gradle(sources: &SourceSet, parsed: &[Parsed], m: &Module, a: &Artifact) -> Option<Addition> {
     let build_file = m.build_file?;
+    // A project that applies no JVM plugin (the aggregator root of a multi-project build has
+    // none) has no `runtimeOnly` configuration: a new `dependencies { runtimeOnly … }` there
+    // fails the configuration of every project. Help, no fix — unless its plugins are not all
+    // known, or its own `dependencies` block already declares dependencies the same way.
+    let plugins_known = !m.unknown.iter().any(|(w, _)| w.starts_with("plugin "));
+    let jvm = m.plugins.iter().any(|p| JVM_PLUGINS.contains(&p.as_str()));
+    let fixable = jvm || !plugins_known || m.dep_block.is_some();
     let f = sources.get(build_file);
     let st = style(sources, m);
     let mut catalog_edit: Option<(Edit, String)> = None;
@@ -139,6 +160,14 @@ fn gradle(sources: &SourceSet, parsed: &[Parsed], m: &Module, a: &Artifact) -> O
         }
         None => format!("add `{line}` {block} (Spring Boot manages its version)"),
     };
+    let help = if fixable {
+        help
+    } else {
+        format!(
+            "`{}` applies no Java plugin, so it has no `runtimeOnly` configuration: add `{line}` to the project that builds the application's jar (or apply `java` here first)",
+            f.path
+        )
+    };
     let mut fix_edits = Vec::new();
     match &m.dep_block {
         Some(b) => {
@@ -157,7 +186,11 @@ fn gradle(sources: &SourceSet, parsed: &[Parsed], m: &Module, a: &Artifact) -> O
         None => fix_edits.push(text::append_block(
             sources,
             build_file,
-            &["dependencies {".to_string(), format!("    {line}"), "}".to_string()],
+            &[
+                "dependencies {".to_string(),
+                format!("{}{line}", crate::source::indent_unit(&f.text)),
+                "}".to_string(),
+            ],
         )),
     }
     if let Some((e, _)) = catalog_edit {
@@ -165,7 +198,7 @@ fn gradle(sources: &SourceSet, parsed: &[Parsed], m: &Module, a: &Artifact) -> O
     }
     Some(Addition {
         help,
-        fix: Some(Fix {
+        fix: fixable.then(|| Fix {
             title: format!("add `{line}`"),
             applicability: Applicability::Safe,
             edits: fix_edits,

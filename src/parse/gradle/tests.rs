@@ -1205,3 +1205,14 @@ dependencyManagement { dependencies { dependency("x:y:1") } }
     );
     assert!(b.mentions[0].span.start > 100);
 }
+
+/// Issue 18, defect 5: a one-line block in a tab-indented file is indented with a tab, not
+/// four spaces, when a line is added to it.
+#[test]
+fn one_line_block_in_a_tab_indented_file_indents_with_a_tab() {
+    let text = "plugins {\n\tid 'java'\n}\ndependencies { implementation 'a:b' }\n";
+    let b = build(text, Dsl::Groovy);
+    assert_eq!(b.blocks[0].indent, "\t");
+    let spaces = "plugins {\n  id 'java'\n}\ndependencies { implementation 'a:b' }\n";
+    assert_eq!(build(spaces, Dsl::Groovy).blocks[0].indent, "    ");
+}

@@ -500,7 +500,7 @@ impl<'a> Toks<'a> {
     }
 
     /// Indentation of the first non-blank line inside a block, else the
-    /// block's own line indentation plus four spaces.
+    /// block's own line indentation plus one level of the file's indentation.
     pub(super) fn block_indent(&self, open: usize, close_offset: usize) -> String {
         let body_start = self.t[open].end as usize;
         let body = self.src.get(body_start..close_offset).unwrap_or("");
@@ -510,6 +510,10 @@ impl<'a> Toks<'a> {
                 return line[..line.len() - content.len()].to_string();
             }
         }
-        format!("{}    ", self.line_indent(self.t[open].start as usize))
+        format!(
+            "{}{}",
+            self.line_indent(self.t[open].start as usize),
+            crate::source::indent_unit(self.src)
+        )
     }
 }
