@@ -633,7 +633,9 @@ fn dep_blocks_offsets_and_indent() {
     assert_eq!(b.blocks[0].indent, "\t");
     assert_eq!(b.blocks[1].indent, "      ");
     assert_eq!(b.blocks[1].context, Context::Subprojects);
-    assert_eq!(b.blocks[2].indent, "    ");
+    // A one-line top-level block: one level of the file's indentation, here a tab (its first
+    // indented line, in the first block, starts with one).
+    assert_eq!(b.blocks[2].indent, "\t");
 }
 
 #[test]

@@ -510,10 +510,13 @@ impl<'a> Toks<'a> {
                 return line[..line.len() - content.len()].to_string();
             }
         }
-        format!(
-            "{}{}",
-            self.line_indent(self.t[open].start as usize),
-            crate::source::indent_unit(self.src)
-        )
+        // One level more, in the style of the block's own line (the file's when it has none).
+        let line = self.line_indent(self.t[open].start as usize);
+        let unit = match line.chars().next() {
+            Some('\t') => "\t",
+            Some(_) => "    ",
+            None => crate::source::indent_unit(self.src),
+        };
+        format!("{line}{unit}")
     }
 }

@@ -49,6 +49,31 @@ impl Rule for ScrapeTargetUnresolved {
                     }));
                 }
                 Some(s) => {
+                    // A Kubernetes Service by that name that does not listen on the target's
+                    // port: renaming the host alone reaches nothing either.
+                    let named: Vec<_> = cx
+                        .ws
+                        .kube_services
+                        .iter()
+                        .filter(|k| Some(k.name.value.as_str()) == s.split('.').next())
+                        .collect();
+                    let port_missing = match t.port() {
+                        Some(p) => !named.is_empty() && !named.iter().any(|k| k.ports.iter().any(|sp| sp.port == i64::from(p))),
+                        None => false,
+                    };
+                    if port_missing {
+                        let ports: Vec<String> = named.iter().flat_map(|k| k.ports.iter().map(|p| format!("`{}`", p.port))).collect();
+                        d = d.help(format!(
+                            "did you mean `{s}`? That Service listens on {}, not on the target's port",
+                            if ports.is_empty() {
+                                "no port".to_string()
+                            } else {
+                                ports.join(", ")
+                            }
+                        ));
+                        out.push(d);
+                        continue;
+                    }
                     d = d.help(format!("did you mean `{s}`?"));
                     // The host part of the target, keeping its port and quotes: only when `s`
                     // is known to serve that port, or the rename would trade one broken target
