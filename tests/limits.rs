@@ -225,7 +225,11 @@ fn an_oversized_gitignore_is_reported_not_compiled() {
     let (code, out, err) = run(&r.0, &["--format", "concise"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("tools/.gitignore:1:1: info[analysis-gap]: `tools/.gitignore` was found but not analysed: more than 5000 patterns, over the limit; the directory `tools` was not analysed"),
+        // The message names the file as the report does (the root as given, outside the cwd).
+        out.contains(&format!(
+            "tools/.gitignore:1:1: info[analysis-gap]: `{}/tools/.gitignore` was found but not analysed: more than 5000 patterns, over the limit; the directory `tools` was not analysed",
+            r.0.display()
+        )),
         "{out}"
     );
     assert!(!out.contains("parse-error"), "the directory is not entered:\n{out}");
@@ -235,9 +239,10 @@ fn an_oversized_gitignore_is_reported_not_compiled() {
     let (code, out, _) = run(&r.0, &["--format", "concise"]);
     assert_eq!(code, 1, "no ignore file applies, so `ignored/` is read:\n{out}");
     assert!(
-        out.contains(
-            "`.gitignore` was found but not analysed: more than 5000 patterns, over the limit; no .gitignore or .ignore file was applied"
-        ),
+        out.contains(&format!(
+            "`{}/.gitignore` was found but not analysed: more than 5000 patterns, over the limit; no .gitignore or .ignore file was applied",
+            r.0.display()
+        )),
         "{out}"
     );
     assert!(out.contains("ignored/build.gradle.kts:1:"), "{out}");
@@ -267,7 +272,8 @@ fn an_oversized_version_catalog_is_unknown_not_empty() {
     let (code, out, err) = run(&r.0, &["--format", "concise"]);
     assert!(
         out.contains(&format!(
-            "gradle/libs.versions.toml:1:1: info[analysis-gap]: `gradle/libs.versions.toml` was found but not analysed: {} bytes, larger than the 1 MiB limit for a version catalog",
+            "gradle/libs.versions.toml:1:1: info[analysis-gap]: `{}/gradle/libs.versions.toml` was found but not analysed: {} bytes, larger than the 1 MiB limit for a version catalog",
+            r.0.display(),
             catalog.len()
         )),
         "{out}"

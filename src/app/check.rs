@@ -99,10 +99,13 @@ pub(super) fn run(args: CheckArgs) -> u8 {
         }
         let prefix = path_prefix(&p.root);
         let key_prefix = baseline_prefix(&p.root, roots.len());
-        let l = match fix_root(p, report, (prefix, key_prefix), &args, baseline.as_ref(), &mut diffs) {
+        let mut l = match fix_root(p, report, (prefix, key_prefix), &args, baseline.as_ref(), &mut diffs) {
             Ok(l) => l,
             Err(code) => return code,
         };
+        for d in &mut l.report.diagnostics {
+            render::name_files_from_cwd(d, &l.sources, &l.prefix);
+        }
         linted.push(l);
     }
     if args.fixes.diff {

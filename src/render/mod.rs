@@ -121,6 +121,47 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// Messages name the other files of a finding by their root-relative path (`logs/x.log:27`);
+/// the report names every file from the current directory (`prefix`, as ruff does). A
+/// backticked token that is a file of the repository, optionally with `:line`, gets the same
+/// prefix, so that a message points at the file the finding's own path would.
+pub fn name_files_from_cwd(d: &mut Diagnostic, sources: &SourceSet, prefix: &str) {
+    if prefix.is_empty() {
+        return;
+    }
+    let rewrite = |text: &mut String| {
+        let mut out = String::with_capacity(text.len());
+        let mut parts = text.split('`');
+        let mut changed = false;
+        if let Some(first) = parts.next() {
+            out.push_str(first);
+        }
+        for (i, part) in parts.enumerate() {
+            out.push('`');
+            // Odd segments (0-based i even) are inside backticks.
+            let path = part.split_once(':').map_or(part, |(p, _)| p);
+            if i % 2 == 0 && !path.is_empty() && sources.find(path).is_some() {
+                out.push_str(prefix);
+                changed = true;
+            }
+            out.push_str(part);
+        }
+        if changed {
+            *text = out;
+        }
+    };
+    rewrite(&mut d.message);
+    if let Some(h) = d.help.as_mut() {
+        rewrite(h);
+    }
+    for l in std::iter::once(&mut d.primary).chain(d.related.iter_mut()) {
+        rewrite(&mut l.message);
+    }
+    if let Some(f) = d.fix.as_mut() {
+        rewrite(&mut f.title);
+    }
+}
+
 /// `3 errors, 1 warning in 2 of 6 services (41 files)`, `no problems in 6 services (41 files)`:
 /// the service count is always of every service found, so that it means the same with and
 /// without findings.
@@ -160,6 +201,29 @@ mod tests {
     use super::summary_line;
     use crate::diagnostic::{Diagnostic, Label, Severity};
     use crate::source::{FileId, Span};
+
+    #[test]
+    fn messages_name_other_files_as_the_report_does() {
+        let mut sources = crate::source::SourceSet::new();
+        let log = sources.add(crate::source::SourceFile::new("logs/order-service.log", "x".into()));
+        let mut d = Diagnostic::new(
+            "r",
+            Severity::Error,
+            "boot takes `161.4 s` (from `Started X` in `logs/order-service.log:27`); see `logs/other.log`",
+            Label::new(Span::new(log, 0..1), "in `logs/order-service.log`"),
+        )
+        .help("edit `logs/order-service.log`");
+        super::name_files_from_cwd(&mut d, &sources, "repo/");
+        assert_eq!(
+            d.message,
+            "boot takes `161.4 s` (from `Started X` in `repo/logs/order-service.log:27`); see `logs/other.log`"
+        );
+        assert_eq!(d.help.as_deref(), Some("edit `repo/logs/order-service.log`"));
+        assert_eq!(d.primary.message, "in `repo/logs/order-service.log`");
+        let before = d.clone();
+        super::name_files_from_cwd(&mut d, &sources, "");
+        assert_eq!(d, before, "no prefix, no change");
+    }
 
     #[test]
     fn the_service_count_means_the_same_with_and_without_findings() {
