@@ -1,10 +1,11 @@
-//! `actuator-lint.toml` (SPEC §8). Parsed with toml_edit so every error points at its key.
+//! `actuator-lint.toml`: serde-derived types (the JSON Schema is generated from them), read from a
+//! toml_edit document so that every error points at its key or value.
 
 use crate::diagnostic::Severity;
 use crate::suggest::did_you_mean;
 use std::collections::BTreeMap;
 use std::ops::Range;
-use toml_edit::{Document, Item, Table};
+use toml_edit::{Document, Item, TableLike};
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Level {
@@ -92,90 +93,273 @@ pub struct ConfigError {
     pub help: Option<String>,
 }
 
-struct Reader<'a> {
-    errors: Vec<ConfigError>,
-    text: &'a str,
+/// The file as written: serde-derived, so that the JSON Schema (`json_schema`, committed as
+/// `actuator-lint.schema.json`) is generated from the same types the reader accepts. Values
+/// are checked beyond their type (rule names, levels, ranges, durations) in `parse`, where the
+/// document's spans are at hand.
+#[derive(serde::Deserialize, schemars::JsonSchema, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[schemars(
+    title = "actuator-lint configuration",
+    description = "actuator-lint.toml: every key is optional; see `actuator-lint init` and the README's Configuration section"
+)]
+struct FileToml {
+    /// Rule levels by rule name (`actuator-lint rules` lists them).
+    #[serde(default)]
+    rules: BTreeMap<String, LevelName>,
+    #[serde(default)]
+    discovery: DiscoveryToml,
+    #[serde(default)]
+    spring: SpringToml,
+    #[serde(default)]
+    kubernetes: KubernetesToml,
+    #[serde(default)]
+    prometheus: PrometheusToml,
+    #[serde(default)]
+    probes: ProbesToml,
+    /// One table per service, keyed by its name, module directory or Gradle path.
+    #[serde(default)]
+    services: BTreeMap<String, ServiceToml>,
 }
 
-fn span(item: &Item) -> Range<u32> {
-    item.span().map(|r| r.start as u32..r.end as u32).unwrap_or(0..0)
+/// A rule's level; `off` disables it.
+#[derive(serde::Deserialize, schemars::JsonSchema, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum LevelName {
+    Off,
+    Info,
+    Warning,
+    Error,
 }
 
-impl Reader<'_> {
-    fn err(&mut self, message: String, span: Range<u32>, help: Option<String>) {
-        self.errors.push(ConfigError { message, span, help });
-    }
+#[derive(serde::Deserialize, schemars::JsonSchema, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct DiscoveryToml {
+    /// Globs relative to the root, on top of .gitignore; a bare directory excludes its contents.
+    exclude: Option<Strings>,
+    /// Rendered manifests (e.g. the output of `helm template`) to read as Kubernetes YAML.
+    manifests: Option<Strings>,
+}
 
-    fn keys(&mut self, table: &Table, section: &str, allowed: &[&str]) {
-        for (k, _) in table.iter() {
-            if !allowed.contains(&k) {
-                let key_span = table
-                    .key(k)
-                    .and_then(|key| key.span())
-                    .map(|r| r.start as u32..r.end as u32)
-                    .unwrap_or(0..0);
-                let help = did_you_mean(k, allowed.iter().copied()).map(|s| format!("did you mean `{s}`?"));
-                let where_ = if section.is_empty() {
-                    "at the top level".to_string()
-                } else {
-                    format!("in `[{section}]`")
-                };
-                let expected = format!(
-                    "expected one of {}",
-                    allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
-                );
-                self.err(format!("unknown key `{k}` {where_}"), key_span, Some(help.unwrap_or(expected)));
+#[derive(serde::Deserialize, schemars::JsonSchema, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct SpringToml {
+    /// The Spring Boot version where no build file says, e.g. "3.2".
+    boot_version: Option<String>,
+    /// Active profiles where no workload sets SPRING_PROFILES_ACTIVE.
+    profiles: Option<Strings>,
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct KubernetesToml {
+    /// The namespace of objects that name none.
+    default_namespace: Option<String>,
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct PrometheusToml {
+    /// The Prometheus CR's `serviceMonitorSelector` labels, when no Prometheus CR or values file is in the repository.
+    service_monitor_selector: Option<BTreeMap<String, String>>,
+    /// The Prometheus CR's `podMonitorSelector` labels.
+    pod_monitor_selector: Option<BTreeMap<String, String>>,
+    /// Whether the scraping Prometheus honours `prometheus.io/*` annotations.
+    honors_annotations: Option<bool>,
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ProbesToml {
+    /// How many times the measured boot time must fit into a probe's budget (1.0 to 10.0; default 1.2).
+    #[schemars(range(min = 1.0, max = 10.0))]
+    margin: Option<f64>,
+    /// Boot logs to read; unset: any `*.log` holding Spring Boot's `Started … in N seconds` line; `[]`: none.
+    boot_logs: Option<Strings>,
+    /// Metrics dumps to read; unset: `*.prom`, `*metrics*.txt`, `*prometheus*.txt` holding `application_started_time_seconds`; `[]`: none.
+    boot_metrics: Option<Strings>,
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct ServiceToml {
+    /// The measured boot time: "161s", "2m41s" or a number of seconds.
+    boot_time: Option<DurationToml>,
+    /// The workloads that run this service, when they are not found by name or image.
+    workloads: Option<Strings>,
+    /// This service's active profiles.
+    profiles: Option<Strings>,
+}
+
+/// A string or a list of strings.
+#[derive(Default)]
+struct Strings(Vec<String>);
+
+impl schemars::JsonSchema for Strings {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Strings".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A string or a list of strings",
+            "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Strings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Strings;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or a list of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Strings, E> {
+                Ok(Strings(vec![v.to_string()]))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Strings, A::Error> {
+                let mut out = vec![];
+                while let Some(s) = seq.next_element::<String>()? {
+                    out.push(s);
+                }
+                Ok(Strings(out))
             }
         }
+        d.deserialize_any(V)
     }
+}
 
-    fn string(&mut self, item: &Item, what: &str) -> Option<String> {
-        match item.as_str() {
-            Some(s) => Some(s.to_string()),
-            None => {
-                self.err(format!("`{what}` must be a string"), span(item), None);
-                None
+/// A duration as written: a string (`"2m41s"`) or a number of seconds.
+struct DurationToml(String);
+
+impl schemars::JsonSchema for DurationToml {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A duration: \"161s\", \"2m41s\", or a number of seconds",
+            "anyOf": [{"type": "string"}, {"type": "number", "minimum": 0}]
+        })
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DurationToml {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = DurationToml;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a duration such as \"161s\" or a number of seconds")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DurationToml, E> {
+                Ok(DurationToml(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<DurationToml, E> {
+                Ok(DurationToml(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<DurationToml, E> {
+                Ok(DurationToml(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<DurationToml, E> {
+                Ok(DurationToml(v.to_string()))
             }
         }
+        d.deserialize_any(V)
     }
+}
 
-    fn strings(&mut self, item: &Item, what: &str) -> Vec<String> {
-        if let Some(s) = item.as_str() {
-            return vec![s.to_string()];
-        }
-        match item.as_array() {
-            Some(a) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
-            None => {
-                self.err(format!("`{what}` must be a list of strings"), span(item), None);
-                vec![]
-            }
-        }
+/// Where the schema of this version is published (the committed `actuator-lint.schema.json` at
+/// the release tag); `init` writes it as Taplo's `#:schema` directive.
+pub fn schema_url() -> String {
+    format!(
+        "https://raw.githubusercontent.com/actuator-lint/actuator-lint/v{}/actuator-lint.schema.json",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// The JSON Schema of `actuator-lint.toml`, for editors (Taplo / Even Better TOML read it from
+/// the `#:schema` line `init` writes). `[rules]` lists the registered rules by name.
+pub fn json_schema(rule_names: &[&str]) -> serde_json::Value {
+    let mut schema = serde_json::to_value(schemars::schema_for!(FileToml)).unwrap_or_default();
+    let level = serde_json::json!({"$ref": "#/$defs/LevelName"});
+    let rules: serde_json::Map<String, serde_json::Value> = rule_names.iter().map(|n| (n.to_string(), level.clone())).collect();
+    schema["properties"]["rules"] = serde_json::json!({
+        "description": "Rule levels by rule name (`actuator-lint rules` lists them).",
+        "type": "object",
+        "properties": rules,
+        "additionalProperties": false
+    });
+    schema
+}
+
+fn range(r: Option<std::ops::Range<usize>>) -> Range<u32> {
+    r.map(|r| r.start as u32..r.end as u32).unwrap_or(0..0)
+}
+
+/// The key names a table of the schema allows (`None`: any key, e.g. `[services]`), and the
+/// schema of each key's value.
+fn allowed_keys<'s>(schema: &'s serde_json::Value, defs: &'s serde_json::Value) -> Option<Vec<(&'s str, &'s serde_json::Value)>> {
+    let node = resolve(schema, defs);
+    let props = node.get("properties")?.as_object()?;
+    Some(props.iter().map(|(k, v)| (k.as_str(), v)).collect())
+}
+
+/// Follows `$ref` and picks the object branch of an `anyOf` (an `Option<Table>`).
+fn resolve<'s>(schema: &'s serde_json::Value, defs: &'s serde_json::Value) -> &'s serde_json::Value {
+    if let Some(name) = schema.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.strip_prefix("#/$defs/")) {
+        return resolve(&defs[name], defs);
     }
-
-    fn table<'t>(&mut self, item: &'t Item, what: &str) -> Option<&'t Table> {
-        match item.as_table() {
-            Some(t) => Some(t),
-            None => {
-                self.err(format!("`{what}` must be a table"), span(item), None);
-                None
-            }
-        }
+    if let Some(branch) = schema
+        .get("anyOf")
+        .and_then(|a| a.as_array())
+        .and_then(|a| a.iter().find(|b| resolve(b, defs).get("properties").is_some()))
+    {
+        return resolve(branch, defs);
     }
+    schema
+}
 
-    fn labels(&mut self, item: &Item, what: &str) -> Option<Vec<(String, String)>> {
+/// Every unknown key, in every table the schema describes, with its span and a "did you mean".
+fn unknown_keys(table: &dyn TableLike, section: &str, schema: &serde_json::Value, defs: &serde_json::Value, errors: &mut Vec<ConfigError>) {
+    let allowed = allowed_keys(schema, defs);
+    for (k, item) in table.iter() {
+        let child = match &allowed {
+            Some(keys) => match keys.iter().find(|(name, _)| *name == k) {
+                Some((_, s)) => *s,
+                None => {
+                    let names = keys.iter().map(|(n, _)| *n);
+                    let help = did_you_mean(k, names.clone())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| format!("expected one of {}", names.map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")));
+                    let where_ = if section.is_empty() {
+                        "at the top level".to_string()
+                    } else {
+                        format!("in `[{section}]`")
+                    };
+                    errors.push(ConfigError {
+                        message: format!("unknown key `{k}` {where_}"),
+                        span: range(table.key(k).and_then(|key| key.span())),
+                        help: Some(help),
+                    });
+                    continue;
+                }
+            },
+            // A map (`[services]`): every key is a name; its value has the map's value schema.
+            None => match resolve(schema, defs).get("additionalProperties") {
+                Some(v) if v.is_object() => v,
+                _ => continue,
+            },
+        };
         if let Some(t) = item.as_table_like() {
-            return Some(
-                t.iter()
-                    .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
-                    .collect(),
-            );
+            let path = if section.is_empty() {
+                k.to_string()
+            } else {
+                format!("{section}.{k}")
+            };
+            unknown_keys(t, &path, child, defs, errors);
         }
-        self.err(
-            format!("`{what}` must be a table of labels, e.g. `{{ release = \"kube-prometheus-stack\" }}`"),
-            span(item),
-            None,
-        );
-        None
     }
 }
 
@@ -184,160 +368,153 @@ pub fn parse(text: &str, path: &str, rule_names: &[&str]) -> Result<Config, Vec<
     let doc = match Document::parse(text) {
         Ok(d) => d,
         Err(e) => {
-            let span = e.span().map(|r| r.start as u32..r.end as u32).unwrap_or(0..0);
             return Err(vec![ConfigError {
                 message: format!("invalid TOML: {}", e.message()),
-                span,
+                span: range(e.span()),
                 help: None,
             }]);
         }
     };
-    let mut r = Reader { errors: vec![], text };
-    let mut cfg = Config {
-        path: Some(path.to_string()),
-        ..Config::default()
-    };
+    let mut errors = vec![];
+    let schema = json_schema(rule_names);
     let root = doc.as_table();
-    r.keys(
-        root,
-        "",
-        &["rules", "discovery", "spring", "kubernetes", "prometheus", "probes", "services"],
-    );
-    if let Some(t) = root.get("rules").and_then(|i| r.table(i, "rules")) {
+    // Keys first, all of them, each with a suggestion; `[rules]` is checked against the registry.
+    let mut top = schema.clone();
+    top["properties"]["rules"] = serde_json::json!({"additionalProperties": {"type": "string"}});
+    unknown_keys(root, "", &top, &schema["$defs"], &mut errors);
+    if let Some(t) = root.get("rules").and_then(|i| i.as_table_like()) {
         for (k, v) in t.iter() {
-            let key_span = t
-                .key(k)
-                .and_then(|x| x.span())
-                .map(|s| s.start as u32..s.end as u32)
-                .unwrap_or(0..0);
+            let key_span = range(t.key(k).and_then(|x| x.span()));
             if !rule_names.contains(&k) {
                 let help = did_you_mean(k, rule_names.iter().copied())
                     .map(|s| format!("did you mean `{s}`?"))
                     .or(Some("run `actuator-lint rules` for the list".into()));
-                r.err(format!("unknown rule `{k}`"), key_span, help);
-                continue;
-            }
-            let level = match v.as_str() {
-                Some("off") => Some(Level::Off),
-                Some(s) => Severity::parse(s).map(Level::On),
-                None => None,
-            };
-            match level {
-                Some(l) => {
-                    cfg.rules.insert(k.to_string(), l);
-                }
-                None => r.err(
-                    format!("invalid level for `{k}`"),
-                    span(v),
-                    Some("use one of `off`, `info`, `warning`, `error`".into()),
-                ),
+                errors.push(ConfigError {
+                    message: format!("unknown rule `{k}`"),
+                    span: key_span,
+                    help,
+                });
+            } else if !matches!(v.as_str(), Some("off" | "info" | "warning" | "error")) {
+                errors.push(ConfigError {
+                    message: format!("invalid level for `{k}`"),
+                    span: range(v.span()),
+                    help: Some("use one of `off`, `info`, `warning`, `error`".into()),
+                });
             }
         }
     }
-    if let Some(t) = root.get("discovery").and_then(|i| r.table(i, "discovery")) {
-        r.keys(t, "discovery", &["exclude", "manifests"]);
-        if let Some(i) = t.get("exclude") {
-            cfg.exclude = r.strings(i, "discovery.exclude");
-        }
-        if let Some(i) = t.get("manifests") {
-            cfg.manifests = r.strings(i, "discovery.manifests");
-        }
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| e.span.start);
+        return Err(errors);
     }
-    if let Some(t) = root.get("spring").and_then(|i| r.table(i, "spring")) {
-        r.keys(t, "spring", &["boot-version", "profiles"]);
-        if let Some(i) = t.get("boot-version") {
-            cfg.boot_version = r.string(i, "spring.boot-version");
+    // Then the types, by serde; its error points at the value and is given its key.
+    let file: FileToml = match <FileToml as serde::Deserialize>::deserialize(toml_edit::de::Deserializer::from(doc.clone())) {
+        Ok(f) => f,
+        Err(e) => {
+            let span = range(e.span());
+            let key = key_at(root, &span);
+            let help = key
+                .as_deref()
+                .filter(|k| k.ends_with("-selector"))
+                .map(|_| "a table of labels, e.g. `{ release = \"kube-prometheus-stack\" }`".to_string());
+            return Err(vec![ConfigError {
+                message: format!("{}{}", key.map(|k| format!("`{k}`: ")).unwrap_or_default(), e.message().trim_end()),
+                span,
+                help,
+            }]);
         }
-        if let Some(i) = t.get("profiles") {
-            cfg.profiles = r.strings(i, "spring.profiles");
-        }
-    }
-    if let Some(t) = root.get("kubernetes").and_then(|i| r.table(i, "kubernetes")) {
-        r.keys(t, "kubernetes", &["default-namespace"]);
-        if let Some(i) = t.get("default-namespace") {
-            cfg.default_namespace = r.string(i, "kubernetes.default-namespace");
-        }
-    }
-    if let Some(t) = root.get("prometheus").and_then(|i| r.table(i, "prometheus")) {
-        r.keys(
-            t,
-            "prometheus",
-            &["service-monitor-selector", "pod-monitor-selector", "honors-annotations"],
-        );
-        if let Some(i) = t.get("service-monitor-selector") {
-            cfg.service_monitor_selector = r.labels(i, "prometheus.service-monitor-selector");
-        }
-        if let Some(i) = t.get("pod-monitor-selector") {
-            cfg.pod_monitor_selector = r.labels(i, "prometheus.pod-monitor-selector");
-        }
-        if let Some(i) = t.get("honors-annotations") {
-            match i.as_bool() {
-                Some(b) => cfg.honors_annotations = Some(b),
-                None => r.err("`prometheus.honors-annotations` must be true or false".into(), span(i), None),
+    };
+    let value_span = |keys: &[&str]| -> Range<u32> {
+        let mut item: Option<&Item> = None;
+        let mut table: &dyn toml_edit::TableLike = root;
+        for (i, k) in keys.iter().enumerate() {
+            item = table.get(k);
+            match item.and_then(|it| it.as_table_like()) {
+                Some(t) if i + 1 < keys.len() => table = t,
+                _ => break,
             }
         }
+        item.map(span).unwrap_or(0..0)
+    };
+    let mut cfg = Config {
+        path: Some(path.to_string()),
+        ..Config::default()
+    };
+    for (name, level) in file.rules {
+        let level = match level {
+            LevelName::Off => Level::Off,
+            LevelName::Info => Level::On(Severity::Info),
+            LevelName::Warning => Level::On(Severity::Warning),
+            LevelName::Error => Level::On(Severity::Error),
+        };
+        cfg.rules.insert(name, level);
     }
-    if let Some(t) = root.get("probes").and_then(|i| r.table(i, "probes")) {
-        r.keys(t, "probes", &["margin", "boot-logs", "boot-metrics"]);
-        if let Some(i) = t.get("margin") {
-            match i.as_float().or_else(|| i.as_integer().map(|v| v as f64)) {
-                Some(m) if (1.0..=10.0).contains(&m) => cfg.margin = m,
-                _ => r.err(
-                    "`probes.margin` must be a number from 1.0 to 10.0".into(),
-                    span(i),
-                    Some("e.g. `margin = 1.2` keeps 20 % headroom over the measured boot time".into()),
-                ),
-            }
-        }
-        if let Some(i) = t.get("boot-logs") {
-            cfg.boot_logs = Some(r.strings(i, "probes.boot-logs"));
-        }
-        if let Some(i) = t.get("boot-metrics") {
-            cfg.boot_metrics = Some(r.strings(i, "probes.boot-metrics"));
-        }
-    }
-    if let Some(t) = root.get("services").and_then(|i| r.table(i, "services")) {
-        for (name, item) in t.iter() {
-            let name_span = t
-                .key(name)
-                .and_then(|x| x.span())
-                .map(|s| s.start as u32..s.end as u32)
-                .unwrap_or(0..0);
-            let Some(st) = r.table(item, &format!("services.{name}")) else {
-                continue;
-            };
-            r.keys(st, &format!("services.{name}"), &["boot-time", "workloads", "profiles"]);
-            let mut sc = ServiceConfig::default();
-            if let Some(i) = st.get("boot-time") {
-                let raw = i
-                    .as_str()
-                    .map(str::to_string)
-                    .or_else(|| i.as_float().map(|f| f.to_string()))
-                    .or_else(|| i.as_integer().map(|v| v.to_string()));
-                match raw.as_deref().and_then(crate::duration::parse_duration) {
-                    Some(secs) => sc.boot_time = Some((secs, span(i))),
-                    None => r.err(
-                        format!("invalid boot time for service `{name}`"),
-                        span(i),
-                        Some("write a duration such as `\"161s\"`, `\"2m41s\"` or `161.4`".into()),
-                    ),
-                }
-            }
-            if let Some(i) = st.get("workloads") {
-                sc.workloads = r.strings(i, "workloads");
-            }
-            if let Some(i) = st.get("profiles") {
-                sc.profiles = r.strings(i, "profiles");
-            }
-            cfg.services.insert(name.to_string(), (sc, name_span));
+    let list = |s: Option<Strings>| s.map(|s| s.0);
+    cfg.exclude = list(file.discovery.exclude).unwrap_or_default();
+    cfg.manifests = list(file.discovery.manifests).unwrap_or_default();
+    cfg.boot_version = file.spring.boot_version;
+    cfg.profiles = list(file.spring.profiles).unwrap_or_default();
+    cfg.default_namespace = file.kubernetes.default_namespace;
+    cfg.service_monitor_selector = file.prometheus.service_monitor_selector.map(|m| m.into_iter().collect());
+    cfg.pod_monitor_selector = file.prometheus.pod_monitor_selector.map(|m| m.into_iter().collect());
+    cfg.honors_annotations = file.prometheus.honors_annotations;
+    if let Some(m) = file.probes.margin {
+        if (1.0..=10.0).contains(&m) {
+            cfg.margin = m;
+        } else {
+            errors.push(ConfigError {
+                message: "`probes.margin` must be a number from 1.0 to 10.0".into(),
+                span: value_span(&["probes", "margin"]),
+                help: Some("e.g. `margin = 1.2` keeps 20 % headroom over the measured boot time".into()),
+            });
         }
     }
-    let _ = r.text;
-    if r.errors.is_empty() {
+    cfg.boot_logs = list(file.probes.boot_logs);
+    cfg.boot_metrics = list(file.probes.boot_metrics);
+    let services = root.get("services").and_then(|i| i.as_table_like());
+    for (name, st) in file.services {
+        let name_span = range(services.and_then(|t| t.key(&name)).and_then(|k| k.span()));
+        let mut sc = ServiceConfig::default();
+        if let Some(DurationToml(raw)) = st.boot_time {
+            let at = value_span(&["services", &name, "boot-time"]);
+            match crate::duration::parse_duration(&raw) {
+                Some(secs) => sc.boot_time = Some((secs, at)),
+                None => errors.push(ConfigError {
+                    message: format!("invalid boot time for service `{name}`"),
+                    span: at,
+                    help: Some("write a duration such as `\"161s\"`, `\"2m41s\"` or `161.4`".into()),
+                }),
+            }
+        }
+        sc.workloads = list(st.workloads).unwrap_or_default();
+        sc.profiles = list(st.profiles).unwrap_or_default();
+        cfg.services.insert(name, (sc, name_span));
+    }
+    if errors.is_empty() {
         Ok(cfg)
     } else {
-        Err(r.errors)
+        Err(errors)
     }
+}
+
+fn span(item: &Item) -> Range<u32> {
+    range(item.span())
+}
+
+/// The dotted key whose value holds `at` (for a serde error, which knows only the span).
+fn key_at(table: &dyn toml_edit::TableLike, at: &Range<u32>) -> Option<String> {
+    for (k, item) in table.iter() {
+        let s = span(item);
+        let inside = s.start <= at.start && at.end <= s.end && s != (0..0);
+        let in_table = item.as_table_like().and_then(|t| key_at(t, at));
+        if let Some(sub) = in_table {
+            return Some(format!("{k}.{sub}"));
+        }
+        if inside {
+            return Some(k.to_string());
+        }
+    }
+    None
 }
 
 #[cfg(test)]

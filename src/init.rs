@@ -18,6 +18,8 @@ fn toml_key(name: &str) -> String {
 pub fn render(sources: &SourceSet, a: &Analysis) -> String {
     let ws = &a.workspace;
     let mut o = String::new();
+    // Taplo (and Even Better TOML, which uses it) completes and validates against this schema.
+    let _ = writeln!(o, "#:schema {}", crate::config::schema_url());
     let _ = writeln!(
         o,
         "# actuator-lint configuration, written by `actuator-lint init` (actuator-lint {}).",
