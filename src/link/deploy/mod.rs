@@ -63,7 +63,31 @@ fn build_facts(ws: &Workspace, s: &Service) -> BuildFacts {
 }
 
 /// Compose services that run `s`: build context, image, then name (SPEC §5).
-fn compose_links(ws: &Workspace, sources: &SourceSet, si: ServiceId, s: &Service) -> Vec<(usize, String)> {
+/// What a Compose service's `image:` is once interpolated, and which module builds it: the same
+/// for every service asked about, so computed once per Compose service rather than per pair.
+struct ComposeImage {
+    interpolated: Option<String>,
+    built_by: Option<crate::link::image::ByImage>,
+}
+
+fn compose_images(ws: &Workspace, sources: &SourceSet) -> Vec<ComposeImage> {
+    ws.compose_services
+        .iter()
+        .map(|c| {
+            let interpolated = crate::link::image::compose_image(ws, sources, c);
+            let built_by = match (&interpolated, &c.build_context) {
+                (Some(img), None) => {
+                    let near = |v: Vec<ServiceId>| crate::model::compose::nearest(ws, sources, c.file, v);
+                    Some(crate::link::image::by_image(ws, sources, img, Some(&near)))
+                }
+                _ => None,
+            };
+            ComposeImage { interpolated, built_by }
+        })
+        .collect()
+}
+
+fn compose_links(ws: &Workspace, sources: &SourceSet, images: &[ComposeImage], si: ServiceId, s: &Service) -> Vec<(usize, String)> {
     let dir_name = s.dir.rsplit('/').next().unwrap_or("");
     let names = [s.name.as_str(), dir_name];
     let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
@@ -89,17 +113,12 @@ fn compose_links(ws: &Workspace, sources: &SourceSet, si: ServiceId, s: &Service
             if let Some((mi, why)) = ws.images.compose_module.get(i).and_then(Option::as_ref) {
                 return (*mi == s.module).then(|| (i, format!("`build:` of Compose service `{}`: {why}", c.name.value)));
             }
-            if c.build_context.is_none() {
-                if let Some(img) = crate::link::image::compose_image(ws, sources, c) {
-                    let near = |v: Vec<ServiceId>| crate::model::compose::nearest(ws, sources, c.file, v);
-                    match crate::link::image::by_image(ws, sources, &img, Some(&near)) {
-                        crate::link::image::ByImage::Built { service, evidence } => {
-                            return (service == si).then(|| (i, format!("{evidence} (Compose service `{}`)", c.name.value)));
-                        }
-                        crate::link::image::ByImage::Ambiguous => return None,
-                        crate::link::image::ByImage::Unlinked => {}
-                    }
+            match &images[i].built_by {
+                Some(crate::link::image::ByImage::Built { service, evidence }) => {
+                    return (*service == si).then(|| (i, format!("{evidence} (Compose service `{}`)", c.name.value)));
                 }
+                Some(crate::link::image::ByImage::Ambiguous) => return None,
+                Some(crate::link::image::ByImage::Unlinked) | None => {}
             }
             if c.build_context.as_deref() == Some(s.dir.as_str()) {
                 return Some((
@@ -113,8 +132,7 @@ fn compose_links(ws: &Workspace, sources: &SourceSet, si: ServiceId, s: &Service
             }
             // As Compose runs it: interpolated from the project's `.env` (an unknown part never
             // matches a name).
-            let interpolated = crate::link::image::compose_image(ws, sources, c);
-            let image = interpolated.as_deref().map(|img| {
+            let image = images[i].interpolated.as_deref().map(|img| {
                 let no_digest = img.split('@').next().unwrap_or(img);
                 let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
                 last.split(':').next().unwrap_or(last).to_string()
@@ -215,10 +233,11 @@ pub fn deployments(
 ) -> Vec<Vec<Deployment>> {
     // Each service's deployments depend only on the model: evaluate them on every core.
     use rayon::prelude::*;
+    let images = compose_images(ws, sources);
     ws.services
         .par_iter()
         .enumerate()
-        .map(|(si, s)| service_deployments(ws, sources, options, si, s, &links[si]))
+        .map(|(si, s)| service_deployments(ws, sources, options, &images, si, s, &links[si]))
         .collect()
 }
 
@@ -226,6 +245,7 @@ fn service_deployments(
     ws: &Workspace,
     sources: &SourceSet,
     options: &ModelOptions<'_>,
+    images: &[ComposeImage],
     si: ServiceId,
     s: &Service,
     links: &[(WorkloadId, usize, String)],
@@ -371,7 +391,7 @@ fn service_deployments(
             make(Some(*wi), Some(*ci), None, why.clone(), rt, true)
         })
         .collect();
-    for (ci, why) in compose_links(ws, sources, si, s) {
+    for (ci, why) in compose_links(ws, sources, images, si, s) {
         let rt = compose_runtime(ws, sources, ci, df);
         out.push(make(None, None, Some(ci), why, rt, true));
     }
