@@ -127,8 +127,10 @@ fn map_offset(edits: &[&Edit], offset: u32) -> (u32, u32) {
 }
 
 /// Whether `new` (the report after the fixes) still has finding `d` of `old`: the same rule
-/// and service in the same file, on the line the old one's position moved to, or on a line
-/// with the same text (its fingerprint).
+/// and service in the same file, on the line the old one's position moved to, or saying the
+/// same thing on a line with the same text (its fingerprint). The message matters there: three
+/// probes of one Deployment have identical `port: 8080` lines, and fixing one must not count
+/// as failing because the other two, fixed in a later pass, are still reported.
 fn still_reported(old: &SourceSet, new: &SourceSet, d: &Diagnostic, edits: &[&Edit], report: &Report) -> bool {
     let file = d.primary.span.file;
     let mine: Vec<&Edit> = edits.iter().copied().filter(|e| e.span.file == file).collect();
@@ -140,7 +142,8 @@ fn still_reported(old: &SourceSet, new: &SourceSet, d: &Diagnostic, edits: &[&Ed
         n.rule == d.rule
             && n.service == d.service
             && n.primary.span.file == file
-            && (lines.contains(&nf.line_col(n.primary.span.start).line) || crate::fingerprint::of(new, n, "") == print)
+            && (lines.contains(&nf.line_col(n.primary.span.start).line)
+                || (n.message == d.message && crate::fingerprint::of(new, n, "") == print))
     })
 }
 
@@ -262,6 +265,48 @@ mod tests {
     use super::*;
     use crate::diagnostic::{Label, Severity};
     use crate::source::Span;
+
+    #[test]
+    fn another_finding_on_an_identical_line_is_not_this_one() {
+        // Found by `cargo xtask fuzz-trees`: fixing the readiness probe's port was rejected
+        // because the liveness probe, on an identical `port: 8080` line, was still reported.
+        let text = "readinessProbe:\n  port: 8080\nlivenessProbe:\n  port: 8080\n";
+        let mut old = SourceSet::new();
+        let f = old.add_text("k8s/a.yaml", text);
+        let at = |n: usize| text.match_indices("8080").nth(n).unwrap().0 as u32;
+        let finding = |n: usize, probe: &str| {
+            let mut d = Diagnostic::new(
+                "probe-port-mismatch",
+                Severity::Error,
+                format!("the {probe} requests port 8080"),
+                Label::new(Span::new(f, at(n)..at(n) + 4), ""),
+            );
+            d.service = Some("shop".into());
+            d
+        };
+        let readiness = finding(0, "readinessProbe");
+        let edit = Edit {
+            span: Span::new(f, at(0)..at(0) + 4),
+            content: "9090".into(),
+        };
+        let mut new = SourceSet::new();
+        new.add_text("k8s/a.yaml", &text.replacen("8080", "9090", 1));
+        let after = Report {
+            diagnostics: vec![finding(1, "livenessProbe")],
+            files: 1,
+            ..Default::default()
+        };
+        assert!(!still_reported(&old, &new, &readiness, &[&edit], &after));
+        let unfixed = Report {
+            diagnostics: vec![finding(0, "readinessProbe")],
+            files: 1,
+            ..Default::default()
+        };
+        assert!(
+            still_reported(&old, &old, &readiness, &[], &unfixed),
+            "the same finding on its own line is still there"
+        );
+    }
 
     #[test]
     fn a_fix_that_breaks_a_file_is_dropped_whole() {
