@@ -179,9 +179,12 @@ fn workload_links(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_
                     format!("configured in [services.{}] workloads", ws.services[si].name)
                 });
             }
-            // The module that builds the image, whatever its name; several: unknown, no guess.
+            // The module that builds the image, whatever its name; several: the one nearest the
+            // manifest (as for Compose: a chapter's manifests run that chapter's module), else
+            // unknown, no guess.
             if let Some(img) = &c.image {
-                match image::by_image(ws, sources, &img.value, None) {
+                let near = |v: Vec<ServiceId>| crate::model::compose::nearest(ws, sources, w.file, v);
+                match image::by_image(ws, sources, &img.value, Some(&near)) {
                     image::ByImage::Built { service, evidence } => consider(1, service, ci, &|| evidence.clone()),
                     image::ByImage::Ambiguous => continue,
                     image::ByImage::Unlinked => {}

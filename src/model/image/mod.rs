@@ -385,13 +385,13 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet) {
             .map(|(i, _)| i)
             .collect()
     };
-    let mut check = |image: &str, who: String, span: Span, compose: Option<FileId>| {
+    let mut check = |image: &str, who: String, span: Span, near: Option<FileId>| {
         let b = ws.images.builders(image);
         if b.modules.len() < 2 || b.evidence.iter().all(|e| e.default) {
             return;
         }
         let mut runs = services_of(&b.modules);
-        if let Some(file) = compose {
+        if let Some(file) = near {
             runs = super::compose::nearest(ws, sources, file, runs);
         }
         if runs.len() == 1 {
@@ -421,7 +421,7 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet) {
     for w in &ws.workloads {
         for c in &w.containers {
             if let Some(img) = &c.image {
-                check(&img.value, format!("{} `{}`", w.kind, w.name.value), img.span, None);
+                check(&img.value, format!("{} `{}`", w.kind, w.name.value), img.span, Some(w.file));
             }
         }
     }
