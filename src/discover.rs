@@ -60,10 +60,19 @@ pub fn discover(root: &Path, exclude: &globset::GlobSet, boot: &BootEvidence) ->
     // no ignore file is applied (the default excludes still are) and the run says so.
     let root_oversized = oversized_ignore_files(root);
     let apply_ignore_files = root_oversized.is_empty();
+    // The walker also applies the ignore files of every directory above the root (so a
+    // subdirectory of a repository is linted as git sees it). Those are bounded the same way:
+    // when one is over the limit, none of them is applied.
+    let above_oversized: Vec<(PathBuf, String)> = match root.canonicalize() {
+        Ok(abs) => abs.ancestors().skip(1).flat_map(oversized_ignore_files).collect(),
+        Err(_) => Vec::new(),
+    };
+    let apply_parents = above_oversized.is_empty();
     let oversized = std::sync::Arc::new(Mutex::new(root_oversized));
     let in_filter = std::sync::Arc::clone(&oversized);
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
+        .parents(apply_ignore_files && apply_parents)
         .git_ignore(apply_ignore_files)
         .ignore(apply_ignore_files)
         .git_global(false)
@@ -118,9 +127,28 @@ pub fn discover(root: &Path, exclude: &globset::GlobSet, boot: &BootEvidence) ->
             reason: format!("{limit}; {consequence}"),
         });
     }
+    let abs_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    for (path, limit) in above_oversized {
+        found.skipped.push(Skipped {
+            path: path_above(&path, &abs_root),
+            reason: format!(
+                "{limit}; no .gitignore or .ignore file above the linted directory was applied, so files they exclude may have been analysed"
+            ),
+        });
+    }
     found.files.sort_by_cached_key(|f| walk_key(&f.0));
     found.skipped.sort_by_cached_key(|s| walk_key(&s.path));
     found
+}
+
+/// `path`, a file in a directory above `root`, named relative to `root` (`../../.gitignore`).
+fn path_above(path: &Path, root: &Path) -> String {
+    let dir = path.parent().unwrap_or(path);
+    let up = root.ancestors().take_while(|a| *a != dir).count();
+    let name = path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let mut rel = "../".repeat(up);
+    rel.push_str(&name);
+    rel
 }
 
 /// Most patterns in one `.gitignore` or `.ignore` file. Each compiled glob costs the walker

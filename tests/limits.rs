@@ -248,6 +248,34 @@ fn an_oversized_gitignore_is_reported_not_compiled() {
     assert!(out.contains("ignored/build.gradle.kts:1:"), "{out}");
 }
 
+/// The walker also reads the ignore files of the directories above the linted one (a
+/// subdirectory is linted as git sees it): those are bounded the same way. Over the limit,
+/// none of them is applied and an `analysis-gap` names the file, relative to the root.
+#[test]
+fn an_oversized_gitignore_above_the_root_is_reported_not_compiled() {
+    let _serial = serial();
+    let globs: String = (0..6_000).map(|i| format!("generated-{i}/\n")).collect();
+    let r = TempRepo::new("gitignore-above");
+    r.write(".gitignore", format!("{globs}ignored/\n"))
+        .write("sub/settings.gradle.kts", "include(\"orders\")\n")
+        .write("sub/orders/build.gradle.kts", "plugins { java }\n")
+        .write("sub/ignored/build.gradle.kts", "this does not { parse\n");
+    let (code, out, _) = run(&r.0.join("sub"), &["--format", "concise"]);
+    assert_eq!(code, 1, "the ignore file above is not applied, so `ignored/` is read:\n{out}");
+    assert!(
+        out.contains("../.gitignore:1:1: info[analysis-gap]:")
+            && out.contains("more than 5000 patterns, over the limit; no .gitignore or .ignore file above the linted directory was applied"),
+        "{out}"
+    );
+    assert!(out.contains("ignored/build.gradle.kts:1:"), "{out}");
+
+    // Within the limit, the ignore file above applies as git would apply it.
+    r.write(".gitignore", "ignored/\n");
+    let (code, out, _) = run(&r.0.join("sub"), &["--format", "concise"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("ignored/build.gradle.kts") && !out.contains("analysis-gap"), "{out}");
+}
+
 /// A version catalog of 200,000 entries took 750 MB (its TOML reader keeps every span). Over
 /// 1 MiB it is not read: an `analysis-gap` names it, and what it would declare is unknown, not
 /// missing.
