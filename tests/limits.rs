@@ -264,7 +264,8 @@ fn an_oversized_gitignore_above_the_root_is_reported_not_compiled() {
     assert_eq!(code, 1, "the ignore file above is not applied, so `ignored/` is read:\n{out}");
     assert!(
         out.contains("../.gitignore:1:1: info[analysis-gap]:")
-            && out.contains("more than 5000 patterns, over the limit; no .gitignore or .ignore file above the linted directory was applied"),
+            && out
+                .contains("more than 5000 patterns, over the limit; no .gitignore or .ignore file above the linted directory was applied"),
         "{out}"
     );
     assert!(out.contains("ignored/build.gradle.kts:1:"), "{out}");

@@ -1,7 +1,7 @@
 //! What the actuator serves in one deployment, each answer with the sources that decided it
 //! (semantics §1–4, version-gated per Appendix A).
 
-use super::lookup::{Effective, Lookup};
+use super::lookup::{Effective, FoundList, Lookup};
 use super::serving::{at, set_in, Namespace, Port};
 use super::{BootVersion, Platform, Why};
 use crate::source::Span;
@@ -178,6 +178,18 @@ pub struct Actuator {
 }
 
 /// Spring's String → Boolean conversion (`true/on/yes/1`, `false/off/no/0`).
+/// Why a list with an index gap decides nothing: the application does not start with it.
+fn gap_why(l: &FoundList<'_>) -> Why {
+    let (missing, unbound) = l.gap.expect("a gap");
+    Why::new(
+        format!(
+            "`{}` in {} follows a missing index ({missing}): Boot refuses to start with entries it leaves unbound",
+            unbound.key, l.layer.label
+        ),
+        Some(unbound.key_span),
+    )
+}
+
 pub fn parse_bool(v: &str) -> Option<bool> {
     match v.trim().to_ascii_lowercase().as_str() {
         "true" | "on" | "yes" | "1" => Some(true),
@@ -303,6 +315,7 @@ impl Effective {
         let defaults = default_exposure(boot);
         let included = match self.list("management.endpoints.web.exposure.include") {
             Lookup::Unknown(w) => Fact::unknown(w),
+            Lookup::Set(l) if l.gap.is_some() => Fact::unknown(gap_why(&l)),
             Lookup::Set(l) if !l.items.is_empty() && !l.items.iter().all(|i| i.is_empty()) => {
                 let why = Why::new(
                     format!("`include: {}` in {}", l.items.join(","), l.layer.label),
@@ -335,6 +348,7 @@ impl Effective {
         }
         match self.list("management.endpoints.web.exposure.exclude") {
             Lookup::Unknown(w) => Fact::unknown(w),
+            Lookup::Set(l) if l.gap.is_some() => Fact::unknown(gap_why(&l)),
             Lookup::Set(l) if endpoint_matches(&l.items, id, boot) => Fact::no(Why::new(
                 format!(
                     "`exclude: {}` in {} removes it, and exclude wins over include",

@@ -21,6 +21,31 @@ pub struct FoundList<'a> {
     pub items: Vec<String>,
     pub props: Vec<&'a Prop>,
     pub layer: &'a Layer,
+    /// Indexed entries with a gap (`include[0]`, `include[2]`): the first missing index and
+    /// the first entry after it. Boot binds the run from 0 up to the gap and then refuses to
+    /// start on the entries it left unbound (`IndexedElementsBinder`,
+    /// `UnboundConfigurationPropertiesException`), so `items` is not what any running
+    /// application has.
+    pub gap: Option<(usize, &'a Prop)>,
+}
+
+/// The first missing index of indexed entries (`key[i]` or the environment's `KEY_i_`) and
+/// the first entry after it, if the indexes are not 0, 1, 2, … without a hole.
+fn index_gap<'a>(props: &[&'a Prop]) -> Option<(usize, &'a Prop)> {
+    let index = |k: &str| -> Option<usize> {
+        match k.strip_suffix(']') {
+            Some(r) => r.rsplit_once('[')?.1.parse().ok(),
+            None => k.trim_end_matches('_').rsplit('_').next()?.parse().ok(),
+        }
+    };
+    if props.len() < 2 {
+        return None;
+    }
+    let mut indexed: Vec<(usize, &Prop)> = props.iter().filter_map(|p| Some((index(&p.key)?, *p))).collect();
+    indexed.sort_by_key(|(i, _)| *i);
+    let missing = (0..).zip(&indexed).find(|(want, (i, _))| want != i).map(|(want, _)| want)?;
+    let (_, unbound) = indexed.iter().find(|(i, _)| *i > missing)?;
+    Some((missing, *unbound))
 }
 
 #[derive(Clone, Debug)]
@@ -150,6 +175,7 @@ impl Effective {
                         items: out,
                         props: vec![p],
                         layer,
+                        gap: None,
                     });
                 }
                 match self.resolve(&p.value, 0) {
@@ -157,6 +183,7 @@ impl Effective {
                         items: split_list(&v),
                         props: vec![p],
                         layer,
+                        gap: None,
                     }),
                     Err(w) => Lookup::Unknown(Why::new(
                         format!("`{}` in {} is `{}`: {}", p.key, layer.label, p.value.trim(), w.text),
@@ -177,6 +204,7 @@ impl Effective {
                 }
                 Lookup::Set(FoundList {
                     items: out,
+                    gap: index_gap(&items),
                     props: items,
                     layer,
                 })

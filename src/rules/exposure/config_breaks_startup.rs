@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Label};
 use crate::edit;
 use crate::link::Deployment;
-use crate::model::spring::{Layer, Lookup, PortType, Service, WebStack};
+use crate::model::spring::{FoundList, Layer, Lookup, PortType, Service, WebStack};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
@@ -50,7 +50,7 @@ fn exposure_entries(cx: &Context<'_>, s: &Service, dep: &Deployment, out: &mut V
     for which in ["include", "exclude"] {
         let key = format!("management.endpoints.web.exposure.{which}");
         let Lookup::Set(list) = dep.effective.list(&key) else { continue };
-        if let Some(f) = index_gap(s, &list.props) {
+        if let Some(f) = index_gap(s, &list) {
             out.push(f);
             continue;
         }
@@ -113,23 +113,11 @@ fn exposure_entries(cx: &Context<'_>, s: &Service, dep: &Deployment, out: &mut V
     }
 }
 
-/// Indexed entries with a gap (`include[0]`, `include[2]`): Boot binds the run from index 0
-/// up to the first missing index, then fails on the entries it left unbound
-/// (`IndexedElementsBinder`, `UnboundConfigurationPropertiesException`).
-fn index_gap(s: &Service, props: &[&crate::model::spring::Prop]) -> Option<Finding> {
-    let index = |k: &str| -> Option<usize> {
-        match k.strip_suffix(']') {
-            Some(r) => r.rsplit_once('[')?.1.parse().ok(),
-            None => k.trim_end_matches('_').rsplit('_').next()?.parse().ok(),
-        }
-    };
-    if props.len() < 2 {
-        return None;
-    }
-    let mut indexed: Vec<(usize, &crate::model::spring::Prop)> = props.iter().filter_map(|p| Some((index(&p.key)?, *p))).collect();
-    indexed.sort_by_key(|(i, _)| *i);
-    let missing = (0..).zip(&indexed).find(|(want, (i, _))| want != i).map(|(want, _)| want)?;
-    let (_, unbound) = indexed.iter().find(|(i, _)| *i > missing)?;
+/// Indexed entries with a gap (`include[0]`, `include[2]`): the model finds it (`FoundList::gap`);
+/// Boot binds the run from index 0 up to the first missing index, then fails on the entries it
+/// left unbound (`IndexedElementsBinder`, `UnboundConfigurationPropertiesException`).
+fn index_gap(s: &Service, list: &FoundList<'_>) -> Option<Finding> {
+    let (missing, unbound) = list.gap?;
     Some(Finding {
         span: unbound.key_span,
         message: format!(
