@@ -177,7 +177,6 @@ pub struct Actuator {
     pub serving: super::Serving,
 }
 
-/// Spring's String → Boolean conversion (`true/on/yes/1`, `false/off/no/0`).
 /// Why a list with an index gap decides nothing: the application does not start with it.
 fn gap_why(l: &FoundList<'_>) -> Why {
     let (missing, unbound) = l.gap.expect("a gap");
@@ -190,6 +189,7 @@ fn gap_why(l: &FoundList<'_>) -> Why {
     )
 }
 
+/// Spring's String → Boolean conversion (`true/on/yes/1`, `false/off/no/0`).
 pub fn parse_bool(v: &str) -> Option<bool> {
     match v.trim().to_ascii_lowercase().as_str() {
         "true" | "on" | "yes" | "1" => Some(true),
