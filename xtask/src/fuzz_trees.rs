@@ -694,7 +694,33 @@ fn inside(text: &[u8], line: u64, column: u64) -> bool {
     let fits = |ls: Vec<&[u8]>| line >= 1 && column >= 1 && ls.get(line as usize - 1).is_some_and(|l| column as usize <= l.len() + 1);
     let lf: Vec<&[u8]> = text.split(|&c| c == b'\n').collect();
     let any: Vec<&[u8]> = text.split(|&c| c == b'\n' || c == b'\r').collect();
-    line >= 1 && (fits(lf) || fits(any))
+    line >= 1 && (fits(lf) || fits(any) || fits(lines_as_the_linter_counts(text)))
+}
+
+/// Lines as the linter counts them (`source::CharMap`): `\r\n`, a lone `\r` and `\n` each end
+/// one line. Neither split above gives that for `\r\r\n` endings (a lone `\r`, then `\r\n`).
+fn lines_as_the_linter_counts(text: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let (mut start, mut i) = (0, 0);
+    while i < text.len() {
+        match text[i] {
+            b'\n' => {
+                out.push(&text[start..i]);
+                start = i + 1;
+            }
+            b'\r' => {
+                out.push(&text[start..i]);
+                if text.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(&text[start..]);
+    out
 }
 
 /// Every `{path, line, column, end_line, end_column}` object in a JSON report.
@@ -971,4 +997,20 @@ fn save(dir: &Path, tree: &Tree, f: &Failure, source: &str, seed: u64, index: us
         dir.display()
     );
     std::fs::write(dir.join("failure.txt"), text).expect("write failure.txt");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inside;
+
+    /// `a\r\r\nb\n`: the linter counts `a`, an empty line, `b` and the empty line after the
+    /// last break (found by seed 22 on a CRLF conversion of CRLF lines).
+    #[test]
+    fn positions_are_inside_with_the_linters_line_breaks() {
+        let text = b"a\r\r\n      - \n";
+        assert!(inside(text, 3, 9), "the end of `      - ` on line 3");
+        assert!(inside(text, 4, 1), "just after the last line break");
+        assert!(!inside(text, 3, 10));
+        assert!(!inside(text, 6, 1));
+    }
 }
