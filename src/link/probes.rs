@@ -868,10 +868,11 @@ pub fn probe_path(p: &str) -> &str {
 /// Whether a probe path is served by the health endpoint of this deployment (the endpoint,
 /// a group under it, or an additional path).
 pub fn uses_health(d: &Deployment, path: &str) -> bool {
-    if d.actuator.paths_unknown.is_some() {
+    if d.actuator.facts.paths_unknown.is_some() {
         return false;
     }
     let p = probe_path(path).trim_end_matches('/');
-    let h = d.actuator.health_path.as_str();
+    let h = d.actuator.serving.health_path();
+    let h = h.as_str();
     p == h || p.strip_prefix(h).is_some_and(|r| r.starts_with('/')) || d.actuator.facts.additional_paths.iter().any(|a| a.path == p)
 }

@@ -331,13 +331,11 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment)
     for (name, fa) in f.summary() {
         let _ = writeln!(o, "      {name}: {}", fact(sources, fa));
     }
-    let port_type = match &d.actuator.paths_unknown {
-        Some(_) => "unknown".to_string(),
-        None => match d.actuator.port_type {
-            PortType::Same => "the application's server".to_string(),
-            PortType::Different => "a separate management server".to_string(),
-            PortType::Disabled => "disabled (no HTTP actuator)".to_string(),
-        },
+    let port_type = match (&f.paths_unknown, &d.actuator.serving.port_type) {
+        (Some(_), _) | (None, Err(_)) => "unknown".to_string(),
+        (None, Ok(PortType::Same)) => "the application's server".to_string(),
+        (None, Ok(PortType::Different)) => "a separate management server".to_string(),
+        (None, Ok(PortType::Disabled)) => "disabled (no HTTP actuator)".to_string(),
     };
     let because: Vec<String> = f.port_because.iter().map(|w| why(sources, w)).collect();
     let because = if because.is_empty() {
@@ -345,7 +343,7 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment)
     } else {
         format!(" — {}", because.join("; "))
     };
-    match (f.port, &d.actuator.paths_unknown) {
+    match (f.port, &f.paths_unknown) {
         (_, Some(w)) => {
             let _ = writeln!(o, "      port: unknown — {}", why(sources, w));
         }
@@ -356,16 +354,18 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment)
             let _ = writeln!(o, "      port: random or unknown on {port_type}{because}");
         }
     }
-    match &d.actuator.paths_unknown {
+    match &f.paths_unknown {
         Some(w) => {
             let _ = writeln!(o, "      paths: unknown — {}", why(sources, w));
         }
         None => {
-            let _ = writeln!(o, "      prometheus path: {}", d.actuator.prometheus_path);
+            let _ = writeln!(o, "      prometheus path: {}", d.actuator.serving.prometheus_path());
             let _ = writeln!(
                 o,
                 "      health path: {} (groups {}, {})",
-                d.actuator.health_path, f.liveness_path, f.readiness_path
+                d.actuator.serving.health_path(),
+                f.liveness_path,
+                f.readiness_path
             );
             for ap in &f.additional_paths {
                 let _ = writeln!(
@@ -382,6 +382,7 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment)
             }
             let shaped: Vec<String> = d
                 .actuator
+                .serving
                 .path_spans
                 .iter()
                 .map(|(sp, what)| format!("{what} ({})", at(sources, *sp)))

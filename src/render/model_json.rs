@@ -38,8 +38,8 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
                         "profiles": d.effective.profiles,
                         "prometheus_exposed": d.effective.exposed("prometheus", &s.boot_version),
                         "health_exposed": d.effective.exposed("health", &s.boot_version),
-                        "prometheus_path": d.actuator.prometheus_path,
-                        "health_path": d.actuator.health_path,
+                        "prometheus_path": d.actuator.serving.prometheus_path(),
+                        "health_path": d.actuator.serving.health_path(),
                         "port": d.actuator.facts.port,
                     })
                 })

@@ -159,21 +159,10 @@ pub struct Facts {
 /// and are what other rules read).
 #[derive(Clone, Debug)]
 pub struct Actuator {
-    pub prometheus_exposed: bool,
-    pub health_exposed: bool,
-    pub port_type: PortType,
-    pub port: u16,
-    /// Where the port was decided (`server.port`/`management.server.port`), if set.
-    pub port_span: Option<Span>,
-    pub prometheus_path: String,
-    /// The properties that shaped the path, for "served path decided here" labels.
-    pub path_spans: Vec<(Span, String)>,
-    pub health_path: String,
-    /// Why the served paths/port cannot be known (rules comparing paths must stay silent).
-    pub paths_unknown: Option<Why>,
+    /// Each actuator fact, known or unknown with its reason.
     pub facts: Facts,
     /// What is served where: ports, paths, health groups and TLS per server, the one answer
-    /// everything else above is read from.
+    /// the facts above are read from.
     pub serving: super::Serving,
 }
 
@@ -581,7 +570,6 @@ impl Effective {
         if let Port::Unknown(w) = &sv.server_port {
             port_because.push(w.clone());
         }
-        let port_span = sv.actuator_port().and_then(Port::span);
         let health_path = sv.health_path();
         let additional = sv
             .additional
@@ -640,19 +628,7 @@ impl Effective {
             application_tag_value,
             stack: sv.stack,
         };
-        Actuator {
-            prometheus_exposed: exposed.is_yes(),
-            health_exposed: health_exposed.is_yes(),
-            port_type: sv.port_type.clone().unwrap_or(PortType::Same),
-            port: port.unwrap_or(0),
-            port_span,
-            prometheus_path: sv.prometheus_path(),
-            path_spans: sv.path_spans.clone(),
-            health_path,
-            paths_unknown,
-            facts,
-            serving: sv,
-        }
+        Actuator { facts, serving: sv }
     }
 
     /// The facts with a Servlet stack and an unanalysed classpath (kept for callers that

@@ -298,7 +298,7 @@ fn paths(cx: &Context<'_>, s: &Service, dep: &Deployment, stack: WebStack, out: 
     );
     check("server.servlet.context-path", stack != WebStack::Reactive, "a servlet context path");
     // Management-specific SSL needs a management port of its own (semantics §3.1).
-    if dep.actuator.port_type == PortType::Same && dep.actuator.paths_unknown.is_none() {
+    if dep.actuator.serving.is(PortType::Same) && dep.actuator.facts.paths_unknown.is_none() {
         if let Lookup::Set(f) = dep.effective.lookup("management.server.ssl.enabled") {
             if f.value.trim().eq_ignore_ascii_case("true") {
                 out.push(Finding {

@@ -24,7 +24,7 @@ impl Rule for HealthProbeGroupsDisabled {
             for dep in &cx.links.deployments[si] {
                 let f = &dep.actuator.facts;
                 // Without `health` exposed, `health-endpoint-not-exposed` says so.
-                if !f.probe_groups.is_no() || !f.health_exposed.is_yes() || dep.actuator.paths_unknown.is_some() {
+                if !f.probe_groups.is_no() || !f.health_exposed.is_yes() || dep.actuator.facts.paths_unknown.is_some() {
                     continue;
                 }
                 let group_paths = [f.liveness_path.as_str(), f.readiness_path.as_str()];
@@ -70,17 +70,20 @@ impl Rule for HealthProbeGroupsDisabled {
                         applicability: Applicability::Unsafe,
                         edits: vec![e],
                     });
-                    d.help(format!("set `{key}` to `true`, or probe `{}` instead", dep.actuator.health_path))
-                        .fix(fix)
+                    d.help(format!(
+                        "set `{key}` to `true`, or probe `{}` instead",
+                        dep.actuator.serving.health_path()
+                    ))
+                    .fix(fix)
                 } else if key == "spring.main.cloud-platform" {
                     d.help(format!(
                         "set `management.endpoint.health.probes.enabled: true` (the cloud platform setting turns off Kubernetes detection), or probe `{}` instead",
-                        dep.actuator.health_path
+                        dep.actuator.serving.health_path()
                     ))
                 } else {
                     d.help(format!(
                         "probe `{}` instead, or upgrade to Spring Boot 2.3 or later, which creates the groups on Kubernetes",
-                        dep.actuator.health_path
+                        dep.actuator.serving.health_path()
                     ))
                 };
                 out.push(d);

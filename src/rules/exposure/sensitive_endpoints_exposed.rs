@@ -75,7 +75,10 @@ impl Rule for SensitiveEndpointsExposed {
                 .iter()
                 .any(|d| d.workload.is_some() || d.compose.is_some_and(|c| !cx.ws.compose_services[c].ports.is_empty()));
             for dep in &cx.links.deployments[si] {
-                if dep.actuator.port_type != PortType::Same || dep.actuator.paths_unknown.is_some() || !dep.actuator.facts.http.is_yes() {
+                if !dep.actuator.serving.is(PortType::Same)
+                    || dep.actuator.facts.paths_unknown.is_some()
+                    || !dep.actuator.facts.http.is_yes()
+                {
                     continue;
                 }
                 let Lookup::Set(include) = dep.effective.list("management.endpoints.web.exposure.include") else {

@@ -98,7 +98,7 @@ fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             // Probes on the health endpoint (or, when the paths are unknown, anything named so).
             let probed = http_probes(cx.ws, d)
                 .iter()
-                .any(|(_, p)| uses_health(d, &p.value) || (d.actuator.paths_unknown.is_some() && p.value.contains("/health")));
+                .any(|(_, p)| uses_health(d, &p.value) || (d.actuator.facts.paths_unknown.is_some() && p.value.contains("/health")));
             let mut unknowns: Vec<(&str, &crate::model::spring::Why)> = Vec::new();
             if scraped {
                 for (what, fact) in [
@@ -110,7 +110,7 @@ fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         unknowns.push((what, fact.why()));
                     }
                 }
-                if let Some(w) = &d.actuator.paths_unknown {
+                if let Some(w) = &d.actuator.facts.paths_unknown {
                     unknowns.push(("serves metrics on the scraped path and port", w));
                 }
             }

@@ -42,8 +42,8 @@ impl Rule for MetricsPathMismatch {
                 .links
                 .reached(sc)
                 .iter()
-                .filter(|d| d.actuator.port_type != PortType::Disabled && d.actuator.paths_unknown.is_none())
-                .map(|d| d.actuator.prometheus_path.clone())
+                .filter(|d| !d.actuator.serving.is(PortType::Disabled) && d.actuator.facts.paths_unknown.is_none())
+                .map(|d| d.actuator.serving.prometheus_path())
                 .collect();
             if served.is_empty() {
                 continue;
@@ -137,10 +137,10 @@ impl Rule for MetricsPathMismatch {
 fn served_here(cx: &Context<'_>, mut d: Diagnostic, sc: &Scrape) -> Diagnostic {
     let svc = &cx.ws.services[sc.service];
     if let Some(dep) = cx.links.reached(sc).first() {
-        for (span, what) in dep.actuator.path_spans.iter().take(2) {
+        for (span, what) in dep.actuator.serving.path_spans.iter().take(2) {
             d = d.related(*span, format!("`{}` serves under {what}", svc.name));
         }
-        if dep.actuator.path_spans.is_empty() {
+        if dep.actuator.serving.path_spans.is_empty() {
             if let Some(f) = svc.primary_config {
                 d = d.related(
                     Span::new(f, cx.sources.get(f).line_range(1)),

@@ -79,7 +79,7 @@ impl Rule for ServiceNotScraped {
             ) {
                 continue;
             }
-            if !deps.iter().any(|d| d.actuator.prometheus_exposed) {
+            if !deps.iter().any(|d| d.actuator.facts.prometheus_exposed.is_yes()) {
                 continue;
             }
             let what = match workload {
