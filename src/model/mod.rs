@@ -14,7 +14,6 @@ pub mod labels;
 pub mod monitoring;
 pub mod options;
 pub mod promchart;
-pub mod promcheck;
 pub mod prometheus;
 pub mod spring;
 pub mod tree;

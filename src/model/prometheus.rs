@@ -678,6 +678,22 @@ fn compose_words(n: &SNode) -> Vec<Spanned<String>> {
     n.as_seq().iter().filter_map(|w| w.spanned_string()).collect()
 }
 
+/// `^[^*]*(\*[^/]*)?\.(json|yml|yaml|JSON|YML|YAML)$` (file_sd) and `^[^*]*(\*[^/]*)?$`
+/// (rule and scrape config files): `*` only in the last path segment.
+pub fn valid_pattern(p: &str, file_sd: bool) -> bool {
+    let star_ok = match p.find('*') {
+        None => true,
+        Some(i) => !p[i + 1..].contains('*') && !p[i..].contains('/'),
+    };
+    if !star_ok {
+        return false;
+    }
+    if !file_sd {
+        return true;
+    }
+    [".json", ".yml", ".yaml", ".JSON", ".YML", ".YAML"].iter().any(|e| p.ends_with(e))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,7 +35,7 @@ impl Rule for MonitoringFileMissing {
             for sd in job
                 .file_sd
                 .iter()
-                .filter(|sd| crate::model::promcheck::valid_pattern(&sd.pattern.value, true))
+                .filter(|sd| crate::model::prometheus::valid_pattern(&sd.pattern.value, true))
             {
                 let what = format!("`file_sd_configs` pattern `{}` of job `{}`", sd.pattern.value, job.name.value);
                 if let Some(d) = missing(
