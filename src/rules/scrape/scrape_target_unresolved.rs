@@ -92,6 +92,10 @@ impl Rule for ScrapeTargetUnresolved {
                         }));
                     }
                 }
+                // In a Kubernetes pod the way out is a Service; in Compose, the service name.
+                None if localhost && cx.ws.prom_configs[job.config].run_by_pod.is_some() => {
+                    d = d.help("scrape the application through its Service (`<service>.<namespace>:<port>`), or let Prometheus discover it (a ServiceMonitor, or a `kubernetes_sd_configs` job)");
+                }
                 None if localhost => {
                     d = d.help("from the Prometheus container, reach the app by its Compose service name (`<service>:<port>`), or run Prometheus with `network_mode: host`");
                 }
