@@ -19,7 +19,25 @@ impl Rule for AnalysisGap {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for g in &cx.ws.gaps {
-            let names: Vec<String> = g.services.iter().map(|s| format!("`{}`", cx.ws.services[*s].name)).collect();
+            // Services of one name in several modules (a book's chapters) are named once.
+            let mut counted: Vec<(&str, usize)> = Vec::new();
+            for s in &g.services {
+                let name = cx.ws.services[*s].name.as_str();
+                match counted.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, k)) => *k += 1,
+                    None => counted.push((name, 1)),
+                }
+            }
+            let names: Vec<String> = counted
+                .iter()
+                .map(|(n, k)| {
+                    if *k == 1 {
+                        format!("`{n}`")
+                    } else {
+                        format!("`{n}` ({k} modules)")
+                    }
+                })
+                .collect();
             // A message that already names its one service does not name it again.
             let affects = if names.is_empty() || (names.len() == 1 && g.message.contains(&names[0])) {
                 String::new()
