@@ -7,6 +7,8 @@
 //! its text changed or the role it is parsed under did.
 
 use crate::classify::{self, Roles};
+use crate::link::Links;
+use crate::model::Workspace;
 use crate::parse::{self, ParseFailure, Parsed};
 use crate::source::{FileId, SourceSet};
 use crate::{Options, Report};
@@ -25,6 +27,8 @@ pub struct Incremental {
     by_reference: Vec<FileId>,
     /// Files whose text changed since the last lint.
     dirty: BTreeSet<FileId>,
+    /// The model and links of the last lint: what the editor's hovers describe.
+    last: Option<(Workspace, Links)>,
 }
 
 impl Incremental {
@@ -40,6 +44,7 @@ impl Incremental {
             failures,
             by_reference: Vec::new(),
             dirty: BTreeSet::new(),
+            last: None,
         };
         inc.apply_references(&inc.base.clone(), options);
         inc
@@ -47,6 +52,12 @@ impl Incremental {
 
     pub fn sources(&self) -> &SourceSet {
         &self.sources
+    }
+
+    /// The model and links the last `lint` built from the current texts (`None` before the
+    /// first lint).
+    pub fn analysis(&self) -> Option<(&Workspace, &Links)> {
+        self.last.as_ref().map(|(w, l)| (w, l))
     }
 
     /// Replaces the text of a file of the set; the next `lint` re-parses it. Returns whether
@@ -74,7 +85,11 @@ impl Incremental {
             parsed, workspace, links, ..
         } = a;
         self.parsed = parsed;
-        rayon::spawn(move || drop((workspace, links)));
+        // The previous model is dropped off the edit's path: in a large monorepo freeing it
+        // takes a noticeable while.
+        if let Some(old) = self.last.replace((workspace, links)) {
+            rayon::spawn(move || drop(old));
+        }
         report
     }
 

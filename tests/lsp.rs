@@ -354,3 +354,113 @@ fn utf8_positions_multi_root_and_unsaved_configuration() {
     assert!(c.child.wait().unwrap().success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The LSP position (UTF-16; these files are ASCII) of the first `needle` in a file.
+fn position_of(root: &Path, rel: &str, needle: &str) -> Value {
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let at = text.find(needle).unwrap_or_else(|| panic!("`{needle}` not in {rel}"));
+    let line = text[..at].matches('\n').count();
+    let character = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    json!({"line": line, "character": character})
+}
+
+fn hover_text(c: &mut Client, root: &Path, rel: &str, needle: &str) -> String {
+    let hover = c.request(
+        "textDocument/hover",
+        json!({
+            "textDocument": {"uri": format!("file://{}/{rel}", root.display())},
+            "position": position_of(root, rel, needle),
+        }),
+    );
+    hover["contents"]["value"].as_str().unwrap_or_default().to_string()
+}
+
+fn assert_shows(shown: &str, facts: &[&str]) {
+    for f in facts {
+        assert!(shown.contains(f), "hover lacks `{f}`:\n{shown}");
+    }
+}
+
+#[test]
+#[cfg(unix)]
+fn hovers_show_what_probes_and_scrapes_request_and_what_is_served() {
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": format!("file://{}", repo().display()), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    c.wait_for("the first lint", |d| codes(d, BUILD).contains(&REGISTRY.to_string()));
+
+    // Inside the livenessProbe (not on a finding): the request, what is served there, the
+    // kill window against the measured boot.
+    let probe = hover_text(&mut c, &repo(), "infra/k8s/services/order-service.yaml", "periodSeconds: 30");
+    assert_shows(
+        &probe,
+        &[
+            "**`livenessProbe`** of Deployment `order-service`",
+            "`infra/k8s/services/order-service.yaml:42`",
+            "`HTTP` `GET /actuator/health/liveness` on port `8080` (container port `http`)",
+            "the application's server (port `8080`: `server.port: 8080`",
+            "services/order-service/src/main/resources/application.yaml:2",
+            "`/actuator/health/liveness` is served",
+            "`60 + 30 × (3 − 1) = 120 s`",
+            "`60 + 30 × 3 + 1 = 151 s`",
+            "`161.4 s`",
+            "`logs/order-service.log:27`",
+            "killed before it finishes booting",
+        ],
+    );
+    // A readiness probe has no failure budget.
+    let readiness = hover_text(&mut c, &repo(), "infra/k8s/services/order-service.yaml", "readinessProbe:");
+    assert_shows(&readiness, &["`/actuator/health/readiness` is served"]);
+    assert!(!readiness.contains("failure budget"), "{readiness}");
+
+    // The Prometheus job: what it requests, and what each service it reaches serves.
+    let job = hover_text(&mut c, &repo(), SCRAPE, "job_name: \"commerce_services\"");
+    assert_shows(
+        &job,
+        &[
+            "**Scrape job `commerce_services`** (`monitoring/prometheus/prometheus.yml:22`)",
+            "**requests** `/actuator/prometheus` over `http` (the default)",
+            "**→ `order-service`** (`services/order-service/build.gradle.kts`, `services/order-service/src/main/resources/application.yaml`)",
+            "`8080` on the application's server",
+            "Prometheus path: `/actuator/prometheus`",
+            "exposure includes `prometheus`: no",
+            "**registry on the classpath**: no",
+        ],
+    );
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+
+    // ServiceMonitor endpoints: one linked to its service, one that selects nothing.
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenarios/seed-001-servicemonitor-no-target/repo");
+    let mut c = Client::start();
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": format!("file://{}", seed.display()), "capabilities": {}}),
+    );
+    c.notify("initialized", json!({}));
+    c.wait_for("the first lint", |d| !d.is_empty());
+    let linked = hover_text(&mut c, &seed, "k8s/orders.yaml", "path: /actuator/prometheus");
+    assert_shows(
+        &linked,
+        &[
+            "**Endpoint 1** of ServiceMonitor `orders`",
+            "**requests** `/actuator/prometheus` on the Service port named `http` over `http` (the default)",
+            "**→ `orders`** (`services/orders/build.gradle.kts`",
+            "container port `8080`",
+            "`8080` on the application's server",
+            "Prometheus path: `/actuator/prometheus`",
+            "TLS: no",
+            "exposure includes `prometheus`: yes",
+            "**registry on the classpath**: yes — `services/orders/build.gradle.kts:11`",
+        ],
+    );
+    let unlinked = hover_text(&mut c, &seed, "k8s/catalog.yaml", "path: /actuator/prometheus");
+    assert_shows(&unlinked, &["ServiceMonitor `catalog`", "**Links to no service**"]);
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    assert!(c.child.wait().unwrap().success());
+}

@@ -261,7 +261,9 @@ pub struct ProbeMismatch {
     pub mismatch: Mismatch,
 }
 
-enum Served {
+/// Whether a path is served on a port: `Unknown` when the repository cannot tell (a
+/// controller may serve it).
+pub enum Served {
     Yes,
     Unknown,
     No(NotServed),
@@ -274,27 +276,102 @@ struct Check<'a> {
     out: &'a mut Vec<ProbeMismatch>,
 }
 
+/// Why what a container's service serves cannot be compared with what its probes request,
+/// if it cannot. Unknown is not wrong: a Config Server, a placeholder or a random port.
+fn not_comparable(ws: &Workspace, t: &ProbedContainer<'_>) -> Option<String> {
+    let sv = &t.deployment.actuator.serving;
+    if !t.service.remote_config.is_empty() {
+        return Some(format!(
+            "`{}` imports configuration from a Config Server, which may change what it serves",
+            t.service.name
+        ));
+    }
+    if let Some(w) = sv.unknown() {
+        return Some(w.text);
+    }
+    if sv.main_port().is_none() {
+        return Some(format!(
+            "the main server's port is not a fixed number ({})",
+            sv.server_port.why().text
+        ));
+    }
+    // No web server at all (semantics Appendix B 9, unverified): nothing to compare with.
+    if t.deployment
+        .effective
+        .value("spring.main.web-application-type")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("none"))
+    {
+        return Some("`spring.main.web-application-type: none`: the application starts no web server".to_string());
+    }
+    // WebFlux ignores `server.servlet.context-path`; with both set, what is served is unclear.
+    if !sv.context_path.is_empty() && reactive(ws, t) {
+        return Some(
+            "a WebFlux application with `server.servlet.context-path` set, which WebFlux ignores: what it serves is unclear".to_string(),
+        );
+    }
+    None
+}
+
+/// What a probe asks for, before its port is resolved.
+enum Asked {
+    Http(Request),
+    Tcp(PortRef, Place),
+}
+
+/// The requests a probe makes: its `httpGet`, each local `curl`/`wget` of its command, or
+/// its TCP connection.
+fn asked(sources: &SourceSet, p: &Probe) -> Vec<Asked> {
+    match &p.handler {
+        Handler::HttpGet {
+            path,
+            port: Some(port),
+            scheme,
+            host: None,
+            span,
+        } => {
+            let label = p.handler_span.map_or(p.key_span, |h| Span::new(h.file, h.start..h.start + 7));
+            vec![Asked::Http(Request {
+                path: path.as_ref().map_or("/".to_string(), |x| x.value.clone()),
+                path_at: path.as_ref().map_or(
+                    Place::Insert {
+                        mapping: *span,
+                        key: "path",
+                        label,
+                    },
+                    |x| Place::Scalar(x.span),
+                ),
+                port: port.value.clone(),
+                port_at: Place::Scalar(port.span),
+                https: scheme.as_ref().is_some_and(|s| s.value.eq_ignore_ascii_case("https")),
+                scheme_at: scheme.as_ref().map_or(
+                    Place::Insert {
+                        mapping: *span,
+                        key: "scheme",
+                        label,
+                    },
+                    |x| Place::Scalar(x.span),
+                ),
+                how: How::HttpGet,
+            })]
+        }
+        Handler::Exec { calls, .. } => calls
+            .iter()
+            .filter_map(|call| exec_request(sources, call))
+            .map(Asked::Http)
+            .collect(),
+        Handler::TcpSocket { port: Some(port) } => vec![Asked::Tcp(port.value.clone(), Place::Scalar(port.span))],
+        _ => vec![],
+    }
+}
+
 /// Every mismatch of every probe of every container that runs a service.
 pub fn mismatches(ws: &Workspace, sources: &SourceSet, deployments: &[Vec<Deployment>]) -> Vec<ProbeMismatch> {
     let mut out = Vec::new();
     for t in containers(ws, deployments) {
+        if not_comparable(ws, &t).is_some() {
+            continue;
+        }
         let sv = &t.deployment.actuator.serving;
-        // Unknown is not wrong: a Config Server, a placeholder or a random port.
-        if !t.service.remote_config.is_empty() || sv.unknown().is_some() || sv.main_port().is_none() {
-            continue;
-        }
-        // No web server at all (semantics Appendix B 9, unverified): nothing to compare with.
-        if t.deployment
-            .effective
-            .value("spring.main.web-application-type")
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("none"))
-        {
-            continue;
-        }
-        // WebFlux ignores `server.servlet.context-path`; with both set, what is served is unclear.
-        if !sv.context_path.is_empty() && reactive(ws, &t) {
-            continue;
-        }
         for (pi, p) in t.container.probes.iter().enumerate() {
             let mut c = Check {
                 t: &t,
@@ -302,54 +379,108 @@ pub fn mismatches(ws: &Workspace, sources: &SourceSet, deployments: &[Vec<Deploy
                 sv,
                 out: &mut out,
             };
-            match &p.handler {
-                Handler::HttpGet {
-                    path,
-                    port: Some(port),
-                    scheme,
-                    host: None,
-                    span,
-                } => {
-                    let label = p.handler_span.map_or(p.key_span, |h| Span::new(h.file, h.start..h.start + 7));
-                    let req = Request {
-                        path: path.as_ref().map_or("/".to_string(), |x| x.value.clone()),
-                        path_at: path.as_ref().map_or(
-                            Place::Insert {
-                                mapping: *span,
-                                key: "path",
-                                label,
-                            },
-                            |x| Place::Scalar(x.span),
-                        ),
-                        port: port.value.clone(),
-                        port_at: Place::Scalar(port.span),
-                        https: scheme.as_ref().is_some_and(|s| s.value.eq_ignore_ascii_case("https")),
-                        scheme_at: scheme.as_ref().map_or(
-                            Place::Insert {
-                                mapping: *span,
-                                key: "scheme",
-                                label,
-                            },
-                            |x| Place::Scalar(x.span),
-                        ),
-                        how: How::HttpGet,
-                    };
-                    c.http(req);
+            if let Handler::Grpc { port: Some(port) } = &p.handler {
+                c.grpc(&port.value, Place::Scalar(port.span));
+            }
+            for a in asked(sources, p) {
+                match a {
+                    Asked::Http(req) => c.http(req),
+                    Asked::Tcp(port, at) => c.tcp(&port, at),
                 }
-                Handler::Exec { calls, .. } => {
-                    for call in calls {
-                        if let Some(req) = exec_request(sources, call) {
-                            c.http(req);
-                        }
-                    }
-                }
-                Handler::TcpSocket { port: Some(port) } => c.tcp(&port.value, Place::Scalar(port.span)),
-                Handler::Grpc { port: Some(port) } => c.grpc(&port.value, Place::Scalar(port.span)),
-                _ => {}
             }
         }
     }
     out
+}
+
+/// One request of a probe as the kubelet (or the probe's command) sends it, and what the
+/// deployment serves where it arrives: for display (the editor's hover). Resolved and
+/// answered by the same code as the mismatches.
+pub struct Requested {
+    pub how: How,
+    pub https: bool,
+    /// The path without query or fragment (empty for TCP).
+    pub path: String,
+    /// The port as written.
+    pub port: PortRef,
+    /// Its number: `None` for a name the container does not declare.
+    pub number: Option<i64>,
+    /// The name of the container port with that number.
+    pub port_name: Option<String>,
+    /// What is served there, or why that cannot be known.
+    pub there: Result<There, String>,
+}
+
+/// What the deployment serves on the port a request reaches.
+pub struct There {
+    pub side: Side,
+    /// Whether the path is served (always `Unknown` for TCP).
+    pub served: Served,
+    /// Something besides the application's HTTP servers may listen on that port (the
+    /// container declares it, or a property is set to it).
+    pub other_listener: bool,
+}
+
+/// What probe `probe` of a container requests, request by request.
+pub fn requested(ws: &Workspace, sources: &SourceSet, t: &ProbedContainer<'_>, probe: usize) -> Vec<Requested> {
+    let reason = not_comparable(ws, t);
+    let mut scratch = Vec::new();
+    let c = Check {
+        t,
+        probe,
+        sv: &t.deployment.actuator.serving,
+        out: &mut scratch,
+    };
+    let named = |n: i64| t.container.ports.iter().find(|cp| cp.port == n).and_then(|cp| cp.name.clone());
+    let number = |port: &PortRef| match port {
+        PortRef::Number(n) => Some(*n),
+        PortRef::Name(name) => t.container.port_named(name).map(|cp| cp.port),
+    };
+    asked(sources, &t.container.probes[probe])
+        .into_iter()
+        .map(|a| {
+            let (how, https, path, port) = match a {
+                Asked::Http(req) => (req.how, req.https, normalize(&req.path), req.port),
+                Asked::Tcp(port, _) => (How::Tcp, false, String::new(), port),
+            };
+            let n = number(&port);
+            let there = match (&reason, n) {
+                (Some(r), _) => Err(r.clone()),
+                (None, None) => Err(format!("the container declares no port named `{}`", port.describe())),
+                (None, Some(n)) => {
+                    let side = c.side(n);
+                    Ok(There {
+                        side,
+                        served: if matches!(how, How::Tcp) {
+                            Served::Unknown
+                        } else {
+                            c.served_on(side, &path)
+                        },
+                        other_listener: c.maybe_listens(n),
+                    })
+                }
+            };
+            Requested {
+                how,
+                https,
+                path,
+                port_name: n.and_then(named),
+                number: n,
+                port,
+                there,
+            }
+        })
+        .collect()
+}
+
+/// A request path as the server sees it: without query or fragment, starting with `/`.
+fn normalize(path: &str) -> String {
+    let p = path.split(['?', '#']).next().unwrap_or("");
+    if p.starts_with('/') {
+        p.to_string()
+    } else {
+        format!("/{p}")
+    }
 }
 
 fn reactive(ws: &Workspace, t: &ProbedContainer<'_>) -> bool {
@@ -689,14 +820,7 @@ impl Check<'_> {
     }
 
     fn http(&mut self, req: Request) {
-        let path = {
-            let p = req.path.split(['?', '#']).next().unwrap_or("");
-            if p.starts_with('/') {
-                p.to_string()
-            } else {
-                format!("/{p}")
-            }
-        };
+        let path = normalize(&req.path);
         let want = match self.intended(&path) {
             Some((side, _)) => self.port_of(side),
             None => self.sv.main_port(),

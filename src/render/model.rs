@@ -270,7 +270,7 @@ fn artifact_origin(
 
 /// A reason with its location: the file named in the text gets its line number, otherwise the
 /// location is appended.
-fn why(sources: &SourceSet, w: &Why) -> String {
+pub fn why(sources: &SourceSet, w: &Why) -> String {
     match w.span {
         Some(sp) => {
             let path = sources.path(sp.file);

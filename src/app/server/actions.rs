@@ -188,6 +188,8 @@ fn suppression(sources: &SourceSet, d: &Diagnostic, enc: Encoding) -> Option<Tex
     })
 }
 
+/// What the rules found here (each finding's rule, summary and why), then the facts about
+/// what is under the cursor: a probe, a scrape.
 pub fn hover(root: &Root, file: FileId, at: Position, enc: Encoding) -> Option<Hover> {
     let l = root.loaded.as_ref()?;
     let sources = l.inc.sources();
@@ -203,7 +205,6 @@ pub fn hover(root: &Root, file: FileId, at: Position, enc: Encoding) -> Option<H
                 .any(|l| l.span.file == file && l.span.start <= o && o <= l.span.end)
         })
         .collect();
-    let first = hits.first()?;
     let mut text = String::new();
     for d in &hits {
         if !text.is_empty() {
@@ -227,12 +228,33 @@ pub fn hover(root: &Root, file: FileId, at: Position, enc: Encoding) -> Option<H
             None => text.push_str(&format!("**`{}`**: {}", d.rule, d.message)),
         }
     }
+    let facts = l.inc.analysis().and_then(|(ws, links)| {
+        let cx = super::hover::Cx {
+            sources,
+            ws,
+            links,
+            options: &l.options,
+        };
+        super::hover::facts(&cx, file, o)
+    });
+    let span = match (hits.first(), &facts) {
+        (Some(d), _) if d.primary.span.file == file => Some(d.primary.span),
+        (Some(_), _) => None,
+        (None, Some((_, span))) => Some(*span),
+        (None, None) => return None,
+    };
+    if let Some((shown, _)) = facts {
+        if !text.is_empty() {
+            text.push_str("\n\n---\n\n");
+        }
+        text.push_str(shown.trim_end());
+    }
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value: text,
         }),
-        range: (first.primary.span.file == file).then(|| range(f, first.primary.span.start, first.primary.span.end, enc)),
+        range: span.filter(|s| s.file == file).map(|s| range(f, s.start, s.end, enc)),
     })
 }
 

@@ -7,6 +7,7 @@
 
 mod actions;
 mod diagnostics;
+mod hover;
 mod position;
 mod root;
 
