@@ -14,6 +14,9 @@ use crate::model::{JobId, KubeServiceId, MonitorId, WorkloadId};
 use crate::source::{FileId, Span};
 use std::fmt::Write;
 
+/// Linked services described in full; the rest are counted.
+const SHOWN: usize = 8;
+
 /// What the cursor is on.
 enum Site {
     Endpoint(MonitorId, usize),
@@ -162,10 +165,6 @@ pub fn hover(cx: &Cx<'_>, file: FileId, offset: u32) -> Option<(String, Span)> {
                 .map(|a| format!("`{}: {}`", a.key, a.value))
                 .collect();
             let _ = writeln!(o, "- **annotated** {}", written.join(", "));
-            let _ = writeln!(
-                o,
-                "- a `kubernetes_sd_configs` job that reads them requests what they say; what each one requests is below"
-            );
         }
     }
     if scrapes.is_empty() {
@@ -176,14 +175,19 @@ pub fn hover(cx: &Cx<'_>, file: FileId, offset: u32) -> Option<(String, Span)> {
     let mut shown: Vec<String> = Vec::new();
     for sc in &scrapes {
         let mut s = String::new();
-        linked(cx, &mut s, sc);
+        linked(cx, &mut s, sc, matches!(site, Site::Annotations(..)));
         if !shown.contains(&s) {
             shown.push(s);
         }
     }
-    for s in shown {
+    // A job over a whole monorepo links thousands: a hover stays readable.
+    let more = shown.len().saturating_sub(SHOWN);
+    for s in shown.into_iter().take(SHOWN) {
         o.push('\n');
         o.push_str(&s);
+    }
+    if more > 0 {
+        let _ = writeln!(o, "\n…and {more} more (`actuator-lint model` lists every scrape)");
     }
     Some((o, span))
 }
@@ -294,7 +298,7 @@ fn unlinked(cx: &Cx<'_>, site: &Site) -> String {
 }
 
 /// One linked service: what the scrape reaches, then what each deployment it may reach serves.
-fn linked(cx: &Cx<'_>, o: &mut String, sc: &Scrape) {
+fn linked(cx: &Cx<'_>, o: &mut String, sc: &Scrape, requests: bool) {
     let ws = cx.ws;
     let s = &ws.services[sc.service];
     let m = &ws.modules[s.module];
@@ -326,6 +330,10 @@ fn linked(cx: &Cx<'_>, o: &mut String, sc: &Scrape) {
         Reach::Nowhere { reason, span } => format!("no port: {reason} ({})", at(cx.sources, *span)),
         Reach::Unknown(w) => format!("unknown — {w}"),
     };
+    if requests {
+        // Annotations request what the job that reads them makes of them.
+        let _ = writeln!(o, "- **requests** `{}` over `{}`", sc.path, sc.scheme);
+    }
     let _ = writeln!(o, "- **reaches**: {reach}");
     for d in cx.links.reached(sc) {
         serves(cx, o, d);
