@@ -62,7 +62,7 @@ fn request_without_service(o: &mut String, p: &Probe) {
         Handler::HttpGet { path, port, scheme, .. } => {
             let _ = writeln!(
                 o,
-                "- **requests** `{}` `{}` on port `{}`",
+                "- **requests** `{}` `GET {}` on port `{}`",
                 scheme.as_ref().map_or("HTTP", |s| s.value.as_str()),
                 path.as_ref().map_or("/", |p| p.value.as_str()),
                 port.as_ref().map_or("?".to_string(), |p| p.value.describe())
@@ -184,11 +184,18 @@ fn budget(cx: &Cx<'_>, o: &mut String, w: &Workload, ci: usize, p: &Probe, t: Op
         earliest_arithmetic(p),
         latest_arithmetic(p)
     );
-    let obs = t.and_then(|t| crate::model::boot::decisive(&cx.ws.boot, t.service_id));
-    let Some(obs) = obs else {
+    let Some(t) = t else {
         let _ = writeln!(
             o,
-            "- **boot time**: no boot evidence (no boot log, start-up metrics or `boot-time` for this service)"
+            "- **boot time**: no boot evidence (the container runs no service the repository builds)"
+        );
+        return;
+    };
+    let Some(obs) = crate::model::boot::decisive(&cx.ws.boot, t.service_id) else {
+        let _ = writeln!(
+            o,
+            "- **boot time**: no boot evidence (no boot log, start-up metrics or `boot-time` for `{}`)",
+            t.service.name
         );
         return;
     };

@@ -335,17 +335,42 @@ fn linked(cx: &Cx<'_>, o: &mut String, sc: &Scrape, requests: bool) {
         let _ = writeln!(o, "- **requests** `{}` over `{}`", sc.path, sc.scheme);
     }
     let _ = writeln!(o, "- **reaches**: {reach}");
+    // Deployments that serve the same (overlays, Compose files of one service) are one entry.
+    let mut groups: Vec<(Vec<String>, String)> = Vec::new();
     for d in cx.links.reached(sc) {
-        serves(cx, o, d);
+        let facts = serves(cx, d);
+        let place = crate::rules::wording::where_(cx.ws, d);
+        match groups.iter_mut().find(|(_, f)| *f == facts) {
+            Some((places, _)) => {
+                if !places.contains(&place) {
+                    places.push(place);
+                }
+            }
+            None => groups.push((vec![place], facts)),
+        }
+    }
+    for (places, facts) in groups {
+        let places: Vec<&str> = places
+            .iter()
+            .map(|p| p.trim_start_matches(" in "))
+            .filter(|p| !p.is_empty())
+            .collect();
+        let _ = if places.is_empty() {
+            writeln!(o, "- **serves**:")
+        } else {
+            writeln!(o, "- **serves** in {}:", places.join(", "))
+        };
+        o.push_str(&facts);
     }
     let _ = writeln!(o, "- **registry on the classpath**: {}", registry(cx, s.module));
 }
 
-fn serves(cx: &Cx<'_>, o: &mut String, d: &Deployment) {
+/// What one deployment serves, as indented list items.
+fn serves(cx: &Cx<'_>, d: &Deployment) -> String {
     let sv = &d.actuator.serving;
-    let _ = writeln!(o, "- **serves**{}:", crate::rules::wording::where_(cx.ws, d));
+    let unknown = |w: &crate::model::spring::Why| format!("unknown — {}", why(cx.sources, w));
     let port = match (&sv.port_type, sv.actuator_port()) {
-        (Err(w), _) => format!("unknown — {}", why(cx.sources, w)),
+        (Err(w), _) => unknown(w),
         (_, None) => "none: no HTTP actuator (`management.server.port` < 0)".to_string(),
         (Ok(t), Some(p)) => {
             let on = if *t == PortType::Different {
@@ -357,22 +382,27 @@ fn serves(cx: &Cx<'_>, o: &mut String, d: &Deployment) {
                 Port::Fixed(n, w) => format!("`{n}` on {on} — {}", why(cx.sources, w)),
                 Port::Random(w) => format!("a random port chosen at start-up — {}", why(cx.sources, w)),
                 Port::Off(w) => format!("none — {}", why(cx.sources, w)),
-                Port::Unknown(w) => format!("unknown — {}", why(cx.sources, w)),
+                Port::Unknown(w) => unknown(w),
             }
         }
     };
-    let _ = writeln!(o, "  - actuator port: {port}");
     let path = match &sv.paths_unknown {
-        Some(w) => format!("unknown — {}", why(cx.sources, w)),
+        Some(w) => unknown(w),
         None => format!("`{}`", sv.prometheus_path()),
     };
-    let _ = writeln!(o, "  - Prometheus path: {path}");
-    let _ = writeln!(o, "  - TLS: {}", fact(cx, sv.actuator_tls()));
-    let _ = writeln!(
-        o,
-        "  - exposure includes `prometheus`: {}",
-        fact(cx, &d.actuator.facts.prometheus_exposed)
-    );
+    let facts = [
+        ("actuator port", port),
+        ("Prometheus path", path),
+        ("TLS", fact(cx, sv.actuator_tls())),
+        ("exposure includes `prometheus`", fact(cx, &d.actuator.facts.prometheus_exposed)),
+    ];
+    // One source the repository cannot see (a Config Server) leaves every fact unknown for
+    // the same reason: said once.
+    let first = &facts[0].1;
+    if first.starts_with("unknown — ") && facts.iter().all(|(_, f)| f == first) {
+        return format!("  - all of it (port, path, TLS, exposure): {first}\n");
+    }
+    facts.iter().map(|(what, f)| format!("  - {what}: {f}\n")).collect()
 }
 
 fn fact(cx: &Cx<'_>, f: &Fact) -> String {
