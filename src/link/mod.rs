@@ -50,6 +50,14 @@ pub enum Via {
         workload: WorkloadId,
         kube_service: Option<KubeServiceId>,
     },
+    /// An `eureka_sd_configs`/`consul_sd_configs` job lists what the service registers.
+    Registry {
+        job: JobId,
+        /// Index in the job's `registry_sd`.
+        sd: usize,
+        /// "Eureka app `ORDERS`".
+        registered: String,
+    },
 }
 
 /// Something scrapes `service` on `path`.
@@ -106,6 +114,8 @@ pub struct Links {
     pub compose_spring: Vec<Vec<ServiceId>>,
     /// How each `kubernetes_sd_configs` job was evaluated.
     pub kube_jobs: std::collections::BTreeMap<JobId, scrape::KubeJob>,
+    /// How each `eureka_sd_configs`/`consul_sd_configs` entry was evaluated.
+    pub discovered: Vec<scrape::Discovered>,
     /// What probes request that their deployments do not serve.
     pub probe_mismatches: Vec<probes::ProbeMismatch>,
     /// Indexes, so rules asking per service or per workload stay linear.
@@ -261,6 +271,7 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> 
         targets: sc.targets,
         compose_spring: sc.compose_spring,
         kube_jobs: sc.kube_jobs,
+        discovered: sc.discovered,
         probe_mismatches,
     }
 }

@@ -58,6 +58,15 @@ pub fn sanitize(name: &str) -> String {
         .collect()
 }
 
+/// Labels that hold the host of the discovered instance itself.
+const INSTANCE_HOST: &[&str] = &[
+    "__address__",
+    "__meta_kubernetes_pod_ip",
+    "__meta_eureka_app_instance_hostname",
+    "__meta_eureka_app_instance_ip_addr",
+    "__meta_consul_service_address",
+];
+
 /// Labels whose value decides what is scraped, where and how.
 fn decisive(label: &str) -> bool {
     matches!(label, "__address__" | "__metrics_path__" | "__scheme__") || label.starts_with("__param_")
@@ -133,10 +142,8 @@ pub fn run_compiled(compiled: &Compiled<'_>, mut labels: Labels) -> Outcome {
                 };
                 // The pod's IP is what every address of the pod holds anyway: writing it (with a
                 // port from an annotation) into `__address__` keeps the address a pod address.
-                let keeps_pod_address = target_name == "__address__"
-                    && r.source_labels
-                        .iter()
-                        .any(|s| s == "__address__" || s == "__meta_kubernetes_pod_ip");
+                // So do a registered instance's host name and address.
+                let keeps_pod_address = target_name == "__address__" && r.source_labels.iter().any(|s| INSTANCE_HOST.contains(&s.as_str()));
                 if uses_placeholder && decisive(&target_name) && !keeps_pod_address {
                     return Outcome::Unknown(format!(
                         "`{target_name}` is set from `{}`, which only the cluster knows",

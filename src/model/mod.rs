@@ -5,6 +5,7 @@ pub mod assemble;
 pub mod boot;
 pub mod build;
 pub mod compose;
+pub mod discovery;
 pub mod exec;
 pub mod helm;
 pub mod image;

@@ -169,6 +169,16 @@ pub struct Target {
     pub labels: Vec<(String, Spanned<String>)>,
     /// The file_sd file it came from; `None` for `static_configs`.
     pub sd_file: Option<FileId>,
+    /// For a `dns_sd_configs` name: what is looked up.
+    pub dns: Option<TargetDns>,
+}
+
+/// A `dns_sd_configs` name, the record type looked up and the `port` for A/AAAA records.
+#[derive(Clone, Debug)]
+pub struct TargetDns {
+    pub name: String,
+    pub record: String,
+    pub port: Option<u16>,
 }
 
 impl Target {
@@ -242,7 +252,10 @@ pub struct Job {
     pub relabel: Vec<Relabel>,
     pub scrape_interval: Option<Duration>,
     pub scrape_timeout: Option<Duration>,
-    /// Service discoveries other than static, file and kubernetes: targets unknown here.
+    /// `eureka_sd_configs` and `consul_sd_configs` (their `dns_sd_configs` names are targets).
+    pub registry_sd: Vec<super::discovery::RegistrySd>,
+    /// Service discoveries other than static, file, kubernetes, registries and DNS: targets
+    /// unknown here.
     pub other_sd: Vec<String>,
 }
 
@@ -373,6 +386,7 @@ fn target_groups(root: &SNode, sd_file: Option<FileId>) -> Vec<Target> {
                     address: Spanned::new(addr, t.span),
                     labels: labels.clone(),
                     sd_file,
+                    dns: None,
                 });
             }
         }
@@ -449,22 +463,31 @@ pub fn read_jobs(list: &SNode, config: usize, out: &mut Vec<Job>) {
             .as_map()
             .iter()
             .filter_map(|(k, _)| k.as_str())
-            .filter(|k| k.ends_with("_sd_configs") && !matches!(*k, "file_sd_configs" | "kubernetes_sd_configs"))
+            .filter(|k| {
+                k.ends_with("_sd_configs")
+                    && !matches!(
+                        *k,
+                        "file_sd_configs" | "kubernetes_sd_configs" | "eureka_sd_configs" | "consul_sd_configs" | "dns_sd_configs"
+                    )
+            })
             .map(str::to_string)
             .collect();
+        let mut targets = target_groups(job.at("static_configs"), None);
+        targets.extend(super::discovery::dns_targets(job));
         out.push(Job {
             config,
             name,
             span: job.span,
             metrics_path: string("metrics_path"),
             scheme: string("scheme"),
-            targets: target_groups(job.at("static_configs"), None),
+            targets,
             file_sd,
             kubernetes_sd: job.get("kubernetes_sd_configs").is_some(),
             kube_sd,
             relabel: job.at("relabel_configs").as_seq().iter().map(relabel).collect(),
             scrape_interval: duration(job.get("scrape_interval")),
             scrape_timeout: duration(job.get("scrape_timeout")),
+            registry_sd: super::discovery::registry_sd(job),
             other_sd,
         });
     }
@@ -715,6 +738,7 @@ mod tests {
             address: Spanned::new("order-service.shop.svc:8080".into(), Span::empty(FileId(0), 0)),
             labels: vec![],
             sd_file: None,
+            dns: None,
         };
         assert_eq!(t.host(), "order-service.shop.svc");
         assert_eq!(t.port(), Some(8080));

@@ -16,6 +16,7 @@ mod lookup;
 #[cfg(test)]
 mod precedence;
 mod profiles;
+pub mod registration;
 mod serving;
 mod stack;
 

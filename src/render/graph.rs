@@ -207,6 +207,15 @@ pub fn build(sources: &SourceSet, a: &Analysis, report: &Report) -> Graph {
                     }
                     (from_workloads, monid)
                 }
+                Via::Registry { job, .. } => {
+                    let j = &ws.jobs[*job];
+                    let jid = g.node(format!("job{job}"), || format!("job {}", j.name.value));
+                    let pid = g.node(format!("prometheus{}", j.config), || {
+                        format!("Prometheus {}", sources.path(ws.prom_configs[j.config].file))
+                    });
+                    g.edge(&jid, &pid);
+                    (from_workloads, jid)
+                }
                 Via::Annotations {
                     job,
                     workload,

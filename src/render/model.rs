@@ -85,6 +85,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
                 Via::Job { .. } => "job",
                 Via::Monitor { .. } | Via::PodMonitor { .. } => "monitor",
                 Via::Annotations { .. } => "annotations",
+                Via::Registry { .. } => "registry",
             };
             let port = match &sc.reach {
                 crate::link::scrape::Reach::Ports(ps) if !ps.is_empty() => {
@@ -160,6 +161,18 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             at(sources, j.name.span),
             j.path()
         );
+        for d in a.links.discovered.iter().filter(|d| d.job == ji) {
+            let sd = &j.registry_sd[d.sd];
+            let server = sd.server.as_ref().map_or("default server".to_string(), |s| format!("`{}`", s.value));
+            let r = match &d.registry {
+                Ok(what) => what.clone(),
+                Err(why) => format!("unknown: {why}"),
+            };
+            let _ = writeln!(o, "    {} {server}: {r}", sd.kind.key());
+            for (si, why) in &d.unknown {
+                let _ = writeln!(o, "      `{}` unknown: {why}", ws.services[*si].name);
+            }
+        }
         for sd in &j.file_sd {
             let r = match &sd.resolution {
                 SdResolution::Files(p, f) => format!("repo `{p}` matches {} file(s)", f.len()),

@@ -54,6 +54,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
                             json!({"monitor": ws.monitors[*monitor].name.value})
                         }
                         Via::Annotations { job, .. } => json!({"job": ws.jobs[*job].name.value, "annotations": true}),
+                        Via::Registry { job, registered, .. } => json!({"job": ws.jobs[*job].name.value, "registry": registered}),
                     };
                     json!({"via": via, "path": sc.path, "at": at(sources, sc.path_span), "evidence": sc.evidence})
                 })

@@ -20,11 +20,11 @@ fn is_localhost(h: &str) -> bool {
 }
 
 /// One resolution of a job target to a Spring service.
-struct Hit {
-    service: ServiceId,
-    deployment: Option<usize>,
-    why: String,
-    reach: Reach,
+pub(super) struct Hit {
+    pub service: ServiceId,
+    pub deployment: Option<usize>,
+    pub why: String,
+    pub reach: Reach,
 }
 
 /// Adds a resolution; a service already named by a target label keeps that evidence and takes
@@ -88,7 +88,7 @@ fn known_names(cx: &Cx<'_>) -> Vec<String> {
     v
 }
 
-fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: &Target) -> (TargetKind, Vec<Hit>) {
+pub(super) fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: &Target) -> (TargetKind, Vec<Hit>) {
     let ws = cx.ws;
     let cfg = &ws.prom_configs[job.config];
     let prom_index = cfg.mounted_by.as_ref().map(|(s, _)| *s);
@@ -479,7 +479,10 @@ pub(super) fn job_scrapes(
                 (None, Some(s)) => (s.value.clone(), Some(s.span)),
                 (None, None) => ("http".to_string(), None),
             };
-            let (mut kind, mut hits) = resolve_target(cx, compose_spring, job, t);
+            let (mut kind, mut hits) = match &t.dns {
+                Some(dns) => super::dns::dns_target(cx, compose_spring, job, t, dns),
+                None => resolve_target(cx, compose_spring, job, t),
+            };
             let mut other = None;
             hits.retain(|h| match another_listener(cx, h) {
                 Some(why) => {
@@ -507,7 +510,10 @@ pub(super) fn job_scrapes(
                     path: path.clone(),
                     path_span,
                     path_explicit: explicit,
-                    evidence: format!("job `{}`: {}", job.name.value, h.why),
+                    evidence: match &t.dns {
+                        Some(dns) => format!("job `{}`: dns_sd_configs {} record `{}`: {}", job.name.value, dns.record, dns.name, h.why),
+                        None => format!("job `{}`: {}", job.name.value, h.why),
+                    },
                     reach: h.reach,
                     scheme: scheme.clone(),
                     scheme_span,

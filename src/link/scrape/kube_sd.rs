@@ -11,7 +11,7 @@ use crate::model::{JobId, KubeServiceId, WorkloadId};
 use std::collections::BTreeMap;
 
 /// The labels `kubernetes_sd_configs` gives a target before relabeling.
-fn base_labels(job: &Job) -> Labels {
+pub(super) fn base_labels(job: &Job) -> Labels {
     let mut l = Labels::new();
     l.insert(
         "__metrics_path__".into(),

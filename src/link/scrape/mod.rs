@@ -7,20 +7,25 @@
 //! * `monitors`: ServiceMonitor and PodMonitor endpoints → scrapes;
 //! * `jobs`: static and file_sd job targets → what each target is, and its scrapes;
 //! * `kube_sd`: `kubernetes_sd_configs` jobs, relabeled over the pods and Services;
+//! * `registry`: `eureka_sd_configs` and `consul_sd_configs` jobs, relabeled over what each
+//!   service registers (`dns_sd_configs` names are targets, resolved in `jobs`);
 //! * `compose`: the Spring services each Compose service runs;
 //! * `pod_local`: `localhost` in a Prometheus that runs as a Kubernetes pod;
 //! * `ports`: the endpoint-port resolver every kind uses (Service port → targetPort →
 //!   container port).
 
 mod compose;
+mod dns;
 mod jobs;
 mod kube_sd;
 mod monitors;
 mod pod_local;
 mod ports;
+mod registry;
 mod select;
 
 pub use ports::through_service;
+pub use registry::Discovered;
 
 use super::{Deployment, Scrape, Selection, Via};
 use crate::ids::IdVec;
@@ -88,6 +93,7 @@ pub struct Output {
     pub targets: BTreeMap<(JobId, usize), TargetKind>,
     pub compose_spring: Vec<Vec<ServiceId>>,
     pub kube_jobs: BTreeMap<JobId, KubeJob>,
+    pub discovered: Vec<Discovered>,
 }
 
 /// Module ↔ workload links already computed by `link::workload_links`.
@@ -282,6 +288,8 @@ pub fn link(
     jobs::job_scrapes(&cx, &compose_spring, &mut scrapes, &mut unresolved_targets, &mut targets);
     let mut kube_jobs = BTreeMap::new();
     kube_sd::annotation_scrapes(&cx, &mut scrapes, &mut kube_jobs);
+    let mut discovered = Vec::new();
+    registry::registry_scrapes(&cx, &compose_spring, &mut scrapes, &mut discovered);
     Output {
         kube_service_workloads: cx.ksw,
         monitor_services,
@@ -293,6 +301,7 @@ pub fn link(
         targets,
         compose_spring,
         kube_jobs,
+        discovered,
     }
 }
 
@@ -329,6 +338,10 @@ pub fn describe_site(ws: &Workspace, via: &Via) -> (String, Span) {
                 format!("which keeps {obj} without reading any annotation")
             };
             (format!("job `{}` ({how})", j.name.value), j.name.span)
+        }
+        Via::Registry { job, registered, .. } => {
+            let j = &ws.jobs[*job];
+            (format!("job `{}` ({registered})", j.name.value), j.name.span)
         }
     }
 }

@@ -42,7 +42,7 @@ fn adds_application(n: &Node, depth: usize) -> bool {
 /// document of its own file (not embedded in a ConfigMap, not patched by a kustomize build).
 fn scrape_node<'a>(cx: &'a Context<'_>, sc: &Scrape) -> Option<&'a Node> {
     match &sc.via {
-        Via::Job { job, .. } | Via::Annotations { job, .. } => {
+        Via::Job { job, .. } | Via::Annotations { job, .. } | Via::Registry { job, .. } => {
             let j = &cx.ws.jobs[*job];
             cx.parsed[j.span.file.0 as usize]
                 .yaml_roots()
@@ -68,7 +68,7 @@ fn scrape_adds_label(cx: &Context<'_>, sc: &Scrape) -> bool {
             return true;
         }
     }
-    if let Via::Job { job, .. } | Via::Annotations { job, .. } = &sc.via {
+    if let Via::Job { job, .. } | Via::Annotations { job, .. } | Via::Registry { job, .. } = &sc.via {
         if cx.ws.jobs[*job]
             .relabel
             .iter()

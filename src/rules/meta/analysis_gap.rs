@@ -57,6 +57,7 @@ impl Rule for AnalysisGap {
             out.push(d);
         }
         unknown_config(cx, out);
+        unknown_discovery(cx, out);
         // A service that must serve metrics but whose classpath cannot be resolved: say so
         // instead of guessing (the build rules stay silent).
         for (si, s) in cx.ws.services.iter().enumerate() {
@@ -87,6 +88,49 @@ impl Rule for AnalysisGap {
                 } else {
                     "if actuator does come from here, nothing to do; otherwise declare `org.springframework.boot:spring-boot-starter-actuator` in the module"
                 }),
+            );
+        }
+    }
+}
+
+/// Registry discoveries (`eureka_sd_configs`, `consul_sd_configs`) whose content, or part of
+/// it, the repository cannot tell: once per entry and cause, naming the services affected.
+fn unknown_discovery(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for d in &cx.links.discovered {
+        let job = &cx.ws.jobs[d.job];
+        let sd = &job.registry_sd[d.sd];
+        let span = sd.server.as_ref().map_or(sd.span, |s| s.span);
+        let mut causes: Vec<(String, Vec<String>)> = Vec::new();
+        match &d.registry {
+            Err(why) => causes.push((why.clone(), vec![])),
+            Ok(_) => {
+                for (si, why) in &d.unknown {
+                    let name = format!("`{}`", cx.ws.services[*si].name);
+                    match causes.iter_mut().find(|(w, _)| w == why) {
+                        Some((_, names)) if !names.contains(&name) => names.push(name),
+                        Some(_) => {}
+                        None => causes.push((why.clone(), vec![name])),
+                    }
+                }
+            }
+        }
+        for (why, names) in causes {
+            let message = if names.is_empty() {
+                format!("cannot tell which services job `{}` scrapes through `{}`: {why}", job.name.value, sd.kind.key())
+            } else {
+                format!(
+                    "cannot tell whether job `{}` scrapes {} through `{}`: {why}",
+                    job.name.value,
+                    names.join(", "),
+                    sd.kind.key()
+                )
+            };
+            out.push(
+                Diagnostic::new(AnalysisGap::META.name, AnalysisGap::META.default_severity, message, Label::new(span, "not known statically"))
+                    .help(format!(
+                        "the scrapes of this job are not checked; if the {} server is run from this repository, add its Compose service or manifests",
+                        sd.kind.name()
+                    )),
             );
         }
     }

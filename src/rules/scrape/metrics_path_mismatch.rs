@@ -185,11 +185,18 @@ fn fix(cx: &Context<'_>, sc: &Scrape, target: &str) -> Option<Fix> {
     if !annotation_written(cx, sc) {
         return None;
     }
+    // A registry job's path set by relabelling from a rule or from metadata: the help says
+    // where; only the job's own `metrics_path` is edited.
+    if let Via::Registry { job, .. } = &sc.via {
+        if sc.path_explicit && cx.ws.jobs[*job].metrics_path.as_ref().map(|p| p.span) != Some(sc.path_span) {
+            return None;
+        }
+    }
     let edit = if sc.path_explicit {
         replace_scalar(cx.sources, sc.path_span, target)
     } else {
         let (key, mapping, anchor) = match &sc.via {
-            Via::Job { job, .. } => ("metrics_path", cx.ws.jobs[*job].name.span, cx.ws.jobs[*job].name.span),
+            Via::Job { job, .. } | Via::Registry { job, .. } => ("metrics_path", cx.ws.jobs[*job].name.span, cx.ws.jobs[*job].name.span),
             Via::Monitor { monitor, endpoint, .. } | Via::PodMonitor { monitor, endpoint } => {
                 let ep = &cx.ws.monitors[*monitor].endpoints[*endpoint];
                 ("path", ep.span, ep.port.as_ref().map_or(ep.span, |p| p.span))

@@ -170,7 +170,7 @@ fn at_site(cx: &Context<'_>, sc: &Scrape, port: i64) -> Option<(Span, String, St
                 )
             })
         }
-        Via::Annotations { .. } => None,
+        Via::Annotations { .. } | Via::Registry { .. } => None,
     }
 }
 

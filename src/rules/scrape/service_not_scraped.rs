@@ -22,6 +22,7 @@ fn scraping_partly_unknown(cx: &Context<'_>) -> bool {
         || !ws.wiring.unrendered_charts.is_empty()
         || ws.jobs.iter().any(|j| !j.other_sd.is_empty() || j.file_sd.iter().any(|s| !matches!(s.resolution, SdResolution::Files(..))))
         || cx.links.kube_jobs.values().any(|k| matches!(k, KubeJob::Unknown(_)))
+        || cx.links.discovered.iter().any(|d| d.registry.is_err() || !d.unknown.is_empty())
         || cx.links.targets.values().any(|t| matches!(t, TargetKind::Unknown(_)))
         || cx.links.monitor_selection.iter().any(|s| matches!(s, Selection::Unknown(_)))
         // A broken link elsewhere (a monitor selecting nothing, a target reaching nothing) may be
