@@ -50,3 +50,32 @@ fn image_two_modules_build_links_to_neither() {
     assert!(deployment_lines(&out).iter().all(|l| !l.contains("Deployment `catalog`")), "{out}");
     assert!(out.contains("which several modules may build"), "{out}");
 }
+
+#[test]
+fn registry_jobs_list_what_services_register() {
+    let out = model("fixtures/metrics-path-mismatch/eureka-job-default-metrics-path/repo");
+    assert!(
+        out.contains("eureka_sd_configs `http://eureka-server:8761/eureka`: Eureka server `eureka-server` is Compose service `eureka-server`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("scraped (registry) on /metrics port 8080 over http — job `spring-services`: Eureka app `ORDERS` (`spring.application.name: orders`"),
+        "{out}"
+    );
+    let out = model("fixtures/metrics-port-mismatch/ok-consul-management-service/repo");
+    assert!(out.contains("scraped (registry) on /actuator/prometheus port 8081 over http — job `orders`: Consul service `orders-management`"), "{out}");
+    let out = model("fixtures/analysis-gap/eureka-server-not-in-repository/repo");
+    assert!(out.contains("unknown: the Eureka server `registry.internal.acme.io` is not in the repository"), "{out}");
+    assert!(!out.contains("scraped (registry)"), "{out}");
+}
+
+#[test]
+fn dns_names_are_targets() {
+    let out = model("fixtures/metrics-port-mismatch/ok-dns-srv-record-of-headless-service/repo");
+    assert!(
+        out.contains("dns_sd_configs SRV record `_http._tcp.inventory-service.shop.svc.cluster.local`: the SRV record of Service `inventory-service` port `http`"),
+        "{out}"
+    );
+    let out = model("fixtures/scrape-target-unresolved/ok-dns-name-outside-repository/repo");
+    assert!(out.contains("target inventory.prod.acme.internal:8080 (dns_sd_configs A record) (unknown:"), "{out}");
+}

@@ -57,6 +57,8 @@ pub enum Via {
         sd: usize,
         /// "Eureka app `ORDERS`".
         registered: String,
+        /// The name it registers (`ORDERS`, `orders`).
+        name: String,
     },
 }
 

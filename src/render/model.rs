@@ -192,7 +192,8 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
                 Some(TargetKind::Unresolved { reason, .. }) => format!(" (matches no service in the repository: {reason})"),
                 None => String::new(),
             };
-            let _ = writeln!(o, "    target {}{what}", t.address.value);
+            let dns = t.dns.as_ref().map(|d| format!(" (dns_sd_configs {} record)", d.record)).unwrap_or_default();
+            let _ = writeln!(o, "    target {}{dns}{what}", t.address.value);
         }
     }
     files(&mut o, sources, a);

@@ -40,6 +40,8 @@ pub struct Discovered {
     pub registry: Result<String, String>,
     /// Services whose registration or relabelling cannot be decided, with the reason.
     pub unknown: Vec<(ServiceId, String)>,
+    /// The unknown registry is a server the repository does not run.
+    pub server_outside: bool,
 }
 
 /// Something in the repository a name may be.
@@ -206,11 +208,13 @@ pub(super) fn registry_scrapes(
                 kind: sd.kind,
                 registry: Err(String::new()),
                 unknown: vec![],
+                server_outside: false,
             };
             let server = match registry_server(cx, compose_spring, job, sd) {
                 Ok(s) => s,
-                Err(why) => {
+                Err((why, outside)) => {
                     d.registry = Err(why);
+                    d.server_outside = outside;
                     out.push(d);
                     continue;
                 }
@@ -261,13 +265,13 @@ fn registry_server(
     compose_spring: &[Vec<ServiceId>],
     job: &Job,
     sd: &RegistrySd,
-) -> Result<(Vec<Thing>, String), String> {
+) -> Result<(Vec<Thing>, String), (String, bool)> {
     let kind = sd.kind.name();
     if let Some(why) = &sd.unevaluated {
-        return Err(why.clone());
+        return Err((why.clone(), false));
     }
     let Some(host) = sd.server_host() else {
-        return Err(format!("its {kind} `server` is not set"));
+        return Err((format!("its {kind} `server` is not set"), false));
     };
     let mut found: Vec<Thing> = things(cx, job, &host)
         .into_iter()
@@ -278,7 +282,10 @@ fn registry_server(
         found.retain(|t| !matches!(t, Thing::Spring(_)));
     }
     if found.is_empty() {
-        return Err(format!("the {kind} server `{host}` is not in the repository, so which services it lists is not known"));
+        return Err((
+            format!("the {kind} server `{host}` is not in the repository, so which services it lists is not known"),
+            true,
+        ));
     }
     let what = found.iter().map(|t| describe(cx, *t)).collect::<Vec<_>>().join(", ");
     Ok((found, format!("{kind} server `{host}` is {what}")))
@@ -326,7 +333,7 @@ fn scrape(
             }),
             Some(p) => {
                 let chain = if entry.port.fixed().map(i64::from) == Some(p) && a.span == entry.port.span() {
-                    format!("the port the {kind} instance registers, `{p}` ({})", entry.port.why().text)
+                    format!("the port the {kind} instance registers, from {}", entry.port.why().text)
                 } else {
                     format!("port `{p}` set by the job's relabelling")
                 };
@@ -345,6 +352,7 @@ fn scrape(
             job: ji,
             sd: sdi,
             registered: what.clone(),
+            name: entry.name.clone(),
         },
         path: path.text,
         path_span: path.span.unwrap_or(job.name.span),

@@ -127,10 +127,14 @@ fn unknown_discovery(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::new(AnalysisGap::META.name, AnalysisGap::META.default_severity, message, Label::new(span, "not known statically"))
-                    .help(format!(
-                        "the scrapes of this job are not checked; if the {} server is run from this repository, add its Compose service or manifests",
-                        sd.kind.name()
-                    )),
+                    .help(if d.server_outside {
+                        format!(
+                            "the scrapes of this job are not checked; if the {} server is run from this repository, add its Compose service or manifests",
+                            sd.kind.name()
+                        )
+                    } else {
+                        "the scrapes this decides are not checked".to_string()
+                    }),
             );
         }
     }

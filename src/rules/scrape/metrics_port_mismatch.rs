@@ -309,6 +309,9 @@ fn report(cx: &Context<'_>, sc: &Scrape, ports: &[PortReach], port: i64, port_sp
                 )],
             }));
     }
+    if let Via::Registry { job, sd, name, .. } = &sc.via {
+        return d.help(registry_help(cx, *job, *sd, name, port, first));
+    }
     if let Via::Annotations { .. } = sc.via {
         if !cx
             .ws
@@ -350,6 +353,26 @@ fn report(cx: &Context<'_>, sc: &Scrape, ports: &[PortReach], port: i64, port_sp
         }));
     }
     d
+}
+
+/// What to change for a registry job: the port comes from what the service registers, which
+/// is right for its other clients; the job must ask for the actuator's port (semantics of
+/// Spring Cloud Netflix's `management.port` metadata and Spring Cloud Consul's management
+/// service, see the rule's documentation).
+fn registry_help(cx: &Context<'_>, job: usize, sd: usize, name: &str, port: i64, first: &PortReach) -> String {
+    use crate::model::discovery::RegistryKind;
+    let kind = cx.ws.jobs[job].registry_sd[sd].kind;
+    if first.chain.contains("relabelling") {
+        return format!("make the job's relabelling write port `{port}` into `__address__`");
+    }
+    match kind {
+        RegistryKind::Eureka => format!(
+            "rewrite `__address__` with the instance's `management.port` metadata, which Spring Cloud Netflix registers as `{port}` (`source_labels: [__address__, __meta_eureka_app_instance_metadata_management_port]`, `regex: ([^:]+)(?::\\d+)?;(\\d+)`, `replacement: $1:$2`)"
+        ),
+        RegistryKind::Consul => format!(
+            "list the service `{name}-management`, which Spring Cloud Consul registers with the actuator's port `{port}`, instead of `{name}`"
+        ),
+    }
 }
 
 /// The fixed port a deployment serves actuator on, where that was decided, and the property
