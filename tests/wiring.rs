@@ -55,7 +55,9 @@ fn image_two_modules_build_links_to_neither() {
 fn registry_jobs_list_what_services_register() {
     let out = model("fixtures/metrics-path-mismatch/eureka-job-default-metrics-path/repo");
     assert!(
-        out.contains("eureka_sd_configs `http://eureka-server:8761/eureka`: Eureka server `eureka-server` is Compose service `eureka-server`"),
+        out.contains(
+            "eureka_sd_configs `http://eureka-server:8761/eureka`: Eureka server `eureka-server` is Compose service `eureka-server`"
+        ),
         "{out}"
     );
     assert!(
@@ -63,9 +65,15 @@ fn registry_jobs_list_what_services_register() {
         "{out}"
     );
     let out = model("fixtures/metrics-port-mismatch/ok-consul-management-service/repo");
-    assert!(out.contains("scraped (registry) on /actuator/prometheus port 8081 over http — job `orders`: Consul service `orders-management`"), "{out}");
+    assert!(
+        out.contains("scraped (registry) on /actuator/prometheus port 8081 over http — job `orders`: Consul service `orders-management`"),
+        "{out}"
+    );
     let out = model("fixtures/analysis-gap/eureka-server-not-in-repository/repo");
-    assert!(out.contains("unknown: the Eureka server `registry.internal.acme.io` is not in the repository"), "{out}");
+    assert!(
+        out.contains("unknown: the Eureka server `registry.internal.acme.io` is not in the repository"),
+        "{out}"
+    );
     assert!(!out.contains("scraped (registry)"), "{out}");
 }
 
@@ -77,5 +85,8 @@ fn dns_names_are_targets() {
         "{out}"
     );
     let out = model("fixtures/scrape-target-unresolved/ok-dns-name-outside-repository/repo");
-    assert!(out.contains("target inventory.prod.acme.internal:8080 (dns_sd_configs A record) (unknown:"), "{out}");
+    assert!(
+        out.contains("target inventory.prod.acme.internal:8080 (dns_sd_configs A record) (unknown:"),
+        "{out}"
+    );
 }

@@ -110,7 +110,7 @@ pub fn run_compiled(compiled: &Compiled<'_>, mut labels: Labels) -> Outcome {
             "keep" | "drop" => {
                 if uses_placeholder {
                     return Outcome::Unknown(format!(
-                        "a `{}` rule reads `{}`, which only the cluster knows",
+                        "a `{}` rule reads `{}`, which only the running cluster or registry knows",
                         r.action,
                         r.source_labels.join(", ")
                     ));
@@ -123,7 +123,10 @@ pub fn run_compiled(compiled: &Compiled<'_>, mut labels: Labels) -> Outcome {
             "keepequal" | "dropequal" => {
                 let target = r.target_label.as_deref().and_then(|t| labels.get(t));
                 if uses_placeholder || target.is_some_and(|t| t.placeholder) {
-                    return Outcome::Unknown(format!("a `{}` rule compares values only the cluster knows", r.action));
+                    return Outcome::Unknown(format!(
+                        "a `{}` rule compares values only the running cluster or registry knows",
+                        r.action
+                    ));
                 }
                 let eq = target.map_or("", |t| t.text.as_str()) == joined;
                 if eq != (r.action == "keepequal") {
@@ -146,7 +149,7 @@ pub fn run_compiled(compiled: &Compiled<'_>, mut labels: Labels) -> Outcome {
                 let keeps_pod_address = target_name == "__address__" && r.source_labels.iter().any(|s| INSTANCE_HOST.contains(&s.as_str()));
                 if uses_placeholder && decisive(&target_name) && !keeps_pod_address {
                     return Outcome::Unknown(format!(
-                        "`{target_name}` is set from `{}`, which only the cluster knows",
+                        "`{target_name}` is set from `{}`, which only the running cluster or registry knows",
                         r.source_labels.join(", ")
                     ));
                 }
@@ -193,7 +196,7 @@ pub fn run_compiled(compiled: &Compiled<'_>, mut labels: Labels) -> Outcome {
                 }
                 for (n, v) in add {
                     if decisive(&n) && v.placeholder {
-                        return Outcome::Unknown(format!("`{n}` is mapped from a label only the cluster knows"));
+                        return Outcome::Unknown(format!("`{n}` is mapped from a label only the running cluster or registry knows"));
                     }
                     labels.insert(n, v);
                 }

@@ -163,7 +163,10 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         );
         for d in a.links.discovered.iter().filter(|d| d.job == ji) {
             let sd = &j.registry_sd[d.sd];
-            let server = sd.server.as_ref().map_or("default server".to_string(), |s| format!("`{}`", s.value));
+            let server = sd
+                .server
+                .as_ref()
+                .map_or("default server".to_string(), |s| format!("`{}`", s.value));
             let r = match &d.registry {
                 Ok(what) => what.clone(),
                 Err(why) => format!("unknown: {why}"),
@@ -192,7 +195,11 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
                 Some(TargetKind::Unresolved { reason, .. }) => format!(" (matches no service in the repository: {reason})"),
                 None => String::new(),
             };
-            let dns = t.dns.as_ref().map(|d| format!(" (dns_sd_configs {} record)", d.record)).unwrap_or_default();
+            let dns = t
+                .dns
+                .as_ref()
+                .map(|d| format!(" (dns_sd_configs {} record)", d.record))
+                .unwrap_or_default();
             let _ = writeln!(o, "    target {}{dns}{what}", t.address.value);
         }
     }

@@ -13,13 +13,7 @@ use super::{Cx, TargetKind};
 use crate::model::prometheus::{Job, Target, TargetDns};
 use crate::model::ServiceId;
 
-pub(super) fn dns_target(
-    cx: &Cx<'_>,
-    compose_spring: &[Vec<ServiceId>],
-    job: &Job,
-    t: &Target,
-    dns: &TargetDns,
-) -> (TargetKind, Vec<Hit>) {
+pub(super) fn dns_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, t: &Target, dns: &TargetDns) -> (TargetKind, Vec<Hit>) {
     match dns.record.as_str() {
         "A" | "AAAA" => {
             if dns.port.is_none() {
@@ -30,9 +24,7 @@ pub(super) fn dns_target(
             }
             match resolve_target(cx, compose_spring, job, t) {
                 (TargetKind::Unresolved { reason, .. }, _) => (
-                    TargetKind::Unknown(format!(
-                        "{reason}; a DNS server the repository does not show may answer for it"
-                    )),
+                    TargetKind::Unknown(format!("{reason}; a DNS server the repository does not show may answer for it")),
                     vec![],
                 ),
                 other => other,
@@ -52,7 +44,9 @@ fn srv(cx: &Cx<'_>, name: &str) -> (TargetKind, Vec<Hit>) {
         [p, proto, rest] if p.starts_with('_') && proto.starts_with('_') => (&p[1..], *rest),
         _ => {
             return (
-                TargetKind::Unknown(format!("`{name}` is not a `_<port>._<proto>.<service>` SRV name of a Service in the repository")),
+                TargetKind::Unknown(format!(
+                    "`{name}` is not a `_<port>._<proto>.<service>` SRV name of a Service in the repository"
+                )),
                 vec![],
             )
         }
@@ -60,7 +54,9 @@ fn srv(cx: &Cx<'_>, name: &str) -> (TargetKind, Vec<Hit>) {
     let services = cx.kube_services_exact(rest);
     if services.is_empty() {
         return (
-            TargetKind::Unknown(format!("`{rest}` is no Kubernetes Service in the repository, so its SRV records are not known")),
+            TargetKind::Unknown(format!(
+                "`{rest}` is no Kubernetes Service in the repository, so its SRV records are not known"
+            )),
             vec![],
         );
     }

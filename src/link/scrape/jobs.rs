@@ -511,7 +511,10 @@ pub(super) fn job_scrapes(
                     path_span,
                     path_explicit: explicit,
                     evidence: match &t.dns {
-                        Some(dns) => format!("job `{}`: dns_sd_configs {} record `{}`: {}", job.name.value, dns.record, dns.name, h.why),
+                        Some(dns) => format!(
+                            "job `{}`: dns_sd_configs {} record `{}`: {}",
+                            job.name.value, dns.record, dns.name, h.why
+                        ),
                         None => format!("job `{}`: {}", job.name.value, h.why),
                     },
                     reach: h.reach,

@@ -55,7 +55,11 @@ enum Thing {
 const GROUP: &str = "org.springframework.cloud";
 const EUREKA_CLIENT: &[&str] = &["spring-cloud-starter-netflix-eureka-client", "spring-cloud-netflix-eureka-client"];
 const EUREKA_SERVER: &[&str] = &["spring-cloud-starter-netflix-eureka-server", "spring-cloud-netflix-eureka-server"];
-const CONSUL_CLIENT: &[&str] = &["spring-cloud-starter-consul-discovery", "spring-cloud-consul-discovery", "spring-cloud-starter-consul-all"];
+const CONSUL_CLIENT: &[&str] = &[
+    "spring-cloud-starter-consul-discovery",
+    "spring-cloud-consul-discovery",
+    "spring-cloud-starter-consul-all",
+];
 
 fn has(cx: &Cx<'_>, si: ServiceId, names: &[&str]) -> Result<bool, Why> {
     match find_artifact(&cx.ws.modules, cx.ws.services[si].module, GROUP, names) {
@@ -71,7 +75,10 @@ fn has(cx: &Cx<'_>, si: ServiceId, names: &[&str]) -> Result<bool, Why> {
 /// What a host name names, seen from the Prometheus that runs `job`.
 fn things(cx: &Cx<'_>, job: &Job, host: &str) -> Vec<Thing> {
     let ws = cx.ws;
-    let prom = ws.prom_configs[job.config].mounted_by.as_ref().map(|(s, _)| &ws.compose_services[*s]);
+    let prom = ws.prom_configs[job.config]
+        .mounted_by
+        .as_ref()
+        .map(|(s, _)| &ws.compose_services[*s]);
     let mut out: Vec<Thing> = ws
         .compose_services
         .iter()
@@ -101,7 +108,10 @@ fn runs_server(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], kind: RegistryKin
             ws.compose_services[ci].image.as_deref().is_some_and(image_is) || compose_spring[ci].iter().any(|&s| spring_is(s))
         }
         Thing::Kube(ki) => cx.ksw[ki].iter().any(|&wi| {
-            ws.workloads[wi].containers.iter().any(|c| c.image.as_ref().is_some_and(|i| image_is(&i.value)))
+            ws.workloads[wi]
+                .containers
+                .iter()
+                .any(|c| c.image.as_ref().is_some_and(|i| image_is(&i.value)))
                 || cx.services_of_workload(wi).into_iter().any(spring_is)
         }),
         Thing::Spring(si) => spring_is(si),
@@ -189,12 +199,7 @@ fn listed(sd: &RegistrySd, entry: &Entry) -> bool {
     (sd.services.is_empty() || sd.services.iter().any(|s| s.value == entry.name)) && sd.tags.iter().all(|t| entry.tags.contains(t))
 }
 
-pub(super) fn registry_scrapes(
-    cx: &Cx<'_>,
-    compose_spring: &[Vec<ServiceId>],
-    scrapes: &mut Vec<Scrape>,
-    out: &mut Vec<Discovered>,
-) {
+pub(super) fn registry_scrapes(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], scrapes: &mut Vec<Scrape>, out: &mut Vec<Discovered>) {
     let ws = cx.ws;
     for (ji, job) in ws.jobs.iter().enumerate() {
         if job.registry_sd.is_empty() {
@@ -359,7 +364,10 @@ fn scrape(
         path_explicit: path.span.is_some(),
         evidence: format!(
             "job `{}`: {what} ({}), registered with {} ({}); {server}",
-            job.name.value, entry.name_why.text, reg.servers.join(", "), reg.servers_why.text
+            job.name.value,
+            entry.name_why.text,
+            reg.servers.join(", "),
+            reg.servers_why.text
         ),
         reach,
         scheme: scheme.text,

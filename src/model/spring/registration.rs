@@ -96,7 +96,12 @@ fn map_entries(eff: &Effective, kebab: &str) -> (Vec<MetaValue>, Option<Why>) {
         }
         for (ck, p) in layer.props.range(prefix.clone()..).take_while(|(k, _)| k.starts_with(&prefix)) {
             if let Some(w) = &layer.maybe {
-                unknown.get_or_insert_with(|| Why::new(format!("`{}` is set in {}, which may not apply: {}", p.key, layer.label, w.text), Some(p.value_span)));
+                unknown.get_or_insert_with(|| {
+                    Why::new(
+                        format!("`{}` is set in {}, which may not apply: {}", p.key, layer.label, w.text),
+                        Some(p.value_span),
+                    )
+                });
                 continue;
             }
             let key = if matches!(layer.origin, Origin::Env { .. }) {
@@ -203,21 +208,43 @@ fn app_name(eff: &Effective) -> Result<Option<(String, Span, String)>, Why> {
 }
 
 fn eureka(eff: &Effective, serving: &Serving) -> Result<Registers, Why> {
-    if let Some(w) = disabled(eff, &["eureka.client.enabled", "eureka.client.register-with-eureka", "spring.cloud.discovery.enabled"])? {
+    if let Some(w) = disabled(
+        eff,
+        &[
+            "eureka.client.enabled",
+            "eureka.client.register-with-eureka",
+            "spring.cloud.discovery.enabled",
+        ],
+    )? {
         return Ok(Registers::No(w));
     }
     let (servers, servers_why) = match string(eff, "eureka.client.service-url.default-zone")? {
-        Some((v, span, label)) => (hosts(&v), Why::new(format!("`eureka.client.service-url.defaultZone: {v}` in {label}"), Some(span))),
+        Some((v, span, label)) => (
+            hosts(&v),
+            Why::new(format!("`eureka.client.service-url.defaultZone: {v}` in {label}"), Some(span)),
+        ),
         None => (
             vec!["localhost".to_string()],
-            Why::new("`eureka.client.service-url.defaultZone` is not set: Spring Cloud's default `http://localhost:8761/eureka/`", None),
+            Why::new(
+                "`eureka.client.service-url.defaultZone` is not set: Spring Cloud's default `http://localhost:8761/eureka/`",
+                None,
+            ),
         ),
     };
     let (name, name_why) = match string(eff, "eureka.instance.appname")? {
-        Some((v, span, label)) => (v.clone(), Why::new(format!("`eureka.instance.appname: {v}` in {label}"), Some(span))),
+        Some((v, span, label)) => (
+            v.clone(),
+            Why::new(format!("`eureka.instance.appname: {v}` in {label}"), Some(span)),
+        ),
         None => match app_name(eff)? {
-            Some((v, span, label)) => (v.clone(), Why::new(format!("`spring.application.name: {v}` in {label}"), Some(span))),
-            None => ("unknown".into(), Why::new("no `spring.application.name`: Eureka's app name `unknown`", None)),
+            Some((v, span, label)) => (
+                v.clone(),
+                Why::new(format!("`spring.application.name: {v}` in {label}"), Some(span)),
+            ),
+            None => (
+                "unknown".into(),
+                Why::new("no `spring.application.name`: Eureka's app name `unknown`", None),
+            ),
         },
     };
     let port = port(eff, "eureka.instance.non-secure-port", serving);
@@ -280,17 +307,32 @@ fn consul(eff: &Effective, serving: &Serving) -> Result<Registers, Why> {
         return Ok(Registers::No(w));
     }
     let (servers, servers_why) = match string(eff, "spring.cloud.consul.host")? {
-        Some((v, span, label)) => (hosts(&v), Why::new(format!("`spring.cloud.consul.host: {v}` in {label}"), Some(span))),
+        Some((v, span, label)) => (
+            hosts(&v),
+            Why::new(format!("`spring.cloud.consul.host: {v}` in {label}"), Some(span)),
+        ),
         None => (
             vec!["localhost".to_string()],
-            Why::new("`spring.cloud.consul.host` is not set: Spring Cloud Consul's default `localhost`", None),
+            Why::new(
+                "`spring.cloud.consul.host` is not set: Spring Cloud Consul's default `localhost`",
+                None,
+            ),
         ),
     };
     let (raw, name_why) = match string(eff, "spring.cloud.consul.discovery.service-name")? {
-        Some((v, span, label)) => (v.clone(), Why::new(format!("`spring.cloud.consul.discovery.service-name: {v}` in {label}"), Some(span))),
+        Some((v, span, label)) => (
+            v.clone(),
+            Why::new(format!("`spring.cloud.consul.discovery.service-name: {v}` in {label}"), Some(span)),
+        ),
         None => match app_name(eff)? {
-            Some((v, span, label)) => (v.clone(), Why::new(format!("`spring.application.name: {v}` in {label}"), Some(span))),
-            None => ("application".into(), Why::new("no `spring.application.name`: Consul service `application`", None)),
+            Some((v, span, label)) => (
+                v.clone(),
+                Why::new(format!("`spring.application.name: {v}` in {label}"), Some(span)),
+            ),
+            None => (
+                "application".into(),
+                Why::new("no `spring.application.name`: Consul service `application`", None),
+            ),
         },
     };
     let name = normalize_for_dns(&raw);
@@ -323,7 +365,10 @@ fn consul(eff: &Effective, serving: &Serving) -> Result<Registers, Why> {
             };
             entries.push(Entry {
                 name: normalize_for_dns(&format!("{raw}-{suffix}")),
-                name_why: Why::new(format!("{} with the suffix `-{suffix}` (the actuator has its own port)", name_why.text), name_why.span),
+                name_why: Why::new(
+                    format!("{} with the suffix `-{suffix}` (the actuator has its own port)", name_why.text),
+                    name_why.span,
+                ),
                 port,
                 tags,
                 metadata,
@@ -347,7 +392,10 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(normalize_for_dns("orders_service.v2"), "orders-service-v2");
-        assert_eq!(written_rest("eureka.instance.metadataMap.[prometheus.scrape]", 3), "prometheus.scrape");
+        assert_eq!(
+            written_rest("eureka.instance.metadataMap.[prometheus.scrape]", 3),
+            "prometheus.scrape"
+        );
         assert_eq!(written_rest("eureka.instance.metadata-map.prometheus.path", 3), "prometheus.path");
         assert_eq!(hosts("http://a:8761/eureka/, http://B:8762/eureka/"), vec!["a", "b"]);
     }

@@ -100,23 +100,27 @@ fn unknown_discovery(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let job = &cx.ws.jobs[d.job];
         let sd = &job.registry_sd[d.sd];
         let span = sd.server.as_ref().map_or(sd.span, |s| s.span);
-        let mut causes: Vec<(String, Vec<String>)> = Vec::new();
+        let mut causes: Vec<(String, Vec<usize>)> = Vec::new();
         match &d.registry {
             Err(why) => causes.push((why.clone(), vec![])),
             Ok(_) => {
                 for (si, why) in &d.unknown {
-                    let name = format!("`{}`", cx.ws.services[*si].name);
                     match causes.iter_mut().find(|(w, _)| w == why) {
-                        Some((_, names)) if !names.contains(&name) => names.push(name),
+                        Some((_, services)) if !services.contains(si) => services.push(*si),
                         Some(_) => {}
-                        None => causes.push((why.clone(), vec![name])),
+                        None => causes.push((why.clone(), vec![*si])),
                     }
                 }
             }
         }
-        for (why, names) in causes {
+        for (why, services) in causes {
+            let names: Vec<String> = services.iter().map(|s| format!("`{}`", cx.ws.services[*s].name)).collect();
             let message = if names.is_empty() {
-                format!("cannot tell which services job `{}` scrapes through `{}`: {why}", job.name.value, sd.kind.key())
+                format!(
+                    "cannot tell which services job `{}` scrapes through `{}`: {why}",
+                    job.name.value,
+                    sd.kind.key()
+                )
             } else {
                 format!(
                     "cannot tell whether job `{}` scrapes {} through `{}`: {why}",
@@ -125,9 +129,17 @@ fn unknown_discovery(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     sd.kind.key()
                 )
             };
+            let mut diag = Diagnostic::new(
+                AnalysisGap::META.name,
+                AnalysisGap::META.default_severity,
+                message,
+                Label::new(span, "not known statically"),
+            );
+            if let [one] = services.as_slice() {
+                diag = diag.service(Some(&cx.ws.services[*one].name));
+            }
             out.push(
-                Diagnostic::new(AnalysisGap::META.name, AnalysisGap::META.default_severity, message, Label::new(span, "not known statically"))
-                    .help(if d.server_outside {
+                diag.help(if d.server_outside {
                         format!(
                             "the scrapes of this job are not checked; if the {} server is run from this repository, add its Compose service or manifests",
                             sd.kind.name()
