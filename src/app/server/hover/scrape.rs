@@ -82,7 +82,7 @@ pub fn hover(cx: &Cx<'_>, file: FileId, offset: u32) -> Option<(String, Span)> {
             (Site::Endpoint(m, e), Via::Monitor { monitor, endpoint, .. } | Via::PodMonitor { monitor, endpoint }) => {
                 m == monitor && e == endpoint
             }
-            (Site::Job(j, None), Via::Job { job, .. } | Via::Annotations { job, .. }) => j == job,
+            (Site::Job(j, None), Via::Job { job, .. } | Via::Annotations { job, .. } | Via::Registry { job, .. }) => j == job,
             (Site::Job(j, Some(t)), Via::Job { job, target }) => j == job && t == target,
             (
                 Site::Annotations(w, k),
