@@ -226,6 +226,9 @@ pub struct CheckArgs {
     /// Print how many findings each rule reported instead of the findings
     #[arg(long)]
     pub statistics: bool,
+    /// Keep running: lint again whenever a file under the path(s) changes (Ctrl-C to stop)
+    #[arg(long, conflicts_with_all = ["fix", "unsafe_fixes", "diff", "write_baseline"])]
+    pub watch: bool,
     #[command(flatten)]
     pub fixes: FixArgs,
     #[command(flatten)]

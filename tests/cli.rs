@@ -382,3 +382,63 @@ fn boot_logs_are_found_by_default_and_the_key_narrows_or_turns_off_the_search() 
     }
     std::fs::remove_dir_all(&root).unwrap();
 }
+
+/// `--watch` lints, then lints again when a file changes: adding the registry to the build
+/// file clears its finding in the next report.
+#[test]
+fn watch_relints_after_a_change() {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc::{channel, Receiver};
+    use std::time::Duration;
+    let root = temp_copy("watch", "fixtures/scenarios/commerce/repo");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_actuator-lint"))
+        .args(["check", "--watch", "--format", "concise", "--color", "never"])
+        .arg(&root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = |r: Box<dyn std::io::Read + Send>| {
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(r).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        rx
+    };
+    let out = lines(Box::new(child.stdout.take().unwrap()));
+    let err = lines(Box::new(child.stderr.take().unwrap()));
+    // A run is over when the watcher says it is watching; its report is on stdout, written
+    // (and flushed) before that.
+    let report = |out: &Receiver<String>, err: &Receiver<String>| -> String {
+        loop {
+            let line = err.recv_timeout(Duration::from_secs(60)).expect("a run to end");
+            if line.contains("watching") {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        out.try_iter().collect::<Vec<_>>().join("\n")
+    };
+    let first = report(&out, &err);
+    assert!(first.contains("prometheus-registry-missing"), "{first}");
+    let build = root.join("services/order-service/build.gradle.kts");
+    let text = std::fs::read_to_string(&build).unwrap();
+    std::fs::write(
+        &build,
+        text.replace(
+            "dependencies {",
+            "dependencies {\n    runtimeOnly(\"io.micrometer:micrometer-registry-prometheus\")",
+        ),
+    )
+    .unwrap();
+    let second = report(&out, &err);
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(second.contains("prometheus-endpoint-not-exposed"), "{second}");
+    assert!(!second.contains("prometheus-registry-missing"), "{second}");
+    let _ = std::fs::remove_dir_all(&root);
+}

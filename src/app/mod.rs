@@ -14,6 +14,7 @@ mod report;
 mod rules;
 mod server;
 mod terminal;
+mod watch;
 pub mod write;
 
 pub use check::lint_root;
@@ -31,8 +32,8 @@ pub const USAGE: u8 = 2;
 
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
-        None => check::run(cli.check),
-        Some(Command::Check(args)) => check::run(args),
+        None => watch::check(cli.check),
+        Some(Command::Check(args)) => watch::check(args),
         Some(Command::Rules { format }) => rules::run(format),
         Some(Command::Explain { rule }) => explain::run(&rule),
         Some(Command::Model(args)) => model::run(args),
