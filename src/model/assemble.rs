@@ -237,6 +237,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
     // service (a `main` elsewhere in it only adds the name Boot logs).
     let mut mains: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut annotated: std::collections::BTreeSet<String> = Default::default();
+    let mut annotated_mains: std::collections::HashMap<String, usize> = Default::default();
     for (id, f) in sources.iter() {
         if let (Parsed::Source(classes), Some(dir)) = (&parsed[id.0 as usize], module_dir(&f.path)) {
             let names = mains.entry(dir.to_string()).or_default();
@@ -248,6 +249,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             if classes.iter().any(|c| c.annotated) {
                 annotated.insert(dir.to_string());
             }
+            *annotated_mains.entry(dir.to_string()).or_default() += classes.iter().filter(|c| c.annotated).count();
         }
     }
     // A Spring Boot main class in a directory no Gradle or Maven build covers (a POM that does
@@ -314,7 +316,22 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             if m.boot_plugin.is_none() && !annotated.contains(&m.dir) {
                 return None;
             }
-            let names = match config_names.get(m.dir.as_str()) {
+            // Code sets `spring.config.name` for the application it starts. Boot's packaging
+            // picks the one main class annotated `@SpringBootApplication` among several
+            // (`MainClassFinder.findSingleMainClass`); with more than one annotated, which runs
+            // is configured elsewhere (`mainClass`, `Start-Class`), so which files Boot reads is
+            // unknown.
+            let annotated_here = annotated_mains.get(&m.dir).copied().unwrap_or(0);
+            let config_name = config_names.get(m.dir.as_str()).map(|(names, span)| match names {
+                Ok(_) if annotated_here > 1 => (
+                    Err(format!(
+                        "is set by one of the module's {annotated_here} `@SpringBootApplication` classes, and which of them runs is not known"
+                    )),
+                    *span,
+                ),
+                _ => (names.clone(), *span),
+            });
+            let names = match &config_name {
                 Some((Ok(n), _)) => n.clone(),
                 _ => vec!["application".to_string()],
             };
@@ -330,7 +347,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
                 })
                 .collect();
             config.extend(library_config(&ws.modules, mi, &configs_by_dir, &config, &ix));
-            if let Some((Err(why), span)) = config_names.get(m.dir.as_str()) {
+            if let Some((Err(why), span)) = &config_name {
                 // Which files Boot reads is decided at run time: whatever they set is unknown.
                 let label = format!("`spring.config.name` set in {}", sources.path(span.file));
                 let why = super::spring::Why::new(
