@@ -109,6 +109,7 @@ fn adopt_wiring(ws: &mut Workspace, from: Workspace) {
         monitors,
         prometheus_crs,
         config_maps,
+        secrets,
         dockerfiles,
         env_files,
         stack_values,
@@ -130,6 +131,7 @@ fn adopt_wiring(ws: &mut Workspace, from: Workspace) {
     ws.monitors = monitors;
     ws.prometheus_crs = prometheus_crs;
     ws.config_maps = config_maps;
+    ws.secrets = secrets;
     ws.stack_values = stack_values;
     ws.prom_configs = prom_configs;
     ws.jobs = jobs;

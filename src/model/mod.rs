@@ -61,6 +61,8 @@ pub struct Workspace {
     pub monitors: IdVec<MonitorId, kube::Monitor>,
     pub prometheus_crs: Vec<kube::PrometheusCr>,
     pub config_maps: Vec<kube::ConfigMap>,
+    /// Secrets in the repository (`stringData`, decoded `data`), for container env.
+    pub secrets: Vec<kube::ConfigMap>,
     /// Dockerfiles and Compose env files, read for Spring config overlays.
     pub dockerfiles: Vec<(FileId, crate::parse::dockerfile::Dockerfile)>,
     pub env_files: Vec<(FileId, Vec<crate::parse::envfile::Entry>)>,

@@ -119,6 +119,7 @@ pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &
     ws.monitors = objs.monitors.into();
     ws.prometheus_crs = objs.prometheus_crs;
     ws.config_maps = objs.config_maps;
+    ws.secrets = objs.secrets;
     ws.wiring.namespaces = objs.namespaces;
 
     ws.wiring.charts = helm::charts(sources, parsed);

@@ -1,7 +1,7 @@
 //! The runtime of a Kubernetes workload's container: `envFrom`, `env` (with `$(VAR)`),
 //! `command`/`args` over the image's entrypoint, ConfigMap volumes.
 
-use super::runtime::{config_map, dockerfile_env, expand_k8s, mounted_file, push_env, push_unseen_env, Runtime, Var};
+use super::runtime::{config_map, dockerfile_env, env_source, expand_k8s, mounted_file, push_env, push_unseen_env, Runtime, Var};
 use crate::model::kube::{Container, ValueRef, Workload};
 use crate::model::spring::files::embedded;
 use crate::model::spring::{Platform, Why};
@@ -21,8 +21,8 @@ pub(super) fn k8s_runtime(ws: &Workspace, sources: &SourceSet, w: &Workload, c: 
     }
     for ef in &c.env_from {
         let what = if ef.secret { "Secret" } else { "ConfigMap" };
-        match (ef.secret, config_map(ws, w, &ef.name)) {
-            (false, Some(cm)) => {
+        match env_source(ws, w, &ef.name, ef.secret) {
+            Some(cm) => {
                 let vars = cm
                     .data
                     .iter()
@@ -33,9 +33,9 @@ pub(super) fn k8s_runtime(ws: &Workspace, sources: &SourceSet, w: &Workload, c: 
                         value_span: e.value_node.span,
                     })
                     .collect();
-                push_env(&mut rt, vars, format!("ConfigMap `{}` (`envFrom` of {label})", ef.name));
+                push_env(&mut rt, vars, format!("{what} `{}` (`envFrom` of {label})", ef.name));
             }
-            _ => push_unseen_env(
+            None => push_unseen_env(
                 &mut rt,
                 format!("{what} `{}` (`envFrom` of {label})", ef.name),
                 Why::new(
@@ -57,21 +57,23 @@ pub(super) fn k8s_runtime(ws: &Workspace, sources: &SourceSet, w: &Workload, c: 
                 seen.extend(vars.iter().cloned());
                 expand_k8s(v, &seen)
             }
-            (None, Some(ValueRef::ConfigMap { name, key, .. })) => match config_map(ws, w, name).and_then(|cm| cm.get(key)) {
-                Some(entry) => {
-                    vars.push(Var {
-                        name: e.name.clone(),
-                        value: Ok(entry.value.clone()),
-                        span: e.span,
-                        value_span: entry.value_node.span,
-                    });
-                    continue;
+            (None, Some(r @ (ValueRef::ConfigMap { name, key, .. } | ValueRef::Secret { name, key }))) => {
+                let secret = matches!(r, ValueRef::Secret { .. });
+                let what = if secret { "Secret" } else { "ConfigMap" };
+                match env_source(ws, w, name, secret).and_then(|cm| cm.get(key)) {
+                    Some(entry) => {
+                        vars.push(Var {
+                            name: e.name.clone(),
+                            value: Ok(entry.value.clone()),
+                            span: e.span,
+                            value_span: entry.value_node.span,
+                        });
+                        continue;
+                    }
+                    None if secret => Err(format!("comes from key `{key}` of Secret `{name}`")),
+                    None => Err(format!("comes from key `{key}` of {what} `{name}`, which is not in the repository")),
                 }
-                None => Err(format!(
-                    "comes from key `{key}` of ConfigMap `{name}`, which is not in the repository"
-                )),
-            },
-            (None, Some(ValueRef::Secret { name, key })) => Err(format!("comes from key `{key}` of Secret `{name}`")),
+            }
             (None, Some(ValueRef::Other(k))) => Err(format!("comes from a `{k}` known only at run time")),
             (None, None) => Ok(String::new()),
         };

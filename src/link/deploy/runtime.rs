@@ -75,8 +75,14 @@ pub(super) fn expand_k8s(value: &str, vars: &[Var]) -> Result<String, String> {
 /// The ConfigMap a workload refers to: same namespace, and from the same kustomize build when
 /// the workload comes from one (objects of different builds do not meet in a cluster).
 pub(super) fn config_map<'a>(ws: &'a Workspace, w: &Workload, name: &str) -> Option<&'a ConfigMap> {
-    ws.config_maps
-        .iter()
+    env_source(ws, w, name, false)
+}
+
+/// The ConfigMap (`secret == false`) or Secret a workload's env refers to, found as
+/// `config_map` finds ConfigMaps.
+pub(super) fn env_source<'a>(ws: &'a Workspace, w: &Workload, name: &str, secret: bool) -> Option<&'a ConfigMap> {
+    let list = if secret { &ws.secrets } else { &ws.config_maps };
+    list.iter()
         .rev()
         .find(|c| c.name.value == name && c.namespace == w.namespace && c.origin.compatible(&w.origin))
 }

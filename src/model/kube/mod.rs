@@ -19,7 +19,7 @@ pub use service::{ConfigMap, ConfigMapEntry, KubeService, NamespaceObject, Names
 pub use workload::{Annotation, PodVolume, Workload};
 
 use container::container;
-use service::config_map;
+use service::{config_map, secret};
 use workload::{annotations, pod_template, pod_volumes};
 
 use super::labels::LabelSelector;
@@ -77,6 +77,8 @@ pub struct KubeObjects {
     pub monitors: Vec<Monitor>,
     pub prometheus_crs: Vec<PrometheusCr>,
     pub config_maps: Vec<ConfigMap>,
+    /// Secrets in the repository, read like ConfigMaps (see `ConfigMap::secret`).
+    pub secrets: Vec<ConfigMap>,
     pub namespaces: Vec<NamespaceObject>,
 }
 
@@ -88,6 +90,7 @@ impl KubeObjects {
         self.monitors.append(&mut other.monitors);
         self.prometheus_crs.append(&mut other.prometheus_crs);
         self.config_maps.append(&mut other.config_maps);
+        self.secrets.append(&mut other.secrets);
         self.namespaces.append(&mut other.namespaces);
     }
 }
@@ -161,6 +164,7 @@ fn read_object_at(root: &SNode, default_ns: &str, origin: &Origin, out: &mut Kub
             });
         }
         "ConfigMap" => out.config_maps.push(config_map(root, name, namespace, origin)),
+        "Secret" if api == "v1" => out.secrets.push(secret(root, name, namespace, origin)),
         "Namespace" => out.namespaces.push(NamespaceObject { name, labels }),
         "ServiceMonitor" | "PodMonitor" if monitoring => {
             let spec = root.at("spec");
@@ -318,6 +322,21 @@ mod tests {
         assert!(matches!(&live.handler, Handler::Exec { calls, .. } if calls.len() == 1));
         let ready = c.probe(ProbeKind::Readiness).unwrap();
         assert!(matches!(&ready.handler, Handler::HttpGet { scheme: Some(s), .. } if s.value == "HTTPS"));
+    }
+
+    #[test]
+    fn secrets_decode_data_and_take_string_data_over_it() {
+        let o = objects(
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata:\n  A: aGVhbHRo\n  B: eA==\n  BAD: '*'\n  C: eHl6\nstringData:\n  C: plain\n",
+        );
+        let s = &o.secrets[0];
+        assert!(s.secret && o.config_maps.is_empty());
+        assert_eq!(s.get("A").map(|e| e.value.as_str()), Some("health"));
+        assert_eq!(s.get("B").map(|e| e.value.as_str()), Some("x"));
+        assert!(s.get("BAD").is_none());
+        assert_eq!(s.get("C").map(|e| e.value.as_str()), Some("plain"));
+        assert_eq!(service::decode_base64("aGVsbG8gd29ybGQ=").as_deref(), Some(&b"hello world"[..]));
+        assert_eq!(service::decode_base64("a"), None);
     }
 
     #[test]
