@@ -320,7 +320,7 @@ enum Asked {
 
 /// The requests a probe makes: its `httpGet`, each local `curl`/`wget` of its command, or
 /// its TCP connection.
-fn asked(sources: &SourceSet, p: &Probe) -> Vec<Asked> {
+fn asked(sources: &SourceSet, c: &Container, p: &Probe) -> Vec<Asked> {
     match &p.handler {
         Handler::HttpGet {
             path,
@@ -328,32 +328,35 @@ fn asked(sources: &SourceSet, p: &Probe) -> Vec<Asked> {
             scheme,
             host: None,
             span,
-        } => {
-            let label = p.handler_span.map_or(p.key_span, |h| Span::new(h.file, h.start..h.start + 7));
-            vec![Asked::Http(Request {
-                path: path.as_ref().map_or("/".to_string(), |x| x.value.clone()),
-                path_at: path.as_ref().map_or(
-                    Place::Insert {
-                        mapping: *span,
-                        key: "path",
-                        label,
-                    },
-                    |x| Place::Scalar(x.span),
-                ),
-                port: port.value.clone(),
-                port_at: Place::Scalar(port.span),
-                https: scheme.as_ref().is_some_and(|s| s.value.eq_ignore_ascii_case("https")),
-                scheme_at: scheme.as_ref().map_or(
-                    Place::Insert {
-                        mapping: *span,
-                        key: "scheme",
-                        label,
-                    },
-                    |x| Place::Scalar(x.span),
-                ),
-                how: How::HttpGet,
-            })]
-        }
+        } => vec![Asked::Http(http_get(p, path, scheme, *span, port.value.clone(), |_| {
+            Place::Scalar(port.span)
+        }))],
+        // Knative sends a probe that names no port to the serving port; a fix cannot move
+        // the probe elsewhere.
+        Handler::HttpGet {
+            path,
+            port: None,
+            scheme,
+            host: None,
+            span,
+        } => match &c.knative_port {
+            Some(kp) => vec![Asked::Http(http_get(
+                p,
+                path,
+                scheme,
+                *span,
+                PortRef::Number(kp.value),
+                Place::Fixed,
+            ))],
+            None => vec![],
+        },
+        Handler::TcpSocket { port: None } => match &c.knative_port {
+            Some(kp) => vec![Asked::Tcp(
+                PortRef::Number(kp.value),
+                Place::Fixed(p.handler_span.unwrap_or(p.key_span)),
+            )],
+            None => vec![],
+        },
         Handler::Exec { calls, .. } => calls
             .iter()
             .filter_map(|call| exec_request(sources, call))
@@ -382,7 +385,7 @@ pub fn mismatches(ws: &Workspace, sources: &SourceSet, deployments: &[Vec<Deploy
             if let Handler::Grpc { port: Some(port) } = &p.handler {
                 c.grpc(&port.value, Place::Scalar(port.span));
             }
-            for a in asked(sources, p) {
+            for a in asked(sources, t.container, p) {
                 match a {
                     Asked::Http(req) => c.http(req),
                     Asked::Tcp(port, at) => c.tcp(&port, at),
@@ -436,7 +439,7 @@ pub fn requested(ws: &Workspace, sources: &SourceSet, t: &ProbedContainer<'_>, p
         PortRef::Number(n) => Some(*n),
         PortRef::Name(name) => t.container.port_named(name).map(|cp| cp.port),
     };
-    asked(sources, &t.container.probes[probe])
+    asked(sources, t.container, &t.container.probes[probe])
         .into_iter()
         .map(|a| {
             let (how, https, path, port) = match a {
@@ -480,6 +483,41 @@ fn normalize(path: &str) -> String {
         p.to_string()
     } else {
         format!("/{p}")
+    }
+}
+
+/// The request of an `httpGet` probe; `port_at` gets the `httpGet:` label.
+fn http_get(
+    p: &Probe,
+    path: &Option<Spanned<String>>,
+    scheme: &Option<Spanned<String>>,
+    span: Span,
+    port: PortRef,
+    port_at: impl Fn(Span) -> Place,
+) -> Request {
+    let label = p.handler_span.map_or(p.key_span, |h| Span::new(h.file, h.start..h.start + 7));
+    Request {
+        path: path.as_ref().map_or("/".to_string(), |x| x.value.clone()),
+        path_at: path.as_ref().map_or(
+            Place::Insert {
+                mapping: span,
+                key: "path",
+                label,
+            },
+            |x| Place::Scalar(x.span),
+        ),
+        port,
+        port_at: port_at(label),
+        https: scheme.as_ref().is_some_and(|s| s.value.eq_ignore_ascii_case("https")),
+        scheme_at: scheme.as_ref().map_or(
+            Place::Insert {
+                mapping: span,
+                key: "scheme",
+                label,
+            },
+            |x| Place::Scalar(x.span),
+        ),
+        how: How::HttpGet,
     }
 }
 

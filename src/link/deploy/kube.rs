@@ -19,6 +19,16 @@ pub(super) fn k8s_runtime(ws: &Workspace, sources: &SourceSet, w: &Workload, c: 
     if let Some((f, d)) = df {
         dockerfile_env(&mut rt, sources, f, d);
     }
+    // Knative adds `PORT` to the serving container's env (it rejects a user-set `PORT`).
+    if let Some(port) = &c.knative_port {
+        let var = Var {
+            name: "PORT".into(),
+            value: Ok(port.value.to_string()),
+            span: port.span,
+            value_span: port.span,
+        };
+        push_env(&mut rt, vec![var], format!("`PORT` set by Knative for {label}"));
+    }
     for ef in &c.env_from {
         let what = if ef.secret { "Secret" } else { "ConfigMap" };
         match env_source(ws, w, &ef.name, ef.secret) {

@@ -163,6 +163,10 @@ pub struct Container {
     pub command: Vec<Spanned<String>>,
     pub volume_mounts: Vec<VolumeMount>,
     pub working_dir: Option<String>,
+    /// The port Knative routes requests to, for the serving container of a Knative Service:
+    /// its one `containerPort`, else 8080 (spanned at the container's name). Knative sets
+    /// `PORT` to it and sends probes that name no port there (see `workload::knative_port`).
+    pub knative_port: Option<Spanned<i64>>,
 }
 
 impl Container {
@@ -380,5 +384,6 @@ pub(super) fn container(n: &SNode) -> Container {
         command: n.at("command").as_seq().iter().filter_map(string).collect(),
         volume_mounts: volume_mounts(n.at("volumeMounts")),
         working_dir: n.at("workingDir").as_string(),
+        knative_port: None,
     }
 }

@@ -20,7 +20,7 @@ pub use workload::{Annotation, PodVolume, Workload};
 
 use container::container;
 use service::{config_map, secret};
-use workload::{annotations, pod_template, pod_volumes};
+use workload::{annotations, knative_port, pod_template, pod_volumes, KNATIVE_SERVICE};
 
 use super::labels::LabelSelector;
 use super::tree::SNode;
@@ -135,6 +135,8 @@ fn read_object_at(root: &SNode, default_ns: &str, origin: &Origin, out: &mut Kub
     let namespace = meta.at("namespace").as_string().unwrap_or_else(|| default_ns.to_string());
     let labels = meta.at("labels").string_map();
     let monitoring = api.starts_with("monitoring.coreos.com/");
+    let knative = kind == "Service" && api.starts_with("serving.knative.dev/");
+    let kind = if knative { KNATIVE_SERVICE } else { kind };
     match kind {
         "Service" => {
             let spec = root.at("spec");
@@ -241,7 +243,10 @@ fn read_object_at(root: &SNode, default_ns: &str, origin: &Origin, out: &mut Kub
             };
             let pod_meta = tmpl.get("metadata");
             let pod_spec = tmpl.at("spec");
-            let containers = pod_spec.at("containers").as_seq().iter().map(container).collect();
+            let mut containers: Vec<Container> = pod_spec.at("containers").as_seq().iter().map(container).collect();
+            if knative {
+                knative_port(&mut containers);
+            }
             let pod_ann = pod_meta.and_then(|m| m.get("annotations")).filter(|a| a.is_map());
             out.workloads.push(Workload {
                 kind: kind.to_string(),

@@ -78,8 +78,33 @@ pub(super) fn pod_template<'a>(kind: &str, root: &'a SNode) -> Option<&'a SNode>
         "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" | "ReplicationController" | "Rollout" | "DeploymentConfig" => {
             spec.get("template")
         }
+        KNATIVE_SERVICE => spec.get("template"),
         _ => None,
     }
+}
+
+/// The kind given to a `serving.knative.dev` Service, whose pod template is `spec.template`.
+pub const KNATIVE_SERVICE: &str = "Knative Service";
+
+/// Marks the serving container of a Knative Service with the port Knative routes to. Knative
+/// serving: "Knative serving defaults to sending requests to 8080. The value of the port to
+/// which requests are sent is always available in the PORT environment variable"; a
+/// container names at most one port, and with several containers exactly one (the serving
+/// one) does. Probes without a port are sent to that port (Knative defaults the port of
+/// `httpGet`/`tcpSocket` probes to the user port). When the serving container cannot be told
+/// (several containers, none with a port), none is marked.
+pub(super) fn knative_port(containers: &mut [Container]) {
+    let with_ports: Vec<usize> = (0..containers.len()).filter(|&i| !containers[i].ports.is_empty()).collect();
+    let serving = match (with_ports.as_slice(), containers.len()) {
+        ([i], _) => *i,
+        ([], 1) => 0,
+        _ => return,
+    };
+    let c = &mut containers[serving];
+    c.knative_port = Some(match c.ports.first() {
+        Some(p) => Spanned::new(p.port, p.port_span),
+        None => Spanned::new(8080, c.name.span),
+    });
 }
 
 /// A pod volume that projects ConfigMap keys as files (`configMap`, or `projected` sources).

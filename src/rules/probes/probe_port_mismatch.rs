@@ -85,17 +85,29 @@ impl Rule for ProbePortMismatch {
                         WrongPort::ServedOn(port) => format!("`{name}` serves it on port `{port}`"),
                         WrongPort::NothingListens => format!("nothing in `{name}` listens there: it serves {}", listening(sv)),
                     };
+                    // A Knative probe that names no port goes to the serving port.
+                    let knative = container
+                        .knative_port
+                        .as_ref()
+                        .filter(|_| matches!(at, crate::link::probes::Place::Fixed(_)) && probe_names_no_port(container, m.probe));
+                    let label = match knative {
+                        Some(kp) => format!("names no port: Knative sends it to the serving port `{}`", kp.value),
+                        None => "wrong port".into(),
+                    };
                     let mut d = Diagnostic::new(
                         Self::META.name,
                         Severity::Error,
                         format!("{}, but {why}", probe_asks(cx.ws, m, asks)),
-                        Label::new(at.span(), "wrong port"),
+                        Label::new(at.span(), label),
                     )
                     .service(Some(name));
                     if let Some(l) = port_label(sv, *side) {
                         d.related.push(l);
                     }
                     match suggest {
+                        Some(value) if knative.is_some() => d.help(format!(
+                            "serve it on the serving port, or add `port: {value}` to the probe if your Knative version accepts a probe port other than the serving port"
+                        )),
                         Some(value) => {
                             d.help(format!("use port `{value}`"))
                                 .fix(fix(cx.sources, at, value, format!("probe port `{value}`")))
@@ -130,4 +142,12 @@ fn listening(sv: &Serving) -> String {
         Some(m) => format!("{s} and actuator on port `{m}`"),
         None => s,
     }
+}
+
+fn probe_names_no_port(c: &crate::model::kube::Container, probe: usize) -> bool {
+    use crate::model::kube::Handler;
+    matches!(
+        c.probes.get(probe).map(|p| &p.handler),
+        Some(Handler::HttpGet { port: None, .. } | Handler::TcpSocket { port: None })
+    )
 }
