@@ -6,6 +6,7 @@
 //! full of YAML and JSON read by programs this tool does not model (CI workflows, editor
 //! settings, OpenAPI documents, test fixtures), and none of it is ours to judge.
 
+pub mod configrepo;
 pub mod programs;
 pub mod sniff;
 
@@ -136,6 +137,7 @@ impl Roles {
 pub fn classify(sources: &SourceSet) -> Roles {
     let names = spring_config_names(sources);
     let imports = spring_imports(sources);
+    let served = config_server_files(sources);
     Roles(
         sources
             .iter()
@@ -145,11 +147,56 @@ pub fn classify(sources: &SourceSet) -> Roles {
                     .flatten();
                 match imported {
                     Some((_, _, by)) => Assigned::new(Role::SpringConfig, format!("imported by `spring.config.import` in `{by}`")),
-                    None => one(&f.path, f.kind, &f.text, &names),
+                    None => match served.get(f.path.as_str()) {
+                        Some(by) => Assigned::new(Role::SpringConfig, format!("served by the Config Server configured in `{by}`")),
+                        None => one(&f.path, f.kind, &f.text, &names),
+                    },
                 }
             })
             .collect(),
     )
+}
+
+/// YAML files in the directories a Config Server's config names (`configrepo`), by path,
+/// with the server config file that names them.
+fn config_server_files(sources: &SourceSet) -> std::collections::BTreeMap<&str, String> {
+    let mut out = std::collections::BTreeMap::new();
+    let servers: Vec<(&str, &str, Vec<String>)> = sources
+        .iter()
+        .filter(|(_, f)| f.kind == FileKind::SpringConfig && !in_tests(&f.path))
+        .filter_map(|(_, f)| {
+            let i = f.path.find("src/main/resources/")?;
+            let locs = configrepo::scan(&f.text);
+            (!locs.is_empty()).then(|| (f.path[..i].trim_end_matches('/'), f.path.as_str(), locs))
+        })
+        .collect();
+    if servers.is_empty() {
+        return out;
+    }
+    let dirs: std::collections::BTreeSet<&str> = sources
+        .iter()
+        .flat_map(|(_, f)| f.path.match_indices('/').map(|(i, _)| &f.path[..i]))
+        .collect();
+    let is_dir = |d: &str| dirs.contains(d);
+    for (module, by, locs) in servers {
+        for loc in locs {
+            let Some(l) = configrepo::resolve(module, &loc, &is_dir) else {
+                continue;
+            };
+            for (_, f) in sources.iter().filter(|(_, f)| f.kind == FileKind::Yaml && !in_tests(&f.path)) {
+                let d = dir_of(&f.path);
+                let inside = if l.per_application {
+                    d.rsplit_once('/').is_some_and(|(p, _)| p == l.dir)
+                } else {
+                    d == l.dir
+                };
+                if inside {
+                    out.entry(f.path.as_str()).or_insert_with(|| by.to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// `path` is `dir/stem.ext` or a profile variant `dir/stem-p.ext`.

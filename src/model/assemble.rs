@@ -411,6 +411,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             let service = Service {
                 name: if name.is_empty() { "root".into() } else { name },
                 remote_config,
+                config_server: None,
                 name_span,
                 module: mi,
                 dir: m.dir.clone(),
@@ -428,6 +429,8 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
         ws.parse_errors.extend(unloadable);
     }
     ws.services.sort_by(|a, b| a.name.cmp(&b.name).then(a.module.cmp(&b.module)));
+    let failed = ws.parse_errors.clone();
+    super::spring::configserver::link(ws, &files::Index::new(sources, parsed, &failed));
     for (i, s) in ws.services.iter().enumerate() {
         if let Some(&span) = s.remote_config.first() {
             ws.gaps.push(Gap {

@@ -8,6 +8,7 @@
 //! property look-ups with relaxed binding (§5.4) and placeholders, and says *unknown* when a
 //! source the repository cannot see could decide; `facts` derives what the actuator serves.
 
+pub mod configserver;
 mod facts;
 pub mod files;
 pub mod filtering;
@@ -564,7 +565,10 @@ pub struct Service {
     pub boot_version: BootVersion,
     /// Where a Config Server import is declared: its actuator settings are then unknown.
     /// Every such declaration (one per profile document that imports it); the first is shown.
+    /// Empty when the server's files are in the repository (`config_server`).
     pub remote_config: Vec<Span>,
+    /// What a Config Server in the repository serves this service (`configserver::link`).
+    pub config_server: Option<configserver::Served>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

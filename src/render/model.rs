@@ -42,6 +42,16 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             "    config files: {}",
             if files.is_empty() { "none".to_string() } else { files.join(", ") }
         );
+        if let Some(cs) = &s.config_server {
+            let _ = writeln!(o, "    config server: {} — files: {}", cs.evidence, {
+                let f: Vec<&str> = cs.files.iter().map(|f| f.path.as_str()).collect();
+                if f.is_empty() {
+                    "none for it".to_string()
+                } else {
+                    f.join(", ")
+                }
+            });
+        }
         // Images named in the build (a tool's default name is not listed: every Boot module has one).
         for b in ws.images.built.iter().filter(|b| b.module == s.module && !b.default) {
             let _ = writeln!(o, "    builds image: {} — {}", b.image.display(), b.describe(sources));

@@ -286,6 +286,49 @@ fn resolve(ix: &Index<'_>, module_dir: &str, loc: &str, depth: usize, visiting: 
     ImportTarget::Files(files)
 }
 
+/// The files a file-based Config Server serves `app` from `dir`: `application.*` (location
+/// 0) and `{app}.*` (location 1, above it), each with its `-{profile}` variants. Their own
+/// imports are not followed: the server sends properties, not import declarations.
+pub fn served_files(ix: &Index<'_>, dir: &str, app: &str, served_by: &str) -> Vec<ConfigFile> {
+    let mut out = Vec::new();
+    let stems: Vec<(&str, u8)> = if app == "application" {
+        vec![("application", 0)]
+    } else {
+        vec![("application", 0), (app, 1)]
+    };
+    for (stem, location) in stems {
+        let prefix = format!("{stem}-");
+        for (id, p) in ix.in_dir(dir, |n| {
+            name_parts(n).is_some_and(|(s, _, _)| s == stem || s.strip_prefix(&prefix).is_some_and(|q| !q.is_empty()))
+        }) {
+            let name = p.rsplit('/').next().unwrap_or(p);
+            let Some((fstem, ext_rank, props)) = name_parts(name) else {
+                continue;
+            };
+            let profile = fstem.strip_prefix(&prefix).map(str::to_string);
+            // `application-x.yml` is also `{app}-…` when the app is named `application-…`:
+            // the longer stem decides.
+            if stem == "application" && app != "application" && (fstem == app || fstem.starts_with(&format!("{app}-"))) {
+                continue;
+            }
+            let label = format!("{p} ({served_by})");
+            let Some(docs) = layers_of(ix, id, &label, props) else { continue };
+            out.push(ConfigFile {
+                file: id,
+                path: p.to_string(),
+                bootstrap: false,
+                location,
+                profile,
+                ext_rank,
+                properties: props,
+                docs,
+                maybe: None,
+            });
+        }
+    }
+    out
+}
+
 /// A Spring config file carried in a ConfigMap `data` entry, parsed with its spans mapped
 /// back into the manifest (exact for literal block scalars, the whole value otherwise). `text`
 /// is the text of the value's file; a kustomize `configMapGenerator` entry's value is a whole

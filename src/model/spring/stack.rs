@@ -287,9 +287,10 @@ impl Service {
     /// With the bootstrap context itself uncertain (Spring Cloud before 2020.0 reads
     /// `bootstrap.*` by default, later ones only with `spring-cloud-starter-bootstrap`), the
     /// server may set anything all the same.
-    pub fn bootstrap_config_server(&self, input: &StackInput<'_>, runtime: &super::lookup::Effective) -> Option<Layer> {
+    /// When the server's files are in the repository (`config_server`), they are the layers.
+    pub fn bootstrap_config_server(&self, input: &StackInput<'_>, runtime: &super::lookup::Effective) -> Vec<Layer> {
         if input.bootstrap == Ok(false) {
-            return None;
+            return vec![];
         }
         let in_file = self
             .files
@@ -300,18 +301,30 @@ impl Service {
         let (span, label) = match (in_file, runtime.lookup("spring.cloud.config.uri")) {
             (Some(found), _) => found,
             (None, super::lookup::Lookup::Set(f)) => (f.prop.value_span, f.layer.label.clone()),
-            _ => return None,
+            _ => return vec![],
         };
+        if let Some(served) = &self.config_server {
+            let files: Vec<ConfigFile> = served
+                .files
+                .iter()
+                .cloned()
+                .map(|mut f| {
+                    f.maybe = input.bootstrap.clone().err();
+                    f
+                })
+                .collect();
+            return group_layers(&files, input);
+        }
         let mut text = format!(
             "`spring.cloud.config.uri` in {label} makes the bootstrap context fetch configuration from a Config Server, whose values override the repository's"
         );
         if let Err(why) = &input.bootstrap {
             text.push_str(&format!(" (if the bootstrap context runs: {})", why.text));
         }
-        Some(Layer::unseen(
+        vec![Layer::unseen(
             "a Spring Cloud Config Server (bootstrap)".into(),
             Why::new(text, Some(span)),
-        ))
+        )]
     }
 
     /// The config-file documents that apply to one deployment, lowest precedence first.
