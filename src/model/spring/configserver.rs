@@ -29,6 +29,7 @@ pub struct Served {
 struct Server {
     service: usize,
     dir: String,
+    /// Empty when what the server serves is not in the repository (or cannot be placed).
     dirs: Vec<Located>,
     /// Where the locations are set.
     span: Span,
@@ -37,7 +38,9 @@ struct Server {
 const NATIVE: &str = "spring.cloud.config.server.native.search-locations";
 const GIT: &str = "spring.cloud.config.server.git.uri";
 
-/// Every Config Server module whose served directories the repository holds.
+/// Every Config Server module, with the directories it serves when the repository holds
+/// them. Servers whose files are not in the repository count too: a client nearest one of
+/// them is not served by another one that happens to be readable.
 fn servers(ws: &Workspace, is_dir: &dyn Fn(&str) -> bool) -> Vec<Server> {
     let mut out = Vec::new();
     for (si, s) in ws.services.iter().enumerate() {
@@ -60,7 +63,7 @@ fn servers(ws: &Workspace, is_dir: &dyn Fn(&str) -> bool) -> Vec<Server> {
             (false, true) => native,
             (false, false) if native_on => native,
             (true, false) => git,
-            _ => continue,
+            _ => vec![],
         };
         let mut dirs: Vec<Located> = Vec::new();
         let mut unplaced: Vec<String> = Vec::new();
@@ -80,14 +83,14 @@ fn servers(ws: &Workspace, is_dir: &dyn Fn(&str) -> bool) -> Vec<Server> {
             let last = loc.trim_end_matches('/').rsplit('/').next().unwrap_or("");
             !last.is_empty() && dirs.iter().any(|d| d.dir.rsplit('/').next() == Some(last) && !d.per_application)
         };
-        if dirs.is_empty() || !unplaced.iter().all(|l| same_folder(l)) {
-            continue;
+        if !unplaced.iter().all(|l| same_folder(l)) {
+            dirs.clear();
         }
         out.push(Server {
             service: si,
             dir: s.dir.clone(),
             dirs,
-            span: props[0].value_span,
+            span: props.first().map_or(Span::empty(crate::source::FileId::NONE, 0), |p| p.value_span),
         });
     }
     out
@@ -133,7 +136,7 @@ pub fn link(ws: &mut Workspace, ix: &Index<'_>) {
         .collect();
     let is_dir = |d: &str| dirs.contains(d);
     let servers = servers(ws, &is_dir);
-    if servers.is_empty() {
+    if servers.iter().all(|s| s.dirs.is_empty()) {
         return;
     }
     for ci in 0..ws.services.len() {
@@ -145,6 +148,9 @@ pub fn link(ws: &mut Workspace, ix: &Index<'_>) {
         let Some(best) = servers.iter().map(depth).max() else { continue };
         let nearest: Vec<&Server> = servers.iter().filter(|s| depth(s) == best).collect();
         let [server] = nearest.as_slice() else { continue };
+        if server.dirs.is_empty() {
+            continue;
+        }
         let Some(app) = application(client) else { continue };
         let server_name = ws.services[server.service].name.clone();
         let label = format!("served by Config Server `{server_name}`");
