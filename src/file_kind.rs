@@ -99,7 +99,16 @@ pub fn is_spring_config(path: &str) -> bool {
     let ext_ok = [".yml", ".yaml", ".properties"].iter().any(|e| name.ends_with(e));
     // Other `.properties` on the classpath can be reached by `spring.config.import`.
     let imported = name.ends_with(".properties") && (dir.ends_with("src/main/resources") || dir.contains("src/main/resources/"));
-    (in_resources && stem_ok && ext_ok) || imported
+    // A Config Server may serve `.properties` from a folder outside the classpath
+    // (`config-repo/`): they are loaded where a folder is named for config, so that the
+    // model sees every file such a server serves (`classify::configrepo`).
+    let served = name.ends_with(".properties") && !imported && config_folder(dir);
+    (in_resources && stem_ok && ext_ok) || imported || served
+}
+
+/// A directory with a segment named for configuration (`config-repo`, `configuration`).
+pub fn config_folder(dir: &str) -> bool {
+    dir.split('/').any(|s| s.to_ascii_lowercase().contains("config"))
 }
 
 /// `docker-compose*.yml`, `compose*.yaml`: the names `docker compose` reads by default or by

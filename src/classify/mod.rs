@@ -183,7 +183,8 @@ fn config_server_files(sources: &SourceSet) -> std::collections::BTreeMap<&str, 
             let Some(l) = configrepo::resolve(module, &loc, &is_dir) else {
                 continue;
             };
-            for (_, f) in sources.iter().filter(|(_, f)| f.kind == FileKind::Yaml && !in_tests(&f.path)) {
+            let readable = |k: FileKind| matches!(k, FileKind::Yaml | FileKind::SpringConfig);
+            for (_, f) in sources.iter().filter(|(_, f)| readable(f.kind) && !in_tests(&f.path)) {
                 let d = dir_of(&f.path);
                 let inside = if l.per_application {
                     d.rsplit_once('/').is_some_and(|(p, _)| p == l.dir)
@@ -304,6 +305,9 @@ fn one(path: &str, kind: FileKind, text: &str, spring_names: &[String]) -> Assig
         FileKind::JvmSource => return Assigned::new(Role::JvmSource, "source under `src/main`"),
         FileKind::Dockerfile => return by_name(Role::Dockerfile),
         FileKind::EnvFile => return by_name(Role::EnvFile),
+        FileKind::SpringConfig if !path.contains("src/main/resources/") && !path.starts_with("src/main/resources") => {
+            return Assigned::none("a `.properties` file outside the classpath, read only when a Config Server serves its folder");
+        }
         FileKind::SpringConfig => {
             let stem = name.split('.').next().unwrap_or("");
             let reason = if stem.starts_with("application") || stem.starts_with("bootstrap") {

@@ -155,13 +155,23 @@ pub fn link(ws: &mut Workspace, ix: &Index<'_>) {
         let server_name = ws.services[server.service].name.clone();
         let label = format!("served by Config Server `{server_name}`");
         let mut files = Vec::new();
+        let mut readable = true;
         for d in &server.dirs {
             let dir = if d.per_application {
                 format!("{}/{app}", d.dir)
             } else {
                 d.dir.clone()
             };
-            files.extend(served_files(ix, &dir, &app, &label));
+            // `.properties` files are loaded on the classpath and in folders named for config
+            // only (`file_kind::is_spring_config`): elsewhere one the server sends may be unseen.
+            let visible = dir.contains("src/main/resources") || crate::file_kind::config_folder(&dir);
+            match served_files(ix, &dir, &app, &label).filter(|_| visible) {
+                Some(f) => files.extend(f),
+                None => readable = false,
+            }
+        }
+        if !readable {
+            continue;
         }
         let at = ix.sources.path(server.span.file);
         let line = ix.sources.get(server.span.file).line_col(server.span.start).line;

@@ -288,8 +288,9 @@ fn resolve(ix: &Index<'_>, module_dir: &str, loc: &str, depth: usize, visiting: 
 
 /// The files a file-based Config Server serves `app` from `dir`: `application.*` (location
 /// 0) and `{app}.*` (location 1, above it), each with its `-{profile}` variants. Their own
-/// imports are not followed: the server sends properties, not import declarations.
-pub fn served_files(ix: &Index<'_>, dir: &str, app: &str, served_by: &str) -> Vec<ConfigFile> {
+/// imports are not followed: the server sends properties, not import declarations. `None`
+/// when one of them cannot be read (the server would still send it).
+pub fn served_files(ix: &Index<'_>, dir: &str, app: &str, served_by: &str) -> Option<Vec<ConfigFile>> {
     let mut out = Vec::new();
     let stems: Vec<(&str, u8)> = if app == "application" {
         vec![("application", 0)]
@@ -312,7 +313,7 @@ pub fn served_files(ix: &Index<'_>, dir: &str, app: &str, served_by: &str) -> Ve
                 continue;
             }
             let label = format!("{p} ({served_by})");
-            let Some(docs) = layers_of(ix, id, &label, props) else { continue };
+            let docs = layers_of(ix, id, &label, props)?;
             out.push(ConfigFile {
                 file: id,
                 path: p.to_string(),
@@ -326,7 +327,7 @@ pub fn served_files(ix: &Index<'_>, dir: &str, app: &str, served_by: &str) -> Ve
             });
         }
     }
-    out
+    Some(out)
 }
 
 /// A Spring config file carried in a ConfigMap `data` entry, parsed with its spans mapped
