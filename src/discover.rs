@@ -332,6 +332,23 @@ pub fn is_boot_evidence(text: &str) -> bool {
         || has("application_ready_time_seconds")
 }
 
+/// Words a Java or Kotlin source must contain to be read: a main class, a request mapping or
+/// route, a servlet, or a string that may be a path (`parse::jvm::web`).
+const JVM_KEEP: &[&[u8]] = &[
+    b"SpringBootApplication",
+    b"SpringApplication",
+    b"runApplication",
+    b"Mapping",
+    b"Exchange",
+    b"Controller",
+    b"Router",
+    b"router",
+    b"Servlet",
+    b"ws.rs",
+    b"\"/",
+    b"health\"",
+];
+
 fn read_one(rel: &str, opened: std::io::Result<std::fs::File>, kind: FileKind) -> Result<SourceFile, String> {
     use std::io::Read;
     let unreadable = |e: std::io::Error| {
@@ -361,10 +378,10 @@ fn read_one(rel: &str, opened: std::io::Result<std::fs::File>, kind: FileKind) -
         return Err(format!("larger than the {} MiB limit{limit_of}", limit / 1024 / 1024));
     }
     let mentions = |pat: &[u8]| memchr::memmem::find(&bytes, pat).is_some();
-    if kind == FileKind::JvmSource && !(mentions(b"SpringBootApplication") || mentions(b"SpringApplication") || mentions(b"runApplication"))
-    {
-        // Only main classes (and the `main` that starts Spring) matter; keep memory
-        // proportional to what is analysed.
+    if kind == FileKind::JvmSource && !JVM_KEEP.iter().any(|k| mentions(k)) {
+        // Only main classes (and the `main` that starts Spring) and what may serve a path
+        // (request mappings, routes, path literals) matter; keep memory proportional to what
+        // is analysed.
         return Ok(SourceFile::new(rel, String::new()));
     }
     let latin1 = rel.ends_with(".properties");

@@ -14,6 +14,7 @@ use super::Deployment;
 use crate::model::build::{find_artifact, Presence};
 use crate::model::exec::HttpCall;
 use crate::model::kube::{Container, Handler, PortRef, Probe, ProbeKind, Workload};
+use crate::model::spring::routes::Serves;
 use crate::model::spring::{Namespace, PortType, Service, Serving};
 use crate::model::{ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span, Spanned};
@@ -203,6 +204,9 @@ pub enum NotServed {
     NotExposed(String),
     /// Served, but at another path.
     ServedAt(String),
+    /// Shaped like an actuator path without its base path (`/health/liveness`), and no request
+    /// mapping of the application (`files` sources read) serves it.
+    NotMapped { root: String, files: usize },
 }
 
 /// Why the port of a request is wrong.
@@ -728,11 +732,21 @@ impl Check<'_> {
                 {
                     return Served::Yes;
                 }
+                let app = self.app_serves(path);
+                if let Some(Serves::Route(_)) = app {
+                    return Served::Yes;
+                }
                 if self.looks_actuator(path) {
                     return Served::No(match sv.port_type {
                         Ok(PortType::Disabled) => NotServed::ManagementDisabled,
                         Ok(PortType::Different) => NotServed::ActuatorOnPort(sv.management_port().unwrap_or(0)),
                         _ => NotServed::ActuatorUnder(sv.actuator_root.clone()),
+                    });
+                }
+                if matches!(app, Some(Serves::No)) && self.missing_base_path(path).is_some() {
+                    return Served::No(NotServed::NotMapped {
+                        root: sv.actuator_root.clone(),
+                        files: self.t.service.routes.files,
                     });
                 }
                 Served::Unknown
@@ -755,6 +769,36 @@ impl Check<'_> {
             }
             Side::Other => Served::Unknown,
         }
+    }
+
+    /// What the application's own mappings say about a path on the main server; `None` when
+    /// the path is outside the server prefix (no controller sees it).
+    fn app_serves(&self, path: &str) -> Option<Serves<'_>> {
+        let prefix = &self.sv.server_prefix;
+        if !under(path, prefix) {
+            return None;
+        }
+        let rel = &path[prefix.len()..];
+        Some(self.t.service.routes.serves(if rel.is_empty() { "/" } else { rel }))
+    }
+
+    /// The actuator sub-path (`/health/liveness`) a path on the main server names without the
+    /// actuator's base path, when it looks like one: the health endpoint, a group or component
+    /// under it, or another endpoint's id. Boot 1.x served actuator at the root, so only a
+    /// known Boot 2+ version counts.
+    fn missing_base_path(&self, path: &str) -> Option<String> {
+        let sv = self.sv;
+        let boot = &self.t.service.boot_version;
+        if sv.base_path.is_empty() || boot.is_assumed() || !boot.at_least(2, 0) || !under(path, &sv.server_prefix) {
+            return None;
+        }
+        let rel = &path[sv.server_prefix.len()..];
+        let segs: Vec<&str> = rel.split('/').filter(|s| !s.is_empty()).collect();
+        let shaped = under(rel, &sv.health_sub)
+            || under(rel, "/health")
+            || rel == sv.prometheus_sub
+            || (segs.len() == 1 && ENDPOINTS.contains(&segs[0]));
+        (shaped && !rel.is_empty()).then(|| rel.to_string())
     }
 
     fn looks_actuator(&self, path: &str) -> bool {
@@ -831,10 +875,16 @@ impl Check<'_> {
                 return Some((side, a.path.clone()));
             }
         }
+        let missing = || match self.app_serves(path) {
+            Some(Serves::No) => self.missing_base_path(path),
+            _ => None,
+        };
         let rest = if let Some(i) = path.split('/').position(|s| s == "actuator") {
             path.split('/').skip(i + 1).fold(String::new(), |acc, s| format!("{acc}/{s}"))
         } else if !sv.actuator_root.is_empty() && under(path, &sv.actuator_root) {
             path[sv.actuator_root.len()..].to_string()
+        } else if let Some(rel) = missing() {
+            rel
         } else {
             return None;
         };

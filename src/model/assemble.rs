@@ -241,7 +241,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
     let mut annotated: std::collections::BTreeSet<String> = Default::default();
     let mut annotated_mains: std::collections::HashMap<String, usize> = Default::default();
     for (id, f) in sources.iter() {
-        if let (Parsed::Source(classes), Some(dir)) = (&parsed[id.0 as usize], module_dir(&f.path)) {
+        if let (Parsed::Source(classes, _), Some(dir)) = (&parsed[id.0 as usize], module_dir(&f.path)) {
             let names = mains.entry(dir.to_string()).or_default();
             for c in classes {
                 if !names.contains(&c.log_name) {
@@ -307,6 +307,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             configs_by_dir.entry(dir).or_default().push((id, f));
         }
     }
+    let jvm_by_dir = super::spring::routes::sources_by_dir(sources);
     // Modules are independent here: read each one's config on every core, keep module order.
     use rayon::prelude::*;
     let services: Vec<(Service, Vec<ParseError>)> = ws
@@ -420,6 +421,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
                 files: config,
                 primary_config,
                 boot_version,
+                routes: super::spring::routes::of_module(&ws.modules, mi, sources, parsed, &jvm_by_dir),
             };
             Some((service, unloadable))
         })
@@ -511,7 +513,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
     }
     let mut classes = ClassIndex::default();
     for (id, f) in sources.iter() {
-        let (Parsed::Source(found), Some(dir)) = (&parsed[id.0 as usize], module_dir(&f.path)) else {
+        let (Parsed::Source(found, _), Some(dir)) = (&parsed[id.0 as usize], module_dir(&f.path)) else {
             continue;
         };
         for &si in by_dir.get(dir).into_iter().flatten() {

@@ -18,6 +18,7 @@ mod lookup;
 mod precedence;
 mod profiles;
 pub mod registration;
+pub mod routes;
 mod serving;
 mod stack;
 
@@ -569,6 +570,8 @@ pub struct Service {
     pub remote_config: Vec<Span>,
     /// What a Config Server in the repository serves this service (`configserver::link`).
     pub config_server: Option<configserver::Served>,
+    /// What its own code serves: request mappings and routes, complete or unknown.
+    pub routes: routes::Routes,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -30,8 +30,9 @@ pub enum Parsed {
     BootLog(Vec<bootlog::BootLine>),
     /// A Prometheus exposition dump with start-up time gauges.
     BootMetrics(Vec<bootmetrics::BootSample>),
-    /// `@SpringBootApplication` classes and the classes declaring the `main` that starts Spring.
-    Source(Vec<jvm::MainClass>),
+    /// `@SpringBootApplication` classes and the classes declaring the `main` that starts Spring;
+    /// the request mappings and routes the file declares.
+    Source(Vec<jvm::MainClass>, Box<jvm::web::WebSource>),
     /// A Helm template (`{{ … }}`): not YAML until rendered.
     HelmTemplate,
     Dockerfile(dockerfile::Dockerfile),
@@ -174,7 +175,10 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, role: Role, limits: &yam
         FileKind::BootLog { .. } if bootmetrics::looks_like_exposition(text) => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
         FileKind::BootLog { .. } => (Parsed::BootLog(bootlog::parse(text)), vec![]),
         FileKind::BootMetrics { .. } => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
-        FileKind::JvmSource => (Parsed::Source(jvm::main_classes(&f.path, text)), vec![]),
+        FileKind::JvmSource => (
+            Parsed::Source(jvm::main_classes(&f.path, text), Box::new(jvm::web::read(&f.path, text))),
+            vec![],
+        ),
         FileKind::Dockerfile => (Parsed::Dockerfile(dockerfile::parse(text)), vec![]),
         FileKind::EnvFile => (Parsed::EnvFile(envfile::parse(text)), vec![]),
         _ => (Parsed::Nothing, vec![]),

@@ -181,7 +181,7 @@ pub fn is_inert_plugin(id: &str) -> bool {
 
 /// Public groups whose artifacts are known not to bring `micrometer-registry-prometheus`
 /// (or actuator) transitively.
-fn is_public_group(group: &str) -> bool {
+pub fn is_public_group(group: &str) -> bool {
     const KNOWN: &[&str] = &[
         "org.springframework",
         "io.micrometer",

@@ -87,5 +87,9 @@ fn because(reason: &NotServed) -> String {
         NotServed::HealthMappedTo(path) => format!("its health endpoint is mapped to `{path}`"),
         NotServed::NotExposed(id) => format!("the `{id}` endpoint is not exposed over HTTP"),
         NotServed::ServedAt(path) => format!("it is served at `{path}`"),
+        NotServed::NotMapped { root, files } => format!(
+            "no request mapping in its sources ({files} file{} read) maps it, and its actuator endpoints are under `{root}`",
+            if *files == 1 { "" } else { "s" }
+        ),
     }
 }
