@@ -35,6 +35,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         if !s.main_classes.is_empty() {
             let _ = writeln!(o, "    main classes: {}", s.main_classes.join(", "));
         }
+        routes(&mut o, sources, &s.routes);
         let mut files: Vec<&str> = s.layers.iter().map(|l| l.label.as_str()).collect();
         files.dedup();
         let _ = writeln!(
@@ -425,5 +426,29 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment)
     }
     if let Some(v) = &f.application_tag_value {
         let _ = writeln!(o, "      application tag value: `{v}`");
+    }
+}
+
+/// The paths the service's own code maps, with where, and whether that list is complete.
+fn routes(o: &mut String, sources: &SourceSet, r: &crate::model::spring::routes::Routes) {
+    const SHOWN: usize = 20;
+    let state = match &r.unknown {
+        None => "complete".to_string(),
+        Some(w) => match w.span {
+            Some(sp) => format!("may be incomplete: {} ({})", w.text, at(sources, sp)),
+            None => format!("may be incomplete: {}", w.text),
+        },
+    };
+    let _ = writeln!(
+        o,
+        "    request mappings: {} from {} source file(s), {state}",
+        r.routes.len(),
+        r.files
+    );
+    for route in r.routes.iter().take(SHOWN) {
+        let _ = writeln!(o, "      {} — {} at {}", route.pattern, route.via, at(sources, route.span));
+    }
+    if r.routes.len() > SHOWN {
+        let _ = writeln!(o, "      … and {} more", r.routes.len() - SHOWN);
     }
 }

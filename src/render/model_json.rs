@@ -64,6 +64,11 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
                 "module": {"gradle_path": m.gradle_path, "dir": m.dir, "build_file": m.build_file.map(|f| sources.path(f).to_string())},
                 "spring_boot": {"version": s.boot_version.text, "from": s.boot_version.span.map(|sp| at(sources, sp))},
                 "main_classes": s.main_classes,
+                "request_mappings": {
+                    "complete": s.routes.unknown.is_none(),
+                    "unknown": s.routes.unknown.as_ref().map(|w| json!({"why": w.text, "at": w.span.map(|sp| at(sources, sp))})),
+                    "routes": s.routes.routes.iter().map(|r| json!({"pattern": r.pattern, "via": r.via, "at": at(sources, r.span)})).collect::<Vec<_>>(),
+                },
                 "config_files": files,
                 "micrometer_registry_prometheus": registry,
                 "boot_seconds": crate::model::boot::decisive(&ws.boot, si).map(|b| b.seconds),

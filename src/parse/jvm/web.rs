@@ -114,6 +114,7 @@ pub fn read(path: &str, text: &str) -> WebSource {
         kotlin,
         out: WebSource::default(),
         used: vec![false; toks.len()],
+        nest: Vec::new(),
     }
     .run(text)
 }
@@ -125,6 +126,8 @@ struct Reader<'a> {
     out: WebSource,
     /// Tokens read as part of a mapping (not literals of their own).
     used: Vec<bool>,
+    /// Router nesting open at this point: the prefix and the token index where it ends.
+    nest: Vec<(Pattern, usize)>,
 }
 
 /// `NAME = "literal"` ending its statement: a constant a mapping may use.
@@ -191,6 +194,9 @@ impl<'a> Reader<'a> {
         let mut open_type: Option<usize> = None;
         let mut k = 0;
         while k < self.toks.len() {
+            while self.nest.last().is_some_and(|(_, end)| *end <= k) {
+                self.nest.pop();
+            }
             let t = &self.toks[k];
             match t.kind {
                 Kind::Punct if t.text == "@" => {
@@ -235,15 +241,12 @@ impl<'a> Reader<'a> {
                     self.route(k);
                 }
                 Kind::Ident if OPAQUE.iter().any(|(n, _)| *n == t.text) => self.opaque(&t.text, t.start..t.end),
-                Kind::Str if router && self.punct(k + 1, ".") && self.ident(k + 2) == Some("nest") => {
-                    // Kotlin `"/api".nest { … }`: everything under the prefix.
+                Kind::Str if router && self.punct(k + 1, ".") && self.ident(k + 2) == Some("nest") && self.punct(k + 3, "{") => {
+                    // Kotlin `"/api".nest { … }`: the block's routes are under the prefix.
                     self.used[k] = true;
-                    let pattern = self.literal(k);
-                    self.out.routes.push(Mapping {
-                        patterns: vec![pattern.map(|p| format!("{}/**", p.trim_end_matches('/')))],
-                        via: "nest".into(),
-                        span: t.start..t.end,
-                    });
+                    let prefix = self.literal(k);
+                    let end = self.close(k + 3);
+                    self.nest.push((prefix, end));
                 }
                 Kind::Punct if t.text == "{" => {
                     self.flush(&mut pending, &stack);
@@ -581,10 +584,46 @@ impl<'a> Reader<'a> {
             }
             self.expr(arg)
         };
+        if name == "path" {
+            // `.path("/api", b -> …)`: the builder's routes are under the prefix; Kotlin
+            // `path("/api").nest { … }`: the block's.
+            if j < end {
+                self.nest.push((pattern, end + 1));
+                return;
+            }
+            if self.punct(end + 1, ".") && self.ident(end + 2) == Some("nest") && self.punct(end + 3, "{") {
+                let close = self.close(end + 3);
+                self.nest.push((pattern, close));
+                return;
+            }
+        }
         let pattern = match (name.as_str(), pattern) {
+            // A predicate (`nest(path("/api"), …)`): anything under it may be routed.
             ("path", Ok(p)) => Ok(format!("{}/**", p.trim_end_matches('/'))),
             (_, p) => p,
         };
+        let mut full = String::new();
+        for (prefix, _) in &self.nest {
+            match prefix {
+                Ok(p) => full.push_str(p.trim_end_matches('/')),
+                Err(e) => {
+                    let e = e.clone();
+                    self.out.routes.push(Mapping {
+                        patterns: vec![Err(e)],
+                        via: format!("{name}(…)"),
+                        span,
+                    });
+                    return;
+                }
+            }
+        }
+        let pattern = pattern.map(|p| {
+            if full.is_empty() {
+                p
+            } else {
+                format!("{full}/{}", p.trim_start_matches('/'))
+            }
+        });
         self.out.routes.push(Mapping {
             patterns: vec![pattern],
             via: format!("{name}(…)"),
@@ -676,12 +715,15 @@ interface Api {
 }"#;
         let w = read("R.java", java);
         let all: Vec<String> = w.routes.iter().flat_map(patterns).collect();
-        assert_eq!(all, ["/hello", "/items", "/b", "/nested/**", "/c"]);
+        assert_eq!(all, ["/hello", "/items", "/b", "/nested/c"]);
         let kt = "fun r(h: H) = coRouter {\n  GET(\"/k\", h::k)\n  \"/api\".nest { GET(\"/x\") { ok() } }\n  GET(h::all)\n}\n";
         let w = read("R.kt", kt);
         let all: Vec<String> = w.routes.iter().flat_map(patterns).collect();
-        assert_eq!(all[..3], ["/k".to_string(), "/api/**".into(), "/x".into()]);
-        assert!(all[3].starts_with('?'));
+        assert_eq!(all[..2], ["/k".to_string(), "/api/x".into()]);
+        assert!(all[2].starts_with('?'));
+        let kt = "val r = router { path(\"/v1\").nest { GET(\"/a\", h::a) }\n GET(\"/b\", h::b) }\nval p = RequestPredicates.path(\"/c\")";
+        let all: Vec<String> = read("R.kt", kt).routes.iter().flat_map(patterns).collect();
+        assert_eq!(all, ["/v1/a", "/b", "/c/**"]);
     }
 
     #[test]

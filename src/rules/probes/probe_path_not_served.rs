@@ -48,6 +48,14 @@ impl Rule for ProbePathNotServed {
                         d = d.related(s, "actuator runs on its own server here, without the main server's context path");
                     }
                 }
+                NotServed::NotMapped { .. } => {
+                    for r in cx.ws.services[m.service].routes.routes.iter().take(2) {
+                        d = d.related(r.span, format!("`{name}` maps `{}` here", r.pattern));
+                    }
+                    for (s, what) in sv.root_spans.iter().take(1) {
+                        d = d.related(*s, format!("actuator paths start with {what}"));
+                    }
+                }
                 _ => {
                     for (s, what) in sv.root_spans.iter().take(2) {
                         d = d.related(*s, format!("actuator paths start with {what}"));
@@ -88,7 +96,7 @@ fn because(reason: &NotServed) -> String {
         NotServed::NotExposed(id) => format!("the `{id}` endpoint is not exposed over HTTP"),
         NotServed::ServedAt(path) => format!("it is served at `{path}`"),
         NotServed::NotMapped { root, files } => format!(
-            "no request mapping in its sources ({files} file{} read) maps it, and its actuator endpoints are under `{root}`",
+            "no request mapping in its {files} source file{} matches it, and its actuator endpoints are under `{root}`",
             if *files == 1 { "" } else { "s" }
         ),
     }
