@@ -81,6 +81,9 @@ pub struct Scrape {
     pub scheme_span: Option<Span>,
     /// A key of the mapping where `scheme:` would be added.
     pub scheme_anchor: Span,
+    /// The application's own request mapping that serves the scraped path on the main server
+    /// (a controller's hand-written `/metrics`), when every reached deployment has one.
+    pub app_route: Option<Span>,
 }
 
 #[derive(Clone, Debug)]
@@ -245,6 +248,10 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> 
     let deployments = crate::timing::timed("link: deployments", || deployments(ws, sources, options, &wl));
     let sc = crate::timing::timed("link: scrape", || scrape::link(ws, sources, options, &deployments, &wl));
     let probe_mismatches = crate::timing::timed("link: probes", || probes::mismatches(ws, sources, &deployments));
+    let mut sc = sc;
+    for s in &mut sc.scrapes {
+        s.app_route = scrape::app_route(ws, &deployments, s);
+    }
     let mut scrapes_by_service = vec![Vec::new(); deployments.len()];
     for (i, s) in sc.scrapes.iter().enumerate() {
         if let Some(v) = scrapes_by_service.get_mut(s.service) {

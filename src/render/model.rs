@@ -105,7 +105,14 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
                 crate::link::scrape::Reach::Nowhere { reason, .. } => format!(" (reaches nothing: {reason})"),
                 _ => String::new(),
             };
-            let _ = writeln!(o, "    scraped ({how}) on {}{port} over {} — {}", sc.path, sc.scheme, sc.evidence);
+            let served = sc.app_route.map_or(String::new(), |r| {
+                format!(" (served by the application's mapping at {})", at(sources, r))
+            });
+            let _ = writeln!(
+                o,
+                "    scraped ({how}) on {}{port} over {}{served} — {}",
+                sc.path, sc.scheme, sc.evidence
+            );
         }
     }
     let _ = writeln!(o, "workloads ({}):", ws.workloads.len());

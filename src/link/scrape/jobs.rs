@@ -521,6 +521,7 @@ pub(super) fn job_scrapes(
                     scheme: scheme.clone(),
                     scheme_span,
                     scheme_anchor: job.name.span,
+                    app_route: None,
                 });
             }
         }

@@ -289,6 +289,7 @@ pub(super) fn annotation_scrapes(cx: &Cx<'_>, scrapes: &mut Vec<Scrape>, kube_jo
                     scheme: scheme.text.clone(),
                     scheme_span: scheme.span,
                     scheme_anchor: job.name.span,
+                    app_route: None,
                 });
             }
         }

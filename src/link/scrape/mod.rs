@@ -345,3 +345,38 @@ pub fn describe_site(ws: &Workspace, via: &Via) -> (String, Span) {
         }
     }
 }
+
+/// The application's request mapping that serves what a scrape requests, when the scrape
+/// reaches the main server of every deployment it may reach (the SAME port, or a reached port
+/// that is the main one) and a mapping there matches the path under the server prefix.
+pub(crate) fn app_route(ws: &Workspace, deployments: &[Vec<Deployment>], s: &Scrape) -> Option<Span> {
+    use crate::model::spring::routes::Serves;
+    let reached: Vec<&Deployment> = match s.deployment {
+        Some(d) => deployments.get(s.service)?.get(d).into_iter().collect(),
+        None => deployments.get(s.service)?.iter().collect(),
+    };
+    let mut found = None;
+    for d in reached {
+        let sv = &d.actuator.serving;
+        let main = sv.main_port()?;
+        let on_main = sv.is(crate::model::spring::PortType::Same)
+            || matches!(&s.reach, Reach::Ports(ps) if !ps.is_empty() && ps.iter().all(|p| p.port == i64::from(main)));
+        if !on_main {
+            return None;
+        }
+        let prefix = sv.server_prefix.as_str();
+        let path = s.path.split(['?', '#']).next().unwrap_or("");
+        let rel = if prefix.is_empty() {
+            path
+        } else {
+            path.strip_prefix(prefix).filter(|r| r.is_empty() || r.starts_with('/'))?
+        };
+        match ws.services.get(s.service)?.routes.serves(if rel.is_empty() { "/" } else { rel }) {
+            Serves::Route(r) => {
+                found.get_or_insert(r.span);
+            }
+            _ => return None,
+        }
+    }
+    found
+}

@@ -59,6 +59,7 @@ pub(super) fn monitor_scrapes(
                                     scheme: scheme.clone(),
                                     scheme_span: ep.scheme.as_ref().map(|s| s.span),
                                     scheme_anchor,
+                                    app_route: None,
                                 });
                             }
                         }
@@ -87,6 +88,7 @@ pub(super) fn monitor_scrapes(
                                 scheme: scheme.clone(),
                                 scheme_span: ep.scheme.as_ref().map(|s| s.span),
                                 scheme_anchor,
+                                app_route: None,
                             });
                         }
                     }

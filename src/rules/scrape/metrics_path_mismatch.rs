@@ -38,6 +38,10 @@ impl Rule for MetricsPathMismatch {
                     continue;
                 }
             }
+            // The application's own controller serves the path (a hand-written `/metrics`).
+            if sc.app_route.is_some() {
+                continue;
+            }
             let served: Vec<String> = cx
                 .links
                 .reached(sc)
