@@ -378,7 +378,8 @@ fn read_one(rel: &str, opened: std::io::Result<std::fs::File>, kind: FileKind) -
         return Err(format!("larger than the {} MiB limit{limit_of}", limit / 1024 / 1024));
     }
     let mentions = |pat: &[u8]| memchr::memmem::find(&bytes, pat).is_some();
-    if kind == FileKind::JvmSource && !JVM_KEEP.iter().any(|k| mentions(k)) {
+    let other_language = !(rel.ends_with(".java") || rel.ends_with(".kt"));
+    if kind == FileKind::JvmSource && (other_language || !JVM_KEEP.iter().any(|k| mentions(k))) {
         // Only main classes (and the `main` that starts Spring) and what may serve a path
         // (request mappings, routes, path literals) matter; keep memory proportional to what
         // is analysed.

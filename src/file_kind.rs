@@ -77,7 +77,8 @@ pub fn classify(path: &str) -> FileKind {
     if is_spring_config(path) {
         return FileKind::SpringConfig;
     }
-    if (name.ends_with(".java") || name.ends_with(".kt")) && path.contains("src/main/") {
+    // Groovy and Scala sources are listed (not read): what they map is unknown (`parse::jvm::web`).
+    if [".java", ".kt", ".groovy", ".scala"].iter().any(|e| name.ends_with(e)) && path.contains("src/main/") {
         return FileKind::JvmSource;
     }
     if lower.ends_with(".yml") || lower.ends_with(".yaml") {

@@ -11,7 +11,7 @@
 //! placeholder.
 
 use super::Deployment;
-use crate::model::build::{find_artifact, Presence};
+use crate::model::build::{find_artifact, Presence, ACTUATOR_ARTIFACTS, ACTUATOR_GROUP};
 use crate::model::exec::HttpCall;
 use crate::model::kube::{Container, Handler, PortRef, Probe, ProbeKind, Workload};
 use crate::model::spring::routes::Serves;
@@ -274,6 +274,7 @@ pub enum Served {
 }
 
 struct Check<'a> {
+    ws: &'a Workspace,
     t: &'a ProbedContainer<'a>,
     probe: usize,
     sv: &'a Serving,
@@ -381,6 +382,7 @@ pub fn mismatches(ws: &Workspace, sources: &SourceSet, deployments: &[Vec<Deploy
         let sv = &t.deployment.actuator.serving;
         for (pi, p) in t.container.probes.iter().enumerate() {
             let mut c = Check {
+                ws,
                 t: &t,
                 probe: pi,
                 sv,
@@ -789,7 +791,20 @@ impl Check<'_> {
     fn missing_base_path(&self, path: &str) -> Option<String> {
         let sv = self.sv;
         let boot = &self.t.service.boot_version;
-        if sv.base_path.is_empty() || boot.is_assumed() || !boot.at_least(2, 0) || !under(path, &sv.server_prefix) {
+        if sv.base_path.is_empty()
+            || boot.is_assumed()
+            || !boot.at_least(2, 0)
+            || sv.is(PortType::Disabled)
+            || !under(path, &sv.server_prefix)
+        {
+            return None;
+        }
+        // Without actuator nothing serves the health endpoint either: `actuator-starter-missing`
+        // is the finding, and the actuator path is no better a suggestion.
+        if !matches!(
+            find_artifact(&self.ws.modules, self.t.service.module, ACTUATOR_GROUP, ACTUATOR_ARTIFACTS),
+            Presence::Present(_)
+        ) {
             return None;
         }
         let rel = &path[sv.server_prefix.len()..];

@@ -175,6 +175,7 @@ fn parse_one(id: FileId, f: &crate::source::SourceFile, role: Role, limits: &yam
         FileKind::BootLog { .. } if bootmetrics::looks_like_exposition(text) => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
         FileKind::BootLog { .. } => (Parsed::BootLog(bootlog::parse(text)), vec![]),
         FileKind::BootMetrics { .. } => (Parsed::BootMetrics(bootmetrics::parse(text)), vec![]),
+        FileKind::JvmSource if !(f.path.ends_with(".java") || f.path.ends_with(".kt")) => (Parsed::Nothing, vec![]),
         FileKind::JvmSource => (
             Parsed::Source(jvm::main_classes(&f.path, text), Box::new(jvm::web::read(&f.path, text))),
             vec![],

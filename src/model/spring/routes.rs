@@ -87,6 +87,19 @@ const SERVES_PATHS: &[&str] = &[
     "servlet",
     "hawtio",
     "jolokia",
+    "function-web",
+    "web-services",
+];
+
+/// Build-file words that add sources the walk does not read: generated controllers (OpenAPI,
+/// Swagger codegen) or other source directories.
+const EXTRA_SOURCES: &[&str] = &[
+    "srcDir",
+    "<sourceDirectory>",
+    "build-helper-maven-plugin",
+    "openapi-generator",
+    "org.openapi.generator",
+    "swagger-codegen",
 ];
 
 /// Supertypes that declare no request mapping.
@@ -128,10 +141,26 @@ pub fn of_module(
                 None,
             ));
         }
+        if let Some(build) = m.build_file.map(|b| sources.get(b)) {
+            if let Some(w) = EXTRA_SOURCES.iter().find(|w| build.text.contains(*w)) {
+                unknown.push(Why::new(
+                    format!(
+                        "`{}` mentions `{w}`: the build may compile sources that are not under `src/main/java` or `src/main/kotlin`",
+                        build.path
+                    ),
+                    None,
+                ));
+            }
+        }
         for &id in files {
             let f = sources.get(id);
             if f.unread.is_some() {
                 unknown.push(Why::new(format!("`{}` could not be read", f.path), None));
+            } else if !(f.path.ends_with(".java") || f.path.ends_with(".kt")) {
+                unknown.push(Why::new(
+                    format!("`{}` is not Java or Kotlin: its mappings are not read", f.path),
+                    None,
+                ));
             }
             if let Parsed::Source(_, w) = &parsed[id.0 as usize] {
                 webs.push((id, w));
@@ -351,7 +380,8 @@ fn literal_names(literal: &str, path: &str) -> bool {
 pub fn sources_by_dir(sources: &SourceSet) -> HashMap<&str, Vec<FileId>> {
     let mut out: HashMap<&str, Vec<FileId>> = HashMap::new();
     for (id, f) in sources.iter() {
-        let jvm = f.kind == FileKind::JvmSource || (f.unread.is_some() && (f.path.ends_with(".java") || f.path.ends_with(".kt")));
+        let jvm = f.kind == FileKind::JvmSource
+            || (f.unread.is_some() && [".java", ".kt", ".groovy", ".scala"].iter().any(|e| f.path.ends_with(e)));
         if !jvm {
             continue;
         }
