@@ -898,10 +898,8 @@ impl Check<'_> {
             path.split('/').skip(i + 1).fold(String::new(), |acc, s| format!("{acc}/{s}"))
         } else if !sv.actuator_root.is_empty() && under(path, &sv.actuator_root) {
             path[sv.actuator_root.len()..].to_string()
-        } else if let Some(rel) = missing() {
-            rel
         } else {
-            return None;
+            missing()?
         };
         let mut rest = if under(&rest, "/health") && sv.health_sub != "/health" {
             format!("{}{}", sv.health_sub, &rest["/health".len()..])

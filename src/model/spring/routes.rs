@@ -202,7 +202,7 @@ pub fn of_module(
             for m in &t.methods {
                 push(&mut out, &mut unknown, *id, &prefix.map_or(vec![], |p| vec![(*id, p)]), m);
             }
-            if !(t.controller || !t.methods.is_empty()) {
+            if !t.controller && t.methods.is_empty() {
                 continue;
             }
             for s in &t.supertypes {

@@ -575,13 +575,7 @@ impl<'a> Reader<'a> {
             for u in arg.clone() {
                 self.used[u] = true;
             }
-            let first = &self.toks[arg.start];
-            // `path` and `resources` take strings only; any other call is not a route.
-            if (name == "path" || name == "resources") && first.kind != Kind::Str && !self.consts.contains_key(first.text.as_str()) {
-                if self.punct(arg.start + 1, "(") || self.punct(arg.start.wrapping_sub(1), ".") {
-                    return;
-                }
-            }
+            // A prefix computed any other way makes its routes unknown, not flat.
             self.expr(arg)
         };
         if name == "path" {
