@@ -435,6 +435,7 @@ pub fn requested(ws: &Workspace, sources: &SourceSet, t: &ProbedContainer<'_>, p
     let reason = not_comparable(ws, t);
     let mut scratch = Vec::new();
     let c = Check {
+        ws,
         t,
         probe,
         sv: &t.deployment.actuator.serving,

@@ -373,5 +373,6 @@ fn scrape(
         scheme: scheme.text,
         scheme_span: scheme.span,
         scheme_anchor: job.name.span,
+        app_route: None,
     }
 }

@@ -159,6 +159,9 @@ fn not_served(r: &NotServed) -> String {
         NotServed::HealthMappedTo(p) => format!("the health endpoint is mapped to `{p}`"),
         NotServed::NotExposed(id) => format!("the `{id}` endpoint is not exposed over HTTP"),
         NotServed::ServedAt(p) => format!("it is served at `{p}`"),
+        NotServed::NotMapped { root, .. } => {
+            format!("no request mapping of the application matches it, and actuator endpoints are under `{root}`")
+        }
     }
 }
 
