@@ -366,6 +366,12 @@ pub(crate) fn app_route(ws: &Workspace, deployments: &[Vec<Deployment>], s: &Scr
         }
         let prefix = sv.server_prefix.as_str();
         let path = s.path.split(['?', '#']).next().unwrap_or("");
+        // Under the actuator root the actuator's own mapping wins over a catch-all controller
+        // (`/**/{path}` forwarding to a SPA): what is served there is the actuator's to say.
+        let root = sv.actuator_root.as_str();
+        if !root.is_empty() && (path == root || path.starts_with(&format!("{root}/"))) {
+            return None;
+        }
         let rel = if prefix.is_empty() {
             path
         } else {
