@@ -185,6 +185,32 @@ pub struct Module {
     /// not understand (`dependencies.add(…)` at the top level, a helper function): they may
     /// declare it, so they make a "missing" unknown.
     pub mentions: Vec<(String, String, Span)>,
+    /// The Gradle code that configures the module: its build file, the convention plugins and
+    /// scripts it applies, and the cross-project blocks above it that reach it.
+    pub configured_by: Vec<ConfiguredBy>,
+}
+
+/// Code of a Gradle script that configures a module.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfiguredBy {
+    pub file: FileId,
+    pub part: ScriptPart,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScriptPart {
+    /// What the script says for its own project, outside cross-project blocks (the module's
+    /// build file, a convention plugin, an applied script).
+    Own,
+    /// The body of a `subprojects {}` / `allprojects {}` / `project(":x") {}` /
+    /// `configure(…) {}` block of a project above (or of the module itself); `certain` is false
+    /// when whether it reaches the module cannot be evaluated (a computed filter).
+    Block {
+        body: std::ops::Range<u32>,
+        certain: bool,
+        /// `subprojects {}`, `configure(…) {}`, …
+        name: String,
+    },
 }
 
 impl Module {
@@ -212,6 +238,7 @@ impl Module {
             micrometer_override: None,
             managed: vec![],
             mentions: vec![],
+            configured_by: vec![],
         }
     }
 

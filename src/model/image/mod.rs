@@ -11,7 +11,7 @@ pub mod name;
 
 pub use name::ImageName;
 
-use crate::model::build::{join_path, BuildKind, Module};
+use crate::model::build::{join_path, BuildKind, Module, ScriptPart};
 use crate::model::{Gap, ModuleId, Workspace};
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span};
@@ -30,6 +30,8 @@ pub struct BuiltImage {
     pub how: String,
     /// A tool's default name, used only when no module names the image explicitly.
     pub default: bool,
+    /// Named in a block whose reach to the module cannot be evaluated: the module may build it.
+    pub uncertain: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -91,7 +93,7 @@ pub fn read(ws: &Workspace, sources: &SourceSet, parsed: &[Parsed]) -> Images {
     for mi in seen {
         let m = &ws.modules[mi];
         match m.kind {
-            BuildKind::Gradle => gradle_images(&mut out, sources, parsed, mi, m),
+            BuildKind::Gradle => gradle_images(&mut out, ws, sources, parsed, mi, m),
             BuildKind::Maven => maven_images(&mut out, sources, parsed, mi, m),
             BuildKind::None => {}
         }
@@ -106,17 +108,36 @@ fn project_name(m: &Module) -> String {
         .unwrap_or_else(|| m.dir.rsplit('/').next().unwrap_or("").to_string())
 }
 
-fn gradle_images(out: &mut Images, sources: &SourceSet, parsed: &[Parsed], mi: ModuleId, m: &Module) {
+/// The images named by the Gradle code that configures the module (semantics §20): its build
+/// file, its convention plugins and applied scripts, and the `subprojects {}` /
+/// `allprojects {}` / `configure(…) {}` blocks above it, where `project.name` is the
+/// module's. A block whose reach cannot be evaluated names an image the module only may build.
+fn gradle_images(out: &mut Images, ws: &Workspace, sources: &SourceSet, parsed: &[Parsed], mi: ModuleId, m: &Module) {
     let name = project_name(m);
-    let mut named = (false, false);
-    if let Some(f) = m.build_file {
-        let vars = match &parsed[f.0 as usize] {
+    // `rootProject.name`: the name of the root project of the module's build.
+    let root_name = ws
+        .modules
+        .iter()
+        .find(|r| r.kind == BuildKind::Gradle && r.build_root == m.build_root && r.gradle_path == ":")
+        .and_then(|r| r.project_name.clone());
+    let vars_of = |f: FileId| -> Vec<(String, String)> {
+        match &parsed[f.0 as usize] {
             Parsed::Build(b) => b.vars.iter().map(|v| (v.name.clone(), v.value.value.clone())).collect(),
             _ => Vec::new(),
-        };
+        }
+    };
+    let own_vars = m.build_file.map(vars_of).unwrap_or_default();
+    let mut named = (false, false);
+    for c in &m.configured_by {
+        let Parsed::Build(script) = &parsed[c.file.0 as usize] else { continue };
+        // A file's own vars first (a root `ext` is visible in the blocks it declares), then
+        // the module's.
+        let mut vars = vars_of(c.file);
+        vars.extend(own_vars.iter().cloned());
         let resolve = |k: &str| -> Option<String> {
             match k {
                 "project.name" | "name" => Some(name.clone()),
+                "rootProject.name" => root_name.clone(),
                 "project.group" | "group" => m.coords.as_ref().map(|(g, _)| g.clone()),
                 "version" | "project.version" => None,
                 k => vars
@@ -126,22 +147,39 @@ fn gradle_images(out: &mut Images, sources: &SourceSet, parsed: &[Parsed], mi: M
                     .filter(|v| !v.contains('$')),
             }
         };
-        for d in gradle::declared(&sources.get(f).text, m.kotlin_dsl) {
-            let (how, slot) = match d.tool {
+        let kotlin = sources.path(c.file).ends_with(".kts");
+        for d in gradle::declared(&sources.get(c.file).text, kotlin) {
+            let at = script.context_at(d.span.start);
+            let (uncertain, block) = match &c.part {
+                ScriptPart::Own if *at == crate::parse::gradle::Context::Own => (false, None),
+                ScriptPart::Block { body, certain, name } if script.project_blocks.iter().any(|(r, x)| r == body && x == at) => {
+                    (!certain, Some(name.as_str()))
+                }
+                _ => continue,
+            };
+            let (tool, slot) = match d.tool {
                 gradle::Tool::Jib => ("Jib `jib.to.image`", &mut named.0),
                 gradle::Tool::Buildpacks => ("`bootBuildImage` `imageName`", &mut named.1),
             };
             *slot = true;
             let Some(v) = d.value else { continue };
-            push(
-                out,
-                mi,
-                &substitute(&v, &resolve),
-                v.clone(),
-                Some(Span::new(f, d.span)),
-                how,
-                false,
-            );
+            let how = match block {
+                Some(b) if uncertain => format!("{tool} in a {b} block that may configure it"),
+                Some(b) => format!("{tool} in {b}"),
+                None => tool.to_string(),
+            };
+            let resolved = substitute(&v, &resolve);
+            if let Some(image) = ImageName::parse(&resolved) {
+                out.built.push(BuiltImage {
+                    module: mi,
+                    image,
+                    written: v.clone(),
+                    span: Some(Span::new(c.file, d.span)),
+                    how,
+                    default: false,
+                    uncertain,
+                });
+            }
         }
     }
     if !named.0 && m.plugins.iter().any(|p| p == "com.google.cloud.tools.jib") {
@@ -177,6 +215,7 @@ fn push(out: &mut Images, module: ModuleId, resolved: &str, written: String, spa
             span,
             how: how.to_string(),
             default,
+            uncertain: false,
         });
     }
 }
@@ -387,14 +426,19 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet) {
     };
     let mut check = |image: &str, who: String, span: Span, near: Option<FileId>| {
         let b = ws.images.builders(image);
-        if b.modules.len() < 2 || b.evidence.iter().all(|e| e.default) {
-            return;
-        }
         let mut runs = services_of(&b.modules);
         if let Some(file) = near {
             runs = super::compose::nearest(ws, sources, file, runs);
         }
-        if runs.len() == 1 {
+        // The one module that may run it names it only in a block that may not reach it.
+        let uncertain = match runs.as_slice() {
+            [si] => {
+                let module = ws.services[*si].module;
+                b.evidence.iter().filter(|e| e.module == module).all(|e| e.uncertain)
+            }
+            _ => false,
+        };
+        if !uncertain && (b.modules.len() < 2 || b.evidence.iter().all(|e| e.default) || runs.len() == 1) {
             return;
         }
         let key = ImageName::parse(image).map(|n| n.display()).unwrap_or_default();
@@ -407,12 +451,21 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet) {
             .iter()
             .map(|e| format!("`{}` by {}", display_dir(&ws.modules[e.module].dir), e.describe(sources)))
             .collect();
-        gaps.push(Gap {
-            message: format!(
+        let message = if uncertain {
+            format!(
+                "{who} runs image `{}`, which a module builds only if a block reaches it whose project filter cannot be evaluated ({}): which module it runs cannot be known, so it is linked to none",
+                image.replace(UNKNOWN, "…"),
+                list.join("; ")
+            )
+        } else {
+            format!(
                 "{who} runs image `{}`, which several modules may build ({}): which one it runs cannot be known, so it is linked to none of them",
                 image.replace(UNKNOWN, "…"),
                 list.join("; ")
-            ),
+            )
+        };
+        gaps.push(Gap {
+            message,
             span,
             services: services_of(&b.modules),
             help: "name the workload in `[services.<name>] workloads` of actuator-lint.toml, or give the modules different image names".into(),

@@ -150,19 +150,33 @@ impl BuildVisitor<'_> {
                     None => named_lambda(self, &seg.name, open, stmt, st),
                 },
                 ("buildscript", None) if single => walk(self, lo, hi, &st.with_ctx(Context::Buildscript)),
-                ("subprojects", None) if single => walk(self, lo, hi, &st.with_ctx(Context::Subprojects)),
-                ("allprojects", None) if single => walk(self, lo, hi, &st.with_ctx(Context::Allprojects)),
+                ("subprojects", None) if single => self.project_block(open, Context::Subprojects, st),
+                ("allprojects", None) if single => self.project_block(open, Context::Allprojects, st),
                 ("project", Some(_)) if first => {
                     let ctx = chain_project(tk, chain).unwrap_or(Context::Configure);
-                    walk(self, lo, hi, &st.with_ctx(ctx));
+                    self.project_block(open, ctx, st);
                 }
                 ("configure", Some(args)) if first => {
                     let ctx = tk.project_filter(args).map_or(Context::Configure, Context::Filtered);
-                    walk(self, lo, hi, &st.with_ctx(ctx));
+                    self.project_block(open, ctx, st);
                 }
                 (name, _) => named_lambda(self, name, open, stmt, st),
             }
         }
+    }
+
+    /// A block that configures other projects: recorded (so what else it configures, such as
+    /// an image, can be attributed to those projects) and walked in its context.
+    fn project_block(&mut self, open: usize, ctx: Context, st: &State) {
+        let tk = self.tk;
+        let close = if tk.closed[open] {
+            tk.t[tk.close[open]].start as usize
+        } else {
+            tk.src.len()
+        };
+        self.out.project_blocks.push((tk.t[open].start..to_u32(close), ctx.clone()));
+        let (lo, hi) = tk.inner(open);
+        walk(self, lo, hi, &st.with_ctx(ctx));
     }
 
     pub(super) fn dependencies_block(&mut self, stmt: usize, open: usize, st: &State, ctx: Context) {

@@ -177,6 +177,21 @@ pub struct BuildScript {
     pub group: Option<Str>,
     /// `"g:n[:v]"` string literals outside anything understood (see `unread_coordinates`)
     pub mentions: Vec<Str>,
+    /// The bodies (`{`…`}`) of `subprojects {}`, `allprojects {}`, `project(":x") {}` and
+    /// `configure(…) {}` blocks, with the projects each configures.
+    pub project_blocks: Vec<(Range<u32>, Context)>,
+}
+
+impl BuildScript {
+    /// The projects the code at `offset` configures: the innermost cross-project block around
+    /// it, else the script's own project.
+    pub fn context_at(&self, offset: u32) -> &Context {
+        self.project_blocks
+            .iter()
+            .filter(|(r, _)| r.start <= offset && offset < r.end)
+            .min_by_key(|(r, _)| r.end - r.start)
+            .map_or(&Context::Own, |(_, c)| c)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! applies (by id, transitively) and the cross-project blocks of the projects above it.
 
 use crate::model::build::known::is_inert_plugin;
-use crate::model::build::{CatalogUse, Dep, DepBlock, Hop, BOOT_PLUGIN, DEPENDENCY_MANAGEMENT_PLUGIN};
+use crate::model::build::{CatalogUse, ConfiguredBy, ScriptPart, Dep, DepBlock, Hop, BOOT_PLUGIN, DEPENDENCY_MANAGEMENT_PLUGIN};
 use crate::parse::gradle::{BuildScript, Context, Dependency, Notation, PluginRef, ScriptRef};
 use crate::source::{FileId, Span};
 
@@ -32,6 +32,19 @@ impl<'a> ModuleBuilder<'a> {
                 self.push_dep(file, d, &[], a == Applies::Maybe, Some(origin));
             }
         }
+        for (body, ctx) in &script.project_blocks {
+            let a = applies(ctx, injector, &target);
+            if a != Applies::No {
+                self.module.configured_by.push(ConfiguredBy {
+                    file,
+                    part: ScriptPart::Block {
+                        body: body.clone(),
+                        certain: a == Applies::Yes,
+                        name: context_name(ctx),
+                    },
+                });
+            }
+        }
         for s in &script.applied_scripts {
             let a = applies(&s.context, injector, &target);
             if a != Applies::No {
@@ -49,6 +62,10 @@ impl<'a> ModuleBuilder<'a> {
         if !own && !self.applied.insert(file) {
             return;
         }
+        self.module.configured_by.push(ConfiguredBy {
+            file,
+            part: ScriptPart::Own,
+        });
         if self.input.failed.contains(&file) {
             self.module.unknown.push((
                 format!(
