@@ -13,10 +13,9 @@ use crate::source::SourceSet;
 pub enum ByImage {
     /// One module builds it, and it runs as this service.
     Built { service: ServiceId, evidence: String },
-    /// Several modules name it, or its one module names it in a block whose reach cannot be
-    /// evaluated: which module runs is unknown (an `analysis-gap` says so).
+    /// Several modules name it: which one runs is unknown (an `analysis-gap` says so).
     Ambiguous,
-    /// No module names it.
+    /// No module names it, or only a block whose reach to the module cannot be evaluated.
     Unlinked,
 }
 
@@ -41,14 +40,15 @@ pub fn by_image(ws: &Workspace, sources: &SourceSet, image: &str, near: Option<&
         }
     }
     match services.as_slice() {
-        // Named only by a block that may not reach the module: unknown (a gap says so).
+        // Named only by a block that may not reach the module: the image links nothing (a gap
+        // says so); the name rules still may.
         [si] if b
             .evidence
             .iter()
             .filter(|e| e.module == ws.services[*si].module)
             .all(|e| e.uncertain) =>
         {
-            ByImage::Ambiguous
+            ByImage::Unlinked
         }
         [si] => {
             let module = ws.services[*si].module;

@@ -164,7 +164,7 @@ fn gradle_images(out: &mut Images, ws: &Workspace, sources: &SourceSet, parsed: 
             *slot = true;
             let Some(v) = d.value else { continue };
             let how = match block {
-                Some(b) if uncertain => format!("{tool} in a {b} block that may configure it"),
+                Some(b) if uncertain => format!("{tool} in {b} (filter not evaluated)"),
                 Some(b) => format!("{tool} in {b}"),
                 None => tool.to_string(),
             };
@@ -453,7 +453,7 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet) {
             .collect();
         let message = if uncertain {
             format!(
-                "{who} runs image `{}`, which a module builds only if a block reaches it whose project filter cannot be evaluated ({}): which module it runs cannot be known, so it is linked to none",
+                "{who} runs image `{}`, which a module builds only if a block whose project filter cannot be evaluated reaches it ({}): the image does not link the workload to that module",
                 image.replace(UNKNOWN, "…"),
                 list.join("; ")
             )
