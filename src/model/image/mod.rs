@@ -129,7 +129,9 @@ fn gradle_images(out: &mut Images, ws: &Workspace, sources: &SourceSet, parsed: 
     let own_vars = m.build_file.map(vars_of).unwrap_or_default();
     let mut named = (false, false);
     for c in &m.configured_by {
-        let Parsed::Build(script) = &parsed[c.file.0 as usize] else { continue };
+        let Parsed::Build(script) = &parsed[c.file.0 as usize] else {
+            continue;
+        };
         // A file's own vars first (a root `ext` is visible in the blocks it declares), then
         // the module's.
         let mut vars = vars_of(c.file);
@@ -468,7 +470,8 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet) {
             message,
             span,
             services: services_of(&b.modules),
-            help: "name the workload in `[services.<name>] workloads` of actuator-lint.toml, or give the modules different image names".into(),
+            help: "name the workload in `[services.<name>] workloads` of actuator-lint.toml, or give the modules different image names"
+                .into(),
         });
     };
     for w in &ws.workloads {

@@ -2,7 +2,7 @@
 //! applies (by id, transitively) and the cross-project blocks of the projects above it.
 
 use crate::model::build::known::is_inert_plugin;
-use crate::model::build::{CatalogUse, ConfiguredBy, ScriptPart, Dep, DepBlock, Hop, BOOT_PLUGIN, DEPENDENCY_MANAGEMENT_PLUGIN};
+use crate::model::build::{CatalogUse, ConfiguredBy, Dep, DepBlock, Hop, ScriptPart, BOOT_PLUGIN, DEPENDENCY_MANAGEMENT_PLUGIN};
 use crate::parse::gradle::{BuildScript, Context, Dependency, Notation, PluginRef, ScriptRef};
 use crate::source::{FileId, Span};
 
