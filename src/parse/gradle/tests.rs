@@ -1218,3 +1218,14 @@ fn one_line_block_in_a_tab_indented_file_indents_with_a_tab() {
     let spaces = "plugins {\n  id 'java'\n}\ndependencies { implementation 'a:b' }\n";
     assert_eq!(build(spaces, Dsl::Groovy).blocks[0].indent, "    ");
 }
+
+#[test]
+fn project_blocks_give_the_context_of_an_offset() {
+    let text = "jib { to { image = \"own\" } }\nsubprojects {\n    jib { to { image = \"sub\" } }\n    project(':a') {\n        version = 'x'\n    }\n}\nconfigure(subprojects.findAll { it.hasProperty('d') }) {\n    jib { to { image = \"maybe\" } }\n}\n";
+    let b = build(text, Dsl::Groovy);
+    let at = |s: &str| b.context_at(text.find(s).unwrap() as u32).clone();
+    assert_eq!(at("\"own\""), Context::Own);
+    assert_eq!(at("\"sub\""), Context::Subprojects);
+    assert_eq!(at("version"), Context::Project(":a".to_string()));
+    assert_eq!(at("\"maybe\""), Context::Configure);
+}
