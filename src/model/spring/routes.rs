@@ -366,14 +366,16 @@ pub fn matches(pattern: &str, path: &str) -> bool {
 }
 
 /// Whether a literal found in the sources names `path`: the same path, with or without its
-/// slashes, or a pattern (not a bare wildcard) that matches it.
+/// slashes, a pattern (not a bare wildcard) that matches it, or a leading part of it ending at
+/// a segment (a filter's `uri.startsWith("/health")` answers `/health/liveness`).
 fn literal_names(literal: &str, path: &str) -> bool {
     let l = literal.trim().trim_matches('/');
     let p = path.trim().trim_matches('/');
     if l.is_empty() || l.chars().all(|c| c == '*' || c == '/') {
         return false;
     }
-    l.eq_ignore_ascii_case(p) || (l.contains(['*', '{']) && matches(literal, path))
+    let prefix = p.len() > l.len() && p.as_bytes()[l.len()] == b'/' && p[..l.len()].eq_ignore_ascii_case(l);
+    l.eq_ignore_ascii_case(p) || prefix || (l.contains(['*', '{']) && matches(literal, path))
 }
 
 /// Java and Kotlin sources by module directory (`""` for the root), for `of_module`.
@@ -422,5 +424,8 @@ mod tests {
         assert!(literal_names("/health/*", "/health/liveness"));
         assert!(!literal_names("/**", "/health"));
         assert!(!literal_names("/actuator/health", "/health"));
+        assert!(literal_names("/health", "/health/liveness"), "a filter's prefix");
+        assert!(!literal_names("/heal", "/health/liveness"), "only at a segment");
+        assert!(!literal_names("/health/liveness", "/health"));
     }
 }
