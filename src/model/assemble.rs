@@ -422,6 +422,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
                 primary_config,
                 boot_version,
                 routes: super::spring::routes::of_module(&ws.modules, mi, sources, parsed, &jvm_by_dir),
+                security: super::spring::security::of_module(&ws.modules, mi, sources, parsed, &jvm_by_dir),
             };
             Some((service, unloadable))
         })

@@ -19,6 +19,7 @@ mod precedence;
 mod profiles;
 pub mod registration;
 pub mod routes;
+pub mod security;
 mod serving;
 mod stack;
 
@@ -572,6 +573,8 @@ pub struct Service {
     pub config_server: Option<configserver::Served>,
     /// What its own code serves: request mappings and routes, complete or unknown.
     pub routes: routes::Routes,
+    /// Whether Spring Security guards it, and how (`security`).
+    pub security: security::Security,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -36,6 +36,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             let _ = writeln!(o, "    main classes: {}", s.main_classes.join(", "));
         }
         routes(&mut o, sources, &s.routes);
+        let _ = writeln!(o, "    security: {}", s.security.describe(|sp| at(sources, sp)));
         let mut files: Vec<&str> = s.layers.iter().map(|l| l.label.as_str()).collect();
         files.dedup();
         let _ = writeln!(
@@ -89,7 +90,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
             }
         }
         for d in &a.links.deployments[si] {
-            deployment(&mut o, sources, a, d);
+            deployment(&mut o, sources, a, si, d);
         }
         for sc in a.links.scrapes_of(si) {
             let how = match &sc.via {
@@ -330,7 +331,7 @@ fn fact(sources: &SourceSet, f: &Fact) -> String {
 }
 
 /// One deployment's effective config and actuator facts, each with what decided it.
-fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment) {
+fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, si: crate::model::ServiceId, d: &Deployment) {
     let ws = &a.workspace;
     let w = match (d.workload, d.compose) {
         (Some(w), _) => format!("{} in `{}`", ws.workloads[w].describe(), ws.workloads[w].namespace),
@@ -418,6 +419,15 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, d: &Deployment)
                         "the management port"
                     }
                 );
+            }
+            let s = &ws.services[si];
+            if !matches!(s.security.present, crate::model::spring::security::Present::No) {
+                let sv = &d.actuator.serving;
+                let server = crate::model::spring::security::Server::of_actuator(sv);
+                for p in [sv.health_path(), sv.prometheus_path()] {
+                    let acc = s.security.access(&p, server, sv, &s.boot_version);
+                    let _ = writeln!(o, "      security for {p}: {}", acc.describe(|sp| at(sources, sp)));
+                }
             }
             let shaped: Vec<String> = d
                 .actuator

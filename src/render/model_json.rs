@@ -69,6 +69,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
                     "unknown": s.routes.unknown.as_ref().map(|w| json!({"why": w.text, "at": w.span.map(|sp| at(sources, sp))})),
                     "routes": s.routes.routes.iter().map(|r| json!({"pattern": r.pattern, "via": r.via, "at": at(sources, r.span)})).collect::<Vec<_>>(),
                 },
+                "security": s.security.describe(|sp| at(sources, sp)),
                 "config_files": files,
                 "micrometer_registry_prometheus": registry,
                 "boot_seconds": crate::model::boot::decisive(&ws.boot, si).map(|b| b.seconds),

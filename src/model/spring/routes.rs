@@ -277,6 +277,13 @@ fn push(out: &mut Routes, unknown: &mut Vec<Why>, id: FileId, prefix: &[(FileId,
 /// Dependencies that may bring controllers: what serves paths of its own, what the linter does
 /// not know, what cannot be resolved.
 fn classpath(m: &Module, transitive: bool, unknown: &mut Vec<Why>) {
+    unknown_classpath(m, transitive, "controllers", true, unknown);
+}
+
+/// Dependencies that may bring code of their own (`what`: "controllers", "a security filter
+/// chain"): what the linter does not know, what cannot be resolved, and with `serving`, what
+/// serves paths of its own. Shared with `security`, which asks the same of the classpath.
+pub(super) fn unknown_classpath(m: &Module, transitive: bool, what: &str, serving: bool, unknown: &mut Vec<Why>) {
     if m.kind == BuildKind::None {
         unknown.push(Why::new(
             format!("no build file for `{}` was found: its dependencies are unknown", m.dir),
@@ -286,7 +293,7 @@ fn classpath(m: &Module, transitive: bool, unknown: &mut Vec<Why>) {
     }
     if let Some((why, span)) = m.unknown.first() {
         unknown.push(Why::new(
-            format!("its classpath is not fully known ({why}): a dependency may bring controllers"),
+            format!("its classpath is not fully known ({why}): a dependency may bring {what}"),
             Some(*span),
         ));
     }
@@ -299,17 +306,17 @@ fn classpath(m: &Module, transitive: bool, unknown: &mut Vec<Why>) {
             continue;
         }
         match &d.coord {
-            Coord::Unknown(what) => unknown.push(Why::new(
-                format!("the dependency `{what}` cannot be resolved: it may bring controllers"),
+            Coord::Unknown(dep) => unknown.push(Why::new(
+                format!("the dependency `{dep}` cannot be resolved: it may bring {what}"),
                 Some(d.span),
             )),
             Coord::Module { group, name, .. } => {
                 let lower = name.to_ascii_lowercase();
-                if let Some(w) = SERVES_PATHS.iter().find(|w| lower.contains(*w)) {
+                if let Some(w) = SERVES_PATHS.iter().find(|w| serving && lower.contains(*w)) {
                     unknown.push(Why::new(format!("`{group}:{name}` serves paths of its own ({w})"), Some(d.span)));
                 } else if !is_public_group(group) {
                     unknown.push(Why::new(
-                        format!("`{group}:{name}` is not a library the linter knows: it may bring controllers"),
+                        format!("`{group}:{name}` is not a library the linter knows: it may bring {what}"),
                         Some(d.span),
                     ));
                 }

@@ -7,6 +7,7 @@
 
 pub mod config_name;
 pub(crate) mod lexer;
+pub mod security;
 pub mod web;
 
 use lexer::{Dialect, Kind};

@@ -52,11 +52,13 @@ pub struct WebSource {
     /// Path-like string literals outside mappings (`"/health"`, `"health"`): a filter, a
     /// servlet or a view controller may serve them.
     pub literals: Vec<(String, Range<u32>)>,
+    /// The Spring Security configuration the file declares.
+    pub security: super::security::SecuritySource,
 }
 
 impl WebSource {
     pub fn is_empty(&self) -> bool {
-        self.types.is_empty() && self.routes.is_empty() && self.unknown.is_empty() && self.literals.is_empty()
+        self.types.is_empty() && self.routes.is_empty() && self.unknown.is_empty() && self.literals.is_empty() && self.security.is_empty()
     }
 }
 
@@ -108,15 +110,26 @@ struct Annotation {
 pub fn read(path: &str, text: &str) -> WebSource {
     let kotlin = path.ends_with(".kt");
     let (toks, _) = lexer::lex(text, if kotlin { Dialect::Kotlin } else { Dialect::Java });
-    Reader {
+    let consts = constants(&toks);
+    let security = if ["HttpSecurity", "WebSecurity", "SecurityFilterChain", "SecurityWebFilterChain"]
+        .iter()
+        .any(|w| text.contains(w))
+    {
+        super::security::read(&toks, &consts)
+    } else {
+        Default::default()
+    };
+    let mut out = Reader {
         toks: &toks,
-        consts: constants(&toks),
+        consts,
         kotlin,
         out: WebSource::default(),
         used: vec![false; toks.len()],
         nest: Vec::new(),
     }
-    .run(text)
+    .run(text);
+    out.security = security;
+    out
 }
 
 struct Reader<'a> {
@@ -131,7 +144,7 @@ struct Reader<'a> {
 }
 
 /// `NAME = "literal"` ending its statement: a constant a mapping may use.
-fn constants(toks: &[Token]) -> HashMap<&str, &str> {
+pub(crate) fn constants(toks: &[Token]) -> HashMap<&str, &str> {
     let mut out = HashMap::new();
     for k in 0..toks.len().saturating_sub(2) {
         let (a, eq, v) = (&toks[k], &toks[k + 1], &toks[k + 2]);

@@ -1,6 +1,6 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label, Severity};
-use crate::model::build::{find_artifact, Presence};
+use crate::model::spring::security::Present;
 use crate::model::spring::{Lookup, PortType};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
@@ -62,9 +62,9 @@ impl Rule for SensitiveEndpointsExposed {
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen: Vec<Span> = Vec::new();
         for (si, s) in cx.ws.services.iter().enumerate() {
-            // With Spring Security on the classpath, what is protected depends on filter chains
-            // in code: unknown, so silent (semantics §1.7).
-            if !security_absent(cx, s.module) {
+            // With Spring Security on the classpath (or possibly on it), what is protected
+            // depends on its filter chains: not this rule's question (semantics §1.7).
+            if !matches!(s.security.present, Present::No) {
                 continue;
             }
             // Reachable beyond its own project: a Kubernetes workload (any pod of the cluster
@@ -157,47 +157,6 @@ impl Rule for SensitiveEndpointsExposed {
             }
         }
     }
-}
-
-/// Artifacts that put Spring Security's filter chain (and so Boot's actuator security) on the
-/// classpath: the starters, Security's own modules, and the Spring Cloud / Keycloak starters
-/// that depend on them. Security is "absent" only when none of them is packaged and no
-/// unresolved dependency could bring one.
-const SECURITY: &[(&str, &[&str])] = &[
-    (
-        "org.springframework.boot",
-        &[
-            "spring-boot-starter-security",
-            "spring-boot-starter-oauth2-resource-server",
-            "spring-boot-starter-oauth2-client",
-            "spring-boot-starter-oauth2-authorization-server",
-        ],
-    ),
-    (
-        "org.springframework.security",
-        &[
-            "spring-security-web",
-            "spring-security-config",
-            "spring-security-oauth2-resource-server",
-            "spring-security-oauth2-client",
-            "spring-security-oauth2-authorization-server",
-            "spring-security-saml2-service-provider",
-        ],
-    ),
-    (
-        "org.springframework.cloud",
-        &["spring-cloud-starter-security", "spring-cloud-starter-oauth2"],
-    ),
-    ("org.keycloak", &["keycloak-spring-boot-starter", "keycloak-spring-boot-2-starter"]),
-];
-
-fn security_absent(cx: &Context<'_>, module: crate::model::ModuleId) -> bool {
-    SECURITY.iter().all(|(group, names)| {
-        matches!(
-            find_artifact(&cx.ws.modules, module, group, names),
-            Presence::Absent | Presence::NotPackaged(..)
-        )
-    })
 }
 
 #[cfg(test)]
