@@ -257,6 +257,9 @@ pub struct Job {
     /// Service discoveries other than static, file, kubernetes, registries and DNS: targets
     /// unknown here.
     pub other_sd: Vec<String>,
+    /// `basic_auth`, `authorization`, `oauth2`, `bearer_token` or `bearer_token_file`: the
+    /// job sends credentials (Prometheus `scrape_config`).
+    pub credentials: Option<Span>,
 }
 
 impl Job {
@@ -489,6 +492,9 @@ pub fn read_jobs(list: &SNode, config: usize, out: &mut Vec<Job>) {
             scrape_timeout: duration(job.get("scrape_timeout")),
             registry_sd: super::discovery::registry_sd(job),
             other_sd,
+            credentials: ["basic_auth", "authorization", "oauth2", "bearer_token", "bearer_token_file"]
+                .iter()
+                .find_map(|k| job.entry_span(k)),
         });
     }
 }

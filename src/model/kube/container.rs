@@ -112,6 +112,8 @@ pub struct Probe {
     pub termination_grace: Option<Spanned<i64>>,
     /// Where `initialDelaySeconds` is written: key start to value end.
     pub initial_delay_entry: Option<Span>,
+    /// An `httpGet.httpHeaders` entry named `Authorization`: the probe sends credentials.
+    pub credentials: Option<Span>,
 }
 
 /// Kubernetes defaults and minimums (semantics §9.1); the fields are `int32`, so the window
@@ -320,6 +322,17 @@ fn probe(kind: ProbeKind, key: &SNode, n: &SNode, env: &[(String, String)]) -> P
         timeout: int(n.at("timeoutSeconds")),
         termination_grace: int(n.at("terminationGracePeriodSeconds")),
         initial_delay_entry: n.entry_span("initialDelaySeconds"),
+        credentials: n
+            .at("httpGet")
+            .at("httpHeaders")
+            .as_seq()
+            .iter()
+            .find(|h| {
+                h.at("name")
+                    .as_string()
+                    .is_some_and(|v| v.trim().eq_ignore_ascii_case("authorization"))
+            })
+            .map(|h| h.span),
     }
 }
 

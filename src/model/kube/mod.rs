@@ -199,6 +199,9 @@ fn read_object_at(root: &SNode, default_ns: &str, origin: &Origin, out: &mut Kub
                     path: string(e.at("path")),
                     scheme: string(e.at("scheme")),
                     span: e.span,
+                    credentials: ["basicAuth", "authorization", "bearerTokenSecret", "bearerTokenFile", "oauth2"]
+                        .iter()
+                        .find_map(|k| e.entry_span(k)),
                 })
                 .collect();
             let labels_map = meta.get("labels").filter(|l| l.is_map() && !l.as_map().is_empty());

@@ -18,6 +18,9 @@ pub struct MonitorEndpoint {
     pub path: Option<Spanned<String>>,
     pub scheme: Option<Spanned<String>>,
     pub span: Span,
+    /// `basicAuth`, `authorization`, `bearerTokenSecret`, `bearerTokenFile` or `oauth2`: the
+    /// scrape sends credentials (Prometheus Operator API, `Endpoint` / `PodMetricsEndpoint`).
+    pub credentials: Option<Span>,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
