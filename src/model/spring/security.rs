@@ -471,7 +471,7 @@ fn relative(sv: &Serving, path: &str, server: Server) -> Result<String, Why> {
         }
     };
     match path.strip_prefix(prefix) {
-        Some(r) if r.is_empty() => Ok("/".into()),
+        Some("") => Ok("/".into()),
         Some(r) if r.starts_with('/') => Ok(r.to_string()),
         _ => Err(Why::new(format!("`{path}` is outside the server's prefix `{prefix}`"), None)),
     }

@@ -594,8 +594,7 @@ impl<'a> Reader<'a> {
                 return Matcher::Any;
             }
         }
-        let m = self.matcher_expr(r, method);
-        m
+        self.matcher_expr(r, method)
     }
 
     /// The access of a Kotlin `authorize(…, access)` argument.
@@ -838,7 +837,7 @@ fn access_name(a: &str) -> Access {
     match a {
         "permitAll" | "anonymous" => Access::Permit,
         "authenticated" | "fullyAuthenticated" | "hasRole" | "hasAnyRole" | "hasAuthority" | "hasAnyAuthority" | "rememberMe" => {
-            Access::Authenticated(format!("{a}"))
+            Access::Authenticated(a.to_string())
         }
         "denyAll" => Access::Deny,
         other => Access::Unknown(format!("`{other}`")),
