@@ -103,6 +103,19 @@ impl Workspace {
             && self.parse_errors.is_empty()
     }
 
+    /// Whether the Prometheus configuration `config` may be the one that scrapes the Kubernetes
+    /// cluster: a pod in the repository runs it, or one of its jobs (or of the files it
+    /// includes) discovers Kubernetes objects. A configuration that Compose runs, or that
+    /// nothing in the repository runs, with only static, file, DNS or registry targets tells
+    /// nothing about how the cluster's pods are scraped (a book's `docker/prometheus.yml` beside
+    /// manifests whose cluster Prometheus comes from a chart installed elsewhere).
+    pub fn may_scrape_cluster(&self, config: usize) -> bool {
+        let root = |c: usize| self.prom_configs[c].parent.unwrap_or(c);
+        let root_of_config = root(config);
+        self.prom_configs[root_of_config].run_by_pod.is_some()
+            || self.jobs.iter().any(|j| root(j.config) == root_of_config && !j.kube_sd.is_empty())
+    }
+
     pub fn resolve_service(&self, key: &str) -> Option<ServiceId> {
         let key = key.trim();
         self.services.iter().position(|s| {

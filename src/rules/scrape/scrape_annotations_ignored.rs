@@ -23,7 +23,8 @@ struct Readers<'a> {
     service: Vec<(&'a str, Option<&'a Vec<String>>)>,
     /// Nothing can be said: the configuration is partly outside the repository.
     unknown: bool,
-    /// The repository defines how it is scraped (configs, CRs, stack values).
+    /// The repository defines how the cluster is scraped (a Prometheus configuration that may
+    /// be the cluster's, CRs, stack values).
     defines: bool,
     forced: Option<bool>,
 }
@@ -33,7 +34,9 @@ fn readers<'a>(cx: &'a Context<'a>, key: &str) -> Readers<'a> {
         pod: vec![],
         service: vec![],
         unknown: !cx.ws.wiring.unknown_scrape_config.is_empty(),
-        defines: !cx.ws.prom_configs.is_empty() || !cx.ws.prometheus_crs.is_empty() || !cx.ws.stack_values.is_empty(),
+        defines: (0..cx.ws.prom_configs.len()).any(|c| cx.ws.may_scrape_cluster(c))
+            || !cx.ws.prometheus_crs.is_empty()
+            || !cx.ws.stack_values.is_empty(),
         forced: cx.config.honors_annotations,
     };
     for j in &cx.ws.jobs {
