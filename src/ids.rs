@@ -60,9 +60,25 @@ impl<I: Idx, T> IdVec<I, T> {
     pub fn iter(&self) -> std::slice::Iter<'_, T> {
         self.raw.iter()
     }
+    pub fn iter_mut(&mut self) -> std::slice::IterMut<'_, T> {
+        self.raw.iter_mut()
+    }
+    /// The id of the first element that satisfies `pred`.
+    pub fn position(&self, pred: impl FnMut(&T) -> bool) -> Option<I> {
+        self.raw.iter().position(pred).map(I::new)
+    }
     /// Every element with its id.
     pub fn iter_enumerated(&self) -> impl DoubleEndedIterator<Item = (I, &T)> + ExactSizeIterator {
         self.raw.iter().enumerate().map(|(i, t)| (I::new(i), t))
+    }
+    /// Every element with its id, on every core (rayon), in id order when collected.
+    pub fn par_iter_enumerated(&self) -> impl rayon::iter::IndexedParallelIterator<Item = (I, &T)>
+    where
+        I: Send,
+        T: Sync,
+    {
+        use rayon::prelude::*;
+        self.raw.par_iter().enumerate().map(|(i, t)| (I::new(i), t))
     }
     pub fn ids(&self) -> impl DoubleEndedIterator<Item = I> + ExactSizeIterator {
         (0..self.raw.len()).map(I::new)

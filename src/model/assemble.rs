@@ -178,8 +178,8 @@ fn config_rank(path: &str, names: &[String]) -> Option<(u8, String, bool)> {
 /// itself does not have. When several libraries have it, classpath order decides which one is
 /// read, so each may or may not apply.
 fn library_config(
-    modules: &[crate::model::build::Module],
-    module: usize,
+    modules: &crate::ids::IdVec<crate::model::ModuleId, crate::model::build::Module>,
+    module: crate::model::ModuleId,
     configs_by_dir: &std::collections::HashMap<&str, Vec<(crate::source::FileId, &crate::source::SourceFile)>>,
     own: &[ConfigFile],
     ix: &files::Index<'_>,
@@ -188,7 +188,7 @@ fn library_config(
     let slot = |f: &ConfigFile| -> Slot { (f.bootstrap, f.profile.clone(), f.location, f.ext_rank) };
     let taken: std::collections::HashSet<Slot> = own.iter().map(slot).collect();
     let default_names = ["application".to_string()];
-    let mut found: Vec<(Slot, ConfigFile, usize)> = Vec::new();
+    let mut found: Vec<(Slot, ConfigFile, crate::model::ModuleId)> = Vec::new();
     for lib in crate::model::build::packaged_modules(modules, module) {
         let dir = modules[lib].dir.as_str();
         if dir == modules[module].dir {
@@ -312,8 +312,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
     use rayon::prelude::*;
     let services: Vec<(Service, Vec<ParseError>)> = ws
         .modules
-        .par_iter()
-        .enumerate()
+        .par_iter_enumerated()
         .filter_map(|(mi, m)| {
             let main_classes = mains.get(&m.dir).cloned().unwrap_or_default();
             if m.boot_plugin.is_none() && !annotated.contains(&m.dir) {

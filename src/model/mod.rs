@@ -24,7 +24,10 @@ pub use options::ModelOptions;
 use crate::ids::IdVec;
 use crate::source::{FileId, Span, Spanned};
 
-pub type ModuleId = usize;
+crate::typed_id!(
+    /// A build module (Gradle project or Maven module): an index into `Workspace::modules`.
+    ModuleId
+);
 pub type ServiceId = usize;
 pub type WorkloadId = usize;
 pub type KubeServiceId = usize;
@@ -54,7 +57,7 @@ pub struct ParseError {
 
 #[derive(Default, Debug)]
 pub struct Workspace {
-    pub modules: Vec<build::Module>,
+    pub modules: IdVec<ModuleId, build::Module>,
     pub services: Vec<spring::Service>,
     pub workloads: Vec<kube::Workload>,
     pub kube_services: Vec<kube::KubeService>,

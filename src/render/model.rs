@@ -257,7 +257,7 @@ fn artifact_origin(
     o: &mut String,
     sources: &SourceSet,
     ws: &crate::model::Workspace,
-    module: usize,
+    module: crate::model::ModuleId,
     label: &str,
     group: &str,
     names: &[&str],

@@ -10,6 +10,7 @@ use super::brings::{self, Brings};
 use super::known::{gradle_reach, maven_reach, may_carry, Reach};
 use super::{BuildKind, Coord, Dep, Hop, Module, Presence};
 use crate::model::ModuleId;
+use crate::ids::IdVec;
 
 /// Deepest project-dependency chain followed.
 const MAX_DEPTH: usize = 64;
@@ -48,7 +49,7 @@ impl Lookup {
     }
 }
 
-pub fn lookup(modules: &[Module], start: ModuleId, group: &str, names: &[&str]) -> Lookup {
+pub fn lookup(modules: &IdVec<ModuleId, Module>, start: ModuleId, group: &str, names: &[&str]) -> Lookup {
     let mut w = Walk {
         modules,
         group,
@@ -56,7 +57,7 @@ pub fn lookup(modules: &[Module], start: ModuleId, group: &str, names: &[&str]) 
         visited: Default::default(),
         out: Lookup::default(),
     };
-    if start < modules.len() {
+    if modules.get(start).is_some() {
         if let Some(f) = w.walk(start, 0, &mut Vec::new(), false) {
             w.out.found = Some(f);
         }
@@ -65,7 +66,7 @@ pub fn lookup(modules: &[Module], start: ModuleId, group: &str, names: &[&str]) 
 }
 
 struct Walk<'a> {
-    modules: &'a [Module],
+    modules: &'a IdVec<ModuleId, Module>,
     group: &'a str,
     names: &'a [&'a str],
     /// Modules this walk reached: a set, not a flag per module, because rules look up once per
@@ -155,7 +156,7 @@ impl<'m> Walk<'m> {
                     }
                 }
                 Coord::Module { group, name, .. } if reaches => {
-                    if let Some(t) = d.target.filter(|t| *t != at && *t < self.modules.len()) {
+                    if let Some(t) = d.target.filter(|t| *t != at && self.modules.get(*t).is_some()) {
                         self.follow(t, d, depth, path, under_condition || d.conditional || reach == Reach::Unknown)?;
                         if let Some(f) = self.out.found.take() {
                             return Some(f);
@@ -187,7 +188,7 @@ impl<'m> Walk<'m> {
                         }
                     }
                 }
-                Coord::Project(p) if reaches => match d.target.filter(|t| *t < self.modules.len()) {
+                Coord::Project(p) if reaches => match d.target.filter(|t| self.modules.get(*t).is_some()) {
                     Some(t) => {
                         self.follow(t, d, depth, path, under_condition || d.conditional || reach == Reach::Unknown)?;
                         if let Some(f) = self.out.found.take() {
@@ -255,7 +256,7 @@ impl<'m> Walk<'m> {
 /// coordinates of repository modules, followed transitively), nearest first. Only certain
 /// edges: a conditional declaration or a configuration that may not be packaged is skipped,
 /// since what it would add is not known to be there.
-pub fn packaged_modules(modules: &[Module], start: ModuleId) -> Vec<ModuleId> {
+pub fn packaged_modules(modules: &IdVec<ModuleId, Module>, start: ModuleId) -> Vec<ModuleId> {
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::from([start]);
     let mut queue = std::collections::VecDeque::from([(start, 0usize)]);
@@ -269,7 +270,7 @@ pub fn packaged_modules(modules: &[Module], start: ModuleId) -> Vec<ModuleId> {
                 BuildKind::Maven => maven_reach(&d.configuration, d.optional, depth > 0),
                 _ => gradle_reach(&d.configuration),
             };
-            let Some(t) = d.target.filter(|t| *t < modules.len()) else {
+            let Some(t) = d.target.filter(|t| modules.get(*t).is_some()) else {
                 continue;
             };
             if reach != Reach::Packaged || d.conditional || !seen.insert(t) {

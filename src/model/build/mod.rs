@@ -22,6 +22,8 @@ mod vars;
 use super::spring::BootVersion;
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span};
+use crate::ids::IdVec;
+use crate::model::ModuleId;
 
 pub use classpath::{lookup, packaged_modules, Found, Lookup};
 
@@ -84,7 +86,7 @@ pub struct Dep {
     pub version_span: Option<Span>,
     /// The module of the repository a project dependency or a coordinate names (set once all
     /// modules are known).
-    pub target: Option<super::ModuleId>,
+    pub target: Option<ModuleId>,
 }
 
 /// Where a new dependency is added in the module's own build file.
@@ -264,27 +266,28 @@ pub enum Presence {
 }
 
 /// Whether `group:name` (any of `names`) reaches the packaged runtime classpath of `start`.
-pub fn find_artifact(modules: &[Module], start: super::ModuleId, group: &str, names: &[&str]) -> Presence {
+pub fn find_artifact(modules: &IdVec<ModuleId, Module>, start: ModuleId, group: &str, names: &[&str]) -> Presence {
     lookup(modules, start, group, names).presence()
 }
 
 /// Builds modules from settings, build scripts, catalogs and POMs. `failed` are files that
 /// did not parse (their content is then only partly known).
-pub fn build_modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> Vec<Module> {
+pub fn build_modules(sources: &SourceSet, parsed: &[Parsed], failed: &[FileId]) -> IdVec<ModuleId, Module> {
     let mut modules = gradle::modules(sources, parsed, failed);
     modules.extend(maven::modules(sources, parsed));
     modules.sort_by(|a, b| a.dir.cmp(&b.dir).then(a.gradle_path.cmp(&b.gradle_path)));
+    let mut modules = IdVec::from(modules);
     link_targets(&mut modules);
     modules
 }
 
 /// Resolves project dependencies and coordinates of repository modules (Maven modules, Gradle
 /// projects substituted by `includeBuild`) to module indexes, once.
-fn link_targets(modules: &mut [Module]) {
+fn link_targets(modules: &mut IdVec<ModuleId, Module>) {
     use std::collections::HashMap;
-    let mut by_coords: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut by_path: HashMap<(&str, &str), usize> = HashMap::new();
-    for (i, m) in modules.iter().enumerate() {
+    let mut by_coords: HashMap<(&str, &str), ModuleId> = HashMap::new();
+    let mut by_path: HashMap<(&str, &str), ModuleId> = HashMap::new();
+    for (i, m) in modules.iter_enumerated() {
         if let Some((g, n)) = &m.coords {
             by_coords.entry((g.as_str(), n.as_str())).or_insert(i);
         }
@@ -292,9 +295,8 @@ fn link_targets(modules: &mut [Module]) {
             by_path.entry((m.build_root.as_str(), m.gradle_path.as_str())).or_insert(i);
         }
     }
-    let targets: Vec<Vec<Option<usize>>> = modules
-        .iter()
-        .enumerate()
+    let targets: Vec<Vec<Option<ModuleId>>> = modules
+        .iter_enumerated()
         .map(|(i, m)| {
             m.deps
                 .iter()

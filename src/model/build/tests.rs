@@ -25,7 +25,7 @@ fn registry(files: &[(&str, &str)], dir: &str) -> String {
 
 fn artifact(files: &[(&str, &str)], dir: &str, group: &str, names: &[&str]) -> String {
     let (sources, ws) = analyze(files);
-    let Some(m) = ws.modules.iter().position(|m| m.dir == dir) else {
+    let Some(m) = ws.modules.position(|m| m.dir == dir) else {
         let dirs: Vec<&str> = ws.modules.iter().map(|m| m.dir.as_str()).collect();
         panic!("no module in `{dir}`; modules: {dirs:?}");
     };
@@ -306,7 +306,7 @@ fn applied_scripts_and_variables() {
     let (_, ws) = analyze(&files);
     let l = lookup(
         &ws.modules,
-        ws.modules.iter().position(|m| m.dir == "services/order-service").unwrap(),
+        ws.modules.position(|m| m.dir == "services/order-service").unwrap(),
         REGISTRY_GROUP,
         REGISTRY_ARTIFACTS,
     );
@@ -519,7 +519,7 @@ fn maven_scopes_properties_and_inheritance() {
     let files = [("pom.xml", PARENT), ("order-service/pom.xml", c.as_str())];
     assert_eq!(registry(&files, "order-service"), "present order-service/pom.xml:9");
     let (_, ws) = analyze(&files);
-    let i = ws.modules.iter().position(|m| m.dir == "order-service").unwrap();
+    let i = ws.modules.position(|m| m.dir == "order-service").unwrap();
     let Coord::Module { version, .. } = lookup(&ws.modules, i, REGISTRY_GROUP, REGISTRY_ARTIFACTS).found.unwrap().dep.coord else {
         panic!()
     };

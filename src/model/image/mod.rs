@@ -363,7 +363,7 @@ fn compose_builds(out: &mut Images, ws: &Workspace, sources: &SourceSet) {
         let mut found: Vec<(ModuleId, std::ops::Range<u32>)> = Vec::new();
         for j in &copies {
             let Some(dir) = join_path(ctx, &j.dir) else { continue };
-            if let Some(mi) = ws.modules.iter().position(|m| m.dir == dir) {
+            if let Some(mi) = ws.modules.position(|m| m.dir == dir) {
                 if !found.iter().any(|(x, _)| *x == mi) {
                     found.push((mi, j.span.clone()));
                 }
@@ -371,7 +371,7 @@ fn compose_builds(out: &mut Images, ws: &Workspace, sources: &SourceSet) {
         }
         let [(mi, span)] = found.as_slice() else {
             // No jar recognised: the context itself may be the module (`build: ./orders`).
-            if let (true, Some(img), Some(mi)) = (copies.is_empty(), &c.image, ws.modules.iter().position(|m| m.dir == *ctx)) {
+            if let (true, Some(img), Some(mi)) = (copies.is_empty(), &c.image, ws.modules.position(|m| m.dir == *ctx)) {
                 let pairs = super::compose::dotenv(ws, sources, c);
                 let resolved = super::compose::interpolate::interpolate_marking(img, &super::compose::lookup(&pairs), UNKNOWN);
                 let how = format!(

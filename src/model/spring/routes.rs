@@ -12,6 +12,7 @@ use crate::file_kind::FileKind;
 use crate::model::build::known::{gradle_reach, is_public_group, maven_reach, Reach};
 use crate::model::build::{packaged_modules, BuildKind, Coord, Module};
 use crate::model::ModuleId;
+use crate::ids::IdVec;
 use crate::parse::jvm::web::{Mapping, TypeDecl, WebSource};
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span};
@@ -121,7 +122,7 @@ const PLAIN_SUPERTYPES: &[&str] = &[
 
 /// The routes of the service built by `module`.
 pub fn of_module(
-    modules: &[Module],
+    modules: &IdVec<ModuleId, Module>,
     module: ModuleId,
     sources: &SourceSet,
     parsed: &[Parsed],

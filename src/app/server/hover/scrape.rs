@@ -410,7 +410,7 @@ fn fact(cx: &Cx<'_>, f: &Fact) -> String {
 }
 
 /// `micrometer-registry-prometheus` on the module's runtime classpath, as the build rules see it.
-fn registry(cx: &Cx<'_>, module: usize) -> String {
+fn registry(cx: &Cx<'_>, module: crate::model::ModuleId) -> String {
     let l = lookup(&cx.ws.modules, module, REGISTRY_GROUP, REGISTRY_ARTIFACTS);
     if let Some(f) = &l.found {
         return format!("yes — {}", at(cx.sources, f.dep.span));
