@@ -44,6 +44,13 @@ impl<I: Idx, T> IdVec<I, T> {
     pub fn new() -> Self {
         IdVec::from(Vec::new())
     }
+    /// `elem` for every id of `universe` (a per-service table alongside `ws.services`).
+    pub fn from_elem<U>(elem: T, universe: &IdVec<I, U>) -> Self
+    where
+        T: Clone,
+    {
+        IdVec::from(vec![elem; universe.len()])
+    }
     pub fn push(&mut self, value: T) -> I {
         self.raw.push(value);
         I::new(self.raw.len() - 1)
@@ -56,6 +63,9 @@ impl<I: Idx, T> IdVec<I, T> {
     }
     pub fn get(&self, id: I) -> Option<&T> {
         self.raw.get(id.index())
+    }
+    pub fn get_mut(&mut self, id: I) -> Option<&mut T> {
+        self.raw.get_mut(id.index())
     }
     pub fn iter(&self) -> std::slice::Iter<'_, T> {
         self.raw.iter()

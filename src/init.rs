@@ -71,7 +71,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         "\n# Services found: {}. Keys accept a service's name, module directory or Gradle path.",
         ws.services.len()
     );
-    for (si, s) in ws.services.iter().enumerate() {
+    for (si, s) in ws.services.iter_enumerated() {
         let m = &ws.modules[s.module];
         let _ = writeln!(o, "\n[services.{}]", toml_key(&s.name));
         let module = if m.gradle_path.is_empty() {

@@ -29,8 +29,7 @@ pub fn by_image(ws: &Workspace, sources: &SourceSet, image: &str, near: Option<&
     let default = b.evidence.iter().all(|e| e.default);
     let mut services: Vec<ServiceId> = ws
         .services
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .filter(|(_, s)| b.modules.contains(&s.module))
         .map(|(i, _)| i)
         .collect();

@@ -101,7 +101,7 @@ pub enum Selection {
 
 #[derive(Default, Debug)]
 pub struct Links {
-    pub deployments: Vec<Vec<Deployment>>,
+    pub deployments: IdVec<ServiceId, Vec<Deployment>>,
     pub kube_service_workloads: Vec<Vec<WorkloadId>>,
     pub monitor_services: IdVec<MonitorId, Vec<KubeServiceId>>,
     /// For monitors that select nothing: Services whose pod *selector* (not labels) matches
@@ -124,7 +124,7 @@ pub struct Links {
     /// What probes request that their deployments do not serve.
     pub probe_mismatches: Vec<probes::ProbeMismatch>,
     /// Indexes, so rules asking per service or per workload stay linear.
-    scrapes_by_service: Vec<Vec<usize>>,
+    scrapes_by_service: IdVec<ServiceId, Vec<usize>>,
     workload_service: Vec<Option<ServiceId>>,
 }
 
@@ -152,10 +152,10 @@ impl Links {
 /// Module ↔ workload: config > the image a module builds > image name > workload name > `app`
 /// label (SPEC §5). Indexed by name: comparing every workload with every service is quadratic
 /// in large monorepos.
-fn workload_links(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> Vec<Vec<(WorkloadId, usize, String)>> {
+fn workload_links(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> IdVec<ServiceId, Vec<(WorkloadId, usize, String)>> {
     // A service answers to its name and its module directory's name (case-insensitive).
     let mut by_name: std::collections::HashMap<String, Vec<ServiceId>> = Default::default();
-    for (si, s) in ws.services.iter().enumerate() {
+    for (si, s) in ws.services.iter_enumerated() {
         let dir = ws.modules[s.module].dir.rsplit('/').next().unwrap_or("");
         for n in [s.name.as_str(), dir] {
             let v = by_name.entry(n.to_ascii_lowercase()).or_default();
@@ -174,7 +174,7 @@ fn workload_links(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_
             }
         }
     }
-    let mut out = vec![Vec::new(); ws.services.len()];
+    let mut out = IdVec::from_elem(Vec::new(), &ws.services);
     for (wi, w) in ws.workloads.iter().enumerate() {
         // The lowest (rank, service, container) wins, as a scan in that order would decide.
         let mut best: Option<(u8, ServiceId, usize, String)> = None;
@@ -238,8 +238,8 @@ fn deployments(
     ws: &Workspace,
     sources: &SourceSet,
     options: &ModelOptions<'_>,
-    links: &[Vec<(WorkloadId, usize, String)>],
-) -> Vec<Vec<Deployment>> {
+    links: &IdVec<ServiceId, Vec<(WorkloadId, usize, String)>>,
+) -> IdVec<ServiceId, Vec<Deployment>> {
     deploy::deployments(ws, sources, options, links)
 }
 
@@ -252,14 +252,14 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> 
     for s in &mut sc.scrapes {
         s.app_route = scrape::app_route(ws, &deployments, s);
     }
-    let mut scrapes_by_service = vec![Vec::new(); deployments.len()];
+    let mut scrapes_by_service = IdVec::from_elem(Vec::new(), &deployments);
     for (i, s) in sc.scrapes.iter().enumerate() {
         if let Some(v) = scrapes_by_service.get_mut(s.service) {
             v.push(i);
         }
     }
     let mut workload_service = vec![None; ws.workloads.len()];
-    for (si, ds) in deployments.iter().enumerate() {
+    for (si, ds) in deployments.iter_enumerated() {
         for d in ds {
             if let Some(slot) = d.workload.and_then(|w| workload_service.get_mut(w)) {
                 slot.get_or_insert(si);

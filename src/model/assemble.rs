@@ -3,7 +3,7 @@
 use super::boot::{duration_text, Evidence, Observation, Unmapped};
 use super::build::{build_modules, Module};
 use super::spring::{files, BootVersion, ConfigFile, Layer, Service};
-use super::{Gap, ParseError, Workspace};
+use super::{Gap, ParseError, ServiceId, Workspace};
 use crate::classify::Roles;
 use crate::file_kind::FileKind;
 use crate::model::ModelOptions;
@@ -426,14 +426,16 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
             Some((service, unloadable))
         })
         .collect();
+    let mut built = Vec::with_capacity(services.len());
     for (service, unloadable) in services {
-        ws.services.push(service);
+        built.push(service);
         ws.parse_errors.extend(unloadable);
     }
-    ws.services.sort_by(|a, b| a.name.cmp(&b.name).then(a.module.cmp(&b.module)));
+    built.sort_by(|a, b| a.name.cmp(&b.name).then(a.module.cmp(&b.module)));
+    ws.services = built.into();
     let failed = ws.parse_errors.clone();
     super::spring::configserver::link(ws, &files::Index::new(sources, parsed, &failed));
-    for (i, s) in ws.services.iter().enumerate() {
+    for (i, s) in ws.services.iter_enumerated() {
         if let Some(&span) = s.remote_config.first() {
             ws.gaps.push(Gap {
                 message: format!("`{}` imports configuration from a Config Server, which may set or override its actuator settings; what it serves cannot be known from the repository", s.name),
@@ -507,8 +509,8 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
     }
     // Every main class with its service, from the module's sources (indexed: large monorepos
     // have thousands of services and log lines).
-    let mut by_dir: std::collections::HashMap<&str, Vec<usize>> = Default::default();
-    for (si, s) in ws.services.iter().enumerate() {
+    let mut by_dir: std::collections::HashMap<&str, Vec<ServiceId>> = Default::default();
+    for (si, s) in ws.services.iter_enumerated() {
         by_dir.entry(ws.modules[s.module].dir.as_str()).or_default().push(si);
     }
     let mut classes = ClassIndex::default();
@@ -523,7 +525,7 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
             }
         }
     }
-    for (si, s) in ws.services.iter().enumerate() {
+    for (si, s) in ws.services.iter_enumerated() {
         classes.by_name.entry(s.name.clone()).or_insert(si);
     }
     let mut seen_unmapped = std::collections::BTreeSet::new();
@@ -619,9 +621,9 @@ fn boot_evidence(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], opt
 /// Main classes by fully-qualified and logged name, and services by name.
 #[derive(Default)]
 struct ClassIndex {
-    by_fqn: std::collections::HashMap<String, Vec<usize>>,
-    by_short: std::collections::HashMap<String, Vec<usize>>,
-    by_name: std::collections::HashMap<String, usize>,
+    by_fqn: std::collections::HashMap<String, Vec<ServiceId>>,
+    by_short: std::collections::HashMap<String, Vec<ServiceId>>,
+    by_name: std::collections::HashMap<String, ServiceId>,
 }
 
 fn map_main_class(
@@ -630,8 +632,8 @@ fn map_main_class(
     short: &str,
     fqn: Option<&str>,
     app: Option<&str>,
-) -> Result<usize, (String, String, bool)> {
-    let mut by_class: Vec<usize> = match fqn.and_then(|q| classes.by_fqn.get(q)) {
+) -> Result<ServiceId, (String, String, bool)> {
+    let mut by_class: Vec<ServiceId> = match fqn.and_then(|q| classes.by_fqn.get(q)) {
         Some(services) => services.clone(),
         None => classes.by_short.get(short).cloned().unwrap_or_default(),
     };

@@ -97,6 +97,8 @@ pub fn evidence_text(sources: &SourceSet, obs: &Observation) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::Idx;
+    use crate::model::ServiceId;
     use crate::source::FileId;
 
     #[test]
@@ -107,8 +109,9 @@ mod tests {
 
     #[test]
     fn explicit_values_override_measurements_and_the_largest_measurement_wins() {
+        let [s0, s1, s2] = [0, 1, 2].map(ServiceId::new);
         let log = |s: f64| Observation {
-            service: 0,
+            service: s0,
             seconds: s,
             evidence: Evidence::Log {
                 span: Span::empty(FileId(0), 0),
@@ -117,20 +120,20 @@ mod tests {
             },
         };
         let mut obs = vec![log(90.0), log(161.4), log(20.0)];
-        assert_eq!(decisive(&obs, 0).map(|o| o.seconds), Some(161.4));
+        assert_eq!(decisive(&obs, s0).map(|o| o.seconds), Some(161.4));
         obs.push(Observation {
-            service: 0,
+            service: s0,
             seconds: 60.0,
             evidence: Evidence::Config(Span::empty(FileId(1), 0)),
         });
-        assert_eq!(decisive(&obs, 0).map(|o| o.seconds), Some(60.0));
-        assert_eq!(decisive(&obs, 1), None);
+        assert_eq!(decisive(&obs, s0).map(|o| o.seconds), Some(60.0));
+        assert_eq!(decisive(&obs, s1), None);
         let mut other = log(5.0);
-        other.service = 1;
-        obs.insert(0, Observation { service: 0, ..log(1.0) });
+        other.service = s1;
+        obs.insert(0, Observation { service: s0, ..log(1.0) });
         obs.push(other);
-        assert_eq!(decisive(&obs, 0).map(|o| o.seconds), Some(60.0));
-        assert_eq!(decisive(&obs, 1).map(|o| o.seconds), Some(5.0));
-        assert_eq!(decisive(&obs, 2), None);
+        assert_eq!(decisive(&obs, s0).map(|o| o.seconds), Some(60.0));
+        assert_eq!(decisive(&obs, s1).map(|o| o.seconds), Some(5.0));
+        assert_eq!(decisive(&obs, s2), None);
     }
 }

@@ -28,7 +28,10 @@ crate::typed_id!(
     /// A build module (Gradle project or Maven module): an index into `Workspace::modules`.
     ModuleId
 );
-pub type ServiceId = usize;
+crate::typed_id!(
+    /// A Spring Boot application (a module that builds one): an index into `Workspace::services`.
+    ServiceId
+);
 pub type WorkloadId = usize;
 pub type KubeServiceId = usize;
 crate::typed_id!(
@@ -58,7 +61,7 @@ pub struct ParseError {
 #[derive(Default, Debug)]
 pub struct Workspace {
     pub modules: IdVec<ModuleId, build::Module>,
-    pub services: Vec<spring::Service>,
+    pub services: IdVec<ServiceId, spring::Service>,
     pub workloads: Vec<kube::Workload>,
     pub kube_services: Vec<kube::KubeService>,
     pub monitors: IdVec<MonitorId, kube::Monitor>,
@@ -87,7 +90,7 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn service_by_name(&self, name: &str) -> Option<ServiceId> {
-        self.services.iter().position(|s| s.name == name)
+        self.services.position(|s| s.name == name)
     }
 
     /// Config and CLI accept a service's name, directory name, Gradle path or module path.
@@ -121,7 +124,7 @@ impl Workspace {
 
     pub fn resolve_service(&self, key: &str) -> Option<ServiceId> {
         let key = key.trim();
-        self.services.iter().position(|s| {
+        self.services.position(|s| {
             let m = &self.modules[s.module];
             s.name == key || m.gradle_path == key || m.dir == key.trim_end_matches('/') || m.dir.rsplit('/').next() == Some(key)
         })

@@ -10,7 +10,7 @@ use super::prometheus::{
     file_sd_targets, find_mount, read_compose, read_config, read_jobs, resolve_pattern, ConfigSource, PodRun, SdResolution,
 };
 use super::tree::{embedded_documents, SNode};
-use super::{Gap, Workspace};
+use super::{Gap, ServiceId, Workspace};
 use crate::classify::{Program, Role, Roles};
 use crate::file_kind::FileKind;
 use crate::model::ModelOptions;
@@ -144,10 +144,9 @@ pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &
 
 /// Kustomize and Helm gaps, naming the services whose objects they hide.
 pub fn gaps(ws: &mut Workspace, sources: &SourceSet, kz: &kustomize::Output) {
-    let names_in = |ws: &Workspace, group: Option<usize>, texts: &[FileId]| -> Vec<usize> {
+    let names_in = |ws: &Workspace, group: Option<usize>, texts: &[FileId]| -> Vec<ServiceId> {
         ws.services
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .filter(|(_, s)| {
                 ws.workloads.iter().any(|w| {
                     (group.is_none() || w.origin.group == group)
@@ -161,7 +160,7 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet, kz: &kustomize::Output) {
         let mut services = names_in(ws, Some(g.group), &[]);
         // A remote base's URL usually names what it brings.
         let text = sources.text(g.span);
-        for (i, s) in ws.services.iter().enumerate() {
+        for (i, s) in ws.services.iter_enumerated() {
             if text.contains(s.name.as_str()) && !services.contains(&i) {
                 services.push(i);
             }
@@ -214,10 +213,9 @@ pub fn gaps(ws: &mut Workspace, sources: &SourceSet, kz: &kustomize::Output) {
                 .filter(|(_, f)| f.path.starts_with(&format!("{}/values", c.dir)))
                 .map(|(id, _)| id),
         );
-        let services: Vec<usize> = ws
+        let services: Vec<ServiceId> = ws
             .services
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .filter(|(_, s)| dir_name == s.name || c.name == s.name || texts.iter().any(|f| sources.get(*f).text.contains(s.name.as_str())))
             .map(|(i, _)| i)
             .collect();

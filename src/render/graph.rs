@@ -6,7 +6,8 @@
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::link::{Selection, Via};
-use crate::model::MonitorId;
+use crate::ids::IdVec;
+use crate::model::{MonitorId, ServiceId};
 use crate::report::{Analysis, Report};
 use crate::rules::{self, Category};
 use crate::source::SourceSet;
@@ -123,11 +124,11 @@ pub fn build(sources: &SourceSet, a: &Analysis, report: &Report) -> Graph {
     let ws = &a.workspace;
     let mut g = Graph::default();
     // Per service: the ids of its module, workloads, scrape edges (from, to), monitor ids.
-    let mut module_edges: Vec<Vec<(String, String)>> = vec![vec![]; ws.services.len()];
-    let mut scrape_edges: Vec<Vec<(String, String)>> = vec![vec![]; ws.services.len()];
-    let mut workloads_of: Vec<Vec<String>> = vec![vec![]; ws.services.len()];
-    let mut modules: Vec<String> = vec![];
-    for (si, s) in ws.services.iter().enumerate() {
+    let mut module_edges: IdVec<ServiceId, Vec<(String, String)>> = IdVec::from_elem(vec![], &ws.services);
+    let mut scrape_edges: IdVec<ServiceId, Vec<(String, String)>> = IdVec::from_elem(vec![], &ws.services);
+    let mut workloads_of: IdVec<ServiceId, Vec<String>> = IdVec::from_elem(vec![], &ws.services);
+    let mut modules: IdVec<ServiceId, String> = IdVec::new();
+    for (si, s) in ws.services.iter_enumerated() {
         let m = &ws.modules[s.module];
         let mut members = vec![];
         let mid = g.node(format!("module{si}"), || {

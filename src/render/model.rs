@@ -17,7 +17,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
     let ws = &a.workspace;
     let mut o = String::new();
     let _ = writeln!(o, "services ({}):", ws.services.len());
-    for (si, s) in ws.services.iter().enumerate() {
+    for (si, s) in ws.services.iter_enumerated() {
         let m = &ws.modules[s.module];
         let _ = writeln!(o, "  {}", s.name);
         let build = m.build_file.map_or("none".to_string(), |f| sources.path(f).to_string());

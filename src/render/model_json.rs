@@ -16,8 +16,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
     let ws = &a.workspace;
     let services: Vec<Value> = ws
         .services
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(si, s)| {
             let m = &ws.modules[s.module];
             let registry = match find_artifact(&ws.modules, s.module, "io.micrometer", crate::model::build::REGISTRY_ARTIFACTS) {

@@ -21,6 +21,7 @@ use crate::model::prometheus::ComposeService;
 use crate::model::spring::kubeconfig;
 use crate::model::spring::{BuildFacts, Effective, Fact, Layer, Lookup, Platform, ProfileSet, Service, StackInput, WebStack, Why};
 use crate::model::ModelOptions;
+use crate::ids::IdVec;
 use crate::model::{ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span};
 use compose::compose_runtime;
@@ -93,10 +94,9 @@ fn compose_links(ws: &Workspace, sources: &SourceSet, images: &[ComposeImage], s
     let same = |a: &str, b: &str| !a.is_empty() && a.eq_ignore_ascii_case(b);
     // Linked by name or image: only if no other module of that name is nearer to the Compose file.
     let nearest = |c: &ComposeService, by: &str| {
-        let rivals: Vec<usize> = ws
+        let rivals: Vec<ServiceId> = ws
             .services
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .filter(|(_, x)| {
                 let d = x.dir.rsplit('/').next().unwrap_or("");
                 same(&x.name, by) || same(d, by)
@@ -229,16 +229,16 @@ pub fn deployments(
     ws: &Workspace,
     sources: &SourceSet,
     options: &ModelOptions<'_>,
-    links: &[Vec<(WorkloadId, usize, String)>],
-) -> Vec<Vec<Deployment>> {
+    links: &IdVec<ServiceId, Vec<(WorkloadId, usize, String)>>,
+) -> IdVec<ServiceId, Vec<Deployment>> {
     // Each service's deployments depend only on the model: evaluate them on every core.
     use rayon::prelude::*;
     let images = compose_images(ws, sources);
     ws.services
-        .par_iter()
-        .enumerate()
+        .par_iter_enumerated()
         .map(|(si, s)| service_deployments(ws, sources, options, &images, si, s, &links[si]))
-        .collect()
+        .collect::<Vec<_>>()
+        .into()
 }
 
 fn service_deployments(

@@ -16,6 +16,7 @@ use crate::model::exec::HttpCall;
 use crate::model::kube::{Container, Handler, PortRef, Probe, ProbeKind, Workload};
 use crate::model::spring::routes::Serves;
 use crate::model::spring::{Namespace, PortType, Service, Serving};
+use crate::ids::IdVec;
 use crate::model::{ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span, Spanned};
 
@@ -95,9 +96,9 @@ pub struct ProbedContainer<'a> {
 }
 
 /// Every Kubernetes container that runs a service, in service order.
-pub fn containers<'a>(ws: &'a Workspace, deployments: &'a [Vec<Deployment>]) -> Vec<ProbedContainer<'a>> {
+pub fn containers<'a>(ws: &'a Workspace, deployments: &'a IdVec<ServiceId, Vec<Deployment>>) -> Vec<ProbedContainer<'a>> {
     let mut out = Vec::new();
-    for (si, deps) in deployments.iter().enumerate() {
+    for (si, deps) in deployments.iter_enumerated() {
         for (di, d) in deps.iter().enumerate() {
             if let (Some(w), Some(c)) = (d.workload, d.container) {
                 let workload = &ws.workloads[w];
@@ -375,7 +376,7 @@ fn asked(sources: &SourceSet, c: &Container, p: &Probe) -> Vec<Asked> {
 }
 
 /// Every mismatch of every probe of every container that runs a service.
-pub fn mismatches(ws: &Workspace, sources: &SourceSet, deployments: &[Vec<Deployment>]) -> Vec<ProbeMismatch> {
+pub fn mismatches(ws: &Workspace, sources: &SourceSet, deployments: &IdVec<ServiceId, Vec<Deployment>>) -> Vec<ProbeMismatch> {
     let mut out = Vec::new();
     for t in containers(ws, deployments) {
         if not_comparable(ws, &t).is_some() {

@@ -15,8 +15,7 @@ pub(super) fn compose_spring(ws: &Workspace, sources: &crate::source::SourceSet)
             if let Some((mi, _)) = ws.images.compose_module.get(ci).and_then(Option::as_ref) {
                 return ws
                     .services
-                    .iter()
-                    .enumerate()
+                    .iter_enumerated()
                     .filter(|(_, s)| s.module == *mi)
                     .map(|(i, _)| i)
                     .collect();
@@ -34,8 +33,7 @@ pub(super) fn compose_spring(ws: &Workspace, sources: &crate::source::SourceSet)
             }
             let exact: Vec<ServiceId> = ws
                 .services
-                .iter()
-                .enumerate()
+                .iter_enumerated()
                 .filter(|(_, s)| {
                     let m = &ws.modules[s.module];
                     c.build_context
@@ -54,8 +52,7 @@ pub(super) fn compose_spring(ws: &Workspace, sources: &crate::source::SourceSet)
             });
             let by_name: Vec<ServiceId> = ws
                 .services
-                .iter()
-                .enumerate()
+                .iter_enumerated()
                 .filter(|(_, s)| {
                     let m = &ws.modules[s.module];
                     let dir_name = m.dir.rsplit('/').next().unwrap_or("");

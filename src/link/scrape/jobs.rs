@@ -313,7 +313,7 @@ pub(super) fn resolve_target(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job
             }
         }
         if hits.is_empty() {
-            if let Some(s) = ws.services.iter().position(|s| s.name == host) {
+            if let Some(s) = ws.services.position(|s| s.name == host) {
                 hits.push(Hit {
                     service: s,
                     deployment: (cx.deployments[s].len() == 1).then_some(0),

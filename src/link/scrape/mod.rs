@@ -97,12 +97,12 @@ pub struct Output {
 }
 
 /// Module ↔ workload links already computed by `link::workload_links`.
-pub type WorkloadLinks<'a> = &'a [Vec<(WorkloadId, usize, String)>];
+pub type WorkloadLinks<'a> = &'a IdVec<ServiceId, Vec<(WorkloadId, usize, String)>>;
 
 struct Cx<'a> {
     ws: &'a Workspace,
     sources: &'a SourceSet,
-    deployments: &'a [Vec<Deployment>],
+    deployments: &'a IdVec<ServiceId, Vec<Deployment>>,
     wl: WorkloadLinks<'a>,
     ksw: Vec<Vec<WorkloadId>>,
     /// Workload → the services it runs (the inverse of `wl`).
@@ -162,7 +162,7 @@ pub fn link(
     ws: &Workspace,
     sources: &SourceSet,
     options: &ModelOptions<'_>,
-    deployments: &[Vec<Deployment>],
+    deployments: &IdVec<ServiceId, Vec<Deployment>>,
     wl: WorkloadLinks<'_>,
 ) -> Output {
     // Label indexes: each selector is tried only against objects carrying its first label.
@@ -229,8 +229,8 @@ pub fn link(
         })
         .collect();
     let monitor_selection = ws.monitors.iter().map(|m| select::selection(ws, options, m)).collect();
-    let mut workload_services = vec![Vec::new(); ws.workloads.len()];
-    for (si, links) in wl.iter().enumerate() {
+    let mut workload_services: Vec<Vec<ServiceId>> = vec![Vec::new(); ws.workloads.len()];
+    for (si, links) in wl.iter_enumerated() {
         for (wi, _, _) in links {
             if let Some(v) = workload_services.get_mut(*wi) {
                 if !v.contains(&si) {
@@ -256,7 +256,7 @@ pub fn link(
         }
     }
     let mut service_keys: BTreeMap<String, ServiceId> = BTreeMap::new();
-    for (si, s) in ws.services.iter().enumerate() {
+    for (si, s) in ws.services.iter_enumerated() {
         let m = &ws.modules[s.module];
         for k in [
             s.name.as_str(),
@@ -349,7 +349,7 @@ pub fn describe_site(ws: &Workspace, via: &Via) -> (String, Span) {
 /// The application's request mapping that serves what a scrape requests, when the scrape
 /// reaches the main server of every deployment it may reach (the SAME port, or a reached port
 /// that is the main one) and a mapping there matches the path under the server prefix.
-pub(crate) fn app_route(ws: &Workspace, deployments: &[Vec<Deployment>], s: &Scrape) -> Option<Span> {
+pub(crate) fn app_route(ws: &Workspace, deployments: &IdVec<ServiceId, Vec<Deployment>>, s: &Scrape) -> Option<Span> {
     use crate::model::spring::routes::Serves;
     let reached: Vec<&Deployment> = match s.deployment {
         Some(d) => deployments.get(s.service)?.get(d).into_iter().collect(),

@@ -226,7 +226,7 @@ pub(super) fn registry_scrapes(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], s
             };
             d.registry = Ok(server.1.clone());
             let mut seen = BTreeSet::new();
-            for (si, deps) in cx.deployments.iter().enumerate() {
+            for (si, deps) in cx.deployments.iter_enumerated() {
                 let client = match sd.kind {
                     RegistryKind::Eureka => has(cx, si, EUREKA_CLIENT).and_then(|c| Ok(c || has(cx, si, EUREKA_SERVER)?)),
                     RegistryKind::Consul => has(cx, si, CONSUL_CLIENT),

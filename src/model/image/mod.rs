@@ -12,7 +12,7 @@ pub mod name;
 pub use name::ImageName;
 
 use crate::model::build::{join_path, BuildKind, Module, ScriptPart};
-use crate::model::{Gap, ModuleId, Workspace};
+use crate::model::{Gap, ModuleId, ServiceId, Workspace};
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span};
 use name::{substitute, UNKNOWN};
@@ -418,10 +418,9 @@ fn display_dir(d: &str) -> &str {
 pub fn gaps(ws: &mut Workspace, sources: &SourceSet) {
     let mut seen: Vec<String> = Vec::new();
     let mut gaps = Vec::new();
-    let services_of = |mods: &[ModuleId]| -> Vec<usize> {
+    let services_of = |mods: &[ModuleId]| -> Vec<ServiceId> {
         ws.services
-            .iter()
-            .enumerate()
+            .iter_enumerated()
             .filter(|(_, s)| mods.contains(&s.module))
             .map(|(i, _)| i)
             .collect()

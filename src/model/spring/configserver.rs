@@ -13,7 +13,7 @@ use super::files::{served_files, Index};
 use super::{ConfigFile, ImportTarget, Service};
 use crate::classify::configrepo::{resolve, Located};
 use crate::model::build::{find_artifact, Presence};
-use crate::model::Workspace;
+use crate::model::{ServiceId, Workspace};
 use crate::source::Span;
 
 /// What a Config Server in the repository serves a client, and why it is that server.
@@ -27,7 +27,7 @@ pub struct Served {
 }
 
 struct Server {
-    service: usize,
+    service: ServiceId,
     dir: String,
     /// Empty when what the server serves is not in the repository (or cannot be placed).
     dirs: Vec<Located>,
@@ -43,7 +43,7 @@ const GIT: &str = "spring.cloud.config.server.git.uri";
 /// them is not served by another one that happens to be readable.
 fn servers(ws: &Workspace, is_dir: &dyn Fn(&str) -> bool) -> Vec<Server> {
     let mut out = Vec::new();
-    for (si, s) in ws.services.iter().enumerate() {
+    for (si, s) in ws.services.iter_enumerated() {
         if !matches!(
             find_artifact(&ws.modules, s.module, "org.springframework.cloud", &["spring-cloud-config-server"]),
             Presence::Present(_)
@@ -139,7 +139,7 @@ pub fn link(ws: &mut Workspace, ix: &Index<'_>) {
     if servers.iter().all(|s| s.dirs.is_empty()) {
         return;
     }
-    for ci in 0..ws.services.len() {
+    for ci in ws.services.ids() {
         let client = &ws.services[ci];
         if client.remote_config.is_empty() || servers.iter().any(|s| s.service == ci) {
             continue;

@@ -16,7 +16,7 @@ fn value(files: &[(&str, &str)], key: &str) -> Option<String> {
     }
     let options = crate::Options::default();
     let a = crate::analyze(&sources, &options);
-    let d = a.links.deployments.first()?.first()?;
+    let d = a.links.deployments.iter().next()?.first()?;
     d.effective.lookup(key).set().map(|f| f.value)
 }
 

@@ -22,6 +22,7 @@ use super::facts::WebStack;
 use super::routes::unknown_classpath;
 use super::serving::Serving;
 use super::{BootVersion, Why};
+use crate::ids::IdVec;
 use crate::model::build::{find_artifact, packaged_modules, Module, Presence};
 use crate::model::ModuleId;
 use crate::parse::jvm::security::{Access as Rule, Chain, Matcher};
@@ -236,7 +237,7 @@ pub enum Access {
 
 /// The security fact of the service built by `module`.
 pub fn of_module(
-    modules: &[Module],
+    modules: &IdVec<ModuleId, Module>,
     module: ModuleId,
     sources: &SourceSet,
     parsed: &[Parsed],
@@ -255,7 +256,7 @@ pub fn of_module(
     }
 }
 
-fn presence(modules: &[Module], module: ModuleId) -> Present {
+fn presence(modules: &IdVec<ModuleId, Module>, module: ModuleId) -> Present {
     let mut unknown = None;
     for (group, names) in SECURITY {
         for name in *names {
@@ -278,7 +279,7 @@ fn presence(modules: &[Module], module: ModuleId) -> Present {
     }
 }
 
-fn config(modules: &[Module], module: ModuleId, sources: &SourceSet, parsed: &[Parsed], by_dir: &HashMap<&str, Vec<FileId>>) -> Config {
+fn config(modules: &IdVec<ModuleId, Module>, module: ModuleId, sources: &SourceSet, parsed: &[Parsed], by_dir: &HashMap<&str, Vec<FileId>>) -> Config {
     let mut set = vec![module];
     set.extend(packaged_modules(modules, module));
     let mut chains = Vec::new();

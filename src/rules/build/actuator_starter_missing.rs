@@ -21,7 +21,7 @@ impl Rule for ActuatorStarterMissing {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (si, s) in cx.ws.services.iter().enumerate() {
+        for (si, s) in cx.ws.services.iter_enumerated() {
             let Some(demand) = metrics_demand(cx.links, si) else { continue };
             let registry = lookup(&cx.ws.modules, s.module, REGISTRY_GROUP, REGISTRY_ARTIFACTS);
             let Some(reg) = registry.found else { continue };

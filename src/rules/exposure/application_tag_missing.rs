@@ -88,7 +88,7 @@ impl Rule for ApplicationTagMissing {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (si, s) in cx.ws.services.iter().enumerate() {
+        for (si, s) in cx.ws.services.iter_enumerated() {
             // Common tags exist from Boot 2.1 (semantics §6).
             if !s.boot_version.at_least(2, 1) {
                 continue;

@@ -349,7 +349,7 @@ impl Rule for ConfigBreaksStartup {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen: Vec<Span> = Vec::new();
-        for (si, s) in cx.ws.services.iter().enumerate() {
+        for (si, s) in cx.ws.services.iter_enumerated() {
             let mut found = Vec::new();
             legacy_profiles(cx, s, &mut found);
             for dep in &cx.links.deployments[si] {

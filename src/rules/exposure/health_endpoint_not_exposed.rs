@@ -21,7 +21,7 @@ impl Rule for HealthEndpointNotExposed {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen = Vec::new();
-        for (si, s) in cx.ws.services.iter().enumerate() {
+        for (si, s) in cx.ws.services.iter_enumerated() {
             for dep in &cx.links.deployments[si] {
                 let fact = &dep.actuator.facts.health_exposed;
                 if !fact.is_no() {

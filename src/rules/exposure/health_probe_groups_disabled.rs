@@ -20,7 +20,7 @@ impl Rule for HealthProbeGroupsDisabled {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen = Vec::new();
-        for (si, s) in cx.ws.services.iter().enumerate() {
+        for (si, s) in cx.ws.services.iter_enumerated() {
             for dep in &cx.links.deployments[si] {
                 let f = &dep.actuator.facts;
                 // Without `health` exposed, `health-endpoint-not-exposed` says so.

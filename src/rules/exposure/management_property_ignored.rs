@@ -130,7 +130,7 @@ impl Rule for ManagementPropertyIgnored {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen: Vec<Span> = Vec::new();
-        for (si, s) in cx.ws.services.iter().enumerate() {
+        for (si, s) in cx.ws.services.iter_enumerated() {
             // Which names a version reads is the whole question: with the version only assumed,
             // nothing can be said.
             if s.boot_version.is_assumed() {

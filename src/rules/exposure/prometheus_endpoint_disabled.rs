@@ -22,7 +22,7 @@ impl Rule for PrometheusEndpointDisabled {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen = Vec::new();
-        for (si, s) in cx.ws.services.iter().enumerate() {
+        for (si, s) in cx.ws.services.iter_enumerated() {
             let mut candidates: Vec<(&crate::link::Deployment, Option<&crate::link::Scrape>)> = scraped_deployments(cx.links, si)
                 .into_iter()
                 .map(|(_, d, sc)| (d, Some(sc)))

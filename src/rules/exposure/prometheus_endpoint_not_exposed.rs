@@ -22,7 +22,7 @@ impl Rule for PrometheusEndpointNotExposed {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (si, s) in cx.ws.services.iter().enumerate() {
+        for (si, s) in cx.ws.services.iter_enumerated() {
             let deps = &cx.links.deployments[si];
             let scrapes: Vec<_> = cx.links.scrapes_of(si).collect();
             // The deployments that must expose it: those a scrape reaches when every deployment

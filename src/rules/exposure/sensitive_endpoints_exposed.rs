@@ -61,7 +61,7 @@ impl Rule for SensitiveEndpointsExposed {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen: Vec<Span> = Vec::new();
-        for (si, s) in cx.ws.services.iter().enumerate() {
+        for (si, s) in cx.ws.services.iter_enumerated() {
             // With Spring Security on the classpath (or possibly on it), what is protected
             // depends on its filter chains: not this rule's question (semantics §1.7).
             if !matches!(s.security.present, Present::No) {

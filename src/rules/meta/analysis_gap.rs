@@ -60,7 +60,7 @@ impl Rule for AnalysisGap {
         unknown_discovery(cx, out);
         // A service that must serve metrics but whose classpath cannot be resolved: say so
         // instead of guessing (the build rules stay silent).
-        for (si, s) in cx.ws.services.iter().enumerate() {
+        for (si, s) in cx.ws.services.iter_enumerated() {
             if crate::link::demand::metrics_demand(cx.links, si).is_none() {
                 continue;
             }
@@ -100,7 +100,7 @@ fn unknown_discovery(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let job = &cx.ws.jobs[d.job];
         let sd = &job.registry_sd[d.sd];
         let span = sd.server.as_ref().map_or(sd.span, |s| s.span);
-        let mut causes: Vec<(String, Vec<usize>)> = Vec::new();
+        let mut causes: Vec<(String, Vec<crate::model::ServiceId>)> = Vec::new();
         match &d.registry {
             Err(why) => causes.push((why.clone(), vec![])),
             Ok(_) => {
@@ -158,7 +158,7 @@ fn unknown_discovery(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     use crate::link::probes::{http_probes, uses_health};
     use crate::model::spring::Tri;
-    let mut seen: Vec<(usize, crate::source::Span)> = Vec::new();
+    let mut seen: Vec<(crate::model::ServiceId, crate::source::Span)> = Vec::new();
     // Service-level gaps already reported (the Config Server import, reported once for all
     // the profile documents that declare it: one finding per cause).
     for g in &cx.ws.gaps {
@@ -166,10 +166,10 @@ fn unknown_config(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             seen.push((*s, g.span));
         }
     }
-    for (si, s) in cx.ws.services.iter().enumerate() {
+    for (si, s) in cx.ws.services.iter_enumerated() {
         seen.extend(s.remote_config.iter().map(|span| (si, *span)));
     }
-    for (si, s) in cx.ws.services.iter().enumerate() {
+    for (si, s) in cx.ws.services.iter_enumerated() {
         let scraped = cx.links.scrapes_of(si).next().is_some();
         for d in &cx.links.deployments[si] {
             let f = &d.actuator.facts;

@@ -30,7 +30,7 @@ impl Rule for LivenessDelayRedundant {
                 if delay.value <= 0 || !seen.insert(entry) {
                     continue;
                 }
-                let service = cx.links.deployments.iter().position(|ds| ds.iter().any(|d| d.workload == Some(wi)));
+                let service = cx.links.service_of_workload(wi);
                 let d = Diagnostic::new(
                     Self::META.name,
                     Self::META.default_severity,

@@ -44,7 +44,7 @@ impl Rule for MetricsPortMismatch {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let mut seen: BTreeSet<(Span, usize)> = BTreeSet::new();
+        let mut seen: BTreeSet<(Span, crate::model::ServiceId)> = BTreeSet::new();
         for sc in &cx.links.scrapes {
             // `0` is a random port: no fixed port reaches it, whatever else is unknown (§19).
             let reached = cx.links.reached(sc);

@@ -2,7 +2,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit;
 use crate::model::kube::{MonitorKind, PortRef, Workload};
-use crate::model::MonitorId;
+use crate::model::{MonitorId, WorkloadId};
 use crate::rules::{Context, Rule, RuleMeta};
 
 declare_rule!(MonitorPortNotFound {
@@ -25,14 +25,12 @@ impl Rule for MonitorPortNotFound {
                 continue;
             }
             if m.kind == MonitorKind::Pod {
-                let pods: Vec<&Workload> = cx.links.monitor_pods[mi].iter().map(|w| &cx.ws.workloads[*w]).collect();
-                container_ports(cx, mi, &pods, out);
+                container_ports(cx, mi, &cx.links.monitor_pods[mi], out);
                 continue;
             }
-            let backing: Vec<&Workload> = cx.links.monitor_services[mi]
+            let backing: Vec<WorkloadId> = cx.links.monitor_services[mi]
                 .iter()
-                .flat_map(|k| cx.links.kube_service_workloads[*k].iter())
-                .map(|w| &cx.ws.workloads[*w])
+                .flat_map(|k| cx.links.kube_service_workloads[*k].iter().copied())
                 .collect();
             container_ports(cx, mi, &backing, out);
             let (services, near) = match (&cx.links.monitor_services[mi], &cx.links.monitor_near_misses[mi]) {
@@ -150,9 +148,11 @@ fn ports_of(w: &Workload) -> String {
 
 /// Endpoints that name container ports: PodMonitor `port`/`portNumber`/`targetPort`,
 /// ServiceMonitor `targetPort` (when there is no `port`).
-fn container_ports(cx: &Context<'_>, mi: MonitorId, workloads: &[&Workload], out: &mut Vec<Diagnostic>) {
+fn container_ports(cx: &Context<'_>, mi: MonitorId, ids: &[WorkloadId], out: &mut Vec<Diagnostic>) {
     let m = &cx.ws.monitors[mi];
-    let Some(first) = workloads.first() else { return };
+    let Some(&first_id) = ids.first() else { return };
+    let workloads: Vec<&Workload> = ids.iter().map(|w| &cx.ws.workloads[*w]).collect();
+    let first = workloads[0];
     for ep in &m.endpoints {
         let (what, want, span) = if m.kind == MonitorKind::Pod {
             if let Some(p) = &ep.port {
@@ -177,7 +177,7 @@ fn container_ports(cx: &Context<'_>, mi: MonitorId, workloads: &[&Workload], out
                 PortRef::Number(n) => ("targetPort", Wanted::Number(*n), t.span),
             }
         };
-        if declared(workloads, &want) {
+        if declared(&workloads, &want) {
             continue;
         }
         let shown = match &want {
@@ -205,10 +205,7 @@ fn container_ports(cx: &Context<'_>, mi: MonitorId, workloads: &[&Workload], out
                 format!("the pods declare {}", ports_of(first)),
             );
         }
-        if let Some(si) = cx.links.deployments.iter().position(|ds| {
-            ds.iter()
-                .any(|dp| dp.workload.is_some_and(|w| std::ptr::eq(&cx.ws.workloads[w], *first)))
-        }) {
+        if let Some(si) = cx.links.service_of_workload(first_id) {
             d = d.service(Some(&cx.ws.services[si].name));
         }
         d = d.help(match want {

@@ -46,7 +46,7 @@ impl Rule for ServiceNotScraped {
         if !defines || scraping_partly_unknown(cx) {
             return;
         }
-        for (si, s) in ws.services.iter().enumerate() {
+        for (si, s) in ws.services.iter_enumerated() {
             if cx.links.scrapes_of(si).next().is_some() {
                 continue;
             }

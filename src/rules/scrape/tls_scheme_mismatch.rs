@@ -81,7 +81,7 @@ impl Rule for TlsSchemeMismatch {
 /// The scrape half: every scrape whose scheme disagrees with what all the deployments it
 /// reaches serve.
 fn check_scrapes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeSet<(Span, usize)> = BTreeSet::new();
+    let mut seen: BTreeSet<(Span, crate::model::ServiceId)> = BTreeSet::new();
     for sc in &cx.links.scrapes {
         let reached = cx.links.reached(sc);
         let tls: Vec<(bool, Option<Span>)> = reached.iter().filter_map(|d| served_tls(d)).collect();
