@@ -160,5 +160,9 @@ mod tests {
             [(0, "a"), (1, "b")]
         );
         assert_eq!(v.get(ThingId::new(2)), None);
+        assert_eq!(v.position(|t| *t == "b"), Some(b));
+        let mut marks: IdVec<ThingId, u8> = IdVec::from_elem(0, &v);
+        marks[b] += 1;
+        assert_eq!(marks.iter().copied().collect::<Vec<_>>(), [0, 1]);
     }
 }

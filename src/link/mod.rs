@@ -102,7 +102,7 @@ pub enum Selection {
 #[derive(Default, Debug)]
 pub struct Links {
     pub deployments: IdVec<ServiceId, Vec<Deployment>>,
-    pub kube_service_workloads: Vec<Vec<WorkloadId>>,
+    pub kube_service_workloads: IdVec<KubeServiceId, Vec<WorkloadId>>,
     pub monitor_services: IdVec<MonitorId, Vec<KubeServiceId>>,
     /// For monitors that select nothing: Services whose pod *selector* (not labels) matches
     /// the monitor's selector — the usual mix-up between the two (seed 004).
@@ -125,7 +125,7 @@ pub struct Links {
     pub probe_mismatches: Vec<probes::ProbeMismatch>,
     /// Indexes, so rules asking per service or per workload stay linear.
     scrapes_by_service: IdVec<ServiceId, Vec<usize>>,
-    workload_service: Vec<Option<ServiceId>>,
+    workload_service: IdVec<WorkloadId, Option<ServiceId>>,
 }
 
 impl Links {
@@ -175,7 +175,7 @@ fn workload_links(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_
         }
     }
     let mut out = IdVec::from_elem(Vec::new(), &ws.services);
-    for (wi, w) in ws.workloads.iter().enumerate() {
+    for (wi, w) in ws.workloads.iter_enumerated() {
         // The lowest (rank, service, container) wins, as a scan in that order would decide.
         let mut best: Option<(u8, ServiceId, usize, String)> = None;
         let mut consider = |rank: u8, si: ServiceId, ci: usize, why: &dyn Fn() -> String| {
@@ -258,7 +258,7 @@ pub fn link(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_>) -> 
             v.push(i);
         }
     }
-    let mut workload_service = vec![None; ws.workloads.len()];
+    let mut workload_service = IdVec::from_elem(None, &ws.workloads);
     for (si, ds) in deployments.iter_enumerated() {
         for d in ds {
             if let Some(slot) = d.workload.and_then(|w| workload_service.get_mut(w)) {

@@ -2,6 +2,7 @@
 //! Prometheus `serviceMonitorSelector`).
 
 use super::tree::SNode;
+use crate::ids::Idx;
 use crate::source::Span;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,30 +113,31 @@ pub fn describe_labels(labels: &[(String, String)]) -> String {
 
 /// Objects by label, so that matching a selector costs its first `matchLabels` pair's posting
 /// list instead of a scan of every object (quadratic in large monorepos). Callers still apply
-/// the full selector to each candidate; the index only narrows.
-pub struct LabelIndex {
-    by_pair: std::collections::HashMap<(String, String), Vec<usize>>,
+/// the full selector to each candidate; the index only narrows. `I` is the id of the objects
+/// indexed (workloads or Services), given in id order.
+pub struct LabelIndex<I> {
+    by_pair: std::collections::HashMap<(String, String), Vec<I>>,
     len: usize,
 }
 
-impl LabelIndex {
-    pub fn new<'a>(labels: impl Iterator<Item = &'a [(String, String)]>) -> LabelIndex {
-        let mut by_pair: std::collections::HashMap<(String, String), Vec<usize>> = Default::default();
+impl<I: Idx> LabelIndex<I> {
+    pub fn new<'a>(labels: impl Iterator<Item = &'a [(String, String)]>) -> LabelIndex<I> {
+        let mut by_pair: std::collections::HashMap<(String, String), Vec<I>> = Default::default();
         let mut len = 0;
         for (i, ls) in labels.enumerate() {
             len = i + 1;
             for (k, v) in ls {
-                by_pair.entry((k.clone(), v.clone())).or_default().push(i);
+                by_pair.entry((k.clone(), v.clone())).or_default().push(I::new(i));
             }
         }
         LabelIndex { by_pair, len }
     }
 
-    /// Indexes that may match `sel`, ascending.
-    pub fn candidates(&self, sel: &LabelSelector) -> Vec<usize> {
+    /// Ids that may match `sel`, ascending.
+    pub fn candidates(&self, sel: &LabelSelector) -> Vec<I> {
         match sel.match_labels.first() {
             Some((k, v)) => self.by_pair.get(&(k.clone(), v.clone())).cloned().unwrap_or_default(),
-            None => (0..self.len).collect(),
+            None => (0..self.len).map(I::new).collect(),
         }
     }
 }

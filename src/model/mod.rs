@@ -32,13 +32,22 @@ crate::typed_id!(
     /// A Spring Boot application (a module that builds one): an index into `Workspace::services`.
     ServiceId
 );
-pub type WorkloadId = usize;
-pub type KubeServiceId = usize;
+crate::typed_id!(
+    /// A Kubernetes workload (Deployment, StatefulSet, ...): an index into `Workspace::workloads`.
+    WorkloadId
+);
+crate::typed_id!(
+    /// A Kubernetes Service: an index into `Workspace::kube_services`.
+    KubeServiceId
+);
 crate::typed_id!(
     /// A ServiceMonitor or PodMonitor: an index into `Workspace::monitors`.
     MonitorId
 );
-pub type JobId = usize;
+crate::typed_id!(
+    /// A Prometheus scrape job: an index into `Workspace::jobs`.
+    JobId
+);
 
 /// Something the repo cannot tell statically. Never an error; reported as `analysis-gap`
 /// when it affects a service.
@@ -62,8 +71,8 @@ pub struct ParseError {
 pub struct Workspace {
     pub modules: IdVec<ModuleId, build::Module>,
     pub services: IdVec<ServiceId, spring::Service>,
-    pub workloads: Vec<kube::Workload>,
-    pub kube_services: Vec<kube::KubeService>,
+    pub workloads: IdVec<WorkloadId, kube::Workload>,
+    pub kube_services: IdVec<KubeServiceId, kube::KubeService>,
     pub monitors: IdVec<MonitorId, kube::Monitor>,
     pub prometheus_crs: Vec<kube::PrometheusCr>,
     pub config_maps: Vec<kube::ConfigMap>,
@@ -74,7 +83,7 @@ pub struct Workspace {
     pub env_files: Vec<(FileId, Vec<crate::parse::envfile::Entry>)>,
     pub stack_values: Vec<kube::StackValues>,
     pub prom_configs: Vec<prometheus::PromConfig>,
-    pub jobs: Vec<prometheus::Job>,
+    pub jobs: IdVec<JobId, prometheus::Job>,
     pub compose_services: Vec<prometheus::ComposeService>,
     /// Sorted by service (stable: file order within one), for `boot::decisive`.
     pub boot: Vec<boot::Observation>,

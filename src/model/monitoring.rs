@@ -114,8 +114,8 @@ pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &
     for o in per_file {
         objs.append(o);
     }
-    ws.workloads = objs.workloads;
-    ws.kube_services = objs.services;
+    ws.workloads = objs.workloads.into();
+    ws.kube_services = objs.services.into();
     ws.monitors = objs.monitors.into();
     ws.prometheus_crs = objs.prometheus_crs;
     ws.config_maps = objs.config_maps;
@@ -448,7 +448,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
 /// naming the mounted file) wins over others that mount the same volume.
 fn pod_mounting(ws: &Workspace, cm: &kube::ConfigMap, key: &str) -> Option<PodRun> {
     let mut best: Option<(bool, PodRun)> = None;
-    for (wi, w) in ws.workloads.iter().enumerate() {
+    for (wi, w) in ws.workloads.iter_enumerated() {
         if w.namespace != cm.namespace || !cm.origin.compatible(&w.origin) {
             continue;
         }
@@ -515,7 +515,7 @@ fn add_config(ws: &mut Workspace, root: SNode, source: ConfigSource, program: Pr
     let first = ws.jobs.len();
     read_jobs(root.at("scrape_configs"), idx, &mut ws.jobs);
     if program == Program::Vmagent {
-        for job in &mut ws.jobs[first..] {
+        for job in ws.jobs.iter_mut().skip(first) {
             for t in &mut job.targets {
                 url_target(t, sources);
             }

@@ -4,6 +4,8 @@
 //! container or not), in a ConfigMap, or in kube-prometheus-stack `additionalScrapeConfigs`.
 
 use super::tree::SNode;
+use super::{JobId, WorkloadId};
+use crate::ids::IdVec;
 use crate::parse::compose::volume;
 pub use crate::parse::compose::Volume;
 use crate::parse::Parsed;
@@ -108,7 +110,7 @@ pub enum ConfigSource {
 /// the path it sees the file at.
 #[derive(Clone, Debug)]
 pub struct PodRun {
-    pub workload: usize,
+    pub workload: WorkloadId,
     pub container: usize,
     pub path: String,
 }
@@ -428,7 +430,7 @@ pub fn read_config(root: &SNode, source: ConfigSource) -> PromConfig {
 }
 
 /// Reads the jobs of a `scrape_configs` list.
-pub fn read_jobs(list: &SNode, config: usize, out: &mut Vec<Job>) {
+pub fn read_jobs(list: &SNode, config: usize, out: &mut IdVec<JobId, Job>) {
     for job in list.as_seq() {
         let Some((k, v)) = job.entry("job_name") else { continue };
         let name = Spanned::new(v.as_string().unwrap_or_default(), Span::new(k.span.file, k.span.start..v.span.end));

@@ -5,8 +5,8 @@
 //! scrape links, probe findings the workload, monitor selection findings monitor → Prometheus.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::link::{Selection, Via};
 use crate::ids::IdVec;
+use crate::link::{Selection, Via};
 use crate::model::{MonitorId, ServiceId};
 use crate::report::{Analysis, Report};
 use crate::rules::{self, Category};
@@ -150,7 +150,7 @@ pub fn build(sources: &SourceSet, a: &Analysis, report: &Report) -> Graph {
             workloads_of[si].push(wid.clone());
             g.edge(&mid, &wid);
             module_edges[si].push((mid.clone(), wid.clone()));
-            for (ki, wls) in a.links.kube_service_workloads.iter().enumerate() {
+            for (ki, wls) in a.links.kube_service_workloads.iter_enumerated() {
                 if wls.contains(&w) {
                     let kid = g.node(format!("kservice{ki}"), || format!("Service {}", ws.kube_services[ki].name.value));
                     if !members.contains(&kid) {

@@ -121,7 +121,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         let _ = writeln!(o, "  {} in `{}` ({})", w.describe(), w.namespace, at(sources, w.name.span));
     }
     let _ = writeln!(o, "kubernetes services ({}):", ws.kube_services.len());
-    for (ki, k) in ws.kube_services.iter().enumerate() {
+    for (ki, k) in ws.kube_services.iter_enumerated() {
         let sel: Vec<String> = a.links.kube_service_workloads[ki]
             .iter()
             .map(|w| ws.workloads[*w].describe())
@@ -160,7 +160,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         );
     }
     let _ = writeln!(o, "scrape jobs ({}):", ws.jobs.len());
-    for (ji, j) in ws.jobs.iter().enumerate() {
+    for (ji, j) in ws.jobs.iter_enumerated() {
         let cfg = &ws.prom_configs[j.config];
         let run_by = match (&cfg.mounted_by, &cfg.run_by_pod) {
             (Some((c, path)), _) => format!("; run by Compose service `{}` at {path}", ws.compose_services[*c].name.value),

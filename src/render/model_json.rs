@@ -84,8 +84,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
         .collect();
     let kube_services: Vec<Value> = ws
         .kube_services
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(ki, k)| {
             json!({
                 "name": k.name.value,
@@ -116,8 +115,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> Value {
         .collect();
     let jobs: Vec<Value> = ws
         .jobs
-        .iter()
-        .enumerate()
+        .iter_enumerated()
         .map(|(ji, j)| {
             json!({
                 "name": j.name.value,

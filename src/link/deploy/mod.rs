@@ -16,12 +16,12 @@ mod layers;
 mod runtime;
 
 use super::Deployment;
+use crate::ids::IdVec;
 use crate::model::build::{find_artifact, Presence};
 use crate::model::prometheus::ComposeService;
 use crate::model::spring::kubeconfig;
 use crate::model::spring::{BuildFacts, Effective, Fact, Layer, Lookup, Platform, ProfileSet, Service, StackInput, WebStack, Why};
 use crate::model::ModelOptions;
-use crate::ids::IdVec;
 use crate::model::{ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span};
 use compose::compose_runtime;

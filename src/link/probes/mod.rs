@@ -11,12 +11,12 @@
 //! placeholder.
 
 use super::Deployment;
+use crate::ids::IdVec;
 use crate::model::build::{find_artifact, Presence, ACTUATOR_ARTIFACTS, ACTUATOR_GROUP};
 use crate::model::exec::HttpCall;
 use crate::model::kube::{Container, Handler, PortRef, Probe, ProbeKind, Workload};
 use crate::model::spring::routes::Serves;
 use crate::model::spring::{Namespace, PortType, Service, Serving};
-use crate::ids::IdVec;
 use crate::model::{ServiceId, WorkloadId, Workspace};
 use crate::source::{SourceSet, Span, Spanned};
 

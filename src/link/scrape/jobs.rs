@@ -52,7 +52,7 @@ fn reach_any(cx: &Cx<'_>, svc: ServiceId, t: &Target) -> Reach {
         .collect();
     for (wi, ci, _) in &cx.wl[svc] {
         let w = &cx.ws.workloads[*wi];
-        for (ki, ks) in cx.ws.kube_services.iter().enumerate() {
+        for (ki, ks) in cx.ws.kube_services.iter_enumerated() {
             if !cx.ksw[ki].contains(wi) {
                 continue;
             }
@@ -467,7 +467,7 @@ pub(super) fn job_scrapes(
     targets: &mut BTreeMap<(JobId, usize), TargetKind>,
 ) {
     let ws = cx.ws;
-    for (ji, job) in ws.jobs.iter().enumerate() {
+    for (ji, job) in ws.jobs.iter_enumerated() {
         for (ti, t) in job.targets.iter().enumerate() {
             let (path, path_span, explicit) = match (t.label("__metrics_path__"), &job.metrics_path) {
                 (Some(p), _) => (p.value.clone(), p.span, true),

@@ -102,7 +102,7 @@ fn candidates(cx: &Cx<'_>, job: &Job, role: &str, namespaces: &Option<Vec<String
     let mut out = Vec::new();
     match role {
         "pod" => {
-            for (wi, w) in ws.workloads.iter().enumerate().filter(|(_, w)| in_ns(&w.namespace)) {
+            for (wi, w) in ws.workloads.iter_enumerated().filter(|(_, w)| in_ns(&w.namespace)) {
                 for c in &w.containers {
                     // One target per declared port; a port-free one per container without ports.
                     let ports: Vec<Option<&crate::model::kube::ContainerPort>> = if c.ports.is_empty() {
@@ -133,7 +133,7 @@ fn candidates(cx: &Cx<'_>, job: &Job, role: &str, namespaces: &Option<Vec<String
             }
         }
         "endpoints" | "endpointslice" | "service" => {
-            for (ki, ks) in ws.kube_services.iter().enumerate().filter(|(_, k)| in_ns(&k.namespace)) {
+            for (ki, ks) in ws.kube_services.iter_enumerated().filter(|(_, k)| in_ns(&k.namespace)) {
                 for &wi in &cx.ksw[ki] {
                     let w = &ws.workloads[wi];
                     for (pi, sp) in ks.ports.iter().enumerate() {
@@ -206,7 +206,7 @@ fn candidates(cx: &Cx<'_>, job: &Job, role: &str, namespaces: &Option<Vec<String
 
 pub(super) fn annotation_scrapes(cx: &Cx<'_>, scrapes: &mut Vec<Scrape>, kube_jobs: &mut BTreeMap<JobId, KubeJob>) {
     let ws = cx.ws;
-    for (ji, job) in ws.jobs.iter().enumerate() {
+    for (ji, job) in ws.jobs.iter_enumerated() {
         if job.kube_sd.is_empty() {
             continue;
         }

@@ -83,7 +83,7 @@ pub enum KubeJob {
 }
 
 pub struct Output {
-    pub kube_service_workloads: Vec<Vec<WorkloadId>>,
+    pub kube_service_workloads: IdVec<KubeServiceId, Vec<WorkloadId>>,
     pub monitor_services: IdVec<MonitorId, Vec<KubeServiceId>>,
     pub monitor_near_misses: IdVec<MonitorId, Vec<KubeServiceId>>,
     pub monitor_pods: IdVec<MonitorId, Vec<WorkloadId>>,
@@ -96,7 +96,9 @@ pub struct Output {
     pub discovered: Vec<Discovered>,
 }
 
-/// Module ↔ workload links already computed by `link::workload_links`.
+/// Module ↔ workload links already computed by `link::workload_links`: per service, (workload,
+/// container, why). The container is a position in that workload's `containers`, as in
+/// `Deployment::container`, not an id of the workspace.
 pub type WorkloadLinks<'a> = &'a IdVec<ServiceId, Vec<(WorkloadId, usize, String)>>;
 
 struct Cx<'a> {
@@ -104,9 +106,9 @@ struct Cx<'a> {
     sources: &'a SourceSet,
     deployments: &'a IdVec<ServiceId, Vec<Deployment>>,
     wl: WorkloadLinks<'a>,
-    ksw: Vec<Vec<WorkloadId>>,
+    ksw: IdVec<KubeServiceId, Vec<WorkloadId>>,
     /// Workload → the services it runs (the inverse of `wl`).
-    workload_services: Vec<Vec<ServiceId>>,
+    workload_services: IdVec<WorkloadId, Vec<ServiceId>>,
     /// Kubernetes Service DNS names (`svc`, `svc.ns`, `svc.ns.svc`, `svc.ns.svc.cluster.local`)
     /// and pinned ClusterIPs → Services: targets are resolved by look-up, not by scanning.
     dns: BTreeMap<String, Vec<KubeServiceId>>,
@@ -166,9 +168,9 @@ pub fn link(
     wl: WorkloadLinks<'_>,
 ) -> Output {
     // Label indexes: each selector is tried only against objects carrying its first label.
-    let pods = LabelIndex::new(ws.workloads.iter().map(|w| w.pod_labels.as_slice()));
-    let service_labels = LabelIndex::new(ws.kube_services.iter().map(|k| k.labels.as_slice()));
-    let ksw: Vec<Vec<WorkloadId>> = ws
+    let pods: LabelIndex<WorkloadId> = LabelIndex::new(ws.workloads.iter().map(|w| w.pod_labels.as_slice()));
+    let service_labels: LabelIndex<KubeServiceId> = LabelIndex::new(ws.kube_services.iter().map(|k| k.labels.as_slice()));
+    let ksw: IdVec<KubeServiceId, Vec<WorkloadId>> = ws
         .kube_services
         .iter()
         .map(|ks| match &ks.selector {
@@ -201,7 +203,7 @@ pub fn link(
         })
         .unzip();
     // A near miss selects a Service by the labels of its pod selector instead of its own.
-    let service_selectors = LabelIndex::new(
+    let service_selectors: LabelIndex<KubeServiceId> = LabelIndex::new(
         ws.kube_services
             .iter()
             .map(|k| k.selector.as_ref().map_or(&[][..], |s| s.match_labels.as_slice())),
@@ -229,7 +231,7 @@ pub fn link(
         })
         .collect();
     let monitor_selection = ws.monitors.iter().map(|m| select::selection(ws, options, m)).collect();
-    let mut workload_services: Vec<Vec<ServiceId>> = vec![Vec::new(); ws.workloads.len()];
+    let mut workload_services: IdVec<WorkloadId, Vec<ServiceId>> = IdVec::from_elem(Vec::new(), &ws.workloads);
     for (si, links) in wl.iter_enumerated() {
         for (wi, _, _) in links {
             if let Some(v) = workload_services.get_mut(*wi) {
@@ -240,7 +242,7 @@ pub fn link(
         }
     }
     let mut dns: BTreeMap<String, Vec<KubeServiceId>> = BTreeMap::new();
-    for (ki, ks) in ws.kube_services.iter().enumerate() {
+    for (ki, ks) in ws.kube_services.iter_enumerated() {
         let (n, ns) = (&ks.name.value, &ks.namespace);
         let mut names = vec![
             n.clone(),

@@ -22,7 +22,7 @@ use crate::model::discovery::{RegistryKind, RegistrySd};
 use crate::model::prometheus::Job;
 use crate::model::spring::registration::{registration, Entry, Registers, Registration};
 use crate::model::spring::{Port, Why};
-use crate::model::{JobId, ServiceId};
+use crate::model::{JobId, KubeServiceId, ServiceId};
 use std::collections::BTreeSet;
 
 /// The host every registered instance stands in with: an IPv4 address, as the `hostName` of a
@@ -48,7 +48,7 @@ pub struct Discovered {
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Thing {
     Compose(usize),
-    Kube(usize),
+    Kube(KubeServiceId),
     Spring(ServiceId),
 }
 
@@ -201,7 +201,7 @@ fn listed(sd: &RegistrySd, entry: &Entry) -> bool {
 
 pub(super) fn registry_scrapes(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], scrapes: &mut Vec<Scrape>, out: &mut Vec<Discovered>) {
     let ws = cx.ws;
-    for (ji, job) in ws.jobs.iter().enumerate() {
+    for (ji, job) in ws.jobs.iter_enumerated() {
         if job.registry_sd.is_empty() {
             continue;
         }

@@ -1,6 +1,7 @@
 //! Selection by labels: Kubernetes Service → workloads, monitor → Services or pods, Prometheus
 //! (a CR, kube-prometheus-stack values or the configured selector) → monitors.
 
+use crate::ids::Idx;
 use crate::link::Selection;
 use crate::model::kube::{KubeService, Monitor, MonitorKind, Origin, Workload};
 use crate::model::labels::{LabelIndex, LabelSelector};
@@ -178,11 +179,11 @@ pub(super) fn selection(ws: &Workspace, options: &ModelOptions<'_>, m: &Monitor)
 
 /// The objects (Services for a ServiceMonitor, pods for a PodMonitor) a monitor selects: by its
 /// label selector, in a namespace it watches, from a compatible origin.
-pub(super) fn monitored<'w>(
+pub(super) fn monitored<'w, I: Idx>(
     m: &Monitor,
-    index: &LabelIndex,
-    object: impl Fn(usize) -> (&'w Origin, &'w String, &'w Vec<(String, String)>),
-) -> Vec<usize> {
+    index: &LabelIndex<I>,
+    object: impl Fn(I) -> (&'w Origin, &'w String, &'w Vec<(String, String)>),
+) -> Vec<I> {
     index
         .candidates(&m.selector)
         .into_iter()

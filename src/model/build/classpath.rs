@@ -9,8 +9,8 @@
 use super::brings::{self, Brings};
 use super::known::{gradle_reach, maven_reach, may_carry, Reach};
 use super::{BuildKind, Coord, Dep, Hop, Module, Presence};
-use crate::model::ModuleId;
 use crate::ids::IdVec;
+use crate::model::ModuleId;
 
 /// Deepest project-dependency chain followed.
 const MAX_DEPTH: usize = 64;

@@ -20,10 +20,10 @@ mod maven;
 mod vars;
 
 use super::spring::BootVersion;
-use crate::parse::Parsed;
-use crate::source::{FileId, SourceSet, Span};
 use crate::ids::IdVec;
 use crate::model::ModuleId;
+use crate::parse::Parsed;
+use crate::source::{FileId, SourceSet, Span};
 
 pub use classpath::{lookup, packaged_modules, Found, Lookup};
 

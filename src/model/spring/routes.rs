@@ -9,10 +9,10 @@
 
 use super::Why;
 use crate::file_kind::FileKind;
+use crate::ids::IdVec;
 use crate::model::build::known::{gradle_reach, is_public_group, maven_reach, Reach};
 use crate::model::build::{packaged_modules, BuildKind, Coord, Module};
 use crate::model::ModuleId;
-use crate::ids::IdVec;
 use crate::parse::jvm::web::{Mapping, TypeDecl, WebSource};
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span};

@@ -68,7 +68,7 @@ impl Rule for ExecProbeIgnoresStatus {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (wi, w) in cx.ws.workloads.iter().enumerate() {
+        for (wi, w) in cx.ws.workloads.iter_enumerated() {
             let service = cx.links.service_of_workload(wi).map(|s| cx.ws.services[s].name.as_str());
             for c in &w.containers {
                 for p in &c.probes {

@@ -19,7 +19,7 @@ impl Rule for LivenessDelayRedundant {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut seen = std::collections::BTreeSet::new();
-        for (wi, w) in cx.ws.workloads.iter().enumerate() {
+        for (wi, w) in cx.ws.workloads.iter_enumerated() {
             for c in &w.containers {
                 let (Some(startup), Some(live)) = (c.probe(ProbeKind::Startup), c.probe(ProbeKind::Liveness)) else {
                     continue;

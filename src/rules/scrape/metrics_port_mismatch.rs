@@ -146,7 +146,7 @@ fn at_site(cx: &Context<'_>, sc: &Scrape, port: i64) -> Option<(Span, String, St
             let t = &ws.jobs[*job].targets[*target];
             let span = t.port_span(cx.sources)?;
             // Through a Service, the number to use is the Service port that leads to it.
-            let via_service = ws.kube_services.iter().enumerate().find_map(|(ki, ks)| {
+            let via_service = ws.kube_services.iter_enumerated().find_map(|(ki, ks)| {
                 let w = cx.links.kube_service_workloads[ki].first().map(|w| &ws.workloads[*w])?;
                 if !cx.links.deployments[sc.service]
                     .iter()
@@ -359,7 +359,7 @@ fn report(cx: &Context<'_>, sc: &Scrape, ports: &[PortReach], port: i64, port_sp
 /// is right for its other clients; the job must ask for the actuator's port (semantics of
 /// Spring Cloud Netflix's `management.port` metadata and Spring Cloud Consul's management
 /// service, see the rule's documentation).
-fn registry_help(cx: &Context<'_>, job: usize, sd: usize, name: &str, port: i64, first: &PortReach) -> String {
+fn registry_help(cx: &Context<'_>, job: crate::model::JobId, sd: usize, name: &str, port: i64, first: &PortReach) -> String {
     use crate::model::discovery::RegistryKind;
     let kind = cx.ws.jobs[job].registry_sd[sd].kind;
     if first.chain.contains("relabelling") {

@@ -126,10 +126,9 @@ impl Rule for MonitorSelectsNothing {
                     let svc = cx
                         .ws
                         .kube_services
-                        .iter()
                         .position(|k| k.name.value == c.0 && k.namespace == c.3)
                         .and_then(|k| cx.links.kube_service_workloads[k].first().copied())
-                        .or_else(|| cx.ws.workloads.iter().position(|w| w.name.value == c.0 && w.namespace == c.3))
+                        .or_else(|| cx.ws.workloads.position(|w| w.name.value == c.0 && w.namespace == c.3))
                         .and_then(|w| cx.links.service_of_workload(w));
                     d = d.service(svc.map(|s| cx.ws.services[s].name.as_str()));
                 }

@@ -589,13 +589,15 @@ fn target_paths(c: &mut Checker, job: &Job, sources: &crate::source::SourceSet) 
 fn duplicates(c: &mut Checker, ws: &Workspace) {
     // Jobs of one Prometheus: a config and the files it includes.
     let root_of = |ci: usize| ws.prom_configs[ci].parent.unwrap_or(ci);
-    for (i, a) in ws.jobs.iter().enumerate() {
+    for (i, a) in ws.jobs.iter_enumerated() {
         if ws.prom_configs[a.config].program != crate::classify::Program::Prometheus {
             continue;
         }
-        if let Some(first) = ws.jobs[..i]
-            .iter()
-            .find(|b| b.name.value == a.name.value && root_of(b.config) == root_of(a.config))
+        if let Some((_, first)) = ws
+            .jobs
+            .iter_enumerated()
+            .take_while(|(j, _)| *j < i)
+            .find(|(_, b)| b.name.value == a.name.value && root_of(b.config) == root_of(a.config))
         {
             c.out.push(Issue {
                 span: a.name.span,

@@ -146,8 +146,8 @@ impl Rule for ScrapeAnnotationsIgnored {
             .filter(|k| k.starts_with(PREFIX))
             .collect();
         let cache: std::collections::BTreeMap<&str, Readers<'_>> = keys.into_iter().map(|k| (k, readers(cx, k))).collect();
-        let service_of = |wi: usize| cx.links.service_of_workload(wi).map(|s| cx.ws.services[s].name.as_str());
-        for (wi, w) in cx.ws.workloads.iter().enumerate() {
+        let service_of = |wi: crate::model::WorkloadId| cx.links.service_of_workload(wi).map(|s| cx.ws.services[s].name.as_str());
+        for (wi, w) in cx.ws.workloads.iter_enumerated() {
             // 1. On the workload's own metadata: no Prometheus role reads those.
             let misplaced: Vec<&Annotation> = w.meta_annotations.iter().filter(|a| a.key.starts_with(PREFIX)).collect();
             if let Some(first) = misplaced.first() {
@@ -177,7 +177,7 @@ impl Rule for ScrapeAnnotationsIgnored {
                 .collect();
             out.extend(merge(&w.describe(), service_of(wi), found));
         }
-        for (ki, ks) in cx.ws.kube_services.iter().enumerate() {
+        for (ki, ks) in cx.ws.kube_services.iter_enumerated() {
             let svc = cx.links.kube_service_workloads[ki].first().and_then(|w| service_of(*w));
             let owner = format!("Service `{}`", ks.name.value);
             let found: Vec<Finding> = ks

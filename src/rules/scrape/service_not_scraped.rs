@@ -66,7 +66,7 @@ impl Rule for ServiceNotScraped {
                     .iter()
                     .chain(w.pod_annotation_entries.iter())
                     .any(|a| a.key.starts_with("prometheus.io/"))
-                    || ws.kube_services.iter().enumerate().any(|(ki, k)| {
+                    || ws.kube_services.iter_enumerated().any(|(ki, k)| {
                         cx.links.kube_service_workloads[ki].contains(&wi)
                             && k.annotations.iter().any(|a| a.key.starts_with("prometheus.io/"))
                     })

@@ -19,7 +19,7 @@ impl Rule for ServiceTargetPortNotFound {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        for (ki, ks) in cx.ws.kube_services.iter().enumerate() {
+        for (ki, ks) in cx.ws.kube_services.iter_enumerated() {
             // `targetPort` is ignored for headless Services (semantics §9.3).
             if ks.headless() {
                 continue;
@@ -31,7 +31,7 @@ impl Rule for ServiceTargetPortNotFound {
             for sp in &ks.ports {
                 let Some(tp) = &sp.target_port else { continue };
                 let PortRef::Name(name) = &tp.value else { continue };
-                let missing: Vec<usize> = workloads
+                let missing: Vec<crate::model::WorkloadId> = workloads
                     .iter()
                     .copied()
                     .filter(|w| !cx.ws.workloads[*w].containers.iter().any(|c| c.port_named(name).is_some()))

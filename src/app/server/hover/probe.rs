@@ -14,7 +14,7 @@ use std::fmt::Write;
 
 pub fn hover(cx: &Cx<'_>, file: FileId, offset: u32) -> Option<(String, Span)> {
     // The probe under the cursor: its key, or anything in its mapping.
-    let (wi, ci, pi, probe) = cx.ws.workloads.iter().enumerate().find_map(|(wi, w)| {
+    let (wi, ci, pi, probe) = cx.ws.workloads.iter_enumerated().find_map(|(wi, w)| {
         w.containers.iter().enumerate().find_map(|(ci, c)| {
             c.probes.iter().enumerate().find_map(|(pi, p)| {
                 let whole = Span::new(p.key_span.file, p.key_span.start..p.span.end.max(p.key_span.end));

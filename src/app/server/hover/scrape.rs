@@ -35,7 +35,7 @@ fn site(cx: &Cx<'_>, file: FileId, offset: u32) -> Option<(Site, Span)> {
             }
         }
     }
-    for (ji, j) in ws.jobs.iter().enumerate() {
+    for (ji, j) in ws.jobs.iter_enumerated() {
         if contains(j.span, file, offset) {
             return Some((Site::Job(ji, None), j.name.span));
         }
@@ -49,7 +49,7 @@ fn site(cx: &Cx<'_>, file: FileId, offset: u32) -> Option<(Site, Span)> {
         }
     }
     let prometheus = |key: &str| key.starts_with("prometheus.io/");
-    for (wi, w) in ws.workloads.iter().enumerate() {
+    for (wi, w) in ws.workloads.iter_enumerated() {
         if let Some(a) = w
             .pod_annotation_entries
             .iter()
@@ -58,7 +58,7 @@ fn site(cx: &Cx<'_>, file: FileId, offset: u32) -> Option<(Site, Span)> {
             return Some((Site::Annotations(Some(wi), None), a.entry_span()));
         }
     }
-    for (ki, k) in ws.kube_services.iter().enumerate() {
+    for (ki, k) in ws.kube_services.iter_enumerated() {
         if let Some(a) = k
             .annotations
             .iter()
