@@ -333,7 +333,8 @@ pub fn is_boot_evidence(text: &str) -> bool {
 }
 
 /// Words a Java or Kotlin source must contain to be read: a main class, a request mapping or
-/// route, a servlet, or a string that may be a path (`parse::jvm::web`).
+/// route, a servlet, a string that may be a path (`parse::jvm::web`), or Spring Security
+/// configuration (`parse::jvm::security`).
 const JVM_KEEP: &[&[u8]] = &[
     b"SpringBootApplication",
     b"SpringApplication",
@@ -347,6 +348,7 @@ const JVM_KEEP: &[&[u8]] = &[
     b"ws.rs",
     b"\"/",
     b"health\"",
+    b"Security",
 ];
 
 fn read_one(rel: &str, opened: std::io::Result<std::fs::File>, kind: FileKind) -> Result<SourceFile, String> {

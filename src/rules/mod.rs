@@ -17,6 +17,7 @@ pub static ALL: &[&dyn Rule] = &[
     &exposure::application_tag_missing::ApplicationTagMissing,
     &probes::boot_time_unknown::BootTimeUnknown,
     &exposure::config_breaks_startup::ConfigBreaksStartup,
+    &exposure::endpoint_requires_authentication::EndpointRequiresAuthentication,
     &probes::exec_probe_ignores_status::ExecProbeIgnoresStatus,
     &exposure::health_endpoint_not_exposed::HealthEndpointNotExposed,
     &exposure::health_probe_groups_disabled::HealthProbeGroupsDisabled,

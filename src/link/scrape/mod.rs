@@ -307,6 +307,18 @@ pub fn link(
     }
 }
 
+/// Where a scrape's credentials are configured, if it sends any: the job's (`basic_auth`,
+/// `authorization`, …; annotations and registries are scraped by a job too) or the monitor
+/// endpoint's (`basicAuth`, `bearerTokenSecret`, …).
+pub fn credentials(ws: &Workspace, via: &Via) -> Option<Span> {
+    match via {
+        Via::Job { job, .. } | Via::Annotations { job, .. } | Via::Registry { job, .. } => ws.jobs[*job].credentials,
+        Via::Monitor { monitor, endpoint, .. } | Via::PodMonitor { monitor, endpoint } => {
+            ws.monitors[*monitor].endpoints.get(*endpoint).and_then(|e| e.credentials)
+        }
+    }
+}
+
 /// "job `x`", "ServiceMonitor `y`", "job `kubernetes-pods` (annotations of Deployment `z`)",
 /// and the span that stands for it.
 pub fn describe_site(ws: &Workspace, via: &Via) -> (String, Span) {

@@ -213,7 +213,7 @@ pub struct Decided {
 pub enum Answer {
     /// A status (`401` from HTTP Basic or a bearer-token entry point, `403` without any):
     /// never a redirect.
-    Status,
+    Status(u16),
     /// A redirect to a login page may come first (form or OAuth2 login, a custom entry point,
     /// or Boot's default chain, whose choice depends on the request's `Accept` header and the
     /// Spring Security version).
@@ -587,10 +587,13 @@ fn in_chain(c: &ChainAt, req: &Request<'_>) -> Access {
         return Access::Unknown(Why::new(format!("`{}`: {why}", chain.name), Some(Span::new(c.file, r.clone()))));
     }
     let e = &chain.entry;
+    // Without any entry point, `Http403ForbiddenEntryPoint` answers (`ExceptionHandlingConfigurer`).
     let answer = if e.redirect || e.custom {
         Answer::MaybeRedirect
+    } else if e.basic || e.bearer {
+        Answer::Status(401)
     } else {
-        Answer::Status
+        Answer::Status(403)
     };
     for rule in &chain.rules {
         let span = Span::new(c.file, rule.span.clone());

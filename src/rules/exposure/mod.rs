@@ -1,5 +1,6 @@
 pub mod application_tag_missing;
 pub mod config_breaks_startup;
+pub mod endpoint_requires_authentication;
 pub mod health_endpoint_not_exposed;
 pub mod health_probe_groups_disabled;
 pub mod management_property_ignored;
