@@ -62,6 +62,25 @@ const SECURITY: &[(&str, &[&str])] = &[
     ("org.keycloak", &["keycloak-spring-boot-starter", "keycloak-spring-boot-2-starter"]),
 ];
 
+/// Artifacts that bring `spring-security-config` (`HttpSecurity`), which Boot's actuator chain
+/// requires.
+const CONFIG: &[(&str, &[&str])] = &[
+    (
+        "org.springframework.boot",
+        &[
+            "spring-boot-starter-security",
+            "spring-boot-starter-oauth2-resource-server",
+            "spring-boot-starter-oauth2-client",
+            "spring-boot-starter-oauth2-authorization-server",
+        ],
+    ),
+    ("org.springframework.security", &["spring-security-config"]),
+    (
+        "org.springframework.cloud",
+        &["spring-cloud-starter-security", "spring-cloud-starter-oauth2"],
+    ),
+];
+
 /// Artifacts whose Boot auto-configuration defines a filter chain from properties.
 const OWN_CHAIN: &[(&str, &[&str])] = &[
     (
@@ -334,6 +353,17 @@ fn config(modules: &IdVec<ModuleId, Module>, module: ModuleId, sources: &SourceS
             return Config::Unknown(Why::new(
                 "`web.ignoring()` without a filter chain of the application's own is not evaluated",
                 Some(*at),
+            ));
+        }
+        // Boot's actuator chain needs `HttpSecurity` (`@ConditionalOnClass`), which is in
+        // `spring-security-config`: `spring-security-web` alone configures nothing.
+        if !CONFIG
+            .iter()
+            .any(|(group, names)| matches!(find_artifact(modules, module, group, names), Presence::Present(_)))
+        {
+            return Config::Unknown(Why::new(
+                "no dependency known to bring `spring-security-config` (a Spring Boot security starter): Boot's default chain may not apply",
+                None,
             ));
         }
         for (group, names) in OWN_CHAIN {

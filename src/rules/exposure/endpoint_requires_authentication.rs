@@ -49,23 +49,25 @@ fn scrapes(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             if !matches!(&sc.reach, Reach::Ports(ps) if ps.iter().any(|p| p.port == i64::from(port))) {
                 continue;
             }
-            let (decided, denied) = match s.security.access(&sc.path, Server::of_actuator(sv), sv, &s.boot_version) {
-                Access::RequiresAuthentication { decided, .. } => (decided, false),
-                Access::Denied(decided) => (decided, true),
+            let (decided, answer) = match s.security.access(&sc.path, Server::of_actuator(sv), sv, &s.boot_version) {
+                Access::RequiresAuthentication { decided, answer } => (decided, Some(answer)),
+                Access::Denied(decided) => (decided, None),
                 _ => continue,
             };
             seen.push(sc.path_span);
             let (site, _) = describe_site(cx.ws, &sc.via);
-            let msg = if denied {
-                format!(
-                    "{site} scrapes `{}` of `{}`, but {}: no request gets metrics, with or without credentials",
+            let msg = match answer {
+                None => {
+                    format!("{site} scrapes `{}` of `{}`, but {}: no request gets metrics, with or without credentials", sc.path, s.name, decided.text)
+                }
+                Some(Answer::Status(code)) => format!(
+                    "{site} scrapes `{}` of `{}` without credentials, but {}: Prometheus receives `{code}` instead of metrics",
                     sc.path, s.name, decided.text
-                )
-            } else {
-                format!(
-                    "{site} scrapes `{}` of `{}` without credentials, but {}: Prometheus receives `401` or a redirect to a login page, whose HTML it cannot parse, instead of metrics",
+                ),
+                Some(Answer::MaybeRedirect) => format!(
+                    "{site} scrapes `{}` of `{}` without credentials, but {}: Prometheus receives `401`, or follows a redirect to a login page whose HTML it cannot parse, instead of metrics",
                     sc.path, s.name, decided.text
-                )
+                ),
             };
             let mut diag = Diagnostic::new(
                 EndpointRequiresAuthentication::META.name,
