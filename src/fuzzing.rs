@@ -127,10 +127,10 @@ pub fn pipeline(data: &[u8]) {
 }
 
 /// A fuzz target: arbitrary bytes in, nothing out, no panic.
-pub type Target = fn(&[u8]);
+pub type FuzzTarget = fn(&[u8]);
 
 /// Every target, by name (for the corpus replay test).
-pub const TARGETS: &[(&str, Target)] = &[
+pub const TARGETS: &[(&str, FuzzTarget)] = &[
     ("bootlog", bootlog),
     ("catalog", catalog),
     ("config", config),

@@ -20,7 +20,7 @@ pub fn dependencies_anchor(sources: &SourceSet, m: &Module) -> Option<(Span, boo
         let lead = (text.len() - text.trim_start().len()) as u32;
         Span::new(file, r.start + lead..r.end)
     };
-    if let Some(b) = &m.dep_block {
+    if let Some(b) = &m.dep_anchor {
         return Some((line_of(b.file, b.open), true));
     }
     if let Some(p) = m.boot_plugin.filter(|p| Some(p.file) == m.build_file) {
@@ -82,7 +82,7 @@ fn style(sources: &SourceSet, m: &Module) -> Style {
     if m.kotlin_dsl {
         return Style { quote: '"', parens: true };
     }
-    let Some(b) = &m.dep_block else {
+    let Some(b) = &m.dep_anchor else {
         return Style {
             quote: '\'',
             parens: false,
@@ -132,7 +132,7 @@ fn gradle(sources: &SourceSet, parsed: &[Parsed], m: &Module, a: &Artifact) -> O
     // known, or its own `dependencies` block already declares dependencies the same way.
     let plugins_known = !m.unknown.iter().any(|(w, _)| w.starts_with("plugin "));
     let jvm = m.plugins.iter().any(|p| JVM_PLUGINS.contains(&p.as_str()));
-    let fixable = jvm || !plugins_known || m.dep_block.is_some();
+    let fixable = jvm || !plugins_known || m.dep_anchor.is_some();
     let f = sources.get(build_file);
     let st = style(sources, m);
     let mut catalog_edit: Option<(Edit, String)> = None;
@@ -148,7 +148,7 @@ fn gradle(sources: &SourceSet, parsed: &[Parsed], m: &Module, a: &Artifact) -> O
     } else {
         format!("{} {notation}", a.configuration)
     };
-    let block = if m.dep_block.is_some() {
+    let block = if m.dep_anchor.is_some() {
         format!("to the `dependencies` block of `{}`", f.path)
     } else {
         format!("in a new `dependencies` block at the end of `{}`", f.path)
@@ -169,7 +169,7 @@ fn gradle(sources: &SourceSet, parsed: &[Parsed], m: &Module, a: &Artifact) -> O
         )
     };
     let mut fix_edits = Vec::new();
-    match &m.dep_block {
+    match &m.dep_anchor {
         Some(b) => {
             let close_line = f.line_col(b.close).line;
             let open_line = f.line_col(b.open).line;
@@ -314,7 +314,7 @@ fn maven(sources: &SourceSet, m: &Module, a: &Artifact) -> Option<Addition> {
         lines
     };
     let unit = indent_unit(&info.child_indent);
-    let edit = match &m.dep_block {
+    let edit = match &m.dep_anchor {
         Some(b) if b.self_closing => {
             let indent = f.indent_at(b.open).to_string();
             let mut lines = vec!["<dependencies>".to_string()];

@@ -5,7 +5,7 @@
 //! links (`link::scrape::registry`); a DNS name becomes a target like a static one.
 
 use super::prometheus::{Target, TargetDns};
-use super::tree::SNode;
+use super::tree::Node;
 use crate::source::{Span, Spanned};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub fn url_host(url: &str) -> String {
 }
 
 /// The registry discoveries of a job.
-pub fn registry_sd(job: &SNode) -> Vec<RegistrySd> {
+pub fn registry_sd(job: &Node) -> Vec<RegistrySd> {
     let mut out = Vec::new();
     for kind in [RegistryKind::Eureka, RegistryKind::Consul] {
         for c in job.at(kind.key()).as_seq() {
@@ -101,7 +101,7 @@ pub fn registry_sd(job: &SNode) -> Vec<RegistrySd> {
 
 /// `dns_sd_configs` names as targets: `name:port` for A/AAAA records (the `port` the config
 /// gives), the bare name for SRV records (the port comes from the record).
-pub fn dns_targets(job: &SNode) -> Vec<Target> {
+pub fn dns_targets(job: &Node) -> Vec<Target> {
     let mut out = Vec::new();
     for c in job.at("dns_sd_configs").as_seq() {
         let record = c.at("type").as_string().unwrap_or_else(|| "SRV".into()).to_ascii_uppercase();

@@ -5,7 +5,7 @@
 //! (semantics §8).
 
 use super::kube::{read_stack_values, StackValues};
-use super::tree::{embedded_documents, SNode};
+use super::tree::{embedded_documents, Node};
 use crate::parse::yaml::Limits;
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Spanned};
@@ -27,7 +27,7 @@ pub struct Release {
     pub name: Spanned<String>,
     pub chart: String,
     /// Inline values (HelmRelease `spec.values`, Argo `helm.valuesObject`/`values`).
-    pub values: Vec<SNode>,
+    pub values: Vec<Node>,
     /// Values files in the repository (helmfile `values:`).
     pub value_files: Vec<FileId>,
 }
@@ -111,7 +111,7 @@ pub fn charts(sources: &SourceSet, parsed: &[Parsed]) -> Vec<Chart> {
 pub fn releases(sources: &SourceSet, parsed: &[Parsed], limits: &Limits) -> Vec<Release> {
     let mut out = Vec::new();
     for (id, f) in sources.iter() {
-        let docs: Vec<&SNode> = parsed[id.0 as usize].yaml_roots().collect();
+        let docs: Vec<&Node> = parsed[id.0 as usize].yaml_roots().collect();
         let name = f.path.rsplit('/').next().unwrap_or("");
         if name.starts_with("helmfile") {
             let dir = dir_of(&f.path);
@@ -166,7 +166,7 @@ pub fn releases(sources: &SourceSet, parsed: &[Parsed], limits: &Limits) -> Vec<
                 }
                 Some("Application") if api.starts_with("argoproj.io") => {
                     let spec = d.at("spec");
-                    let mut srcs: Vec<&SNode> = spec.get("source").into_iter().collect();
+                    let mut srcs: Vec<&Node> = spec.get("source").into_iter().collect();
                     srcs.extend(spec.at("sources").as_seq());
                     for s in srcs {
                         let Some(chart) = s.at("chart").as_string() else { continue };
@@ -178,7 +178,7 @@ pub fn releases(sources: &SourceSet, parsed: &[Parsed], limits: &Limits) -> Vec<
                         else {
                             continue;
                         };
-                        let mut values: Vec<SNode> = helm.get("valuesObject").filter(|v| v.is_map()).cloned().into_iter().collect();
+                        let mut values: Vec<Node> = helm.get("valuesObject").filter(|v| v.is_map()).cloned().into_iter().collect();
                         if let Some(v) = helm.get("values").filter(|v| v.as_str().is_some()) {
                             values.extend(embedded_documents(v, &f.text, limits).unwrap_or_default());
                         }

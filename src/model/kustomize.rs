@@ -9,7 +9,7 @@
 //! anything else not understood become an analysis gap for that build: never a crash, never a
 //! guess.
 
-use super::tree::{embedded_documents, json_patch, strategic_merge, SKind, SNode};
+use super::tree::{embedded_documents, json_patch, strategic_merge, Kind, Node};
 use crate::parse::yaml::Limits;
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span};
@@ -37,7 +37,7 @@ pub struct Build {
     /// The kustomization file.
     pub file: FileId,
     pub dir: String,
-    pub objects: Vec<SNode>,
+    pub objects: Vec<Node>,
     /// Something in it was not understood: the objects may be incomplete.
     pub incomplete: bool,
 }
@@ -77,13 +77,13 @@ struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    fn root_of(&self, file: FileId) -> Option<&'a SNode> {
+    fn root_of(&self, file: FileId) -> Option<&'a Node> {
         let parsed: &'a [Parsed] = self.parsed;
         parsed[file.0 as usize].yaml_roots().next()
     }
 
     /// Owned copies: a build patches them.
-    fn docs_of(&self, file: FileId) -> Vec<SNode> {
+    fn docs_of(&self, file: FileId) -> Vec<Node> {
         self.parsed[file.0 as usize].yaml_roots().cloned().collect()
     }
 
@@ -92,7 +92,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Patch documents from `path:` (a file) or `patch:` (inline string).
-    fn patch_docs(&mut self, k: FileId, dir: &str, entry: &SNode, group: usize) -> Option<Vec<SNode>> {
+    fn patch_docs(&mut self, k: FileId, dir: &str, entry: &Node, group: usize) -> Option<Vec<Node>> {
         if let Some(inline) = entry.get("patch").filter(|p| p.as_str().is_some()) {
             let text = &self.sources.get(k).text;
             return embedded_documents(inline, text, self.limits);
@@ -117,15 +117,15 @@ impl<'a> Ctx<'a> {
     }
 
     /// Renders the kustomization in `file`; `stack` detects cycles.
-    fn render(&mut self, file: FileId, group: usize, stack: &mut Vec<FileId>) -> (Vec<SNode>, bool) {
+    fn render(&mut self, file: FileId, group: usize, stack: &mut Vec<FileId>) -> (Vec<Node>, bool) {
         let Some(k) = self.root_of(file) else {
             return (vec![], true);
         };
         let path = self.sources.path(file).to_string();
         let dir = dir_of(&path).to_string();
         let mut incomplete = false;
-        let mut objects: Vec<SNode> = Vec::new();
-        let mut entries: Vec<&SNode> = Vec::new();
+        let mut objects: Vec<Node> = Vec::new();
+        let mut entries: Vec<&Node> = Vec::new();
         for key in ["resources", "bases"] {
             entries.extend(k.at(key).as_seq());
         }
@@ -171,7 +171,7 @@ impl<'a> Ctx<'a> {
             }
         }
         // Components: their resources join, their patches apply to everything so far.
-        let mut component_patches: Vec<(FileId, String, SNode)> = Vec::new();
+        let mut component_patches: Vec<(FileId, String, Node)> = Vec::new();
         for c in k.at("components").as_seq() {
             let Some(rel) = c.as_str() else { continue };
             match join(&dir, rel).and_then(|t| self.by_dir.get(&t).copied()) {
@@ -181,7 +181,7 @@ impl<'a> Ctx<'a> {
                             for p in ck.at(key).as_seq() {
                                 let cdir = dir_of(self.sources.path(sub)).to_string();
                                 let mut tagged = p.clone();
-                                tagged.set("$kind", SNode::scalar(key, p.span));
+                                tagged.set("$kind", Node::scalar(key, p.span));
                                 component_patches.push((sub, cdir, tagged));
                             }
                         }
@@ -207,7 +207,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// `render` for an already-read (possibly edited) kustomization node.
-    fn render_node(&mut self, file: FileId, k: &SNode, group: usize, stack: &mut Vec<FileId>) -> (Vec<SNode>, bool) {
+    fn render_node(&mut self, file: FileId, k: &Node, group: usize, stack: &mut Vec<FileId>) -> (Vec<Node>, bool) {
         let dir = dir_of(self.sources.path(file)).to_string();
         let mut objects = Vec::new();
         let mut incomplete = false;
@@ -243,11 +243,11 @@ impl<'a> Ctx<'a> {
         &mut self,
         file: FileId,
         dir: &str,
-        k: &SNode,
-        mut objects: Vec<SNode>,
+        k: &Node,
+        mut objects: Vec<Node>,
         group: usize,
-        component_patches: Vec<(FileId, String, SNode)>,
-    ) -> (Vec<SNode>, bool) {
+        component_patches: Vec<(FileId, String, Node)>,
+    ) -> (Vec<Node>, bool) {
         let mut incomplete = false;
         const KNOWN: &[&str] = &[
             "apiVersion",
@@ -291,18 +291,18 @@ impl<'a> Ctx<'a> {
             objects.push(self.config_map(file, dir, g, group));
         }
         // Patches (strategic merge and RFC 6902), in the order kustomize applies them.
-        let mut patch_entries: Vec<(FileId, String, SNode)> = Vec::new();
+        let mut patch_entries: Vec<(FileId, String, Node)> = Vec::new();
         for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
             for p in k.at(key).as_seq() {
                 let mut tagged = p.clone();
                 if tagged.is_scalar() {
-                    tagged = SNode {
-                        kind: SKind::Map(vec![(SNode::scalar("path", p.span), p.clone())]),
+                    tagged = Node {
+                        kind: Kind::Map(vec![(Node::scalar("path", p.span), p.clone())]),
                         span: p.span,
                         flow: false,
                     };
                 }
-                tagged.set("$kind", SNode::scalar(key, p.span));
+                tagged.set("$kind", Node::scalar(key, p.span));
                 patch_entries.push((file, dir.to_string(), tagged));
             }
         }
@@ -331,8 +331,8 @@ impl<'a> Ctx<'a> {
                     if let Some(v) = n.as_str() {
                         meta.set(
                             "name",
-                            SNode {
-                                kind: SKind::Scalar(format!("{prefix}{v}{suffix}").into(), crate::parse::yaml::Style::Plain),
+                            Node {
+                                kind: Kind::Scalar(format!("{prefix}{v}{suffix}").into(), crate::parse::yaml::Style::Plain),
                                 ..n.clone()
                             },
                         );
@@ -342,7 +342,7 @@ impl<'a> Ctx<'a> {
         }
         // commonLabels go into selectors too; `labels` only when asked.
         // (pairs, into selectors, into pod templates)
-        type LabelSet = (Vec<(SNode, SNode)>, bool, bool);
+        type LabelSet = (Vec<(Node, Node)>, bool, bool);
         let mut label_sets: Vec<LabelSet> = Vec::new();
         if let Some(cl) = k.get("commonLabels").filter(|c| c.is_map()) {
             label_sets.push((cl.as_map().to_vec(), true, true));
@@ -377,12 +377,12 @@ impl<'a> Ctx<'a> {
         (objects, incomplete)
     }
 
-    fn config_map(&mut self, file: FileId, dir: &str, g: &SNode, group: usize) -> SNode {
+    fn config_map(&mut self, file: FileId, dir: &str, g: &Node, group: usize) -> Node {
         let span = g.span;
-        let mut data: Vec<(SNode, SNode)> = Vec::new();
+        let mut data: Vec<(Node, Node)> = Vec::new();
         for lit in g.at("literals").as_seq() {
             if let Some((key, value)) = lit.as_str().and_then(|s| s.split_once('=')) {
-                data.push((SNode::scalar(key, lit.span), SNode::scalar(value, lit.span)));
+                data.push((Node::scalar(key, lit.span), Node::scalar(value, lit.span)));
             }
         }
         for f in g.at("files").as_seq() {
@@ -395,18 +395,18 @@ impl<'a> Ctx<'a> {
                 Some(fid) => {
                     let text = &self.sources.get(fid).text;
                     let whole = Span::new(fid, 0..text.len() as u32);
-                    data.push((SNode::scalar(&key, f.span), SNode::scalar(text, whole)));
+                    data.push((Node::scalar(&key, f.span), Node::scalar(text, whole)));
                 }
                 None => self.gap(group, f.span, format!("configMapGenerator file `{rel}` is not in the repository")),
             }
         }
-        let mut cm = SNode {
-            kind: SKind::Map(vec![]),
+        let mut cm = Node {
+            kind: Kind::Map(vec![]),
             span,
             flow: false,
         };
-        cm.set("apiVersion", SNode::scalar("v1", span));
-        cm.set("kind", SNode::scalar("ConfigMap", span));
+        cm.set("apiVersion", Node::scalar("v1", span));
+        cm.set("kind", Node::scalar("ConfigMap", span));
         let meta = cm.child_map("metadata");
         if let Some(n) = g.get("name") {
             meta.set("name", n.clone());
@@ -416,8 +416,8 @@ impl<'a> Ctx<'a> {
         }
         cm.set(
             "data",
-            SNode {
-                kind: SKind::Map(data),
+            Node {
+                kind: Kind::Map(data),
                 span,
                 flow: false,
             },
@@ -427,7 +427,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Applies one patch entry; false when it could not be understood.
-    fn apply_patch(&mut self, file: FileId, dir: &str, entry: &SNode, objects: &mut [SNode], group: usize) -> bool {
+    fn apply_patch(&mut self, file: FileId, dir: &str, entry: &Node, objects: &mut [Node], group: usize) -> bool {
         let Some(docs) = self.patch_docs(file, dir, entry, group) else {
             return false;
         };
@@ -501,12 +501,12 @@ fn cluster_scoped(kind: &str) -> bool {
     )
 }
 
-fn same_object(o: &SNode, patch: &SNode) -> bool {
+fn same_object(o: &Node, patch: &Node) -> bool {
     o.at("kind").as_str() == patch.at("kind").as_str() && o.at("metadata").at("name").as_str() == patch.at("metadata").at("name").as_str()
 }
 
 /// kustomize patch `target`: kind, name (a regex), namespace, labelSelector.
-fn matches_target(o: &SNode, t: &SNode) -> bool {
+fn matches_target(o: &Node, t: &Node) -> bool {
     let anchored = |pat: &str, v: &str| {
         regex::Regex::new(&format!("^(?:{pat})$"))
             .map(|r| r.is_match(v))
@@ -543,7 +543,7 @@ fn matches_target(o: &SNode, t: &SNode) -> bool {
     true
 }
 
-fn template_mut(o: &mut SNode) -> Option<&mut SNode> {
+fn template_mut(o: &mut Node) -> Option<&mut Node> {
     let kind = o.at("kind").as_str().unwrap_or("").to_string();
     let spec = o.get_mut("spec")?;
     match kind.as_str() {
@@ -553,7 +553,7 @@ fn template_mut(o: &mut SNode) -> Option<&mut SNode> {
     }
 }
 
-fn add_labels(o: &mut SNode, pairs: &[(SNode, SNode)], selectors: bool, templates: bool) {
+fn add_labels(o: &mut Node, pairs: &[(Node, Node)], selectors: bool, templates: bool) {
     let kind = o.at("kind").as_str().unwrap_or("").to_string();
     for (k, v) in pairs {
         let Some(key) = k.as_str() else { continue };
@@ -581,7 +581,7 @@ fn add_labels(o: &mut SNode, pairs: &[(SNode, SNode)], selectors: bool, template
     }
 }
 
-fn set_images(o: &mut SNode, name: &str, img: &SNode) {
+fn set_images(o: &mut Node, name: &str, img: &Node) {
     if o.at("kind").as_str() == Some("Pod") {
         if let Some(spec) = o.get_mut("spec") {
             set_images_in(spec, name, img);
@@ -593,10 +593,10 @@ fn set_images(o: &mut SNode, name: &str, img: &SNode) {
     }
 }
 
-fn set_images_in(spec: &mut SNode, name: &str, img: &SNode) {
+fn set_images_in(spec: &mut Node, name: &str, img: &Node) {
     for key in ["containers", "initContainers"] {
         let Some(list) = spec.get_mut(key) else { continue };
-        let SKind::Seq(items) = &mut list.kind else { continue };
+        let Kind::Seq(items) = &mut list.kind else { continue };
         for c in items.iter_mut() {
             let Some(current) = c.at("image").as_str().map(str::to_string) else {
                 continue;
@@ -614,7 +614,7 @@ fn set_images_in(spec: &mut SNode, name: &str, img: &SNode) {
                 format!("{new_repo}{tag}")
             };
             let span = img.get("newName").or(img.get("newTag")).map_or(img.span, |n| n.span);
-            c.set("image", SNode::scalar(&new, span));
+            c.set("image", Node::scalar(&new, span));
         }
     }
 }

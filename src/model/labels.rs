@@ -1,7 +1,7 @@
 //! Kubernetes label selectors (Service `spec.selector`, ServiceMonitor `spec.selector`,
 //! Prometheus `serviceMonitorSelector`).
 
-use super::tree::SNode;
+use super::tree::Node;
 use crate::ids::Idx;
 use crate::source::Span;
 
@@ -23,7 +23,7 @@ pub struct LabelSelector {
 
 impl LabelSelector {
     /// `matchLabels`/`matchExpressions` form (ServiceMonitor, Prometheus CR).
-    pub fn from_node(node: &SNode) -> LabelSelector {
+    pub fn from_node(node: &Node) -> LabelSelector {
         let match_expressions = node
             .at("matchExpressions")
             .as_seq()
@@ -49,7 +49,7 @@ impl LabelSelector {
     }
 
     /// Plain map form (Service `spec.selector`).
-    pub fn from_map(node: &SNode) -> LabelSelector {
+    pub fn from_map(node: &Node) -> LabelSelector {
         LabelSelector {
             match_labels: node.string_map(),
             match_expressions: Vec::new(),

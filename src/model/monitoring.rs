@@ -4,12 +4,12 @@
 //! Compose services, and file_sd targets.
 
 use super::helm::{self, Chart, Release};
-use super::kube::{self, KubeObjects, NamespaceObject, Origin};
+use super::kube::{self, KubeObjects, NamespaceObject, ObjectOrigin};
 use super::kustomize;
 use super::prometheus::{
     file_sd_targets, find_mount, read_compose, read_config, read_jobs, resolve_pattern, ConfigSource, PodRun, SdResolution,
 };
-use super::tree::{embedded_documents, SNode};
+use super::tree::{embedded_documents, Node};
 use super::{Gap, ServiceId, Workspace};
 use crate::classify::{Program, Role, Roles};
 use crate::file_kind::FileKind;
@@ -44,7 +44,7 @@ pub struct Wiring {
 impl Wiring {
     /// Whether objects that would be linked with something of `origin` may be missing from the
     /// model (unrendered Helm charts, a kustomize build with remote bases).
-    pub fn objects_may_be_missing(&self, origin: &Origin) -> bool {
+    pub fn objects_may_be_missing(&self, origin: &ObjectOrigin) -> bool {
         !self.unrendered_charts.is_empty() || origin.group.is_some_and(|g| self.builds.get(g).is_some_and(|b| b.incomplete))
     }
 }
@@ -63,7 +63,7 @@ pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &
     let mut seen: BTreeSet<(String, String, String)> = BTreeSet::new();
     for (id, f) in sources.iter().filter(|(_, f)| f.kind == FileKind::Manifests) {
         ws.wiring.manifests.push(id);
-        let origin = Origin {
+        let origin = ObjectOrigin {
             group: None,
             via: Some(format!("--manifests {}", f.path)),
         };
@@ -75,7 +75,7 @@ pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &
         }
     }
     for (g, b) in kz.builds.iter().enumerate() {
-        let origin = Origin {
+        let origin = ObjectOrigin {
             group: Some(g),
             via: Some(format!("kustomize build {}", if b.dir.is_empty() { "." } else { &b.dir })),
         };
@@ -106,7 +106,7 @@ pub fn read(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &
                 if kube::identity(d, &default_ns).is_some_and(|k| seen.contains(&k)) && kube::is_object(d) {
                     continue;
                 }
-                kube::read_object(d, &default_ns, &Origin::default(), &mut objs);
+                kube::read_object(d, &default_ns, &ObjectOrigin::default(), &mut objs);
             }
             objs
         })
@@ -262,7 +262,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         }
     }
     // Configs embedded in ConfigMaps (`data: {prometheus.yml: |}`).
-    let cms: Vec<(String, SNode, Option<PodRun>)> = ws
+    let cms: Vec<(String, Node, Option<PodRun>)> = ws
         .config_maps
         .iter()
         .flat_map(|cm| {
@@ -318,7 +318,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
                 continue;
             };
             if let Some(list) = sf.at("prometheus.yml").get("scrape_configs").filter(|l| l.is_seq()) {
-                let mut root = SNode::null(list.span);
+                let mut root = Node::null(list.span);
                 root.set("scrape_configs", list.clone());
                 add_config(
                     ws,
@@ -334,7 +334,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
                 let text = &sources.get(id).text;
                 for list in embedded_documents(extra, text, options.limits).unwrap_or_default() {
                     if list.is_seq() {
-                        let mut root = SNode::null(list.span);
+                        let mut root = Node::null(list.span);
                         root.set("scrape_configs", list);
                         add_config(ws, root, ConfigSource::StackValues, Program::Prometheus, sources);
                     }
@@ -344,7 +344,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
     }
     // Releases and umbrella charts of the `prometheus` chart: its annotation jobs run unless
     // the values say otherwise (values files with `serverFiles` were read above).
-    let releases: Vec<(Span, String, Vec<SNode>)> = ws
+    let releases: Vec<(Span, String, Vec<Node>)> = ws
         .wiring
         .releases
         .iter()
@@ -360,7 +360,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
             (r.name.span, format!("Helm release `{}`", r.name.value), values)
         })
         .collect();
-    let umbrellas: Vec<(Span, String, Vec<SNode>)> = ws
+    let umbrellas: Vec<(Span, String, Vec<Node>)> = ws
         .wiring
         .charts
         .iter()
@@ -389,7 +389,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
     for (at, what, values) in releases.into_iter().chain(umbrellas) {
         for v in &values {
             if let Some(list) = v.path(&["serverFiles", "prometheus.yml", "scrape_configs"]).filter(|l| l.is_seq()) {
-                let mut root = SNode::null(list.span);
+                let mut root = Node::null(list.span);
                 root.set("scrape_configs", list.clone());
                 add_config(
                     ws,
@@ -400,13 +400,13 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
                 );
             }
         }
-        let refs: Vec<&SNode> = values.iter().collect();
+        let refs: Vec<&Node> = values.iter().collect();
         chart_defaults(ws, &refs, at, what, sources, options);
     }
     // kube-prometheus-stack `additionalScrapeConfigs`.
-    let extra: Vec<SNode> = ws.stack_values.iter().filter_map(|v| v.additional_scrape_configs.clone()).collect();
+    let extra: Vec<Node> = ws.stack_values.iter().filter_map(|v| v.additional_scrape_configs.clone()).collect();
     for list in extra {
-        let mut root = SNode::null(list.span);
+        let mut root = Node::null(list.span);
         root.set("scrape_configs", list);
         add_config(ws, root, ConfigSource::StackValues, Program::Prometheus, sources);
     }
@@ -493,10 +493,10 @@ fn pod_mounting(ws: &Workspace, cm: &kube::ConfigMap, key: &str) -> Option<PodRu
 }
 
 /// The `prometheus` chart's annotation jobs for one reference to the chart (semantics §15.5).
-fn chart_defaults(ws: &mut Workspace, values: &[&SNode], at: Span, what: String, sources: &SourceSet, options: &ModelOptions<'_>) {
+fn chart_defaults(ws: &mut Workspace, values: &[&Node], at: Span, what: String, sources: &SourceSet, options: &ModelOptions<'_>) {
     match super::promchart::defaults(values, at, options.limits) {
         super::promchart::Defaults::Jobs(list) => {
-            let mut root = SNode::null(at);
+            let mut root = Node::null(at);
             root.set("scrape_configs", list);
             add_config(ws, root, ConfigSource::ChartDefaults(what), Program::Prometheus, sources);
         }
@@ -504,7 +504,7 @@ fn chart_defaults(ws: &mut Workspace, values: &[&SNode], at: Span, what: String,
     }
 }
 
-fn add_config(ws: &mut Workspace, root: SNode, source: ConfigSource, program: Program, sources: &SourceSet) -> usize {
+fn add_config(ws: &mut Workspace, root: Node, source: ConfigSource, program: Program, sources: &SourceSet) -> usize {
     let idx = ws.prom_configs.len();
     let mut cfg = read_config(&root, source);
     cfg.program = program;
@@ -527,9 +527,9 @@ fn add_config(ws: &mut Workspace, root: SNode, source: ConfigSource, program: Pr
 /// The Prometheus-format parts of a program's configuration (semantics §14): the document
 /// itself for Prometheus and vmagent, `metrics.configs[]` for Grafana Agent, the `config` of
 /// each `prometheus` receiver for the OpenTelemetry Collector.
-fn scrape_roots(d: &SNode, program: Program) -> Vec<SNode> {
-    let with_jobs = |list: &SNode| {
-        let mut root = SNode::null(list.span);
+fn scrape_roots(d: &Node, program: Program) -> Vec<Node> {
+    let with_jobs = |list: &Node| {
+        let mut root = Node::null(list.span);
         root.set("scrape_configs", list.clone());
         root
     };
@@ -602,7 +602,7 @@ fn url_target(t: &mut crate::model::prometheus::Target, sources: &SourceSet) {
 }
 
 /// `by_keys` for a document already parsed (a ConfigMap's embedded file).
-fn program_of_node(doc: &SNode, text: &str) -> Option<Program> {
+fn program_of_node(doc: &Node, text: &str) -> Option<Program> {
     let shape = crate::classify::sniff::Shape {
         keys: doc.as_map().iter().filter_map(|(k, _)| k.as_string()).collect(),
         sequence: doc.is_seq(),

@@ -10,7 +10,7 @@
 //! user's list replaced them) to the `scrapeConfigs` map (where a user's list is appended):
 //! values that write their own `scrape_configs` without the map leave the defaults unknown.
 
-use super::tree::SNode;
+use super::tree::Node;
 use crate::parse::yaml::Limits;
 use crate::source::Span;
 
@@ -147,14 +147,14 @@ const JOBS: &str = r#"
 /// What a reference to the chart leaves running.
 pub enum Defaults {
     /// These jobs (a `scrape_configs` list whose spans all point at the reference).
-    Jobs(SNode),
+    Jobs(Node),
     /// Which jobs run cannot be told from the repository; why.
     Unknown(String),
 }
 
 /// The chart's annotation jobs as the values `values` (the chart's own keys, already taken from
 /// under an umbrella chart's dependency key) leave them. `at` is what references the chart.
-pub fn defaults(values: &[&SNode], at: Span, limits: &Limits) -> Defaults {
+pub fn defaults(values: &[&Node], at: Span, limits: &Limits) -> Defaults {
     let own_list = values.iter().any(|v| {
         v.path(&["serverFiles", "prometheus.yml", "scrape_configs"])
             .is_some_and(|l| l.is_seq())
@@ -190,8 +190,8 @@ pub fn defaults(values: &[&SNode], at: Span, limits: &Limits) -> Defaults {
         }
         kept.push(job.clone());
     }
-    Defaults::Jobs(SNode {
-        kind: super::tree::SKind::Seq(kept),
+    Defaults::Jobs(Node {
+        kind: super::tree::Kind::Seq(kept),
         span: at,
         flow: false,
     })
@@ -202,7 +202,7 @@ mod tests {
     use super::*;
     use crate::source::FileId;
 
-    fn values(text: &str) -> SNode {
+    fn values(text: &str) -> Node {
         let (docs, _) = crate::parse::yaml::parse(text, FileId(0), &Limits::default());
         docs.into_iter().next().expect("a document").root
     }

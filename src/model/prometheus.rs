@@ -3,7 +3,7 @@
 //! and `file_sd_configs` (semantics §7). A config can live in a file (mounted into a Compose
 //! container or not), in a ConfigMap, or in kube-prometheus-stack `additionalScrapeConfigs`.
 
-use super::tree::SNode;
+use super::tree::Node;
 use super::{JobId, WorkloadId};
 use crate::ids::IdVec;
 use crate::parse::compose::volume;
@@ -127,7 +127,7 @@ pub struct PromConfig {
     pub run_by_pod: Option<PodRun>,
     pub source: ConfigSource,
     /// The config's document, kept for validation.
-    pub root: SNode,
+    pub root: Node,
     pub scrape_interval: Option<Duration>,
     pub scrape_timeout: Option<Duration>,
     pub rule_files: Vec<Spanned<String>>,
@@ -317,12 +317,12 @@ pub fn format_duration(ms: u64) -> String {
     }
 }
 
-fn duration(n: Option<&SNode>) -> Option<Duration> {
+fn duration(n: Option<&Node>) -> Option<Duration> {
     let n = n?;
     Some(Spanned::new(parse_duration(n.as_str()?)?, n.span))
 }
 
-fn port_mapping(node: &SNode) -> Option<PortMapping> {
+fn port_mapping(node: &Node) -> Option<PortMapping> {
     if node.is_map() {
         return Some(PortMapping {
             host: node.at("published").as_str().and_then(|p| p.parse().ok()),
@@ -342,7 +342,7 @@ fn port_mapping(node: &SNode) -> Option<PortMapping> {
     })
 }
 
-pub fn read_compose(root: &SNode, path: &str, out: &mut Vec<ComposeService>) {
+pub fn read_compose(root: &Node, path: &str, out: &mut Vec<ComposeService>) {
     let dir = parent_dir(path);
     for (k, svc) in root.at("services").as_map() {
         let Some(name) = k.as_string() else { continue };
@@ -374,14 +374,14 @@ pub fn read_compose(root: &SNode, path: &str, out: &mut Vec<ComposeService>) {
     }
 }
 
-fn labels_of(node: &SNode) -> Vec<(String, Spanned<String>)> {
+fn labels_of(node: &Node) -> Vec<(String, Spanned<String>)> {
     node.as_map()
         .iter()
         .filter_map(|(k, v)| Some((k.as_string()?, Spanned::new(v.as_string().unwrap_or_default(), v.span))))
         .collect()
 }
 
-fn target_groups(root: &SNode, sd_file: Option<FileId>) -> Vec<Target> {
+fn target_groups(root: &Node, sd_file: Option<FileId>) -> Vec<Target> {
     let mut out = Vec::new();
     for group in root.as_seq() {
         let labels = labels_of(group.at("labels"));
@@ -399,7 +399,7 @@ fn target_groups(root: &SNode, sd_file: Option<FileId>) -> Vec<Target> {
     out
 }
 
-fn relabel(n: &SNode) -> Relabel {
+fn relabel(n: &Node) -> Relabel {
     Relabel {
         source_labels: n.at("source_labels").strings().into_iter().map(|s| s.value).collect(),
         separator: n.at("separator").as_string().unwrap_or_else(|| ";".into()),
@@ -412,7 +412,7 @@ fn relabel(n: &SNode) -> Relabel {
 }
 
 /// Reads a config document (`global`, `rule_files`, `scrape_config_files`).
-pub fn read_config(root: &SNode, source: ConfigSource) -> PromConfig {
+pub fn read_config(root: &Node, source: ConfigSource) -> PromConfig {
     let g = root.at("global");
     PromConfig {
         file: root.file(),
@@ -430,7 +430,7 @@ pub fn read_config(root: &SNode, source: ConfigSource) -> PromConfig {
 }
 
 /// Reads the jobs of a `scrape_configs` list.
-pub fn read_jobs(list: &SNode, config: usize, out: &mut IdVec<JobId, Job>) {
+pub fn read_jobs(list: &Node, config: usize, out: &mut IdVec<JobId, Job>) {
     for job in list.as_seq() {
         let Some((k, v)) = job.entry("job_name") else { continue };
         let name = Spanned::new(v.as_string().unwrap_or_default(), Span::new(k.span.file, k.span.start..v.span.end));
@@ -613,7 +613,7 @@ pub struct ComposeEnv {
     pub value_span: Span,
 }
 
-fn compose_environment(n: &SNode) -> Vec<ComposeEnv> {
+fn compose_environment(n: &Node) -> Vec<ComposeEnv> {
     if n.is_seq() {
         return n
             .as_seq()
@@ -657,13 +657,13 @@ fn compose_environment(n: &SNode) -> Vec<ComposeEnv> {
 }
 
 /// Whether a scalar node is quoted (its span then includes the quotes).
-fn quoted(n: &SNode) -> bool {
+fn quoted(n: &Node) -> bool {
     use crate::parse::yaml::Style;
     n.style().is_some_and(|s| matches!(s, Style::SingleQuoted | Style::DoubleQuoted))
 }
 
-fn compose_env_files(n: &SNode, dir: &str) -> Vec<(Spanned<String>, bool)> {
-    let one = |e: &SNode| -> Option<(Spanned<String>, bool)> {
+fn compose_env_files(n: &Node, dir: &str) -> Vec<(Spanned<String>, bool)> {
+    let one = |e: &Node| -> Option<(Spanned<String>, bool)> {
         let (path_node, required) = match e.get("path") {
             Some(p) => (p, e.at("required").as_bool() != Some(false)),
             None => (e, true),
@@ -679,7 +679,7 @@ fn compose_env_files(n: &SNode, dir: &str) -> Vec<(Spanned<String>, bool)> {
     }
 }
 
-fn compose_build(n: &SNode, dir: &str) -> Option<String> {
+fn compose_build(n: &Node, dir: &str) -> Option<String> {
     let ctx = match n.as_str() {
         Some(s) => s.to_string(),
         None if n.is_map() => n.at("context").as_string().unwrap_or_else(|| ".".into()),
@@ -691,7 +691,7 @@ fn compose_build(n: &SNode, dir: &str) -> Option<String> {
     join_path(dir, &ctx)
 }
 
-fn compose_extends(n: &SNode, path: &str) -> Option<(String, String)> {
+fn compose_extends(n: &Node, path: &str) -> Option<(String, String)> {
     let service = n.at("service").as_string().or_else(|| n.as_string())?;
     let file = match n.at("file").as_string() {
         Some(f) => join_path(parent_dir(path), &f)?,
@@ -702,7 +702,7 @@ fn compose_extends(n: &SNode, path: &str) -> Option<(String, String)> {
 
 /// `command`/`entrypoint`: a list, or a string split on whitespace (as Compose does for
 /// the exec form; quoting inside the string is rare for Spring arguments).
-fn compose_words(n: &SNode) -> Vec<Spanned<String>> {
+fn compose_words(n: &Node) -> Vec<Spanned<String>> {
     if let Some(s) = n.as_str() {
         return s.split_whitespace().map(|w| Spanned::new(w.to_string(), n.span)).collect();
     }

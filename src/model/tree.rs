@@ -1,4 +1,4 @@
-//! Operations on the file-aware YAML tree (`parse::yaml::Node`, here `SNode`) that the model
+//! Operations on the file-aware YAML tree (`parse::yaml::Node`) that the model
 //! needs beyond reading: strategic-merge and JSON patches (kustomize), building objects, and
 //! YAML embedded in a block scalar (`prometheus.yml: |` in a ConfigMap) with spans mapped back
 //! into the enclosing file. The parser builds this tree directly, so nothing is converted.
@@ -7,23 +7,23 @@
 //! `MAX_DEPTH` bounds them again in case a merge ever builds something deeper.
 
 use crate::parse::yaml::Style;
-pub use crate::parse::yaml::{Kind as SKind, Node as SNode};
+pub use crate::parse::yaml::{Kind, Node};
 use crate::source::{FileId, Span, Spanned};
 
 const MAX_DEPTH: usize = 256;
 
-impl SNode {
-    pub fn null(span: Span) -> SNode {
-        SNode {
-            kind: SKind::Scalar(Default::default(), Style::Plain),
+impl Node {
+    pub fn null(span: Span) -> Node {
+        Node {
+            kind: Kind::Scalar(Default::default(), Style::Plain),
             span,
             flow: false,
         }
     }
 
-    pub fn scalar(value: &str, span: Span) -> SNode {
-        SNode {
-            kind: SKind::Scalar(value.into(), Style::DoubleQuoted),
+    pub fn scalar(value: &str, span: Span) -> Node {
+        Node {
+            kind: Kind::Scalar(value.into(), Style::DoubleQuoted),
             span,
             flow: false,
         }
@@ -37,7 +37,7 @@ impl SNode {
         self.style() == Some(Style::Plain)
     }
     pub fn is_scalar(&self) -> bool {
-        matches!(self.kind, SKind::Scalar(..))
+        matches!(self.kind, Kind::Scalar(..))
     }
     pub fn spanned_string(&self) -> Option<Spanned<String>> {
         self.as_string().map(|v| Spanned::new(v, self.span))
@@ -55,19 +55,19 @@ impl SNode {
         self.as_seq().iter().filter_map(|n| n.spanned_string()).collect()
     }
 
-    fn map_mut(&mut self) -> Option<&mut Vec<(SNode, SNode)>> {
+    fn map_mut(&mut self) -> Option<&mut Vec<(Node, Node)>> {
         match &mut self.kind {
-            SKind::Map(v) => Some(v),
+            Kind::Map(v) => Some(v),
             _ => None,
         }
     }
-    fn seq_mut(&mut self) -> Option<&mut Vec<SNode>> {
+    fn seq_mut(&mut self) -> Option<&mut Vec<Node>> {
         match &mut self.kind {
-            SKind::Seq(v) => Some(v),
+            Kind::Seq(v) => Some(v),
             _ => None,
         }
     }
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut SNode> {
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
         self.map_mut()?
             .iter_mut()
             .rev()
@@ -75,21 +75,21 @@ impl SNode {
             .map(|(_, v)| v)
     }
     /// Sets `key` (replacing the last entry with that key, or appending one).
-    pub fn set(&mut self, key: &str, value: SNode) {
+    pub fn set(&mut self, key: &str, value: Node) {
         let span = value.span;
         if let Some(v) = self.get_mut(key) {
             *v = value;
             return;
         }
         if self.is_null() {
-            *self = SNode {
-                kind: SKind::Map(vec![]),
+            *self = Node {
+                kind: Kind::Map(vec![]),
                 span: self.span,
                 flow: false,
             };
         }
         if let Some(m) = self.map_mut() {
-            m.push((SNode::scalar(key, span), value));
+            m.push((Node::scalar(key, span), value));
         }
     }
     pub fn remove(&mut self, key: &str) {
@@ -98,13 +98,13 @@ impl SNode {
         }
     }
     /// A mutable child map, created when absent.
-    pub fn child_map(&mut self, key: &str) -> &mut SNode {
+    pub fn child_map(&mut self, key: &str) -> &mut Node {
         let span = self.span;
         if !self.get(key).is_some_and(|n| n.is_map()) {
             self.set(
                 key,
-                SNode {
-                    kind: SKind::Map(vec![]),
+                Node {
+                    kind: Kind::Map(vec![]),
                     span,
                     flow: false,
                 },
@@ -115,7 +115,7 @@ impl SNode {
 }
 
 /// The merge key of a strategic-merge-patch list, by field name (Kubernetes `patchMergeKey`).
-fn merge_key(field: &str, items: &[SNode]) -> Option<&'static str> {
+fn merge_key(field: &str, items: &[Node]) -> Option<&'static str> {
     match field {
         "containers" | "initContainers" | "ephemeralContainers" | "volumes" | "env" | "imagePullSecrets" => Some("name"),
         "volumeMounts" => Some("mountPath"),
@@ -129,16 +129,16 @@ fn merge_key(field: &str, items: &[SNode]) -> Option<&'static str> {
 /// Strategic merge patch (the subset kustomize users write): maps merge, `key: null` deletes,
 /// lists with a known merge key merge by it (`$patch: delete` removes an item), other lists
 /// and scalars are replaced; `$patch: replace` replaces a map wholesale.
-pub fn strategic_merge(base: &SNode, patch: &SNode) -> SNode {
+pub fn strategic_merge(base: &Node, patch: &Node) -> Node {
     merge_at(base, patch, "", 0)
 }
 
-fn merge_at(base: &SNode, patch: &SNode, field: &str, depth: usize) -> SNode {
+fn merge_at(base: &Node, patch: &Node, field: &str, depth: usize) -> Node {
     if depth > MAX_DEPTH {
         return patch.clone();
     }
     match (&base.kind, &patch.kind) {
-        (SKind::Map(_), SKind::Map(pentries)) => {
+        (Kind::Map(_), Kind::Map(pentries)) => {
             if patch.get("$patch").and_then(|p| p.as_str()) == Some("replace") {
                 let mut p = patch.clone();
                 p.remove("$patch");
@@ -168,11 +168,11 @@ fn merge_at(base: &SNode, patch: &SNode, field: &str, depth: usize) -> SNode {
             }
             out
         }
-        (SKind::Seq(bitems), SKind::Seq(pitems)) => {
+        (Kind::Seq(bitems), Kind::Seq(pitems)) => {
             let Some(mk) = merge_key(field, bitems).or_else(|| merge_key(field, pitems)) else {
                 return patch.clone();
             };
-            let mut out: Vec<SNode> = bitems.clone();
+            let mut out: Vec<Node> = bitems.clone();
             for p in pitems {
                 let key = p.get(mk).and_then(|k| k.as_str()).map(str::to_string);
                 let pos = key
@@ -188,8 +188,8 @@ fn merge_at(base: &SNode, patch: &SNode, field: &str, depth: usize) -> SNode {
                     (None, true) => {}
                 }
             }
-            SNode {
-                kind: SKind::Seq(out),
+            Node {
+                kind: Kind::Seq(out),
                 span: base.span,
                 flow: base.flow,
             }
@@ -211,36 +211,36 @@ fn pointer(path: &str) -> Result<Vec<String>, PatchError> {
 
 /// RFC 6902 `add`, `replace` and `remove` (what kustomize `patchesJson6902` users write);
 /// `move`, `copy`, `test` are reported as not understood.
-pub fn json_patch(doc: &mut SNode, ops: &SNode) -> Result<(), PatchError> {
+pub fn json_patch(doc: &mut Node, ops: &Node) -> Result<(), PatchError> {
     for op in ops.as_seq() {
         let kind = op.at("op").as_str().unwrap_or("");
         let path = pointer(op.at("path").as_str().unwrap_or(""))?;
         let Some((last, parents)) = path.split_last() else {
             return Err(PatchError("empty path".into()));
         };
-        let mut node: &mut SNode = doc;
+        let mut node: &mut Node = doc;
         for seg in parents {
             node = match &node.kind {
-                SKind::Map(_) => node.get_mut(seg).ok_or_else(|| PatchError(format!("`{seg}` does not exist")))?,
-                SKind::Seq(_) => {
+                Kind::Map(_) => node.get_mut(seg).ok_or_else(|| PatchError(format!("`{seg}` does not exist")))?,
+                Kind::Seq(_) => {
                     let i: usize = seg.parse().map_err(|_| PatchError(format!("`{seg}` is not a list index")))?;
                     node.seq_mut()
                         .and_then(|v| v.get_mut(i))
                         .ok_or_else(|| PatchError(format!("index {i} is out of range")))?
                 }
-                SKind::Scalar(..) => return Err(PatchError(format!("`{seg}` is inside a scalar"))),
+                Kind::Scalar(..) => return Err(PatchError(format!("`{seg}` is inside a scalar"))),
             };
         }
         let value = op.get("value").cloned();
         match (kind, &mut node.kind) {
-            ("add" | "replace", SKind::Map(_)) => {
+            ("add" | "replace", Kind::Map(_)) => {
                 let v = value.ok_or_else(|| PatchError("no `value`".into()))?;
                 if kind == "replace" && node.get(last).is_none() {
                     return Err(PatchError(format!("`{last}` does not exist")));
                 }
                 node.set(last, v);
             }
-            ("add" | "replace", SKind::Seq(items)) => {
+            ("add" | "replace", Kind::Seq(items)) => {
                 let v = value.ok_or_else(|| PatchError("no `value`".into()))?;
                 if last == "-" && kind == "add" {
                     items.push(v);
@@ -253,8 +253,8 @@ pub fn json_patch(doc: &mut SNode, ops: &SNode) -> Result<(), PatchError> {
                     }
                 }
             }
-            ("remove", SKind::Map(_)) => node.remove(last),
-            ("remove", SKind::Seq(items)) => {
+            ("remove", Kind::Map(_)) => node.remove(last),
+            ("remove", Kind::Seq(items)) => {
                 let i: usize = last.parse().map_err(|_| PatchError(format!("`{last}` is not a list index")))?;
                 if i < items.len() {
                     items.remove(i);
@@ -274,7 +274,7 @@ pub fn json_patch(doc: &mut SNode, ops: &SNode) -> Result<(), PatchError> {
 /// Parses YAML written inside a block scalar (`prometheus.yml: |` in a ConfigMap) so that its
 /// spans point into the enclosing file. Only literal/folded block scalars map line by line;
 /// other styles map every node onto the scalar itself.
-pub fn embedded_documents(value: &SNode, file_text: &str, limits: &crate::parse::yaml::Limits) -> Option<Vec<SNode>> {
+pub fn embedded_documents(value: &Node, file_text: &str, limits: &crate::parse::yaml::Limits) -> Option<Vec<Node>> {
     let text = value.as_str()?;
     let file = value.file();
     let (docs, err) = crate::parse::yaml::parse(text, file, limits);
@@ -328,7 +328,7 @@ mod tests {
     use super::*;
     use crate::parse::yaml::{parse, Limits};
 
-    fn tree(text: &str, file: u32) -> SNode {
+    fn tree(text: &str, file: u32) -> Node {
         let (docs, err) = parse(text, FileId(file), &Limits::default());
         assert!(err.is_none(), "{err:?}");
         docs.into_iter().next().unwrap().root

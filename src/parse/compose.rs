@@ -2,7 +2,7 @@
 //! container sees). The file's role is decided from them after parsing (`references`), and the
 //! model reads the same volumes into its Compose services.
 
-use crate::parse::yaml::{Node as SNode, Style};
+use crate::parse::yaml::{Node, Style};
 use crate::source::{join_path, Span};
 
 #[derive(Clone, Debug)]
@@ -16,7 +16,7 @@ pub struct Volume {
     pub source_span: Span,
 }
 
-pub fn volume(node: &SNode, compose_dir: &str) -> Option<Volume> {
+pub fn volume(node: &Node, compose_dir: &str) -> Option<Volume> {
     let (source, target, source_span) = if let Some(s) = node.as_str() {
         let mut parts = s.splitn(3, ':');
         let src = parts.next()?.to_string();

@@ -3,7 +3,7 @@
 
 use crate::ids::Idx;
 use crate::link::Selection;
-use crate::model::kube::{KubeService, Monitor, MonitorKind, Origin, Workload};
+use crate::model::kube::{KubeService, Monitor, MonitorKind, ObjectOrigin, Workload};
 use crate::model::labels::{LabelIndex, LabelSelector};
 use crate::model::ModelOptions;
 use crate::model::Workspace;
@@ -182,7 +182,7 @@ pub(super) fn selection(ws: &Workspace, options: &ModelOptions<'_>, m: &Monitor)
 pub(super) fn monitored<'w, I: Idx>(
     m: &Monitor,
     index: &LabelIndex<I>,
-    object: impl Fn(I) -> (&'w Origin, &'w String, &'w Vec<(String, String)>),
+    object: impl Fn(I) -> (&'w ObjectOrigin, &'w String, &'w Vec<(String, String)>),
 ) -> Vec<I> {
     index
         .candidates(&m.selector)

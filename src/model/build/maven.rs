@@ -8,7 +8,7 @@
 
 use super::known::is_inert_maven_parent;
 use super::vars::{VarDef, Vars};
-use super::{join_path, parent_dir, BuildKind, Coord, Dep, DepBlock, Hop, MavenInfo, Module, ResourceFiltering, BOOT_PLUGIN};
+use super::{join_path, parent_dir, BuildKind, Coord, Dep, DepAnchor, Hop, MavenInfo, Module, ResourceFiltering, BOOT_PLUGIN};
 use crate::model::spring::BootVersion;
 use crate::parse::maven::{Pom, PomDep, Text};
 use crate::parse::Parsed;
@@ -309,7 +309,7 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
         }
     }
     if let Some(b) = &me.pom.dependencies_block {
-        m.dep_block = Some(DepBlock {
+        m.dep_anchor = Some(DepAnchor {
             file: me.file,
             open: b.open.start,
             close: b.close,

@@ -91,7 +91,7 @@ pub struct Dep {
 
 /// Where a new dependency is added in the module's own build file.
 #[derive(Clone, Debug)]
-pub struct DepBlock {
+pub struct DepAnchor {
     pub file: FileId,
     /// Offset of `{` (Gradle) or of `<dependencies>` (Maven).
     pub open: u32,
@@ -163,7 +163,7 @@ pub struct Module {
     pub boot_plugin: Option<Span>,
     pub boot_version: Option<BootVersion>,
     pub deps: Vec<Dep>,
-    pub dep_block: Option<DepBlock>,
+    pub dep_anchor: Option<DepAnchor>,
     /// Why this module's classpath cannot be fully known.
     pub unknown: Vec<(String, Span)>,
     /// Plugin ids applied to the module, however (own, convention, root blocks).
@@ -229,7 +229,7 @@ impl Module {
             boot_plugin: None,
             boot_version: None,
             deps: vec![],
-            dep_block: None,
+            dep_anchor: None,
             unknown: vec![],
             plugins: vec![],
             coords: None,

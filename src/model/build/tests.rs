@@ -498,7 +498,7 @@ fn maven_parent_dependency_management_adds_nothing() {
     assert!(m.boot_plugin.is_some());
     assert_eq!(m.boot_version.as_ref().map(|v| v.text.as_str()), Some("3.2.5"));
     assert!(m.maven.as_ref().unwrap().boot_managed);
-    assert_eq!(sources.path(m.dep_block.as_ref().unwrap().file), "order-service/pom.xml");
+    assert_eq!(sources.path(m.dep_anchor.as_ref().unwrap().file), "order-service/pom.xml");
 }
 
 #[test]

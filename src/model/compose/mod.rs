@@ -146,7 +146,7 @@ fn merge_into(base: &mut ComposeService, o: ComposeService) {
 
 /// `include:` entries of a Compose file (strings, or `{path: … | […]}`), relative to the repo
 /// root.
-pub fn includes(root: &crate::model::tree::SNode, path: &str) -> Vec<String> {
+pub fn includes(root: &crate::model::tree::Node, path: &str) -> Vec<String> {
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     let mut out = Vec::new();
     for e in root.at("include").as_seq() {

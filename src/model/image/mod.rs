@@ -151,9 +151,9 @@ fn gradle_images(out: &mut Images, ws: &Workspace, sources: &SourceSet, parsed: 
         };
         let kotlin = sources.path(c.file).ends_with(".kts");
         for d in gradle::declared(&sources.get(c.file).text, kotlin) {
-            let at = script.context_at(d.span.start);
+            let at = script.scope_at(d.span.start);
             let (uncertain, block) = match &c.part {
-                ScriptPart::Own if *at == crate::parse::gradle::Context::Own => (false, None),
+                ScriptPart::Own if *at == crate::parse::gradle::Scope::Own => (false, None),
                 ScriptPart::Block { body, certain, name } if script.project_blocks.iter().any(|(r, x)| r == body && x == at) => {
                     (!certain, Some(name.as_str()))
                 }

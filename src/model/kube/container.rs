@@ -1,7 +1,7 @@
 //! A pod's containers: ports, environment (`env`, `envFrom`), probes, volume mounts.
 
 use super::{int, port_ref, string};
-use crate::model::tree::SNode;
+use crate::model::tree::Node;
 use crate::source::{Span, Spanned};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,7 +11,7 @@ pub enum PortRef {
 }
 
 impl PortRef {
-    pub(super) fn from_node(n: &SNode) -> Option<PortRef> {
+    pub(super) fn from_node(n: &Node) -> Option<PortRef> {
         let s = n.as_str()?;
         Some(match s.trim().parse::<i64>() {
             Ok(v) => PortRef::Number(v),
@@ -203,7 +203,7 @@ pub enum ValueRef {
     Other(String),
 }
 
-fn value_ref(n: &SNode) -> ValueRef {
+fn value_ref(n: &Node) -> ValueRef {
     let key_ref = |k: &str| {
         n.get(k).map(|r| {
             (
@@ -236,7 +236,7 @@ pub struct EnvFrom {
     pub span: Span,
 }
 
-fn env_from(n: &SNode) -> Vec<EnvFrom> {
+fn env_from(n: &Node) -> Vec<EnvFrom> {
     n.as_seq()
         .iter()
         .filter_map(|e| {
@@ -264,7 +264,7 @@ pub struct VolumeMount {
     pub span: Span,
 }
 
-fn volume_mounts(n: &SNode) -> Vec<VolumeMount> {
+fn volume_mounts(n: &Node) -> Vec<VolumeMount> {
     n.as_seq()
         .iter()
         .filter_map(|m| {
@@ -278,7 +278,7 @@ fn volume_mounts(n: &SNode) -> Vec<VolumeMount> {
         .collect()
 }
 
-fn probe(kind: ProbeKind, key: &SNode, n: &SNode, env: &[(String, String)]) -> Probe {
+fn probe(kind: ProbeKind, key: &Node, n: &Node, env: &[(String, String)]) -> Probe {
     let handler = if let Some(h) = n.get("httpGet") {
         Handler::HttpGet {
             path: string(h.at("path")),
@@ -336,7 +336,7 @@ fn probe(kind: ProbeKind, key: &SNode, n: &SNode, env: &[(String, String)]) -> P
     }
 }
 
-pub(super) fn container(n: &SNode) -> Container {
+pub(super) fn container(n: &Node) -> Container {
     let ports = n
         .at("ports")
         .as_seq()

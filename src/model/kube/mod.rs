@@ -23,20 +23,20 @@ use service::{config_map, secret};
 use workload::{annotations, knative_port, pod_template, pod_volumes, KNATIVE_SERVICE};
 
 use super::labels::LabelSelector;
-use super::tree::SNode;
+use super::tree::Node;
 use crate::source::Spanned;
 
 /// Where an object came from when it was not read verbatim from one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Origin {
+pub struct ObjectOrigin {
     /// Objects of one kustomize build link only with each other (and with plain files).
     pub group: Option<usize>,
     /// `kustomize build overlays/prod`, `--manifests <stdin>`.
     pub via: Option<String>,
 }
 
-impl Origin {
-    pub fn compatible(&self, other: &Origin) -> bool {
+impl ObjectOrigin {
+    pub fn compatible(&self, other: &ObjectOrigin) -> bool {
         match (self.group, other.group) {
             (Some(a), Some(b)) => a == b,
             _ => true,
@@ -58,15 +58,15 @@ pub fn valid_port_name(n: &str) -> bool {
         && !n.contains("--")
 }
 
-fn int(n: &SNode) -> Option<Spanned<i64>> {
+fn int(n: &Node) -> Option<Spanned<i64>> {
     n.as_i64().map(|v| Spanned::new(v, n.span))
 }
 
-fn string(n: &SNode) -> Option<Spanned<String>> {
+fn string(n: &Node) -> Option<Spanned<String>> {
     n.spanned_string()
 }
 
-fn port_ref(n: &SNode) -> Option<Spanned<PortRef>> {
+fn port_ref(n: &Node) -> Option<Spanned<PortRef>> {
     PortRef::from_node(n).map(|v| Spanned::new(v, n.span))
 }
 
@@ -96,12 +96,12 @@ impl KubeObjects {
 }
 
 /// `apiVersion` + `kind`: what makes a YAML document a Kubernetes object.
-pub fn is_object(root: &SNode) -> bool {
+pub fn is_object(root: &Node) -> bool {
     root.at("kind").as_str().is_some() && root.at("apiVersion").as_str().is_some()
 }
 
 /// `(kind, namespace, name)`, to let rendered manifests replace repo objects.
-pub fn identity(root: &SNode, default_ns: &str) -> Option<(String, String, String)> {
+pub fn identity(root: &Node, default_ns: &str) -> Option<(String, String, String)> {
     let kind = root.at("kind").as_str()?;
     let meta = root.at("metadata");
     Some((
@@ -112,11 +112,11 @@ pub fn identity(root: &SNode, default_ns: &str) -> Option<(String, String, Strin
 }
 
 /// Reads one document if it is a Kubernetes object; returns whether it was one.
-pub fn read_object(root: &SNode, default_ns: &str, origin: &Origin, out: &mut KubeObjects) -> bool {
+pub fn read_object(root: &Node, default_ns: &str, origin: &ObjectOrigin, out: &mut KubeObjects) -> bool {
     read_object_at(root, default_ns, origin, out, 0)
 }
 
-fn read_object_at(root: &SNode, default_ns: &str, origin: &Origin, out: &mut KubeObjects, depth: usize) -> bool {
+fn read_object_at(root: &Node, default_ns: &str, origin: &ObjectOrigin, out: &mut KubeObjects, depth: usize) -> bool {
     let (Some(kind), Some(api)) = (root.at("kind").as_str(), root.at("apiVersion").as_str()) else {
         return false;
     };
@@ -289,7 +289,7 @@ mod tests {
         assert!(err.is_none());
         let mut out = KubeObjects::default();
         for d in &docs {
-            read_object(&d.root, "default", &Origin::default(), &mut out);
+            read_object(&d.root, "default", &ObjectOrigin::default(), &mut out);
         }
         out
     }

@@ -2,9 +2,9 @@
 //! kube-prometheus-stack values.
 
 use super::container::PortRef;
-use super::{NamespaceScope, Origin};
+use super::{NamespaceScope, ObjectOrigin};
 use crate::model::labels::LabelSelector;
-use crate::model::tree::SNode;
+use crate::model::tree::Node;
 use crate::source::{FileId, Span, Spanned};
 
 #[derive(Clone, Debug)]
@@ -45,7 +45,7 @@ pub struct Monitor {
     pub namespace_scope: NamespaceScope,
     pub endpoints: Vec<MonitorEndpoint>,
     pub file: FileId,
-    pub origin: Origin,
+    pub origin: ObjectOrigin,
 }
 
 impl Monitor {
@@ -77,7 +77,7 @@ pub struct PrometheusCr {
     pub span: Span,
     /// `additionalScrapeConfigs` (a Secret): jobs the repository may not show.
     pub additional_scrape_configs: Option<Span>,
-    pub origin: Origin,
+    pub origin: ObjectOrigin,
 }
 
 /// kube-prometheus-stack values: decide the rendered Prometheus CR's selectors (semantics §8).
@@ -91,12 +91,12 @@ pub struct StackValues {
     /// The Helm release name, when a HelmRelease / Argo CD Application / helmfile says.
     pub release: Option<Spanned<String>>,
     /// `prometheus.prometheusSpec.additionalScrapeConfigs`, read as scrape jobs.
-    pub additional_scrape_configs: Option<SNode>,
+    pub additional_scrape_configs: Option<Node>,
 }
 
 /// kube-prometheus-stack values: `prometheus.prometheusSpec.serviceMonitorSelector[NilUsesHelmValues]`
 /// at the root, or under the dependency key of an umbrella chart (`kube-prometheus-stack:`).
-pub fn read_stack_values(root: &SNode, alias: Option<&str>) -> Option<StackValues> {
+pub fn read_stack_values(root: &Node, alias: Option<&str>) -> Option<StackValues> {
     let base = match alias {
         Some(a) => root.get(a)?,
         None => root,

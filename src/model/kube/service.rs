@@ -2,9 +2,9 @@
 
 use super::container::PortRef;
 use super::workload::Annotation;
-use super::{string, Origin};
+use super::{string, ObjectOrigin};
 use crate::model::labels::LabelSelector;
-use crate::model::tree::SNode;
+use crate::model::tree::Node;
 use crate::source::{FileId, Span, Spanned};
 
 #[derive(Clone, Debug)]
@@ -39,7 +39,7 @@ pub struct KubeService {
     pub annotations: Vec<Annotation>,
     /// `metadata` mapping.
     pub meta_span: Span,
-    pub origin: Origin,
+    pub origin: ObjectOrigin,
 }
 
 impl KubeService {
@@ -59,7 +59,7 @@ pub struct ConfigMap {
     /// The file of the object itself; an entry's value may live elsewhere (a kustomize
     /// `configMapGenerator` file or patch), see `ConfigMapEntry::value_node`.
     pub file: FileId,
-    pub origin: Origin,
+    pub origin: ObjectOrigin,
     /// A Secret read the same way: `stringData` as written, `data` decoded from base64.
     pub secret: bool,
 }
@@ -70,7 +70,7 @@ pub struct ConfigMapEntry {
     /// The value as a string (empty when it is not a scalar).
     pub value: String,
     /// The value node, carrying its own file (a block scalar for embedded files).
-    pub value_node: SNode,
+    pub value_node: Node,
 }
 
 impl ConfigMap {
@@ -88,7 +88,7 @@ impl ConfigMap {
     }
 }
 
-pub(super) fn config_map(root: &SNode, name: Spanned<String>, namespace: String, origin: &Origin) -> ConfigMap {
+pub(super) fn config_map(root: &Node, name: Spanned<String>, namespace: String, origin: &ObjectOrigin) -> ConfigMap {
     let data = root
         .at("data")
         .as_map()
@@ -116,7 +116,7 @@ pub(super) fn config_map(root: &SNode, name: Spanned<String>, namespace: String,
 /// overwriting any existing values", Kubernetes API reference, Secret v1). A `data` value that
 /// is not base64 of UTF-8 text is left out: the API server rejects the former, and the latter
 /// is no environment value Spring can read.
-pub(super) fn secret(root: &SNode, name: Spanned<String>, namespace: String, origin: &Origin) -> ConfigMap {
+pub(super) fn secret(root: &Node, name: Spanned<String>, namespace: String, origin: &ObjectOrigin) -> ConfigMap {
     let mut data: Vec<ConfigMapEntry> = root
         .at("data")
         .as_map()

@@ -1,8 +1,8 @@
 //! Workloads: the pod template of every kind that has one, its labels, annotations, volumes.
 
 use super::container::Container;
-use super::Origin;
-use crate::model::tree::SNode;
+use super::ObjectOrigin;
+use crate::model::tree::Node;
 use crate::source::{FileId, Span, Spanned};
 
 /// One annotation, with where its key and value are written.
@@ -22,7 +22,7 @@ impl Annotation {
     }
 }
 
-pub(super) fn annotations(n: &SNode) -> Vec<Annotation> {
+pub(super) fn annotations(n: &Node) -> Vec<Annotation> {
     n.as_map()
         .iter()
         .filter_map(|(k, v)| {
@@ -55,7 +55,7 @@ pub struct Workload {
     pub pod_meta_span: Span,
     /// The pod template's `annotations` mapping, when present.
     pub pod_annotations_span: Option<Span>,
-    pub origin: Origin,
+    pub origin: ObjectOrigin,
     /// Pod volumes backed by ConfigMaps (Spring config can be mounted from them).
     pub volumes: Vec<PodVolume>,
     /// `hostNetwork: true`: the pod shares the node's network namespace, so `localhost` in it
@@ -70,7 +70,7 @@ impl Workload {
 }
 
 /// The pod template (`metadata`, `spec`) of any workload kind.
-pub(super) fn pod_template<'a>(kind: &str, root: &'a SNode) -> Option<&'a SNode> {
+pub(super) fn pod_template<'a>(kind: &str, root: &'a Node) -> Option<&'a Node> {
     let spec = root.get("spec")?;
     match kind {
         "Pod" => Some(root),
@@ -118,8 +118,8 @@ pub struct PodVolume {
     pub span: Span,
 }
 
-pub(super) fn pod_volumes(n: &SNode) -> Vec<PodVolume> {
-    let items = |cm: &SNode| -> Vec<(String, String)> {
+pub(super) fn pod_volumes(n: &Node) -> Vec<PodVolume> {
+    let items = |cm: &Node| -> Vec<(String, String)> {
         cm.at("items")
             .as_seq()
             .iter()

@@ -3,7 +3,7 @@
 //! Spring config files embedded in ConfigMaps, with spans mapped back into the manifest.
 
 use super::{properties_layer, yaml_layer, ConfigFile, Import, ImportTarget, Layer, Why};
-use crate::model::tree::SNode;
+use crate::model::tree::Node;
 use crate::parse::{properties, yaml, Parsed};
 use crate::source::{FileId, SourceSet, Span};
 use std::collections::{BTreeMap, BTreeSet};
@@ -334,7 +334,7 @@ pub fn served_files(ix: &Index<'_>, dir: &str, app: &str, served_by: &str) -> Op
 /// back into the manifest (exact for literal block scalars, the whole value otherwise). `text`
 /// is the text of the value's file; a kustomize `configMapGenerator` entry's value is a whole
 /// repository file, whose offsets are its own.
-pub fn embedded(text: &str, key: &str, value: &SNode, label: &str) -> Option<Vec<Layer>> {
+pub fn embedded(text: &str, key: &str, value: &Node, label: &str) -> Option<Vec<Layer>> {
     let (_, _, props) = name_parts(key)?;
     let file = value.file();
     let raw = text.get(value.span.start as usize..value.span.end as usize)?;

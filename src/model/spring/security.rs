@@ -298,7 +298,13 @@ fn presence(modules: &IdVec<ModuleId, Module>, module: ModuleId) -> Present {
     }
 }
 
-fn config(modules: &IdVec<ModuleId, Module>, module: ModuleId, sources: &SourceSet, parsed: &[Parsed], by_dir: &HashMap<&str, Vec<FileId>>) -> Config {
+fn config(
+    modules: &IdVec<ModuleId, Module>,
+    module: ModuleId,
+    sources: &SourceSet,
+    parsed: &[Parsed],
+    by_dir: &HashMap<&str, Vec<FileId>>,
+) -> Config {
     let mut set = vec![module];
     set.extend(packaged_modules(modules, module));
     let mut chains = Vec::new();

@@ -60,7 +60,7 @@ impl BuildVisitor<'_> {
         if is_skip_keyword(tk, i) {
             return tk.stmt_end(i, hi);
         }
-        if tk.is_ident(i, "group") && tk.punct(i + 1, "=") && st.ctx == Context::Own && !st.conditional {
+        if tk.is_ident(i, "group") && tk.punct(i + 1, "=") && st.ctx == Scope::Own && !st.conditional {
             let end = tk.stmt_end(i, hi);
             if let Some(g) = tk.only_str(i + 2, end) {
                 self.out.group = Some(g);
@@ -149,15 +149,15 @@ impl BuildVisitor<'_> {
                     ),
                     None => named_lambda(self, &seg.name, open, stmt, st),
                 },
-                ("buildscript", None) if single => walk(self, lo, hi, &st.with_ctx(Context::Buildscript)),
-                ("subprojects", None) if single => self.project_block(open, Context::Subprojects, st),
-                ("allprojects", None) if single => self.project_block(open, Context::Allprojects, st),
+                ("buildscript", None) if single => walk(self, lo, hi, &st.with_ctx(Scope::Buildscript)),
+                ("subprojects", None) if single => self.project_block(open, Scope::Subprojects, st),
+                ("allprojects", None) if single => self.project_block(open, Scope::Allprojects, st),
                 ("project", Some(_)) if first => {
-                    let ctx = chain_project(tk, chain).unwrap_or(Context::Configure);
+                    let ctx = chain_project(tk, chain).unwrap_or(Scope::Configure);
                     self.project_block(open, ctx, st);
                 }
                 ("configure", Some(args)) if first => {
-                    let ctx = tk.project_filter(args).map_or(Context::Configure, Context::Filtered);
+                    let ctx = tk.project_filter(args).map_or(Scope::Configure, Scope::Filtered);
                     self.project_block(open, ctx, st);
                 }
                 (name, _) => named_lambda(self, name, open, stmt, st),
@@ -167,7 +167,7 @@ impl BuildVisitor<'_> {
 
     /// A block that configures other projects: recorded (so what else it configures, such as
     /// an image, can be attributed to those projects) and walked in its context.
-    fn project_block(&mut self, open: usize, ctx: Context, st: &State) {
+    fn project_block(&mut self, open: usize, ctx: Scope, st: &State) {
         let tk = self.tk;
         let close = if tk.closed[open] {
             tk.t[tk.close[open]].start as usize
@@ -179,7 +179,7 @@ impl BuildVisitor<'_> {
         walk(self, lo, hi, &st.with_ctx(ctx));
     }
 
-    pub(super) fn dependencies_block(&mut self, stmt: usize, open: usize, st: &State, ctx: Context) {
+    pub(super) fn dependencies_block(&mut self, stmt: usize, open: usize, st: &State, ctx: Scope) {
         let tk = self.tk;
         let close = if tk.closed[open] {
             tk.t[tk.close[open]].start as usize
@@ -190,7 +190,7 @@ impl BuildVisitor<'_> {
             open: tk.t[open].start,
             close: to_u32(close),
             indent: tk.block_indent(open, close),
-            context: ctx.clone(),
+            scope: ctx.clone(),
         });
         if st.conditional {
             self.out.conditions.push((
@@ -265,7 +265,7 @@ impl BuildVisitor<'_> {
                     version: None,
                     apply: true,
                     span: span.clone(),
-                    context: st.ctx.clone(),
+                    scope: st.ctx.clone(),
                     conditional: st.conditional,
                 });
             }
@@ -283,7 +283,7 @@ impl BuildVisitor<'_> {
                 self.out.applied_scripts.push(ScriptRef {
                     path,
                     span: span.clone(),
-                    context: st.ctx.clone(),
+                    scope: st.ctx.clone(),
                     conditional: st.conditional,
                     computed,
                 });
@@ -408,7 +408,7 @@ impl BuildVisitor<'_> {
                 configuration: configuration.clone(),
                 notation,
                 span: span.clone(),
-                context: st.ctx.clone(),
+                scope: st.ctx.clone(),
                 conditional: st.conditional,
                 when_plugin: st.when_plugin.clone(),
                 test_suite: st.test_suite,

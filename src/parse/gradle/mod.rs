@@ -53,8 +53,9 @@ pub struct ParseIssue {
     pub limit: bool,
 }
 
+/// The projects a block of a build script applies to: its own project, `subprojects {}`, ….
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Context {
+pub enum Scope {
     Own,
     Subprojects,
     Allprojects,
@@ -146,7 +147,7 @@ pub struct PluginRef {
     pub version: Option<Str>,
     pub apply: bool,
     pub span: Range<u32>,
-    pub context: Context,
+    pub scope: Scope,
     /// applied inside a condition, loop or closure
     pub conditional: bool,
 }
@@ -179,18 +180,18 @@ pub struct BuildScript {
     pub mentions: Vec<Str>,
     /// The bodies (`{`…`}`) of `subprojects {}`, `allprojects {}`, `project(":x") {}` and
     /// `configure(…) {}` blocks, with the projects each configures.
-    pub project_blocks: Vec<(Range<u32>, Context)>,
+    pub project_blocks: Vec<(Range<u32>, Scope)>,
 }
 
 impl BuildScript {
     /// The projects the code at `offset` configures: the innermost cross-project block around
     /// it, else the script's own project.
-    pub fn context_at(&self, offset: u32) -> &Context {
+    pub fn scope_at(&self, offset: u32) -> &Scope {
         self.project_blocks
             .iter()
             .filter(|(r, _)| r.start <= offset && offset < r.end)
             .min_by_key(|(r, _)| r.end - r.start)
-            .map_or(&Context::Own, |(_, c)| c)
+            .map_or(&Scope::Own, |(_, c)| c)
     }
 }
 
@@ -202,7 +203,7 @@ pub struct ScriptRef {
     pub computed: bool,
     /// the whole `apply from: …` statement
     pub span: Range<u32>,
-    pub context: Context,
+    pub scope: Scope,
     pub conditional: bool,
 }
 
@@ -219,7 +220,7 @@ pub struct DepBlock {
     /// byte offset of `}` (== text.len() if unterminated)
     pub close: u32,
     pub indent: String,
-    pub context: Context,
+    pub scope: Scope,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -227,7 +228,7 @@ pub struct Dependency {
     pub configuration: String,
     pub notation: Notation,
     pub span: Range<u32>,
-    pub context: Context,
+    pub scope: Scope,
     pub conditional: bool,
     /// declared inside `plugins.withId("x") { }` / `pluginManager.withPlugin("x") { }`:
     /// applies only to projects with that plugin

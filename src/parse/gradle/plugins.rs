@@ -3,7 +3,7 @@
 use super::*;
 
 impl Toks<'_> {
-    pub(super) fn plugin_statements(&self, open: usize, context: &Context) -> Vec<PluginRef> {
+    pub(super) fn plugin_statements(&self, open: usize, context: &Scope) -> Vec<PluginRef> {
         let (lo, hi) = self.inner(open);
         let mut out = Vec::new();
         let mut i = lo;
@@ -22,7 +22,7 @@ impl Toks<'_> {
     /// One statement of a `plugins {}` block, e.g.
     /// `id("x") version "1" apply false`, `kotlin("jvm")`, `alias(libs.plugins.x)`,
     /// or a bare accessor such as `java` / `` `java-library` ``.
-    pub(super) fn plugin_stmt(&self, lo: usize, hi: usize, context: &Context) -> Option<PluginRef> {
+    pub(super) fn plugin_stmt(&self, lo: usize, hi: usize, context: &Scope) -> Option<PluginRef> {
         let (id, alias, mut k) = self.plugin_head(lo, hi)?;
         let mut version = None;
         let mut apply = true;
@@ -50,7 +50,7 @@ impl Toks<'_> {
             version,
             apply,
             span: self.span(lo, hi),
-            context: context.clone(),
+            scope: context.clone(),
             conditional: false,
         })
     }

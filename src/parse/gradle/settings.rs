@@ -163,7 +163,7 @@ impl SettingsVisitor<'_> {
                 "pluginManagement" if single => walk(self, lo, hi, &st.with_mode(Mode::PluginManagement)),
                 "plugins" if single => {
                     if st.mode == Mode::PluginManagement {
-                        let found = tk.plugin_statements(open, &Context::Own);
+                        let found = tk.plugin_statements(open, &Scope::Own);
                         self.out.plugin_versions.extend(found);
                     }
                 }

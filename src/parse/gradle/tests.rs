@@ -205,7 +205,7 @@ plugins { id("org.gradle.toolchains.foojay-resolver-convention") version "0.8.0"
         slice(kotlin, &s.plugin_versions[0].span),
         "id(\"org.springframework.boot\") version \"3.2.0\""
     );
-    assert_eq!(s.plugin_versions[0].context, Context::Own);
+    assert_eq!(s.plugin_versions[0].scope, Scope::Own);
 
     let groovy = "pluginManagement {\n  plugins {\n    id 'org.springframework.boot' version \"${bootVersion}\"\n  }\n}\n";
     let s = settings(groovy, Dsl::Groovy);
@@ -359,7 +359,7 @@ fn kotlin_dependency_forms() {
             "implementation io.x:y:${versions.y}",
         ]
     );
-    assert!(b.dependencies.iter().all(|d| d.context == Context::Own && !d.conditional));
+    assert!(b.dependencies.iter().all(|d| d.scope == Scope::Own && !d.conditional));
     assert_eq!(
         slice(text, &b.dependencies[1].span),
         "runtimeOnly(\"io.micrometer:micrometer-registry-prometheus:1.12.0\")"
@@ -462,31 +462,31 @@ configure(subprojects.filter { it.name.startsWith("svc") }) {
 dependencies { implementation("o:own") }
 "#;
     let b = build(text, Dsl::Kotlin);
-    let found: Vec<(String, Context)> = b.dependencies.iter().map(|d| (describe(&d.notation), d.context.clone())).collect();
+    let found: Vec<(String, Scope)> = b.dependencies.iter().map(|d| (describe(&d.notation), d.scope.clone())).collect();
     assert_eq!(
         found,
         vec![
             (
                 "org.springframework.boot:spring-boot-gradle-plugin:3.2.0".to_string(),
-                Context::Buildscript
+                Scope::Buildscript
             ),
-            ("s:sub".to_string(), Context::Subprojects),
-            ("a:all".to_string(), Context::Allprojects),
-            ("p:api".to_string(), Context::Project(":api".to_string())),
+            ("s:sub".to_string(), Scope::Subprojects),
+            ("a:all".to_string(), Scope::Allprojects),
+            ("p:api".to_string(), Scope::Project(":api".to_string())),
             (
                 "c:conf".to_string(),
-                Context::Filtered(ProjectFilter {
+                Scope::Filtered(ProjectFilter {
                     set: ProjectSet::Subprojects,
                     pred: Some(NamePred::StartsWith(Subject::Name, "svc".into())),
                 })
             ),
-            ("o:own".to_string(), Context::Own),
+            ("o:own".to_string(), Scope::Own),
         ]
     );
-    assert_eq!(b.plugins[0].context, Context::Subprojects);
-    let contexts: Vec<Context> = b.blocks.iter().map(|blk| blk.context.clone()).collect();
+    assert_eq!(b.plugins[0].scope, Scope::Subprojects);
+    let contexts: Vec<Scope> = b.blocks.iter().map(|blk| blk.scope.clone()).collect();
     assert_eq!(contexts.len(), 6);
-    assert_eq!(contexts[0], Context::Buildscript);
+    assert_eq!(contexts[0], Scope::Buildscript);
     assert!(b.dependencies.iter().all(|d| !d.conditional));
 }
 
@@ -494,9 +494,9 @@ dependencies { implementation("o:own") }
 fn contexts_groovy() {
     let text = "subprojects {\n    apply plugin: 'java'\n    dependencies {\n        implementation 's:sub'\n    }\n}\nproject(':api') {\n    dependencies { implementation 'p:api' }\n}\n";
     let b = build(text, Dsl::Groovy);
-    assert_eq!(b.dependencies[0].context, Context::Subprojects);
-    assert_eq!(b.dependencies[1].context, Context::Project(":api".to_string()));
-    assert_eq!(b.plugins[0].context, Context::Subprojects);
+    assert_eq!(b.dependencies[0].scope, Scope::Subprojects);
+    assert_eq!(b.dependencies[1].scope, Scope::Project(":api".to_string()));
+    assert_eq!(b.plugins[0].scope, Scope::Subprojects);
 }
 
 #[test]
@@ -632,7 +632,7 @@ fn dep_blocks_offsets_and_indent() {
     );
     assert_eq!(b.blocks[0].indent, "\t");
     assert_eq!(b.blocks[1].indent, "      ");
-    assert_eq!(b.blocks[1].context, Context::Subprojects);
+    assert_eq!(b.blocks[1].scope, Scope::Subprojects);
     // A one-line top-level block: one level of the file's indentation, here a tab (its first
     // indented line, in the first block, starts with one).
     assert_eq!(b.blocks[2].indent, "\t");
@@ -735,27 +735,27 @@ def prom = 'io.micrometer:micrometer-registry-prometheus'
 println "runtimeOnly 'io.micrometer:micrometer-registry-prometheus'"
 "#;
     let b = build(text, Dsl::Groovy);
-    let found: Vec<(String, Context)> = b
+    let found: Vec<(String, Scope)> = b
         .dependencies
         .iter()
-        .map(|d| (format!("{} {}", d.configuration, describe(&d.notation)), d.context.clone()))
+        .map(|d| (format!("{} {}", d.configuration, describe(&d.notation)), d.scope.clone()))
         .collect();
     assert_eq!(
         found,
         vec![
             (
                 "classpath org.springframework.boot:spring-boot-gradle-plugin:${bootVersion}".to_string(),
-                Context::Buildscript
+                Scope::Buildscript
             ),
-            ("implementation a:all".to_string(), Context::Allprojects),
+            ("implementation a:all".to_string(), Scope::Allprojects),
             (
                 "implementation c:conf".to_string(),
-                Context::Filtered(ProjectFilter {
+                Scope::Filtered(ProjectFilter {
                     set: ProjectSet::Subprojects,
                     pred: Some(NamePred::StartsWith(Subject::Name, "svc".into())),
                 })
             ),
-            ("implementation o:own".to_string(), Context::Own),
+            ("implementation o:own".to_string(), Scope::Own),
         ]
     );
     assert_eq!(b.blocks.len(), 4);
@@ -778,7 +778,7 @@ fn apply_block_and_project_chain_kotlin() {
     let b = build(text, Dsl::Kotlin);
     assert_eq!(plugin_ids(&b.plugins), vec!["java"]);
     assert_eq!(scripts(&b), vec!["common.gradle.kts"]);
-    assert_eq!(b.dependencies[0].context, Context::Project(":api".to_string()));
+    assert_eq!(b.dependencies[0].scope, Scope::Project(":api".to_string()));
 }
 
 struct XorShift(u64);
@@ -1048,9 +1048,9 @@ dependencies {
 
 #[test]
 fn project_filters() {
-    let filter = |text: &str, dsl: Dsl| -> Option<Context> { build(text, dsl).dependencies.first().map(|d| d.context.clone()) };
+    let filter = |text: &str, dsl: Dsl| -> Option<Scope> { build(text, dsl).dependencies.first().map(|d| d.scope.clone()) };
     let svc = |pred: NamePred| {
-        Some(Context::Filtered(ProjectFilter {
+        Some(Scope::Filtered(ProjectFilter {
             set: ProjectSet::Subprojects,
             pred: Some(pred),
         }))
@@ -1088,14 +1088,14 @@ fn project_filters() {
             "configure(listOf(project(\":a\"), project(\":b\"))) { dependencies { implementation(\"a:b\") } }",
             Dsl::Kotlin
         ),
-        Some(Context::Filtered(ProjectFilter {
+        Some(Scope::Filtered(ProjectFilter {
             set: ProjectSet::Paths(vec![":a".into(), ":b".into()]),
             pred: None,
         }))
     );
     assert_eq!(
         filter("configure([project(':a')]) { dependencies { implementation 'a:b' } }", Dsl::Groovy),
-        Some(Context::Filtered(ProjectFilter {
+        Some(Scope::Filtered(ProjectFilter {
             set: ProjectSet::Paths(vec![":a".into()]),
             pred: None,
         }))
@@ -1105,7 +1105,7 @@ fn project_filters() {
             "configure(subprojects.filter { it.hasProperty(\"x\") }) { dependencies { implementation(\"a:b\") } }",
             Dsl::Kotlin
         ),
-        Some(Context::Configure)
+        Some(Scope::Configure)
     );
     let p = NamePred::And(
         Box::new(NamePred::EndsWith(Subject::Name, "-service".into())),
@@ -1223,9 +1223,9 @@ fn one_line_block_in_a_tab_indented_file_indents_with_a_tab() {
 fn project_blocks_give_the_context_of_an_offset() {
     let text = "jib { to { image = \"own\" } }\nsubprojects {\n    jib { to { image = \"sub\" } }\n    project(':a') {\n        version = 'x'\n    }\n}\nconfigure(subprojects.findAll { it.hasProperty('d') }) {\n    jib { to { image = \"maybe\" } }\n}\n";
     let b = build(text, Dsl::Groovy);
-    let at = |s: &str| b.context_at(text.find(s).unwrap() as u32).clone();
-    assert_eq!(at("\"own\""), Context::Own);
-    assert_eq!(at("\"sub\""), Context::Subprojects);
-    assert_eq!(at("version"), Context::Project(":a".to_string()));
-    assert_eq!(at("\"maybe\""), Context::Configure);
+    let at = |s: &str| b.scope_at(text.find(s).unwrap() as u32).clone();
+    assert_eq!(at("\"own\""), Scope::Own);
+    assert_eq!(at("\"sub\""), Scope::Subprojects);
+    assert_eq!(at("version"), Scope::Project(":a".to_string()));
+    assert_eq!(at("\"maybe\""), Scope::Configure);
 }

@@ -364,7 +364,7 @@ impl Toks<'_> {
 
 /// `project(":x")` heading a chain (`project(":x") { }`,
 /// `project(":x").dependencies { }`) as a context.
-pub(super) fn chain_project(tk: &Toks<'_>, chain: &Chain) -> Option<Context> {
+pub(super) fn chain_project(tk: &Toks<'_>, chain: &Chain) -> Option<Scope> {
     let first = chain.segs.first()?;
     if first.name != "project" {
         return None;
@@ -375,5 +375,5 @@ pub(super) fn chain_project(tk: &Toks<'_>, chain: &Chain) -> Option<Context> {
         Some(&(a, b)) => tk.only_str(a, b).map_or_else(|| tk.text(a, b).to_string(), |s| s.value),
         None => String::new(),
     };
-    Some(Context::Project(path))
+    Some(Scope::Project(path))
 }

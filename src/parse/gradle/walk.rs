@@ -14,7 +14,7 @@ pub(super) enum Mode {
 
 #[derive(Clone, Debug)]
 pub(super) struct State {
-    pub(super) ctx: Context,
+    pub(super) ctx: Scope,
     pub(super) mode: Mode,
     pub(super) conditional: bool,
     pub(super) depth: u32,
@@ -25,7 +25,7 @@ pub(super) struct State {
 impl State {
     pub(super) fn root() -> Self {
         State {
-            ctx: Context::Own,
+            ctx: Scope::Own,
             mode: Mode::Generic,
             conditional: false,
             depth: 0,
@@ -52,7 +52,7 @@ impl State {
         State { mode, ..self.nested() }
     }
 
-    pub(super) fn with_ctx(&self, ctx: Context) -> Self {
+    pub(super) fn with_ctx(&self, ctx: Scope) -> Self {
         State { ctx, ..self.nested() }
     }
 }

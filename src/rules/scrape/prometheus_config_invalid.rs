@@ -12,7 +12,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Fix, Label};
 use crate::edit::yaml::insert_sibling_key;
 use crate::model::prometheus::{format_duration, parse_duration, valid_pattern, ConfigSource, Job, PromConfig, Target};
-use crate::model::tree::SNode;
+use crate::model::tree::Node;
 use crate::model::Workspace;
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
@@ -213,7 +213,7 @@ struct Checker {
 }
 
 impl Checker {
-    fn keys(&mut self, node: &SNode, allowed: &[&[&str]], section: &str, sd_suffix: bool) {
+    fn keys(&mut self, node: &Node, allowed: &[&[&str]], section: &str, sd_suffix: bool) {
         for (k, _) in node.as_map() {
             let Some(key) = k.as_str() else { continue };
             if allowed.iter().any(|a| a.contains(&key)) || (sd_suffix && key.ends_with("_sd_configs")) {
@@ -240,7 +240,7 @@ impl Checker {
         }
     }
 
-    fn duration(&mut self, node: &SNode, key: &str) -> Option<u64> {
+    fn duration(&mut self, node: &Node, key: &str) -> Option<u64> {
         let v = node.get(key)?;
         let text = v.as_str()?;
         match parse_duration(text) {
@@ -259,7 +259,7 @@ impl Checker {
         }
     }
 
-    fn http_client(&mut self, node: &SNode, section: &str) {
+    fn http_client(&mut self, node: &Node, section: &str) {
         if let Some(t) = node.get("tls_config").filter(|t| t.is_map()) {
             self.keys(t, &[TLS], &format!("`tls_config` of {section}"), false);
         }
@@ -271,7 +271,7 @@ impl Checker {
         }
     }
 
-    fn relabels(&mut self, job: &SNode, key: &str, section: &str) {
+    fn relabels(&mut self, job: &Node, key: &str, section: &str) {
         for r in job.at(key).as_seq() {
             self.keys(r, &[RELABEL], &format!("a `{key}` rule of {section}"), false);
             if let Some(a) = r.get("action") {
@@ -389,11 +389,11 @@ fn check_config(c: &mut Checker, cfg: &PromConfig) {
     }
 }
 
-fn find_job_node<'a>(cfg: &'a PromConfig, job: &Job) -> Option<&'a SNode> {
+fn find_job_node<'a>(cfg: &'a PromConfig, job: &Job) -> Option<&'a Node> {
     cfg.root.at("scrape_configs").as_seq().iter().find(|j| j.span == job.span)
 }
 
-fn check_job(c: &mut Checker, ws: &Workspace, job: &Job, node: &SNode, sources: &crate::source::SourceSet) {
+fn check_job(c: &mut Checker, ws: &Workspace, job: &Job, node: &Node, sources: &crate::source::SourceSet) {
     let section = format!("job `{}`", job.name.value);
     c.keys(node, &[JOB, HTTP_CLIENT], &section, true);
     c.http_client(node, &section);

@@ -2,8 +2,8 @@
 //! applies (by id, transitively) and the cross-project blocks of the projects above it.
 
 use crate::model::build::known::is_inert_plugin;
-use crate::model::build::{CatalogUse, ConfiguredBy, Dep, DepBlock, Hop, ScriptPart, BOOT_PLUGIN, DEPENDENCY_MANAGEMENT_PLUGIN};
-use crate::parse::gradle::{BuildScript, Context, Dependency, Notation, PluginRef, ScriptRef};
+use crate::model::build::{CatalogUse, ConfiguredBy, Dep, DepAnchor, Hop, ScriptPart, BOOT_PLUGIN, DEPENDENCY_MANAGEMENT_PLUGIN};
+use crate::parse::gradle::{BuildScript, Dependency, Notation, PluginRef, Scope, ScriptRef};
 use crate::source::{FileId, Span};
 
 use super::*;
@@ -20,15 +20,15 @@ impl<'a> ModuleBuilder<'a> {
         }
         let target = self.module.gradle_path.clone();
         for p in &script.plugins {
-            let a = applies(&p.context, injector, &target);
+            let a = applies(&p.scope, injector, &target);
             if a != Applies::No && p.apply {
                 self.plugin_applied(file, p, &[], p.conditional || a == Applies::Maybe, 0);
             }
         }
         for d in &script.dependencies {
-            let a = applies(&d.context, injector, &target);
+            let a = applies(&d.scope, injector, &target);
             if a != Applies::No {
-                let origin = context_name(&d.context);
+                let origin = scope_name(&d.scope);
                 self.push_dep(file, d, &[], a == Applies::Maybe, Some(origin));
             }
         }
@@ -40,13 +40,13 @@ impl<'a> ModuleBuilder<'a> {
                     part: ScriptPart::Block {
                         body: body.clone(),
                         certain: a == Applies::Yes,
-                        name: context_name(ctx),
+                        name: scope_name(ctx),
                     },
                 });
             }
         }
         for s in &script.applied_scripts {
-            let a = applies(&s.context, injector, &target);
+            let a = applies(&s.scope, injector, &target);
             if a != Applies::No {
                 self.script_applied(file, s, &[], s.conditional || a == Applies::Maybe, 0);
             }
@@ -75,13 +75,13 @@ impl<'a> ModuleBuilder<'a> {
                 Span::new(file, 0..0),
             ));
         }
-        for p in script.plugins.iter().filter(|p| p.context == Context::Own && p.apply) {
+        for p in script.plugins.iter().filter(|p| p.scope == Scope::Own && p.apply) {
             self.plugin_applied(file, p, via, conditional || p.conditional, depth);
         }
-        for d in script.dependencies.iter().filter(|d| d.context == Context::Own) {
+        for d in script.dependencies.iter().filter(|d| d.scope == Scope::Own) {
             self.push_dep(file, d, via, conditional, origin.clone());
         }
-        for s in script.applied_scripts.iter().filter(|s| s.context == Context::Own) {
+        for s in script.applied_scripts.iter().filter(|s| s.scope == Scope::Own) {
             self.script_applied(file, s, via, conditional || s.conditional, depth);
         }
         self.record_mentions(file, script);
@@ -94,7 +94,7 @@ impl<'a> ModuleBuilder<'a> {
         for bom in script.boms.iter() {
             self.boot_version_from_bom(file, &bom.value, &bom.span);
         }
-        for d in script.dependencies.iter().filter(|d| d.context == Context::Own) {
+        for d in script.dependencies.iter().filter(|d| d.scope == Scope::Own) {
             if let Notation::Platform(inner) = &d.notation {
                 if let Notation::Module {
                     group,
@@ -283,15 +283,15 @@ impl<'a> ModuleBuilder<'a> {
         }
     }
 
-    pub(super) fn dep_block(&mut self, file: FileId) {
+    pub(super) fn dep_anchor(&mut self, file: FileId) {
         let Some(script) = self.input.scripts.get(&file) else { return };
         let block = script
             .blocks
             .iter()
-            .filter(|b| b.context == Context::Own)
+            .filter(|b| b.scope == Scope::Own)
             .min_by_key(|b| (b.indent.len(), b.open));
         if let Some(b) = block {
-            self.module.dep_block = Some(DepBlock {
+            self.module.dep_anchor = Some(DepAnchor {
                 file,
                 open: b.open,
                 close: b.close,

@@ -3,7 +3,7 @@
 
 use crate::model::build::{file_name, join_path, parent_dir};
 use crate::parse::catalog::Catalog;
-use crate::parse::gradle::{Context, Settings};
+use crate::parse::gradle::{Scope, Settings};
 use crate::parse::Parsed;
 use crate::source::{FileId, Span};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -30,7 +30,7 @@ pub(super) fn plugin_build_dirs(input: &Input<'_>) -> Vec<String> {
         let applies_plugin_dev = s
             .plugins
             .iter()
-            .any(|p| p.context == Context::Own && p.id.as_ref().is_some_and(|i| PLUGIN_BUILD_PLUGINS.contains(&i.value.as_str())));
+            .any(|p| p.scope == Scope::Own && p.id.as_ref().is_some_and(|i| PLUGIN_BUILD_PLUGINS.contains(&i.value.as_str())));
         let path = input.path(*id);
         if applies_plugin_dev && matches!(file_name(path), "build.gradle" | "build.gradle.kts") {
             dirs.insert(parent_dir(path).to_string());

@@ -23,7 +23,7 @@ use crate::model::build::vars::{VarDef, Vars};
 use crate::model::build::{file_name, join_path, parent_dir, BuildKind, Coord, Dep, Hop, Module};
 use crate::model::spring::BootVersion;
 use crate::parse::catalog::Catalog;
-use crate::parse::gradle::{BuildScript, Context, ProjectSet, ScriptRef, Settings};
+use crate::parse::gradle::{BuildScript, ProjectSet, Scope, ScriptRef, Settings};
 use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span};
 use std::cell::RefCell;
@@ -215,16 +215,16 @@ fn absolute(path: &str, from: &str) -> String {
     }
 }
 
-fn applies(ctx: &Context, injector: &str, target: &str) -> Applies {
+fn applies(ctx: &Scope, injector: &str, target: &str) -> Applies {
     let name = target.rsplit(':').next().unwrap_or("");
     let yes = |b: bool| if b { Applies::Yes } else { Applies::No };
     match ctx {
-        Context::Own | Context::Buildscript => Applies::No,
-        Context::Subprojects => yes(is_descendant(target, injector)),
-        Context::Allprojects => yes(target == injector || is_descendant(target, injector)),
-        Context::Project(p) if p.contains('$') || p.is_empty() => Applies::Maybe,
-        Context::Project(p) => yes(absolute(p, injector) == target),
-        Context::Filtered(f) => {
+        Scope::Own | Scope::Buildscript => Applies::No,
+        Scope::Subprojects => yes(is_descendant(target, injector)),
+        Scope::Allprojects => yes(target == injector || is_descendant(target, injector)),
+        Scope::Project(p) if p.contains('$') || p.is_empty() => Applies::Maybe,
+        Scope::Project(p) => yes(absolute(p, injector) == target),
+        Scope::Filtered(f) => {
             let in_set = match &f.set {
                 ProjectSet::Subprojects => is_descendant(target, injector),
                 ProjectSet::Allprojects => target == injector || is_descendant(target, injector),
@@ -232,17 +232,17 @@ fn applies(ctx: &Context, injector: &str, target: &str) -> Applies {
             };
             yes(in_set && f.pred.as_ref().is_none_or(|p| p.eval(name, target)))
         }
-        Context::Configure => Applies::Maybe,
+        Scope::Configure => Applies::Maybe,
     }
 }
 
-fn context_name(ctx: &Context) -> String {
+fn scope_name(ctx: &Scope) -> String {
     match ctx {
-        Context::Own | Context::Buildscript => String::new(),
-        Context::Subprojects => "`subprojects {}`".into(),
-        Context::Allprojects => "`allprojects {}`".into(),
-        Context::Project(p) => format!("`project(\"{p}\") {{}}`"),
-        Context::Filtered(_) | Context::Configure => "`configure(…) {}`".into(),
+        Scope::Own | Scope::Buildscript => String::new(),
+        Scope::Subprojects => "`subprojects {}`".into(),
+        Scope::Allprojects => "`allprojects {}`".into(),
+        Scope::Project(p) => format!("`project(\"{p}\") {{}}`"),
+        Scope::Filtered(_) | Scope::Configure => "`configure(…) {}`".into(),
     }
 }
 
@@ -383,7 +383,7 @@ impl<'a> ModuleBuilder<'a> {
     fn run(&mut self) {
         if let Some(f) = self.project.build_file {
             self.apply_script(f, &[], false, None, 0, true);
-            self.dep_block(f);
+            self.dep_anchor(f);
         }
         // Blocks of this project and the projects above it that configure other projects,
         // root-most first, like Gradle evaluates them.
