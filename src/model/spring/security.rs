@@ -461,6 +461,28 @@ impl Security {
                 }
             }
             Config::Chains { chains, ignoring } => {
+                // A WebFlux chain in a servlet application (or the reverse) is never used; which
+                // stack runs is then in doubt.
+                let reactive = match sv.stack {
+                    WebStack::Reactive => Some(true),
+                    WebStack::Servlet => Some(false),
+                    WebStack::Unknown => None,
+                };
+                if let Some(c) = chains.iter().find(|c| reactive != Some(c.chain.reactive)) {
+                    return Access::Unknown(Why::new(
+                        format!(
+                            "`{}` is a {} filter chain, and the web stack is {}",
+                            c.chain.name,
+                            if c.chain.reactive { "WebFlux" } else { "servlet" },
+                            match reactive {
+                                Some(true) => "WebFlux",
+                                Some(false) => "servlet",
+                                None => "unknown",
+                            }
+                        ),
+                        Some(Span::new(c.file, c.chain.span.clone())),
+                    ));
+                }
                 let rel = match relative(sv, path, server) {
                     Ok(r) => r,
                     Err(w) => return Access::Unknown(w),
@@ -623,10 +645,12 @@ fn in_chain(c: &ChainAt, req: &Request<'_>) -> Access {
         return Access::Unknown(Why::new(format!("`{}`: {why}", chain.name), Some(Span::new(c.file, r.clone()))));
     }
     let e = &chain.entry;
-    // Without any entry point, `Http403ForbiddenEntryPoint` answers (`ExceptionHandlingConfigurer`).
+    // Without any entry point, `Http403ForbiddenEntryPoint` answers on a servlet stack
+    // (`ExceptionHandlingConfigurer`), `HttpBasicServerAuthenticationEntryPoint` on WebFlux
+    // (`ServerHttpSecurity.ExceptionHandlingSpec`).
     let answer = if e.redirect || e.custom {
         Answer::MaybeRedirect
-    } else if e.basic || e.bearer {
+    } else if e.basic || e.bearer || chain.reactive {
         Answer::Status(401)
     } else {
         Answer::Status(403)

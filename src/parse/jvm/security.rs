@@ -172,8 +172,11 @@ pub(crate) fn read(toks: &[Token], consts: &HashMap<&str, &str>) -> SecuritySour
             let configure = name == "configure";
             let t = &toks[k];
             if ret || configure {
-                let order = r.order(k);
-                let chain = r.chain(name, t.start..t.end, params.clone(), body.clone(), reactive, order);
+                let (order, condition) = r.order_and_condition(k, configure && !ret);
+                let mut chain = r.chain(name, t.start..t.end, params.clone(), body.clone(), reactive, order);
+                if chain.opaque.is_none() {
+                    chain.opaque = condition;
+                }
                 out.chains.push(chain);
             } else {
                 out.opaque.push((
@@ -309,42 +312,117 @@ impl<'a> Reader<'a> {
         before || after
     }
 
-    /// `@Order(n)` among the annotations before the method at `k`, else on the enclosing
-    /// class (for an adapter's `configure`).
-    fn order(&self, k: usize) -> Option<Result<i64, String>> {
+    /// The annotations of the declaration whose name is at `k`: (index of `@`, simple name),
+    /// back to the previous `;`, `{` or `}` outside parentheses.
+    fn annotations_before(&self, k: usize) -> Vec<(usize, &'a str)> {
+        let mut out = Vec::new();
         let mut j = k;
-        let mut method_level = true;
         while j > 0 {
             j -= 1;
             let t = &self.toks[j];
-            if t.kind == Kind::Punct && matches!(t.text.as_str(), ";" | "}") {
-                if !method_level {
-                    return None;
-                }
-                method_level = false;
+            if t.kind != Kind::Punct {
                 continue;
             }
-            if t.kind == Kind::Punct && t.text == "@" && self.ident(j + 1) == Some("Order") {
-                if !method_level && j + 1 > k {
+            match t.text.as_str() {
+                ";" | "{" | "}" => break,
+                ")" => {
+                    // Back to the matching `(` (annotation arguments may hold `{…}` arrays).
+                    let mut depth = 0i32;
+                    loop {
+                        let t = &self.toks[j];
+                        if t.kind == Kind::Punct {
+                            match t.text.as_str() {
+                                ")" => depth += 1,
+                                "(" => depth -= 1,
+                                _ => {}
+                            }
+                        }
+                        if depth == 0 || j == 0 {
+                            break;
+                        }
+                        j -= 1;
+                    }
+                }
+                "@" => {
+                    // `@Order`, `@org.springframework.core.annotation.Order`: the last name.
+                    let mut n = j + 1;
+                    while self.punct(n + 1, ".") && self.ident(n + 2).is_some() {
+                        n += 2;
+                    }
+                    if let Some(name) = self.ident(n) {
+                        out.push((n, name));
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The name token of the type declaration that encloses the token at `k`.
+    fn enclosing_type(&self, k: usize) -> Option<usize> {
+        let mut depth = 0i32;
+        let mut j = k;
+        while j > 0 {
+            j -= 1;
+            let t = &self.toks[j];
+            if t.kind != Kind::Punct {
+                continue;
+            }
+            match t.text.as_str() {
+                "}" => depth += 1,
+                "{" if depth > 0 => depth -= 1,
+                "{" => {
+                    // `class Name … {`: the keyword within the header before the brace.
+                    let mut h = j;
+                    while h > 0 {
+                        h -= 1;
+                        if self.punct(h, ";") || self.punct(h, "}") || self.punct(h, "{") {
+                            return None;
+                        }
+                        if matches!(self.ident(h), Some("class" | "object" | "interface")) && self.ident(h + 1).is_some() {
+                            return Some(h + 1);
+                        }
+                    }
                     return None;
                 }
-                if !self.punct(j + 2, "(") {
-                    return Some(Err("`@Order` without a value".into()));
-                }
-                let end = self.close(j + 2);
-                let inner: Vec<&Token> = self.toks[j + 3..end.saturating_sub(1)].iter().collect();
-                let text: String = inner.iter().map(|t| t.text.as_str()).collect();
-                let text = text.strip_prefix("value=").unwrap_or(&text);
-                return Some(match text {
-                    "Ordered.HIGHEST_PRECEDENCE" => Ok(i32::MIN as i64),
-                    "Ordered.LOWEST_PRECEDENCE" => Ok(i32::MAX as i64),
-                    _ => text
-                        .parse::<i64>()
-                        .map_err(|_| format!("`@Order({text})` is not a number the linter can read")),
-                });
+                _ => {}
             }
         }
         None
+    }
+
+    /// `@Order(n)` on the method at `k`, or on its class (an adapter's `configure`), and
+    /// whether a `@Profile` / `@Conditional…` on either may leave the chain out.
+    #[allow(clippy::type_complexity)]
+    fn order_and_condition(&self, k: usize, class_level: bool) -> (Option<Result<i64, String>>, Option<(String, Range<u32>)>) {
+        let mut anns = self.annotations_before(k);
+        let class = self.enclosing_type(k);
+        let class_anns = class.map(|c| self.annotations_before(c.saturating_sub(1))).unwrap_or_default();
+        let condition = anns
+            .iter()
+            .chain(class_anns.iter())
+            .find(|(_, n)| *n == "Profile" || n.starts_with("Conditional"))
+            .map(|&(i, n)| (format!("`@{n}` may leave it out"), self.toks[i].start..self.toks[i].end));
+        if class_level {
+            anns.extend(class_anns);
+        }
+        let order = anns.iter().find(|(_, n)| *n == "Order").map(|&(i, _)| {
+            if !self.punct(i + 1, "(") {
+                return Err("`@Order` without a value".to_string());
+            }
+            let end = self.close(i + 1);
+            let text: String = self.toks[i + 2..end.saturating_sub(1)].iter().map(|t| t.text.as_str()).collect();
+            let text = text.strip_prefix("value=").unwrap_or(&text);
+            match text {
+                "Ordered.HIGHEST_PRECEDENCE" => Ok(i32::MIN as i64),
+                "Ordered.LOWEST_PRECEDENCE" => Ok(i32::MAX as i64),
+                _ => text
+                    .parse::<i64>()
+                    .map_err(|_| format!("`@Order({text})` is not a number the linter can read")),
+            }
+        });
+        (order, condition)
     }
 
     fn chain(
@@ -949,6 +1027,30 @@ mod tests {
         );
         assert!(c.opaque.is_some());
         assert_eq!(s.ignoring.len(), 1);
+    }
+
+    #[test]
+    fn class_level_order_and_conditions() {
+        let s = read_java(
+            r#"@Configuration
+@Order(3)
+class A extends WebSecurityConfigurerAdapter {
+  private final Foo foo;
+  @Override protected void configure(HttpSecurity http) throws Exception { http.authorizeRequests().anyRequest().permitAll(); }
+}
+@Profile({"dev", "test"})
+class B {
+  @Bean @Order(value = 5) SecurityFilterChain b(HttpSecurity http) { return http.build(); }
+  @Bean @ConditionalOnProperty("x") SecurityFilterChain c(HttpSecurity http) { return http.build(); }
+}"#,
+        );
+        assert_eq!(s.chains.len(), 3);
+        assert_eq!(s.chains[0].order, Some(Ok(3)));
+        assert!(s.chains[0].opaque.is_none());
+        assert_eq!(s.chains[1].order, Some(Ok(5)));
+        assert!(s.chains[1].opaque.as_ref().is_some_and(|(w, _)| w.contains("@Profile")));
+        assert_eq!(s.chains[2].order, None);
+        assert!(s.chains[2].opaque.is_some());
     }
 
     #[test]
