@@ -290,15 +290,7 @@ fn service_deployments(
                 None,
             ))
         });
-        let bootstrap = match find_artifact(
-            &ws.modules,
-            s.module,
-            "org.springframework.cloud",
-            &["spring-cloud-starter-bootstrap"],
-        ) {
-            Presence::Present(_) => Ok(true),
-            _ => Err(Why::new("`bootstrap.*` is read only by the Spring Cloud bootstrap context", None)),
-        };
+        let bootstrap = bootstrap_context(ws, s, &top_eff);
         let env_import = top_eff.lookup("spring.config.import");
         let assemble = |profiles: &ProfileSet| -> Vec<Layer> {
             let input = StackInput {
@@ -420,4 +412,61 @@ fn service_deployments(
         ));
     }
     out
+}
+
+/// Spring Cloud artifacts that put `spring-cloud-context` (and so the bootstrap listener) on
+/// the classpath: the starters build on `spring-cloud-starter`, which depends on it.
+const SPRING_CLOUD_CONTEXT: &[&str] = &[
+    "spring-cloud-context",
+    "spring-cloud-commons",
+    "spring-cloud-starter",
+    "spring-cloud-config-client",
+    "spring-cloud-config-server",
+    "spring-cloud-starter-config",
+    "spring-cloud-starter-netflix-eureka-client",
+    "spring-cloud-starter-netflix-eureka-server",
+    "spring-cloud-starter-eureka",
+    "spring-cloud-starter-eureka-server",
+    "spring-cloud-starter-netflix-hystrix",
+    "spring-cloud-starter-netflix-zuul",
+    "spring-cloud-starter-netflix-ribbon",
+    "spring-cloud-starter-openfeign",
+    "spring-cloud-starter-consul-discovery",
+    "spring-cloud-starter-consul-config",
+    "spring-cloud-starter-zookeeper-discovery",
+    "spring-cloud-starter-zookeeper-config",
+    "spring-cloud-starter-vault-config",
+    "spring-cloud-starter-kubernetes-config",
+    "spring-cloud-starter-kubernetes-client-config",
+    "spring-cloud-starter-kubernetes-fabric8-config",
+    "spring-cloud-starter-gateway",
+    "spring-cloud-starter-sleuth",
+    "spring-cloud-starter-bus-amqp",
+    "spring-cloud-starter-bus-kafka",
+    "spring-cloud-starter-loadbalancer",
+];
+
+/// Whether the Spring Cloud bootstrap context reads `bootstrap.*` for this deployment
+/// (`Err` = cannot tell). `spring-cloud-starter-bootstrap` turns it on in every version. Before
+/// Spring Cloud 2020.0 (spring-cloud-commons 2.2 and older, the only line that runs on Boot
+/// 2.3 and earlier) `BootstrapApplicationListener` runs whenever `spring-cloud-context` is on the
+/// classpath, unless `spring.cloud.bootstrap.enabled=false` is set as a system property or
+/// environment variable (spring-cloud-commons v2.2.0.RELEASE, BootstrapApplicationListener:
+/// `getProperty("spring.cloud.bootstrap.enabled", Boolean.class, true)`).
+fn bootstrap_context(ws: &Workspace, s: &Service, overlays: &Effective) -> Result<bool, Why> {
+    let cloud = |names: &[&str]| find_artifact(&ws.modules, s.module, "org.springframework.cloud", names);
+    if matches!(cloud(&["spring-cloud-starter-bootstrap"]), Presence::Present(_)) {
+        return Ok(true);
+    }
+    let unknown = || Err(Why::new("`bootstrap.*` is read only by the Spring Cloud bootstrap context", None));
+    let before_2020 = !s.boot_version.is_assumed() && !s.boot_version.at_least(2, 4);
+    if !before_2020 || !matches!(cloud(SPRING_CLOUD_CONTEXT), Presence::Present(_)) {
+        return unknown();
+    }
+    match overlays.lookup("spring.cloud.bootstrap.enabled") {
+        Lookup::Unset => Ok(true),
+        Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("true") => Ok(true),
+        Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("false") => Ok(false),
+        _ => unknown(),
+    }
 }
