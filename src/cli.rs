@@ -192,6 +192,12 @@ pub struct CommonArgs {
     /// (repeatable; `-` reads stdin); their objects replace same-named ones from the repository
     #[arg(long, value_name = "FILE|-")]
     pub manifests: Vec<String>,
+    /// A local Maven repository (e.g. `~/.m2/repository` after a build) to read dependencies' POMs
+    /// from, so what an in-house starter brings is known; read-only and offline (Maven is never
+    /// run). Never implied: without it (or `[build] maven-repo`), no repository outside the lint
+    /// root is read, so results do not depend on the machine
+    #[arg(long, value_name = "PATH")]
+    pub maven_repo: Option<PathBuf>,
 }
 
 #[derive(Args, Debug, Clone)]

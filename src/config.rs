@@ -38,6 +38,8 @@ pub struct Config {
     pub boot_logs: Option<Vec<String>>,
     /// `[probes] boot-metrics`; `None` (unset): `DEFAULT_BOOT_METRICS`.
     pub boot_metrics: Option<Vec<String>>,
+    /// `[build] maven-repo`, as written (relative to the config file's directory) and where.
+    pub maven_repo: Option<(String, Range<u32>)>,
     pub services: BTreeMap<String, (ServiceConfig, Range<u32>)>,
 }
 
@@ -57,6 +59,7 @@ impl Default for Config {
             margin: 1.2,
             boot_logs: None,
             boot_metrics: None,
+            maven_repo: None,
             services: BTreeMap::new(),
         }
     }
@@ -110,6 +113,8 @@ struct FileToml {
     #[serde(default)]
     discovery: DiscoveryToml,
     #[serde(default)]
+    build: BuildToml,
+    #[serde(default)]
     spring: SpringToml,
     #[serde(default)]
     kubernetes: KubernetesToml,
@@ -139,6 +144,13 @@ struct DiscoveryToml {
     exclude: Option<Strings>,
     /// Rendered manifests (e.g. the output of `helm template`) to read as Kubernetes YAML.
     manifests: Option<Strings>,
+}
+
+#[derive(serde::Deserialize, schemars::JsonSchema, Default)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct BuildToml {
+    /// A local Maven repository (the layout of `~/.m2/repository`) to read dependencies' POMs from, relative to this file; unset: none is read, not even `~/.m2`.
+    maven_repo: Option<String>,
 }
 
 #[derive(serde::Deserialize, schemars::JsonSchema, Default)]
@@ -452,6 +464,7 @@ pub fn parse(text: &str, path: &str, rule_names: &[&str]) -> Result<Config, Vec<
     let list = |s: Option<Strings>| s.map(|s| s.0);
     cfg.exclude = list(file.discovery.exclude).unwrap_or_default();
     cfg.manifests = list(file.discovery.manifests).unwrap_or_default();
+    cfg.maven_repo = file.build.maven_repo.map(|p| (p, value_span(&["build", "maven-repo"])));
     cfg.boot_version = file.spring.boot_version;
     cfg.profiles = list(file.spring.profiles).unwrap_or_default();
     cfg.default_namespace = file.kubernetes.default_namespace;

@@ -21,6 +21,7 @@ pub mod ids;
 pub mod incremental;
 pub mod init;
 pub mod link;
+pub mod maven_repo;
 pub mod model;
 pub mod parse;
 pub mod render;
@@ -53,6 +54,9 @@ pub struct Options {
     /// `--ignore`: never these rules.
     pub ignore: Vec<String>,
     pub limits: parse::yaml::Limits,
+    /// `--maven-repo` / `[build] maven-repo`: a local Maven repository to read dependencies'
+    /// POMs from (never implied).
+    pub maven_repo: Option<maven_repo::MavenRepo>,
 }
 
 impl Options {
@@ -63,6 +67,7 @@ impl Options {
             boot_times: &self.boot_times,
             profiles: &self.profiles,
             limits: &self.limits,
+            local_poms: None,
         }
     }
 }
@@ -88,7 +93,14 @@ pub fn model_and_link(
     parsed: Vec<parse::Parsed>,
     failures: Vec<parse::ParseFailure>,
 ) -> Analysis {
-    let model_options = options.model();
+    let local_poms = options
+        .maven_repo
+        .as_ref()
+        .map(|repo| timed("local Maven repository", || local_poms(sources, &parsed, &failures, repo)));
+    let model_options = model::ModelOptions {
+        local_poms: local_poms.as_ref(),
+        ..options.model()
+    };
     let workspace = timed("model", || {
         model::assemble::build(sources, &parsed, &roles, failures, &model_options)
     });
@@ -99,6 +111,30 @@ pub fn model_and_link(
         workspace,
         links,
     }
+}
+
+/// Reads, from the local Maven repository, the POMs the modules' external dependencies reach:
+/// the model says which coordinates it wants (versions, parents and BOMs resolved as far as the
+/// POMs read so far allow), they are read, and again until nothing new is wanted. Bounded by
+/// `maven_repo::MAX_POMS` and by the resolver's depth.
+fn local_poms(
+    sources: &SourceSet,
+    parsed: &[parse::Parsed],
+    failures: &[parse::ParseFailure],
+    repo: &maven_repo::MavenRepo,
+) -> maven_repo::LocalPoms {
+    let failed: Vec<source::FileId> = failures.iter().map(|f| f.file).collect();
+    let modules = model::build::build_modules(sources, parsed, &failed);
+    let mut poms = maven_repo::LocalPoms::new(&repo.shown);
+    loop {
+        let mut wanted = model::build::wanted_poms(&modules, &poms);
+        wanted.retain(|g| !poms.has(g));
+        if wanted.is_empty() || poms.full {
+            break;
+        }
+        poms.read(repo, wanted);
+    }
+    poms
 }
 
 fn enabled(name: &str, options: &Options) -> bool {

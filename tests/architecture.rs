@@ -22,7 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "timing",
         ],
     ),
-    ("load", &["discover", "config"]),
+    ("load", &["discover", "config", "maven_repo"]),
     ("classify", &["classify"]),
     ("parse", &["parse"]),
     ("model", &["model"]),

@@ -19,6 +19,7 @@ pub(super) fn run(args: InitArgs) -> u8 {
         boot_log: vec![],
         profile: vec![],
         manifests: vec![],
+        maven_repo: None,
     };
     let p = match prepare_with(&args.path, &common, Some(Config::default()), &[]) {
         Ok(p) => p,

@@ -7,6 +7,7 @@ use crate::diagnostic::Severity;
 use crate::render::{self, RenderOptions};
 use crate::source::{decode, SourceFile, SourceSet};
 use crate::{discover, file_kind::FileKind};
+use crate::maven_repo::MavenRepo;
 use crate::{rules, Options};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -104,6 +105,13 @@ pub(super) fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Confi
         }
         b.build().map_err(|e| fail(format!("{what}: {e}")))
     };
+    let maven_repo = maven_repo(root, common, &config, config_path.as_deref())?;
+    // A local Maven repository inside the root holds other projects' POMs, not modules of this one.
+    let repo_inside = maven_repo.as_ref().and_then(|r| {
+        let (dir, root) = (std::fs::canonicalize(&r.dir).ok()?, std::fs::canonicalize(root).ok()?);
+        let rel = dir.strip_prefix(&root).ok()?;
+        (!rel.as_os_str().is_empty()).then(|| globset::escape(&discover::rel_path(rel, Path::new(""))))
+    });
     // `legacy` and `legacy/` exclude the directory's contents too, as in .gitignore.
     let exclude_patterns: Vec<String> = config
         .exclude
@@ -116,6 +124,7 @@ pub(super) fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Confi
             }
             v
         })
+        .chain(repo_inside.iter().flat_map(|d| [d.clone(), format!("{d}/**")]))
         .chain(
             skip.iter()
                 .map(|p| globset::escape(&discover::rel_path(&absolute(p), &absolute(root)))),
@@ -179,6 +188,7 @@ pub(super) fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Confi
         }
     }
     let options = Options {
+        maven_repo,
         config,
         boot_times,
         profiles: common.profile.clone(),
@@ -192,6 +202,33 @@ pub(super) fn prepare_with(root: &Path, common: &CommonArgs, given: Option<Confi
         options,
         skipped,
     })
+}
+
+/// `--maven-repo PATH` (relative to the working directory), else `[build] maven-repo`
+/// (relative to the config file's directory, as a path in a file is to that file). Messages
+/// name it as given: the flag as typed, the key joined to the config file's repository path.
+fn maven_repo(root: &Path, common: &CommonArgs, config: &Config, config_path: Option<&Path>) -> Result<Option<MavenRepo>, u8> {
+    let (dir, shown, what) = match (&common.maven_repo, &config.maven_repo) {
+        (Some(p), _) => (p.clone(), p.to_string_lossy().replace('\\', "/"), "--maven-repo".to_string()),
+        (None, Some((p, _))) => {
+            let shown_base = config.path.as_deref().map_or("", crate::model::build::parent_dir);
+            // The server reads the config from the editor's buffer: no path, but its repository one.
+            let base = config_path
+                .and_then(Path::parent)
+                .map_or_else(|| root.join(shown_base), Path::to_path_buf);
+            let shown = if Path::new(p).is_absolute() || shown_base.is_empty() {
+                p.clone()
+            } else {
+                format!("{shown_base}/{p}")
+            };
+            (base.join(p), shown, format!("[build] maven-repo in `{}`", config.path.as_deref().unwrap_or("the config")))
+        }
+        (None, None) => return Ok(None),
+    };
+    if !dir.is_dir() {
+        return Err(fail(format!("{what}: `{shown}` is not a directory")));
+    }
+    Ok(Some(MavenRepo { dir, shown }))
 }
 
 /// All of `from`, or an error when it holds more than `discover::MAX_FILE_BYTES`: an input named

@@ -70,7 +70,13 @@ pub fn build(sources: &SourceSet, parsed: &[Parsed], roles: &Roles, failures: Ve
             })
         },
         || {
-            ws.modules = crate::timing::timed("model: build", || build_modules(sources, parsed, &failed));
+            ws.modules = crate::timing::timed("model: build", || {
+                let mut modules = build_modules(sources, parsed, &failed);
+                if let Some(poms) = options.local_poms {
+                    super::build::resolve_local(&mut modules, poms);
+                }
+                modules
+            });
             crate::timing::timed("model: services", || services(&mut ws, sources, parsed, options));
         },
     );

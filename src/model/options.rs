@@ -13,4 +13,6 @@ pub struct ModelOptions<'a> {
     /// `--profile`: active Spring profiles where no workload says.
     pub profiles: &'a [String],
     pub limits: &'a Limits,
+    /// The POMs read from the local Maven repository the user named, if any.
+    pub local_poms: Option<&'a crate::maven_repo::LocalPoms>,
 }

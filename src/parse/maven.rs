@@ -66,6 +66,8 @@ pub struct PomDep {
     pub optional: bool,
     pub kind: Option<String>,
     pub classifier: Option<String>,
+    /// `<exclusions><exclusion>`: groupId and artifactId, either of them `*`.
+    pub exclusions: Vec<(String, String)>,
     /// The whole `<dependency>` element.
     pub span: Range<u32>,
 }
@@ -264,6 +266,15 @@ fn dependencies(deps: Node<'_, '_>) -> Vec<PomDep> {
             optional: child_text(d, "optional").is_some_and(|t| t.value == "true"),
             kind: child_text(d, "type").map(|t| t.value),
             classifier: child_text(d, "classifier").map(|t| t.value),
+            exclusions: child(d, "exclusions")
+                .into_iter()
+                .flat_map(|e| e.children())
+                .filter(|n| n.has_tag_name_local("exclusion"))
+                .map(|e| {
+                    let part = |name: &str| child_text(e, name).map_or_else(|| "*".to_string(), |t| t.value);
+                    (part("groupId"), part("artifactId"))
+                })
+                .collect(),
             span: span(d),
         })
         .collect()

@@ -7,6 +7,7 @@
 //! dependency or the artifact itself under a condition or in an unknown configuration).
 
 use super::brings::{self, Brings};
+use super::local::{self, Answer};
 use super::known::{gradle_reach, maven_reach, may_carry, Reach};
 use super::{BuildKind, Coord, Dep, Hop, Module, Presence};
 use crate::ids::IdVec;
@@ -162,29 +163,9 @@ impl<'m> Walk<'m> {
                             return Some(f);
                         }
                     } else {
-                        let version = match &d.coord {
-                            Coord::Module { version, .. } => version.as_deref(),
-                            _ => None,
-                        };
-                        match brings::lookup(group, name, version, self.group, self.names) {
-                            Some(Ok((Brings::Yes, source))) => {
-                                let maybe = under_condition || d.conditional || reach == Reach::Unknown;
-                                if maybe {
-                                    self.out.unknown.push((
-                                        format!("`{group}:{name}` brings it, but is declared where it may not apply"),
-                                        d.span,
-                                    ));
-                                } else {
-                                    return Some(self.brought(path, d, at, source));
-                                }
-                            }
-                            Some(Ok((Brings::No, _))) => {}
-                            Some(Err(why)) => self.out.unknown.push((why, d.span)),
-                            None if may_carry(group, name) => self.out.unknown.push((
-                                format!("`{group}:{name}` is not in this repository and may bring the artifact transitively"),
-                                d.span,
-                            )),
-                            None => {}
+                        let maybe = under_condition || d.conditional || reach == Reach::Unknown;
+                        if let Some(f) = self.external(path, d, at, group, name, maybe) {
+                            return Some(f);
                         }
                     }
                 }
@@ -219,15 +200,84 @@ impl<'m> Walk<'m> {
         None
     }
 
-    /// A find through an external artifact the table knows to bring the sought one: the
-    /// chain ends at its declaration, and `dep` stands for the sought artifact (no version of
-    /// its own is written anywhere).
-    fn brought(&self, path: &[Edge<'m>], d: &Dep, at: ModuleId, source: &str) -> Found {
+    /// An external artifact (not a module of the repository): what the POMs of the local Maven
+    /// repository say it brings, else what the cited table says, else its name decides
+    /// whether it may bring the sought artifact.
+    fn external(&mut self, path: &[Edge<'m>], d: &Dep, at: ModuleId, group: &str, name: &str, maybe: bool) -> Option<Found> {
+        let declared_where = |what: &str| (format!("`{group}:{name}` brings {what}, but is declared where it may not apply"), d.span);
+        let mut unread = None;
+        if let Some(c) = d.transitive.as_deref() {
+            match &c.root_unread {
+                Some(why) => unread = Some(why.clone()),
+                None => {
+                    match c.answer(self.group, self.names) {
+                        Answer::Brings(r) => {
+                            let note = format!(
+                                ", which brings `{}` through {} (POMs in the local Maven repository `{}`)",
+                                r.name,
+                                local::chain(&r.path),
+                                c.repository
+                            );
+                            if maybe {
+                                self.out.unknown.push(declared_where(&format!("`{}`", r.name)));
+                            } else {
+                                return Some(self.brought(path, d, at, &r.name, note));
+                            }
+                        }
+                        Answer::ByTable(u, source) => {
+                            let sought = self.names.first().copied().unwrap_or_default();
+                            let note = format!(", which brings `{sought}` through {} ({source})", local::chain(&u.path));
+                            if maybe {
+                                self.out.unknown.push(declared_where(&format!("`{sought}`")));
+                            } else {
+                                return Some(self.brought(path, d, at, sought, note));
+                            }
+                        }
+                        Answer::No => {}
+                        Answer::Unknown(why) => self.out.unknown.push((why, d.span)),
+                    }
+                    return None;
+                }
+            }
+        }
+        let version = match &d.coord {
+            Coord::Module { version, .. } => version.as_deref(),
+            _ => None,
+        };
+        match brings::lookup(group, name, version, self.group, self.names) {
+            Some(Ok((Brings::Yes, source))) => {
+                if maybe {
+                    self.out.unknown.push((
+                        format!("`{group}:{name}` brings it, but is declared where it may not apply"),
+                        d.span,
+                    ));
+                } else {
+                    let sought = self.names.first().copied().unwrap_or_default();
+                    return Some(self.brought(path, d, at, sought, format!(", which brings `{sought}` ({source})")));
+                }
+            }
+            Some(Ok((Brings::No, _))) => {}
+            Some(Err(why)) => self.out.unknown.push((why, d.span)),
+            None if may_carry(group, name) => self.out.unknown.push((
+                match unread {
+                    None => format!("`{group}:{name}` is not in this repository and may bring the artifact transitively"),
+                    Some(why) => format!("`{group}:{name}` is not in this repository and may bring the artifact transitively; {why}"),
+                },
+                d.span,
+            )),
+            None => {}
+        }
+        None
+    }
+
+    /// A find through an external artifact that brings the sought one: the chain ends at its
+    /// declaration (`note` says how it brings it), and `dep` stands for the sought artifact
+    /// (no version of its own is written anywhere).
+    fn brought(&self, path: &[Edge<'m>], d: &Dep, at: ModuleId, sought: &str, note: String) -> Found {
         let mut chain = self.hops(path);
         chain.extend(declaration_hops(d));
-        let sought = self.names.first().copied().unwrap_or_default();
         if let Some(last) = chain.last_mut() {
-            last.note.push_str(&format!(", which brings `{sought}` ({source})"));
+            last.note.push_str(&note);
         }
         let mut dep = d.clone();
         dep.coord = Coord::Module {
@@ -237,6 +287,7 @@ impl<'m> Walk<'m> {
         };
         dep.version_span = None;
         dep.notation = None;
+        dep.transitive = None;
         Found { chain, dep, module: at }
     }
 

@@ -243,11 +243,13 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
                 notation: None,
                 conditional,
                 optional: d.optional,
+                exclusions: d.exclusions.clone(),
                 via: via.clone(),
                 origin: conditional.then(|| "a `<profile>`".to_string()),
                 resolved: None,
                 version_span,
                 target: None,
+                transitive: None,
             });
         }
     }

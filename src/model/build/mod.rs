@@ -7,7 +7,9 @@
 //! * `classpath` answers "does this artifact reach the packaged jar, through what, or why
 //!   can it not be known" over the modules and their project dependencies;
 //! * `known` holds what is assumed about things outside the repository, and `brings` what
-//!   widely used third-party starters are known to put on the classpath (a cited table).
+//!   widely used third-party starters are known to put on the classpath (a cited table);
+//! * `local` reads what an external dependency brings from the POMs of a local Maven
+//!   repository, when the user names one (`--maven-repo`).
 //!
 //! Every dependency keeps the chain of declarations that brought it, for `actuator-lint model`
 //! and for the related labels of diagnostics.
@@ -16,6 +18,7 @@ mod brings;
 mod classpath;
 mod gradle;
 pub mod known;
+pub mod local;
 mod maven;
 mod vars;
 
@@ -26,6 +29,7 @@ use crate::parse::Parsed;
 use crate::source::{FileId, SourceSet, Span};
 
 pub use classpath::{lookup, packaged_modules, Found, Lookup};
+pub use local::{resolve as resolve_local, wanted_poms};
 
 pub const BOOT_PLUGIN: &str = "org.springframework.boot";
 pub const DEPENDENCY_MANAGEMENT_PLUGIN: &str = "io.spring.dependency-management";
@@ -74,6 +78,9 @@ pub struct Dep {
     pub conditional: bool,
     /// Maven `<optional>true</optional>`.
     pub optional: bool,
+    /// Maven `<exclusions>`: transitive dependencies this declaration leaves out (group,
+    /// artifact; `*` matches any).
+    pub exclusions: Vec<(String, String)>,
     /// How the declaration reaches the module, outermost first (plugin applications,
     /// applied scripts, parent POMs). Empty for the module's own build file.
     pub via: Vec<Hop>,
@@ -87,6 +94,9 @@ pub struct Dep {
     /// The module of the repository a project dependency or a coordinate names (set once all
     /// modules are known).
     pub target: Option<ModuleId>,
+    /// What the artifact brings with it, read from the local Maven repository given with
+    /// `--maven-repo` (`None`: not given, or the declaration is not an external coordinate).
+    pub transitive: Option<std::sync::Arc<local::Closure>>,
 }
 
 /// Where a new dependency is added in the module's own build file.

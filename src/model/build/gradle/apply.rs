@@ -273,11 +273,13 @@ impl<'a> ModuleBuilder<'a> {
                 notation: Some(Span::new(file, notation_span(&d.notation))),
                 conditional: conditional || d.conditional,
                 optional: false,
+                exclusions: vec![],
                 via: via.to_vec(),
                 origin: origin.clone(),
                 resolved: r.resolved,
                 version_span: r.version_span,
                 target: None,
+                transitive: None,
             };
             self.pending.push((dep, d.when_plugin.clone()));
         }
