@@ -24,6 +24,9 @@ pub struct Found {
     pub dep: Dep,
     /// The module whose dependencies hold the declaration.
     pub module: ModuleId,
+    /// The version comes from POMs outside the repository (the local Maven repository), not
+    /// from anything written in it: how to say so.
+    pub version_from: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -135,6 +138,7 @@ impl<'m> Walk<'m> {
                         chain,
                         dep: d.clone(),
                         module: at,
+                        version_from: None,
                     };
                     match reach {
                         Reach::Packaged if !d.conditional && !under_condition => return Some(found),
@@ -221,7 +225,14 @@ impl<'m> Walk<'m> {
                             if maybe {
                                 self.out.unknown.push(declared_where(&format!("`{}`", r.name)));
                             } else {
-                                return Some(self.brought(path, d, at, &r.name, note));
+                                let mut f = self.brought(path, d, at, &r.name, note);
+                                if path.is_empty() && self.pom_version_wins(at, &r.group, &r.name) {
+                                    if let Coord::Module { version, .. } = &mut f.dep.coord {
+                                        version.clone_from(&r.version);
+                                        f.version_from = Some(format!("its POMs in the local Maven repository `{}`", c.repository));
+                                    }
+                                }
+                                return Some(f);
                             }
                         }
                         Answer::ByTable(u, source) => {
@@ -270,6 +281,21 @@ impl<'m> Walk<'m> {
         None
     }
 
+    /// Whether the version the POMs give an artifact brought into Maven module `at` is the one
+    /// packaged: nothing in the module manages it (no Boot parent or BOM, no
+    /// `<dependencyManagement>` entry — management "takes precedence over dependency mediation
+    /// for transitive dependencies", Maven, "Introduction to the Dependency Mechanism") and the
+    /// module does not declare it itself (nearer, so it wins). Gradle's resolution (highest
+    /// version wins, platforms, the dependency-management plugin) is not modelled: unknown.
+    fn pom_version_wins(&self, at: ModuleId, group: &str, name: &str) -> bool {
+        let m = &self.modules[at];
+        let same = |g: &str, n: &str| g == group && n == name;
+        m.kind == BuildKind::Maven
+            && m.maven.as_ref().is_some_and(|x| !x.boot_managed)
+            && !m.managed.iter().any(|(g, n, _)| same(g, n))
+            && !m.deps.iter().any(|d| matches!(&d.coord, Coord::Module { group: g, name: n, .. } if same(g, n)))
+    }
+
     /// A find through an external artifact that brings the sought one: the chain ends at its
     /// declaration (`note` says how it brings it), and `dep` stands for the sought artifact
     /// (no version of its own is written anywhere).
@@ -288,7 +314,12 @@ impl<'m> Walk<'m> {
         dep.version_span = None;
         dep.notation = None;
         dep.transitive = None;
-        Found { chain, dep, module: at }
+        Found {
+            chain,
+            dep,
+            module: at,
+            version_from: None,
+        }
     }
 
     /// Walks into a project/module dependency. Returns `None` only to stop early (never);

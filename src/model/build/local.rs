@@ -256,7 +256,7 @@ impl<'p> Resolver<'p> {
                 self.wanted.insert(gav.clone());
                 Ok(None)
             }
-            Some(Err(why)) => Err(format!("it is not in {} ({why})", self.where_())),
+            Some(Err(why)) => Err(format!("its POM is not in {} ({why})", self.where_())),
             Some(Ok(t)) => crate::parse::maven::parse(t)
                 .map(Some)
                 .map_err(|e| format!("its POM in {} does not parse: {}", self.where_(), e.message)),

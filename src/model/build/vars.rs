@@ -90,9 +90,26 @@ impl Vars {
     }
 }
 
-/// `project.ext.x` → `x`; `extra["x"]` → `x`; `property("x")` → `x`; `libs.a.b` stays.
+/// A map entry read by index or `get` → a property path: `versions["micrometer"]`,
+/// `versions['micrometer']`, `versions.get("micrometer")` → `versions.micrometer` (maps are
+/// recorded flattened, `record` in `parse::gradle::vars`).
+fn index_to_path(expr: &str) -> String {
+    let mut out = expr.to_string();
+    for (open, close) in [("[\"", "\"]"), ("['", "']"), (".get(\"", "\")"), (".get('", "')")] {
+        while let Some(i) = out.find(open) {
+            let Some(j) = out[i + open.len()..].find(close) else { break };
+            let key = out[i + open.len()..i + open.len() + j].to_string();
+            out = format!("{}.{key}{}", &out[..i], &out[i + open.len() + j + close.len()..]);
+        }
+    }
+    out
+}
+
+/// `project.ext.x` → `x`; `extra["x"]` → `x`; `property("x")` → `x`; `versions["x"]` →
+/// `versions.x`; `libs.a.b` stays.
 fn normalize(expr: &str) -> Option<String> {
-    let mut e = expr.trim();
+    let indexed = index_to_path(expr);
+    let mut e = indexed.trim();
     e = e.strip_suffix(".get()").unwrap_or(e);
     e = e.strip_suffix(" as String").unwrap_or(e);
     for prefix in ["rootProject.", "project.", "ext.", "extra.", "properties.", "ext.properties."] {
@@ -164,5 +181,21 @@ mod tests {
         assert!(v.get("rootProject.ext.libs.prometheus").is_some());
         assert!(v.get("ext[\"libs.prometheus\"]").is_some());
         assert!(v.get("libs").is_none());
+        // Version maps (`ext { versions = [micrometer: '…'] }`, `mapOf(…)` in `extra`), by index.
+        let v = vars(&[("versions.micrometer", "1.13.0")]);
+        for e in [
+            "versions.micrometer",
+            "versions[\"micrometer\"]",
+            "versions['micrometer']",
+            "versions.get(\"micrometer\")",
+            "rootProject.ext.versions['micrometer']",
+            "extra[\"versions.micrometer\"]",
+        ] {
+            assert_eq!(v.get(e).map(|d| d.value.as_str()), Some("1.13.0"), "{e}");
+        }
+        assert_eq!(
+            v.resolve("io.micrometer:micrometer-registry-prometheus:${versions[\"micrometer\"]}").as_deref(),
+            Some("io.micrometer:micrometer-registry-prometheus:1.13.0")
+        );
     }
 }

@@ -73,11 +73,22 @@ impl Rule for PrometheusRegistryIncompatible {
                 Self::META.name,
                 Self::META.default_severity,
                 message,
-                Label::new(span, format!("version {version} pinned here")),
+                Label::new(
+                    span,
+                    if let Some(from) = &f.version_from {
+                        format!("brings version {version} ({from})")
+                    } else {
+                        format!("version {version} pinned here")
+                    },
+                ),
             )
             .related(boot_span, boot_label)
             .service(Some(&s.name))
-            .help("remove the pinned version so Spring Boot's dependency management picks the Micrometer it was built with, or change the Spring Boot version (3.3 introduced Prometheus client 1.x)");
+            .help(if f.version_from.is_some() {
+                "declare `io.micrometer:micrometer-registry-prometheus` in this module with the version this Spring Boot version was built with (a declaration in the module wins over what a dependency brings), import Spring Boot's dependency management, or change the Spring Boot version (3.3 introduced Prometheus client 1.x)"
+            } else {
+                "remove the pinned version so Spring Boot's dependency management picks the Micrometer it was built with, or change the Spring Boot version (3.3 introduced Prometheus client 1.x)"
+            });
             let inside = span.file == f.dep.span.file && f.dep.span.start <= span.start && span.end <= f.dep.span.end;
             if !inside {
                 d = d.related(f.dep.span, "the registry is declared here");
