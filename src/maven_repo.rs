@@ -16,6 +16,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 /// A POM larger than this is not read (a real one is a few to a few hundred KiB).
 pub const MAX_POM_BYTES: u64 = 2 * 1024 * 1024;
@@ -26,12 +27,42 @@ pub const MAX_POMS: usize = 5_000;
 pub type Gav = (String, String, String);
 
 /// The directory the user named.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct MavenRepo {
     pub dir: PathBuf,
     /// How messages name it: as the user wrote it (the flag as typed; the config key's value
     /// joined to the config file's directory).
     pub shown: String,
+    /// What was read, kept for the process: a re-lint (`--watch`, the language server) reads
+    /// only coordinates it has not read before.
+    read: Arc<Mutex<BTreeMap<Gav, Result<String, String>>>>,
+}
+
+impl PartialEq for MavenRepo {
+    fn eq(&self, other: &Self) -> bool {
+        self.dir == other.dir && self.shown == other.shown
+    }
+}
+
+impl MavenRepo {
+    pub fn new(dir: PathBuf, shown: String) -> MavenRepo {
+        MavenRepo {
+            dir,
+            shown,
+            read: Arc::default(),
+        }
+    }
+
+    fn read(&self, gav: &Gav) -> Result<String, String> {
+        if let Some(r) = self.read.lock().ok().and_then(|m| m.get(gav).cloned()) {
+            return r;
+        }
+        let r = read_one(self, gav);
+        if let Ok(mut m) = self.read.lock() {
+            m.insert(gav.clone(), r.clone());
+        }
+        r
+    }
 }
 
 /// The POMs read from a local repository: each wanted coordinate with its text, or why there
@@ -85,7 +116,7 @@ impl LocalPoms {
                 self.full = true;
                 return;
             }
-            let text = read_one(repo, &gav);
+            let text = repo.read(&gav);
             self.poms.insert(gav, text);
         }
     }
@@ -149,10 +180,7 @@ mod tests {
         let pom = dir.join("com/acme/a/1/a-1.pom");
         std::fs::create_dir_all(pom.parent().unwrap()).unwrap();
         std::fs::write(&pom, "<project/>").unwrap();
-        let repo = MavenRepo {
-            dir: dir.clone(),
-            shown: "m2".into(),
-        };
+        let repo = MavenRepo::new(dir.clone(), "m2".into());
         let mut store = LocalPoms::new("m2");
         let a: Gav = ("com.acme".into(), "a".into(), "1".into());
         let b: Gav = ("com.acme".into(), "b".into(), "1".into());

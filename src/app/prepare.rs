@@ -228,7 +228,7 @@ fn maven_repo(root: &Path, common: &CommonArgs, config: &Config, config_path: Op
     if !dir.is_dir() {
         return Err(fail(format!("{what}: `{shown}` is not a directory")));
     }
-    Ok(Some(MavenRepo { dir, shown }))
+    Ok(Some(MavenRepo::new(dir, shown)))
 }
 
 /// All of `from`, or an error when it holds more than `discover::MAX_FILE_BYTES`: an input named
