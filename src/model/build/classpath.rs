@@ -285,13 +285,16 @@ impl<'m> Walk<'m> {
     /// packaged: nothing in the module manages it (no Boot parent or BOM, no
     /// `<dependencyManagement>` entry — management "takes precedence over dependency mediation
     /// for transitive dependencies", Maven, "Introduction to the Dependency Mechanism") and the
-    /// module does not declare it itself (nearer, so it wins). Gradle's resolution (highest
+    /// module does not declare it itself (nearer, so it wins). A parent or BOM outside the
+    /// repository may manage it, so neither may be there. Gradle's resolution (highest
     /// version wins, platforms, the dependency-management plugin) is not modelled: unknown.
     fn pom_version_wins(&self, at: ModuleId, group: &str, name: &str) -> bool {
         let m = &self.modules[at];
         let same = |g: &str, n: &str| g == group && n == name;
         m.kind == BuildKind::Maven
-            && m.maven.as_ref().is_some_and(|x| !x.boot_managed)
+            && m.maven
+                .as_ref()
+                .is_some_and(|x| !x.boot_managed && x.external_parent.is_none() && x.bom_imports.is_empty())
             && !m.managed.iter().any(|(g, n, _)| same(g, n))
             && !m.deps.iter().any(|d| matches!(&d.coord, Coord::Module { group: g, name: n, .. } if same(g, n)))
     }

@@ -130,8 +130,10 @@ pub fn chain(path: &[String]) -> String {
 pub fn wanted_poms(modules: &IdVec<ModuleId, Module>, poms: &LocalPoms) -> BTreeSet<Gav> {
     let mut r = Resolver::new(poms);
     for m in modules {
-        for d in &m.deps {
-            if let Some(root) = root_of(d) {
+        let ext = r.outside(m);
+        for d in m.deps.iter().chain(&ext.inherited) {
+            let d = ext.with_version(d);
+            if let Some(root) = root_of(&d) {
                 r.closure(&root, &d.exclusions);
             }
         }
@@ -140,11 +142,25 @@ pub fn wanted_poms(modules: &IdVec<ModuleId, Module>, poms: &LocalPoms) -> BTree
     r.wanted
 }
 
-/// Gives every external declaration what it brings.
+/// Gives every external declaration what it brings. A Maven module whose parent is outside the
+/// repository inherits that parent's dependencies when the parent's POMs were read (its
+/// "may declare dependencies" unknown goes, or names what is missing), and version-less
+/// declarations take the versions the parent and imported BOMs manage.
 pub fn resolve(modules: &mut IdVec<ModuleId, Module>, poms: &LocalPoms) {
     let mut r = Resolver::new(poms);
     let mut memo: HashMap<(Gav, Vec<(String, String)>), Arc<Closure>> = HashMap::new();
     for m in modules.iter_mut() {
+        let ext = r.outside(m);
+        if let Some((span, why)) = &ext.parent_outcome {
+            m.unknown.retain(|(_, s)| s != span);
+            if let Some(why) = why {
+                m.unknown.push((why.clone(), *span));
+            }
+        }
+        for d in m.deps.iter_mut() {
+            *d = ext.with_version(d);
+        }
+        m.deps.extend(ext.inherited.iter().cloned());
         for d in m.deps.iter_mut() {
             let Some(root) = root_of(d) else { continue };
             let key = (root.clone(), d.exclusions.clone());
@@ -154,6 +170,32 @@ pub fn resolve(modules: &mut IdVec<ModuleId, Module>, poms: &LocalPoms) {
                 .clone();
             d.transitive = Some(c);
         }
+    }
+}
+
+/// What a Maven module gets from POMs outside the repository.
+#[derive(Default)]
+struct Outside {
+    /// Managed versions of the external parent chain, then of imported BOMs.
+    managed: Vec<Managed>,
+    /// The external parent's dependencies, as declarations at the module's `<parent>`.
+    inherited: Vec<super::Dep>,
+    /// The external parent was read: where `<parent>` is, and what is still unknown about it.
+    parent_outcome: Option<(crate::source::Span, Option<String>)>,
+}
+
+impl Outside {
+    /// `d` with the version external management gives it, when it has none of its own.
+    fn with_version(&self, d: &super::Dep) -> super::Dep {
+        let mut d = d.clone();
+        if d.target.is_none() {
+            if let Coord::Module { group, name, version: version @ None } = &mut d.coord {
+                if let Some(v) = self.managed.iter().find(|x| x.group == *group && x.name == *name).and_then(|x| x.version.clone()) {
+                    *version = Some(v);
+                }
+            }
+        }
+        d
     }
 }
 
@@ -393,6 +435,63 @@ impl<'p> Resolver<'p> {
             exclusions: d.exclusions.clone(),
             maybe,
         })
+    }
+
+    /// What the POMs outside the repository give Maven module `m`: its external parent's
+    /// dependencies and managed versions, and its imported BOMs' managed versions.
+    fn outside(&mut self, m: &Module) -> Outside {
+        let mut out = Outside::default();
+        let Some(info) = m.maven.as_ref() else { return out };
+        if let Some((g, a, v, span)) = &info.external_parent {
+            let outcome = match v.as_deref().filter(|v| !v.contains("${")) {
+                None => None,
+                Some(v) => match self.model(&(g.clone(), a.clone(), v.to_string()), 0) {
+                    Eff::Pending => None,
+                    Eff::Unread(why) => Some(Some(format!(
+                        "parent POM `{g}:{a}` is not in this repository and may declare dependencies; {why}"
+                    ))),
+                    Eff::Ready(p) => {
+                        out.managed.extend(p.managed.iter().cloned());
+                        let note = format!(
+                            "inherits from parent `{g}:{a}:{v}` (its POM in the local Maven repository `{}`)",
+                            self.poms.shown
+                        );
+                        for d in &p.deps {
+                            out.inherited.push(super::Dep {
+                                configuration: d.scope.clone(),
+                                coord: Coord::Module {
+                                    group: d.group.clone(),
+                                    name: d.name.clone(),
+                                    version: d.version.clone().filter(|v| !v.contains("${")),
+                                },
+                                span: *span,
+                                notation: None,
+                                conditional: d.maybe,
+                                optional: d.optional,
+                                exclusions: d.exclusions.clone(),
+                                via: vec![super::Hop { span: *span, note: note.clone() }],
+                                origin: d.maybe.then(|| "a `<profile>` of the parent POM".to_string()),
+                                resolved: None,
+                                version_span: None,
+                                target: None,
+                                transitive: None,
+                            });
+                        }
+                        Some(p.gap.as_ref().map(|why| {
+                            format!("parent POM `{g}:{a}` is not in this repository and may declare dependencies; {why}")
+                        }))
+                    }
+                },
+            };
+            out.parent_outcome = outcome.map(|why| (*span, why));
+        }
+        for (g, a, v) in &info.bom_imports {
+            let Some(v) = v.as_deref().filter(|v| !v.contains("${")) else { continue };
+            if let Eff::Ready(b) = self.model(&(g.clone(), a.clone(), v.to_string()), 0) {
+                out.managed.extend(b.managed.iter().cloned());
+            }
+        }
+        out
     }
 
     /// What `root` (declared with `exclusions`) brings, breadth first.

@@ -142,6 +142,12 @@ pub struct MavenInfo {
     pub build_start: Option<u32>,
     pub child_indent: String,
     pub resource_filtering: ResourceFiltering,
+    /// The parent POM when it is outside the repository (and not Spring Boot's): group,
+    /// artifact, version (resolved when it can be), where `<parent>` is.
+    pub external_parent: Option<(String, String, Option<String>, Span)>,
+    /// `import`-scoped `<dependencyManagement>` entries of the POM and its parents in the
+    /// repository: BOMs whose managed versions apply to version-less declarations.
+    pub bom_imports: Vec<(String, String, Option<String>)>,
 }
 
 /// Whether the build replaces `@name@` tokens in `src/main/resources` when it packages them
