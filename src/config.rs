@@ -549,8 +549,10 @@ mod tests {
 
     #[test]
     fn full_schema() {
-        let text = "[rules]\nboot-time-unknown = \"off\"\n[probes]\nmargin = 1.5\nboot-logs = [\"logs/*.log\"]\n[services.order-service]\nboot-time = \"2m41s\"\n";
+        let text = "[rules]\nboot-time-unknown = \"off\"\n[build]\nmaven-repo = \"../m2\"\n[probes]\nmargin = 1.5\nboot-logs = [\"logs/*.log\"]\n[services.order-service]\nboot-time = \"2m41s\"\n";
         let cfg = parse(text, "a.toml", &["boot-time-unknown"]).unwrap();
+        let (repo, at) = cfg.maven_repo.clone().unwrap();
+        assert_eq!((repo.as_str(), &text[at.start as usize..at.end as usize]), ("../m2", "\"../m2\""));
         assert_eq!(cfg.margin, 1.5);
         assert_eq!(cfg.rules["boot-time-unknown"], Level::Off);
         assert_eq!(cfg.services["order-service"].0.boot_time.as_ref().unwrap().0, 161.0);

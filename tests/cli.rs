@@ -442,3 +442,48 @@ fn watch_relints_after_a_change() {
     assert!(!second.contains("prometheus-registry-missing"), "{second}");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn maven_repo_is_read_only_when_named_and_the_flag_wins_over_the_key() {
+    let case = "fixtures/prometheus-registry-missing/local-maven-repo-starter-without-registry";
+    let repo = format!("{case}/repo");
+    // The config key names `../m2`: the starter's POMs show no registry, an error.
+    let (code, out, _) = run(&[&repo, "--format", "concise", "--select", "prometheus-registry-missing,analysis-gap"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[prometheus-registry-missing]"), "{out}");
+    // Without it (an empty config), the in-house starter may bring it: unknown, an info.
+    let empty = std::env::temp_dir().join(format!("actuator-lint-empty-{}.toml", std::process::id()));
+    std::fs::write(&empty, "").expect("write config");
+    let (code, out, _) = run(&[
+        &repo,
+        "--config",
+        empty.to_str().unwrap(),
+        "--format",
+        "concise",
+        "--select",
+        "prometheus-registry-missing,analysis-gap",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("info[analysis-gap]") && out.contains("may bring the artifact transitively"),
+        "{out}"
+    );
+    // The flag names another repository (one with the registry): it wins.
+    let other = "fixtures/prometheus-registry-missing/ok-local-maven-repo-starter-brings-registry/m2";
+    let (code, out, _) = run(&[
+        &repo,
+        "--maven-repo",
+        other,
+        "--format",
+        "concise",
+        "--select",
+        "prometheus-registry-missing,analysis-gap",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("analysis-gap"), "{out}");
+    // A path that is not a directory is a usage error.
+    let (code, _, err) = run(&[&repo, "--maven-repo", "no/such/m2"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--maven-repo: `no/such/m2` is not a directory"), "{err}");
+    let _ = std::fs::remove_file(empty);
+}

@@ -4,10 +4,10 @@ use super::{fail, USAGE};
 use crate::cli::CommonArgs;
 use crate::config::{self, Config, ConfigError};
 use crate::diagnostic::Severity;
+use crate::maven_repo::MavenRepo;
 use crate::render::{self, RenderOptions};
 use crate::source::{decode, SourceFile, SourceSet};
 use crate::{discover, file_kind::FileKind};
-use crate::maven_repo::MavenRepo;
 use crate::{rules, Options};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -221,7 +221,11 @@ fn maven_repo(root: &Path, common: &CommonArgs, config: &Config, config_path: Op
             } else {
                 format!("{shown_base}/{p}")
             };
-            (base.join(p), shown, format!("[build] maven-repo in `{}`", config.path.as_deref().unwrap_or("the config")))
+            (
+                base.join(p),
+                shown,
+                format!("[build] maven-repo in `{}`", config.path.as_deref().unwrap_or("the config")),
+            )
         }
         (None, None) => return Ok(None),
     };

@@ -7,8 +7,8 @@
 //! dependency or the artifact itself under a condition or in an unknown configuration).
 
 use super::brings::{self, Brings};
-use super::local::{self, Answer};
 use super::known::{gradle_reach, maven_reach, may_carry, Reach};
+use super::local::{self, Answer};
 use super::{BuildKind, Coord, Dep, Hop, Module, Presence};
 use crate::ids::IdVec;
 use crate::model::ModuleId;
@@ -208,7 +208,12 @@ impl<'m> Walk<'m> {
     /// repository say it brings, else what the cited table says, else its name decides
     /// whether it may bring the sought artifact.
     fn external(&mut self, path: &[Edge<'m>], d: &Dep, at: ModuleId, group: &str, name: &str, maybe: bool) -> Option<Found> {
-        let declared_where = |what: &str| (format!("`{group}:{name}` brings {what}, but is declared where it may not apply"), d.span);
+        let declared_where = |what: &str| {
+            (
+                format!("`{group}:{name}` brings {what}, but is declared where it may not apply"),
+                d.span,
+            )
+        };
         let mut unread = None;
         if let Some(c) = d.transitive.as_deref() {
             match &c.root_unread {
@@ -296,7 +301,10 @@ impl<'m> Walk<'m> {
                 .as_ref()
                 .is_some_and(|x| !x.boot_managed && x.external_parent.is_none() && x.bom_imports.is_empty())
             && !m.managed.iter().any(|(g, n, _)| same(g, n))
-            && !m.deps.iter().any(|d| matches!(&d.coord, Coord::Module { group: g, name: n, .. } if same(g, n)))
+            && !m
+                .deps
+                .iter()
+                .any(|d| matches!(&d.coord, Coord::Module { group: g, name: n, .. } if same(g, n)))
     }
 
     /// A find through an external artifact that brings the sought one: the chain ends at its

@@ -34,6 +34,9 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 
+/// `<exclusions>`: group and artifact, `*` matching any.
+type Exclusions = Vec<(String, String)>;
+
 /// Deepest dependency chain followed below a declaration.
 const MAX_DEPTH: usize = 16;
 /// Most artifacts taken into one declaration's tree.
@@ -148,7 +151,7 @@ pub fn wanted_poms(modules: &IdVec<ModuleId, Module>, poms: &LocalPoms) -> BTree
 /// declarations take the versions the parent and imported BOMs manage.
 pub fn resolve(modules: &mut IdVec<ModuleId, Module>, poms: &LocalPoms) {
     let mut r = Resolver::new(poms);
-    let mut memo: HashMap<(Gav, Vec<(String, String)>), Arc<Closure>> = HashMap::new();
+    let mut memo: HashMap<(Gav, Exclusions), Arc<Closure>> = HashMap::new();
     for m in modules.iter_mut() {
         let ext = r.outside(m);
         if let Some((span, why)) = &ext.parent_outcome {
@@ -164,10 +167,7 @@ pub fn resolve(modules: &mut IdVec<ModuleId, Module>, poms: &LocalPoms) {
         for d in m.deps.iter_mut() {
             let Some(root) = root_of(d) else { continue };
             let key = (root.clone(), d.exclusions.clone());
-            let c = memo
-                .entry(key)
-                .or_insert_with(|| Arc::new(r.closure(&root, &d.exclusions)))
-                .clone();
+            let c = memo.entry(key).or_insert_with(|| Arc::new(r.closure(&root, &d.exclusions))).clone();
             d.transitive = Some(c);
         }
     }
@@ -189,8 +189,18 @@ impl Outside {
     fn with_version(&self, d: &super::Dep) -> super::Dep {
         let mut d = d.clone();
         if d.target.is_none() {
-            if let Coord::Module { group, name, version: version @ None } = &mut d.coord {
-                if let Some(v) = self.managed.iter().find(|x| x.group == *group && x.name == *name).and_then(|x| x.version.clone()) {
+            if let Coord::Module {
+                group,
+                name,
+                version: version @ None,
+            } = &mut d.coord
+            {
+                if let Some(v) = self
+                    .managed
+                    .iter()
+                    .find(|x| x.group == *group && x.name == *name)
+                    .and_then(|x| x.version.clone())
+                {
                     *version = Some(v);
                 }
             }
@@ -269,9 +279,7 @@ fn interpolate(props: &HashMap<String, String>, s: &str) -> Option<String> {
 }
 
 fn excluded(exclusions: &[(String, String)], group: &str, name: &str) -> bool {
-    exclusions
-        .iter()
-        .any(|(g, a)| (g == "*" || g == group) && (a == "*" || a == name))
+    exclusions.iter().any(|(g, a)| (g == "*" || g == group) && (a == "*" || a == name))
 }
 
 impl<'p> Resolver<'p> {
@@ -368,7 +376,9 @@ impl<'p> Resolver<'p> {
         // Dependency management: own entries, then the parent's, then imported BOMs.
         let mut imports = Vec::new();
         for d in &pom.managed {
-            let (Some(group), Some(name)) = (get(&d.group_id), get(&d.artifact_id)) else { continue };
+            let (Some(group), Some(name)) = (get(&d.group_id), get(&d.artifact_id)) else {
+                continue;
+            };
             let scope = get(&d.scope);
             if scope.as_deref() == Some("import") {
                 imports.push((group, name, get(&d.version)));
@@ -386,7 +396,8 @@ impl<'p> Resolver<'p> {
         }
         for (group, name, version) in imports {
             let Some(version) = version else {
-                m.gap.get_or_insert(format!("the version of the imported BOM `{group}:{name}` is not known"));
+                m.gap
+                    .get_or_insert(format!("the version of the imported BOM `{group}:{name}` is not known"));
                 continue;
             };
             match self.model(&(group.clone(), name.clone(), version.clone()), depth + 1) {
@@ -469,7 +480,10 @@ impl<'p> Resolver<'p> {
                                 conditional: d.maybe,
                                 optional: d.optional,
                                 exclusions: d.exclusions.clone(),
-                                via: vec![super::Hop { span: *span, note: note.clone() }],
+                                via: vec![super::Hop {
+                                    span: *span,
+                                    note: note.clone(),
+                                }],
                                 origin: d.maybe.then(|| "a `<profile>` of the parent POM".to_string()),
                                 resolved: None,
                                 version_span: None,
@@ -477,16 +491,20 @@ impl<'p> Resolver<'p> {
                                 transitive: None,
                             });
                         }
-                        Some(p.gap.as_ref().map(|why| {
-                            format!("parent POM `{g}:{a}` is not in this repository and may declare dependencies; {why}")
-                        }))
+                        Some(
+                            p.gap
+                                .as_ref()
+                                .map(|why| format!("parent POM `{g}:{a}` is not in this repository and may declare dependencies; {why}")),
+                        )
                     }
                 },
             };
             out.parent_outcome = outcome.map(|why| (*span, why));
         }
         for (g, a, v) in &info.bom_imports {
-            let Some(v) = v.as_deref().filter(|v| !v.contains("${")) else { continue };
+            let Some(v) = v.as_deref().filter(|v| !v.contains("${")) else {
+                continue;
+            };
             if let Eff::Ready(b) = self.model(&(g.clone(), a.clone(), v.to_string()), 0) {
                 out.managed.extend(b.managed.iter().cloned());
             }
@@ -632,7 +650,11 @@ mod tests {
 
     fn dep(coord: &str, extra: &str) -> String {
         let (g, a, v) = gav(coord);
-        let v = if v.is_empty() { String::new() } else { format!("<version>{v}</version>") };
+        let v = if v.is_empty() {
+            String::new()
+        } else {
+            format!("<version>{v}</version>")
+        };
         format!("<dependency><groupId>{g}</groupId><artifactId>{a}</artifactId>{v}{extra}</dependency>")
     }
 
@@ -641,7 +663,10 @@ mod tests {
     }
 
     fn names(c: &Closure) -> Vec<String> {
-        c.reached.iter().map(|r| format!("{}:{}", r.name, r.version.as_deref().unwrap_or("?"))).collect()
+        c.reached
+            .iter()
+            .map(|r| format!("{}:{}", r.name, r.version.as_deref().unwrap_or("?")))
+            .collect()
     }
 
     const REG: &str = "io.micrometer:micrometer-registry-prometheus:1.12.0";
@@ -718,17 +743,24 @@ mod tests {
         let c = closure(&poms, "com.acme:starter:3", &[]);
         assert_eq!(names(&c), ["micrometer-registry-prometheus:1.13.0", "core:2"]);
         assert!(c.unread.is_empty(), "{:?}", c.unread);
-        assert!(matches!(c.answer("io.micrometer", &["micrometer-registry-prometheus"]), Answer::Brings(_)));
+        assert!(matches!(
+            c.answer("io.micrometer", &["micrometer-registry-prometheus"]),
+            Answer::Brings(_)
+        ));
     }
 
     #[test]
     fn what_is_not_read_is_wanted_then_unknown() {
-        let poms = LocalPoms::from_texts("m2", [pom("com.acme:starter:1", None, &deps(&[dep("com.acme:acme-metrics-core:1", "")]))]);
+        let poms = LocalPoms::from_texts(
+            "m2",
+            [pom("com.acme:starter:1", None, &deps(&[dep("com.acme:acme-metrics-core:1", "")]))],
+        );
         let mut r = Resolver::new(&poms);
         r.closure(&gav("com.acme:starter:1"), &[]);
         assert_eq!(r.wanted.into_iter().collect::<Vec<_>>(), [gav("com.acme:acme-metrics-core:1")]);
         let mut poms = poms;
-        poms.poms.insert(gav("com.acme:acme-metrics-core:1"), Err("`m2/…` does not exist".into()));
+        poms.poms
+            .insert(gav("com.acme:acme-metrics-core:1"), Err("`m2/…` does not exist".into()));
         let c = closure(&poms, "com.acme:starter:1", &[]);
         let Answer::Unknown(why) = c.answer("io.micrometer", &["micrometer-registry-prometheus"]) else {
             panic!("unknown expected")

@@ -346,7 +346,14 @@ fn module(sources: &SourceSet, poms: &[PomRef<'_>], i: usize) -> Module {
         external_parent: external
             .as_ref()
             .filter(|(g, a, ..)| !(g == BOOT_GROUP && matches!(a.as_str(), "spring-boot-starter-parent" | "spring-boot-dependencies")))
-            .map(|(g, a, v, span)| (g.clone(), a.clone(), v.as_ref().map(|v| vars.resolve(v).unwrap_or_else(|| v.clone())), *span)),
+            .map(|(g, a, v, span)| {
+                (
+                    g.clone(),
+                    a.clone(),
+                    v.as_ref().map(|v| vars.resolve(v).unwrap_or_else(|| v.clone())),
+                    *span,
+                )
+            }),
         bom_imports: managed
             .iter()
             .filter(|(_, _, d, _)| resolve(&d.scope).as_deref() == Some("import"))

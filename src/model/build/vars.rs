@@ -194,7 +194,8 @@ mod tests {
             assert_eq!(v.get(e).map(|d| d.value.as_str()), Some("1.13.0"), "{e}");
         }
         assert_eq!(
-            v.resolve("io.micrometer:micrometer-registry-prometheus:${versions[\"micrometer\"]}").as_deref(),
+            v.resolve("io.micrometer:micrometer-registry-prometheus:${versions[\"micrometer\"]}")
+                .as_deref(),
             Some("io.micrometer:micrometer-registry-prometheus:1.13.0")
         );
     }
