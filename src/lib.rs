@@ -126,8 +126,9 @@ fn local_poms(
     let failed: Vec<source::FileId> = failures.iter().map(|f| f.file).collect();
     let modules = model::build::build_modules(sources, parsed, &failed);
     let mut poms = maven_repo::LocalPoms::new(&repo.shown);
+    let mut models = model::build::local::Models::default();
     loop {
-        let mut wanted = model::build::wanted_poms(&modules, &poms);
+        let mut wanted = model::build::wanted_poms(&modules, &poms, &mut models);
         wanted.retain(|g| !poms.has(g));
         if wanted.is_empty() || poms.full {
             break;

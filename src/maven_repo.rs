@@ -138,11 +138,18 @@ fn read_one(repo: &MavenRepo, (g, a, v): &Gav) -> Result<String, String> {
     };
     let path = repo.dir.join(&rel);
     let shown = format!("{}/{}", repo.shown.trim_end_matches('/'), rel.to_string_lossy().replace('\\', "/"));
-    let file = match std::fs::File::open(&path) {
-        Ok(f) => f,
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_file() => {}
+        Ok(_) => return Err(format!("`{shown}` is not a file")),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(format!("`{shown}` does not exist")),
         Err(e) => return Err(format!("`{shown}` cannot be read: {e}")),
-    };
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    // Non-blocking: a FIFO swapped in after the check must not hang the run.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut open, rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    let file = open.open(&path).map_err(|e| format!("`{shown}` cannot be read: {e}"))?;
     if !file.metadata().is_ok_and(|m| m.is_file()) {
         return Err(format!("`{shown}` is not a file"));
     }

@@ -129,9 +129,15 @@ pub fn chain(path: &[String]) -> String {
     path.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(" → ")
 }
 
+/// POM models already built, kept between the driver's reading rounds: a model built from POMs
+/// that were read stays right when more are read.
+#[derive(Default)]
+pub struct Models(HashMap<Gav, Rc<Model>>);
+
 /// The coordinates of POMs the modules' external declarations reach that were not read yet.
-pub fn wanted_poms(modules: &IdVec<ModuleId, Module>, poms: &LocalPoms) -> BTreeSet<Gav> {
+pub fn wanted_poms(modules: &IdVec<ModuleId, Module>, poms: &LocalPoms, models: &mut Models) -> BTreeSet<Gav> {
     let mut r = Resolver::new(poms);
+    r.models = std::mem::take(&mut models.0);
     for m in modules {
         let ext = r.outside(m);
         for d in m.deps.iter().chain(&ext.inherited) {
@@ -142,6 +148,7 @@ pub fn wanted_poms(modules: &IdVec<ModuleId, Module>, poms: &LocalPoms) -> BTree
         }
     }
     r.wanted.retain(|g| !poms.has(g));
+    models.0 = std::mem::take(&mut r.models);
     r.wanted
 }
 
