@@ -35,6 +35,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
         "\n[discovery]\n# Globs relative to this file's directory, on top of .gitignore; `legacy/**` skips a directory.\nexclude = []\n",
     );
     o.push_str("# Rendered manifests to read as well, e.g. the output of `helm template`:\n# manifests = [\"rendered/*.yaml\"]\n");
+    o.push_str("\n[build]\n# A local Maven repository to read dependencies' POMs from (relative to this file), so what an\n# in-house starter brings is known; unset, none is read (not even ~/.m2):\n# maven-repo = \"../.m2/repository\"\n");
     o.push_str("\n[spring]\n# Used when no build file says:\n# boot-version = \"3.2\"\n# Active profiles where no workload sets SPRING_PROFILES_ACTIVE:\n# profiles = [\"prod\"]\n");
     o.push_str("\n[kubernetes]\n# default-namespace = \"default\"\n");
     o.push_str("\n[prometheus]\n# When no Prometheus CR or kube-prometheus-stack values file is in the repository:\n# service-monitor-selector = { release = \"kube-prometheus-stack\" }\n# pod-monitor-selector = { release = \"kube-prometheus-stack\" }\n# honors-annotations = true\n");
