@@ -146,8 +146,14 @@ fn fix_on_copies_of_every_fixture_matches_the_harness_and_converges() {
     for case in &cases {
         let dir = case.parent().unwrap();
         let name = dir.strip_prefix("fixtures").unwrap().to_string_lossy().replace('/', "-");
-        let root = tmp(&name);
+        // The case directory, not only `repo/`: a local Maven repository beside it (`m2/`, named
+        // `../m2` by the case's config) comes along.
+        let base = tmp(&name);
+        let root = base.join("repo");
         copy_dir(&dir.join("repo"), &root);
+        if dir.join("m2").is_dir() {
+            copy_dir(&dir.join("m2"), &base.join("m2"));
+        }
         let before = files(&root);
         let r = ".";
         let parse_errors = || {
@@ -172,7 +178,7 @@ fn fix_on_copies_of_every_fixture_matches_the_harness_and_converges() {
         if extra.iter().any(|a| a == "--boot-time") && err.contains("--boot-time: no service is named") {
             assert_eq!(code, 2, "{name}: {err}");
             assert_eq!(files(&root), before, "{name}: a usage error wrote files");
-            std::fs::remove_dir_all(&root).unwrap();
+            std::fs::remove_dir_all(&base).unwrap();
             continue;
         }
         assert_eq!(files(&root), before, "{name}: --diff wrote files");
@@ -208,7 +214,7 @@ fn fix_on_copies_of_every_fixture_matches_the_harness_and_converges() {
         let (_, _, err) = run_in(&root, &args.iter().map(String::as_str).collect::<Vec<_>>());
         assert_eq!(files(&root), after, "{name}: a second --fix changed files");
         assert!(!err.contains("applied"), "{name}: {err}");
-        std::fs::remove_dir_all(&root).unwrap();
+        std::fs::remove_dir_all(&base).unwrap();
     }
     assert!(fixed_any >= 5, "only {fixed_any} fixtures had something to fix");
 }
