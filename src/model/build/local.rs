@@ -161,9 +161,11 @@ pub fn resolve(modules: &mut IdVec<ModuleId, Module>, poms: &LocalPoms) {
     let mut memo: HashMap<(Gav, Exclusions), Arc<Closure>> = HashMap::new();
     for m in modules.iter_mut() {
         let ext = r.outside(m);
+        // Only a parent that made the classpath unknown (not one known to declare nothing).
         if let Some((span, why)) = &ext.parent_outcome {
+            let before = m.unknown.len();
             m.unknown.retain(|(_, s)| s != span);
-            if let Some(why) = why {
+            if let Some(why) = why.as_ref().filter(|_| m.unknown.len() < before) {
                 m.unknown.push((why.clone(), *span));
             }
         }
