@@ -17,7 +17,9 @@ fn sources(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 
 #[test]
 fn only_the_loader_and_the_cli_touch_the_filesystem() {
-    const MAY_DO_IO: &[&str] = &["src/discover.rs", "src/main.rs"];
+    // `maven_repo.rs` reads the POMs of a local Maven repository the user named, while loading
+    // (the driver asks it between model passes; the model never reads).
+    const MAY_DO_IO: &[&str] = &["src/discover.rs", "src/maven_repo.rs", "src/main.rs"];
     const IO: &[&str] = &[
         "std::fs",
         "fs::",
