@@ -183,6 +183,21 @@ fn workload_links(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_
                 best = Some((rank, si, ci, why()));
             }
         };
+        // Several services of one name (a book's chapter copies): the ones whose module shares
+        // the most leading directories with the manifest, as for Compose files; none sharing
+        // any, all stay candidates.
+        let named = |n: &str| -> Vec<ServiceId> {
+            let all = named(n).to_vec();
+            if all.len() <= 1 {
+                return all;
+            }
+            let near = crate::model::compose::nearest(ws, sources, w.file, all.clone());
+            if near.is_empty() {
+                all
+            } else {
+                near
+            }
+        };
         let kind_name = format!("{}/{}", w.kind, w.name.value);
         let conf: Vec<ServiceId> = [w.name.value.as_str(), kind_name.as_str()]
             .iter()
@@ -206,13 +221,13 @@ fn workload_links(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_
                 }
             }
             if let Some(img) = c.image_name() {
-                for &si in named(img) {
+                for si in named(img) {
                     consider(2, si, ci, &|| {
                         format!("image `{}`", c.image.as_ref().map_or("", |i| i.value.as_str()))
                     });
                 }
             }
-            for &si in named(&w.name.value) {
+            for si in named(&w.name.value) {
                 if w.containers.len() == 1 || named(&c.name.value).contains(&si) {
                     consider(3, si, ci, &|| format!("workload name `{}`", w.name.value));
                 }
@@ -220,7 +235,7 @@ fn workload_links(ws: &Workspace, sources: &SourceSet, options: &ModelOptions<'_
             if w.containers.len() == 1 {
                 for (lk, lv) in &w.pod_labels {
                     if lk == "app" || lk == "app.kubernetes.io/name" {
-                        for &si in named(lv) {
+                        for si in named(lv) {
                             consider(4, si, ci, &|| "pod label `app`".to_string());
                         }
                     }
