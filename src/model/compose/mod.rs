@@ -113,6 +113,44 @@ pub fn combine(services: &mut Vec<ComposeService>, sources: &SourceSet, includes
         }
         s.project = dir_of(&path);
     }
+    inherit_image(services, sources);
+}
+
+/// `extends` copies the base service's configuration under the extending one's (Compose
+/// specification, "Extend"): a service that names neither `image` nor `build` runs the base's,
+/// so it links to the module that builds it like any other. Only what the image link needs is
+/// taken here; the environment, files and mounts of the chain are read where the runtime is
+/// assembled (`link/deploy/compose.rs`). Chains are followed a few levels, base first.
+fn inherit_image(services: &mut [ComposeService], sources: &SourceSet) {
+    for i in 0..services.len() {
+        if services[i].image.is_some() || services[i].build_context.is_some() {
+            continue;
+        }
+        let mut cur = i;
+        for _ in 0..4 {
+            let Some((file, name)) = services[cur].extends.clone() else { break };
+            let Some(base) = services
+                .iter()
+                .enumerate()
+                .position(|(bi, b)| bi != cur && b.name.value == name && sources.path(b.file) == file.as_str())
+            else {
+                break;
+            };
+            if services[base].image.is_some() || services[base].build_context.is_some() {
+                let (image, context, dockerfile) = (
+                    services[base].image.clone(),
+                    services[base].build_context.clone(),
+                    services[base].build_dockerfile.clone(),
+                );
+                let s = &mut services[i];
+                s.image = image;
+                s.build_context = context;
+                s.build_dockerfile = dockerfile;
+                break;
+            }
+            cur = base;
+        }
+    }
 }
 
 fn merge_into(base: &mut ComposeService, o: ComposeService) {
