@@ -296,6 +296,12 @@ pub fn load(root: &Path, found: Discovered) -> (SourceSet, Vec<Skipped>) {
                 Ok(d) => d.open(inside),
                 Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
             };
+            if kind == FileKind::StaticResource {
+                // Only its path matters (what the resource handler serves): never opened.
+                let mut f = SourceFile::new(rel, String::new());
+                f.kind = kind;
+                return Some(f);
+            }
             let found = matches!(kind, FileKind::BootLog { found: true } | FileKind::BootMetrics { found: true });
             match read_one(&rel, opened, kind) {
                 Ok(f) if found && !is_boot_evidence(&f.text) => None,

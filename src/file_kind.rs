@@ -36,6 +36,9 @@ pub enum FileKind {
     LintConfig,
     /// `.env`-style files (Compose `env_file`).
     EnvFile,
+    /// A file in one of Spring Boot's default static-resource folders (`static_location`):
+    /// listed by path only, never read; what it serves is its path.
+    StaticResource,
     Other,
 }
 
@@ -87,7 +90,31 @@ pub fn classify(path: &str) -> FileKind {
     if lower.ends_with(".json") {
         return FileKind::Json;
     }
+    if static_location(path).is_some() {
+        return FileKind::StaticResource;
+    }
     FileKind::Other
+}
+
+/// Spring Boot's default static-resource locations, as folders under `src/main/resources`
+/// (`WebProperties.Resources.CLASSPATH_RESOURCE_LOCATIONS`: `classpath:/META-INF/resources/`,
+/// `/resources/`, `/static/`, `/public/`).
+pub const STATIC_LOCATIONS: &[&str] = &["META-INF/resources", "resources", "static", "public"];
+
+/// For a file in a default static-resource folder of a module, the module's directory (`""`
+/// at the root), the folder, and the file's path under it (`css/site.css`): the resource
+/// handler serves it at `/css/site.css` under the static path pattern.
+pub fn static_location(path: &str) -> Option<(&str, &'static str, &str)> {
+    let (dir, rest) = if let Some(rest) = path.strip_prefix("src/main/resources/") {
+        ("", rest)
+    } else {
+        let i = path.find("/src/main/resources/")?;
+        (&path[..i], &path[i + "/src/main/resources/".len()..])
+    };
+    STATIC_LOCATIONS.iter().find_map(|loc| {
+        let rel = rest.strip_prefix(loc)?.strip_prefix('/')?;
+        (!rel.is_empty()).then_some((dir, *loc, rel))
+    })
 }
 
 /// `application*.{yml,yaml,properties}` / `bootstrap*` under `src/main/resources[/config]`.

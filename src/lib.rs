@@ -209,7 +209,11 @@ pub fn check(sources: &SourceSet, options: &Options, a: &Analysis) -> Report {
     timed("sort", || sort_and_dedupe(sources, &mut diagnostics));
     Report {
         diagnostics,
-        files: sources.len(),
+        // Files read: a static resource is only listed by its path.
+        files: sources
+            .iter()
+            .filter(|(_, f)| f.kind != file_kind::FileKind::StaticResource)
+            .count(),
         services,
         usage_errors,
         nothing_to_lint,

@@ -90,3 +90,18 @@ fn dns_names_are_targets() {
         "{out}"
     );
 }
+
+#[test]
+fn static_resources_are_served_paths() {
+    let out = model("fixtures/probe-path-not-served/ok-static-resource-serves-probe-path/repo");
+    assert!(
+        out.contains("static resources: 3 file(s): src/main/resources/public/index.html, src/main/resources/static/health/liveness"),
+        "{out}"
+    );
+    assert!(out.contains("static resources: /** from classpath:/META-INF/resources/"), "{out}");
+    let out = model("fixtures/probe-path-not-served/ok-custom-static-locations-may-serve-probe-path/repo");
+    assert!(
+        out.contains("static resources: unknown — `spring.web.resources.static-locations` in src/main/resources/application.yml:9 lists `file:/srv/probe-pages/`"),
+        "{out}"
+    );
+}

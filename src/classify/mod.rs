@@ -318,6 +318,9 @@ fn one(path: &str, kind: FileKind, text: &str, spring_names: &[String]) -> Assig
             return Assigned::new(Role::SpringConfig, reason);
         }
         FileKind::Yaml | FileKind::Json => {}
+        FileKind::StaticResource => {
+            return Assigned::none("a static resource: only its path is read, as a path the application may serve");
+        }
         _ if name.ends_with(".alloy") => {
             return Assigned::new(Role::Program(Program::Alloy), "Alloy syntax (`.alloy`)");
         }

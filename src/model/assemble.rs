@@ -314,6 +314,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
         }
     }
     let jvm_by_dir = super::spring::routes::sources_by_dir(sources);
+    let statics_by_dir = super::spring::routes::statics_by_dir(sources);
     // Modules are independent here: read each one's config on every core, keep module order.
     use rayon::prelude::*;
     let services: Vec<(Service, Vec<ParseError>)> = ws
@@ -426,7 +427,7 @@ fn services(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed], options:
                 files: config,
                 primary_config,
                 boot_version,
-                routes: super::spring::routes::of_module(&ws.modules, mi, sources, parsed, &jvm_by_dir),
+                routes: super::spring::routes::of_module(&ws.modules, mi, sources, parsed, &jvm_by_dir, &statics_by_dir),
                 security: super::spring::security::of_module(&ws.modules, mi, sources, parsed, &jvm_by_dir),
             };
             Some((service, unloadable))

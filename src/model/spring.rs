@@ -28,7 +28,7 @@ pub use facts::{
 };
 pub use lookup::{Effective, Found, FoundList, Lookup};
 pub use profiles::{profile_matches, ProfileSet};
-pub use serving::{Namespace, Port, ServedPath, Serving};
+pub use serving::{Namespace, Port, ServedPath, Serving, StaticContent};
 pub use stack::{Platform, StackInput};
 
 use crate::parse::properties::PropDocument;

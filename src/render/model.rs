@@ -107,7 +107,11 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
                 _ => String::new(),
             };
             let served = sc.app_route.map_or(String::new(), |r| {
-                format!(" (served by the application's mapping at {})", at(sources, r))
+                if sources.get(r.file).kind == crate::file_kind::FileKind::StaticResource {
+                    format!(" (served by the static resource {})", sources.path(r.file))
+                } else {
+                    format!(" (served by the application's mapping at {})", at(sources, r))
+                }
             });
             let _ = writeln!(
                 o,
@@ -421,6 +425,7 @@ fn deployment(o: &mut String, sources: &SourceSet, a: &Analysis, si: crate::mode
                 );
             }
             let s = &ws.services[si];
+            statics(o, sources, &d.actuator.serving, s.routes.statics.len());
             if !matches!(s.security.present, crate::model::spring::security::Present::No) {
                 let sv = &d.actuator.serving;
                 let server = crate::model::spring::security::Server::of_actuator(sv);
@@ -468,4 +473,39 @@ fn routes(o: &mut String, sources: &SourceSet, r: &crate::model::spring::routes:
     if r.routes.len() > SHOWN {
         let _ = writeln!(o, "      … and {} more", r.routes.len() - SHOWN);
     }
+    if !r.statics.is_empty() {
+        const FILES: usize = 5;
+        let shown: Vec<String> = r.statics.iter().take(FILES).map(|f| sources.path(f.file).to_string()).collect();
+        let more = if r.statics.len() > FILES {
+            format!(" and {} more", r.statics.len() - FILES)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(o, "    static resources: {} file(s): {}{more}", r.statics.len(), shown.join(", "));
+    }
+}
+
+/// How the deployment's resource handler serves static files, when it matters: the module has
+/// some, or a property changes Boot's default.
+fn statics(o: &mut String, sources: &SourceSet, sv: &crate::model::spring::Serving, files: usize) {
+    use crate::model::spring::StaticContent;
+    let text = match &sv.statics {
+        StaticContent::Off(w) => format!("not served — {}", why(sources, w)),
+        StaticContent::Unknown(w) => format!("unknown — {}", why(sources, w)),
+        StaticContent::Under { set_by, .. } if set_by.is_empty() && files == 0 => return,
+        StaticContent::Under { prefix, locations, set_by } => {
+            let by: Vec<String> = set_by.iter().map(|w| why(sources, w)).collect();
+            format!(
+                "{}{prefix}/** from {}{}",
+                sv.server_prefix,
+                locations.iter().map(|l| format!("classpath:/{l}/")).collect::<Vec<_>>().join(", "),
+                if by.is_empty() {
+                    " (Boot's defaults)".to_string()
+                } else {
+                    format!(" — {}", by.join("; "))
+                }
+            )
+        }
+    };
+    let _ = writeln!(o, "      static resources: {text}");
 }

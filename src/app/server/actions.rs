@@ -157,7 +157,9 @@ fn suppression(sources: &SourceSet, d: &Diagnostic, enc: Encoding) -> Option<Tex
     let (open, close) = match f.kind {
         FileKind::GradleSettings { .. } | FileKind::GradleBuild { .. } | FileKind::JvmSource => ("// ", ""),
         FileKind::MavenPom => ("<!-- ", " -->"),
-        FileKind::Json | FileKind::BootLog { .. } | FileKind::BootMetrics { .. } | FileKind::Other => return None,
+        FileKind::Json | FileKind::BootLog { .. } | FileKind::BootMetrics { .. } | FileKind::StaticResource | FileKind::Other => {
+            return None
+        }
         _ => ("# ", ""),
     };
     let line = f.line_col(d.primary.span.start).line;

@@ -137,7 +137,7 @@ impl Check<'_> {
                     return Served::Yes;
                 }
                 let app = self.app_serves(path);
-                if let Some(Serves::Route(_)) = app {
+                if let Some(Serves::Route(_) | Serves::Static(_)) = app {
                     return Served::Yes;
                 }
                 if self.looks_actuator(path) {
@@ -183,7 +183,12 @@ impl Check<'_> {
             return None;
         }
         let rel = &path[prefix.len()..];
-        Some(self.t.service.routes.serves(if rel.is_empty() { "/" } else { rel }))
+        Some(
+            self.t
+                .service
+                .routes
+                .serves_with(if rel.is_empty() { "/" } else { rel }, &self.sv.statics),
+        )
     }
 
     /// The actuator sub-path (`/health/liveness`) a path on the main server names without the

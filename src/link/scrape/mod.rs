@@ -391,9 +391,17 @@ pub(crate) fn app_route(ws: &Workspace, deployments: &IdVec<ServiceId, Vec<Deplo
         } else {
             path.strip_prefix(prefix).filter(|r| r.is_empty() || r.starts_with('/'))?
         };
-        match ws.services.get(s.service)?.routes.serves(if rel.is_empty() { "/" } else { rel }) {
+        match ws
+            .services
+            .get(s.service)?
+            .routes
+            .serves_with(if rel.is_empty() { "/" } else { rel }, &sv.statics)
+        {
             Serves::Route(r) => {
                 found.get_or_insert(r.span);
+            }
+            Serves::Static(f) => {
+                found.get_or_insert(crate::source::Span::empty(f.file, 0));
             }
             _ => return None,
         }

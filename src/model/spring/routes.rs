@@ -7,6 +7,7 @@
 //! no sources at all. Paths here are relative to the server prefix (context path + servlet
 //! path, or the WebFlux base path), which `Serving` owns.
 
+use super::serving::StaticContent;
 use super::Why;
 use crate::file_kind::FileKind;
 use crate::ids::IdVec;
@@ -36,6 +37,20 @@ pub struct Routes {
     pub literals: Vec<(String, Span)>,
     /// Source files read.
     pub files: usize,
+    /// Files in the default static-resource folders of the module and of the repository
+    /// modules packaged with it: what Boot's resource handler serves, by path.
+    pub statics: Vec<StaticFile>,
+}
+
+/// A file Boot's resource handler may serve: `src/main/resources/static/healthz.txt` is served
+/// at `/healthz.txt` under `spring.mvc.static-path-pattern` (`/**` by default).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StaticFile {
+    /// Its folder (`static`, `public`, `resources`, `META-INF/resources`).
+    pub location: &'static str,
+    /// Its path under the folder, with a leading `/`.
+    pub path: String,
+    pub file: FileId,
 }
 
 /// Whether the application's own code serves a path.
@@ -45,6 +60,8 @@ pub enum Serves<'a> {
     Route(&'a Route),
     /// No mapping the linter read matches it, but the set is incomplete, or a literal names it.
     Maybe(Why),
+    /// A static resource is served at it.
+    Static(&'a StaticFile),
     /// The set is complete and nothing in it matches.
     No,
 }
@@ -66,6 +83,63 @@ impl Routes {
         }
         Serves::No
     }
+
+    /// What serves `path` (relative to the server prefix): a request mapping, else a static
+    /// resource of this deployment's resource handler (`statics`), else `serves`' answer. A
+    /// mapping wins over a resource (`RequestMappingHandlerMapping` is ordered before the
+    /// resource handler), and either only ever makes a path served.
+    pub fn serves_with(&self, path: &str, statics: &StaticContent) -> Serves<'_> {
+        let mapped = self.serves(path);
+        if matches!(mapped, Serves::Route(_)) {
+            return mapped;
+        }
+        match statics {
+            StaticContent::Off(_) => mapped,
+            StaticContent::Unknown(w) => match mapped {
+                Serves::No => Serves::Maybe(Why::new(format!("static resources may serve it: {}", w.text), w.span)),
+                other => other,
+            },
+            StaticContent::Under { prefix, locations, .. } => {
+                let Some(rel) = strip_dir(path, prefix) else { return mapped };
+                let rel = if rel.is_empty() { "/" } else { rel };
+                let file = self.statics.iter().filter(|f| locations.contains(&f.location)).find(|f| {
+                    same_path(&f.path, rel)
+                        // The welcome page: `index.html` at the top of a location serves `/`
+                        // when the pattern is `/**` (`WelcomePageHandlerMapping`).
+                        || (prefix.is_empty() && rel == "/" && f.path == "/index.html")
+                });
+                match file {
+                    Some(f) => Serves::Static(f),
+                    None if rel.starts_with("/webjars/") || rel == "/webjars" => match mapped {
+                        Serves::No => Serves::Maybe(Why::new(
+                            "a webjar on the classpath may serve it (`classpath:/META-INF/resources/webjars/`)",
+                            None,
+                        )),
+                        other => other,
+                    },
+                    None => mapped,
+                }
+            }
+        }
+    }
+}
+
+/// `path` under the directory `dir` (`""`: the root), as `/rest` (`""` for `dir` itself).
+fn strip_dir<'p>(path: &'p str, dir: &str) -> Option<&'p str> {
+    if dir.is_empty() {
+        return Some(path);
+    }
+    let rest = path.strip_prefix(dir)?;
+    (rest.is_empty() || rest.starts_with('/')).then_some(rest)
+}
+
+/// A request path and a resource path name the same file: segments equal, a trailing slash
+/// and a query ignored.
+fn same_path(file: &str, path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    let segs = |p: &str| p.split('/').filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>();
+    let (f, p) = (segs(file), segs(path));
+    !f.is_empty() && f == p
 }
 
 /// Dependency names that serve paths of their own: gateways and proxies, JAX-RS and SOAP
@@ -127,6 +201,7 @@ pub fn of_module(
     sources: &SourceSet,
     parsed: &[Parsed],
     by_dir: &HashMap<&str, Vec<FileId>>,
+    statics_by_dir: &HashMap<&str, Vec<StaticFile>>,
 ) -> Routes {
     let mut out = Routes::default();
     let mut unknown: Vec<Why> = Vec::new();
@@ -135,6 +210,9 @@ pub fn of_module(
     let mut webs: Vec<(FileId, &WebSource)> = Vec::new();
     for (i, &mi) in set.iter().enumerate() {
         let m = &modules[mi];
+        if let Some(st) = statics_by_dir.get(m.dir.as_str()) {
+            out.statics.extend(st.iter().cloned());
+        }
         let files = by_dir.get(m.dir.as_str()).map_or(&[][..], Vec::as_slice);
         if i == 0 && files.is_empty() {
             unknown.push(Why::new(
@@ -407,6 +485,23 @@ pub fn sources_by_dir(sources: &SourceSet) -> HashMap<&str, Vec<FileId>> {
     out
 }
 
+/// Files in the default static-resource folders, by module directory (`""` for the root),
+/// for `of_module`. Any file there counts, whatever its kind (a `.json` is served too).
+pub fn statics_by_dir(sources: &SourceSet) -> HashMap<&str, Vec<StaticFile>> {
+    let mut out: HashMap<&str, Vec<StaticFile>> = HashMap::new();
+    for (id, f) in sources.iter() {
+        let Some((dir, location, rel)) = crate::file_kind::static_location(&f.path) else {
+            continue;
+        };
+        out.entry(dir).or_default().push(StaticFile {
+            location,
+            path: format!("/{rel}"),
+            file: id,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -435,5 +530,40 @@ mod tests {
         assert!(literal_names("/health", "/health/liveness"), "a filter's prefix");
         assert!(!literal_names("/heal", "/health/liveness"), "only at a segment");
         assert!(!literal_names("/health/liveness", "/health"));
+    }
+
+    #[test]
+    fn static_files_serve_their_path_under_the_pattern() {
+        let file = |location, path: &str| StaticFile {
+            location,
+            path: path.to_string(),
+            file: FileId(0),
+        };
+        let r = Routes {
+            statics: vec![file("static", "/health/liveness"), file("public", "/index.html")],
+            ..Routes::default()
+        };
+        let under = |prefix: &str, locations: Vec<&'static str>| StaticContent::Under {
+            prefix: prefix.to_string(),
+            locations,
+            set_by: vec![],
+        };
+        let all = || crate::file_kind::STATIC_LOCATIONS.to_vec();
+        assert!(matches!(r.serves_with("/health/liveness", &under("", all())), Serves::Static(_)));
+        assert!(matches!(r.serves_with("/health/liveness/", &under("", all())), Serves::Static(_)));
+        assert!(matches!(r.serves_with("/health/readiness", &under("", all())), Serves::No));
+        assert!(matches!(r.serves_with("/health/liveness", &under("/assets", all())), Serves::No));
+        assert!(matches!(
+            r.serves_with("/assets/health/liveness", &under("/assets", all())),
+            Serves::Static(_)
+        ));
+        assert!(matches!(r.serves_with("/health/liveness", &under("", vec!["public"])), Serves::No));
+        assert!(matches!(r.serves_with("/", &under("", all())), Serves::Static(_)), "welcome page");
+        assert!(matches!(r.serves_with("/assets", &under("/assets", all())), Serves::No));
+        assert!(matches!(r.serves_with("/webjars/x.js", &under("", all())), Serves::Maybe(_)));
+        let off = StaticContent::Off(Why::new("off", None));
+        assert!(matches!(r.serves_with("/health/liveness", &off), Serves::No));
+        let unknown = StaticContent::Unknown(Why::new("custom", None));
+        assert!(matches!(r.serves_with("/health/readiness", &unknown), Serves::Maybe(_)));
     }
 }

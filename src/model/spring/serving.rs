@@ -60,6 +60,28 @@ pub struct ServedPath {
     pub span: Option<Span>,
 }
 
+/// What Boot's static-resource handler serves in one deployment (Spring Boot reference, "Static
+/// Content"; `WebProperties.Resources`, `WebMvcProperties`/`WebFluxProperties`): the files of
+/// `spring.web.resources.static-locations` (`classpath:/META-INF/resources/`, `/resources/`,
+/// `/static/`, `/public/` by default) at their path under `spring.mvc.static-path-pattern`
+/// (`spring.webflux.static-path-pattern` on WebFlux; `/**` by default).
+#[derive(Clone, Debug)]
+pub enum StaticContent {
+    /// `add-mappings: false`: no resource handler.
+    Off(Why),
+    /// Files of `locations` (folders under `src/main/resources`) are served under `prefix`
+    /// (`""` for `/**`, `/assets` for `/assets/**`).
+    Under {
+        prefix: String,
+        locations: Vec<&'static str>,
+        /// The properties that decided it (empty: Boot's defaults).
+        set_by: Vec<Why>,
+    },
+    /// A location outside the listed folders, a pattern the linter does not evaluate, or a
+    /// source the repository cannot see.
+    Unknown(Why),
+}
+
 /// What one deployment serves, and where (semantics §3.1–3.4, §19).
 #[derive(Clone, Debug)]
 pub struct Serving {
@@ -97,6 +119,8 @@ pub struct Serving {
     pub additional: Vec<ServedPath>,
     /// Why the served paths cannot be known, if they cannot.
     pub paths_unknown: Option<Why>,
+    /// Static resources on the main server, under the server prefix.
+    pub statics: StaticContent,
     /// TLS on the main server (`server.ssl`).
     pub server_tls: Fact,
     /// TLS on a DIFFERENT management server: `management.server.ssl` when set, else inherited
@@ -253,6 +277,101 @@ impl Effective {
             Lookup::Set((p, l)) => Fact::yes(Why::new(format!("`{}` in {} configures TLS", p.key, l.label), Some(p.value_span))),
             Lookup::Unknown(w) => Fact::unknown(w),
             Lookup::Unset => Fact::no(Why::new(format!("no `{prefix}.*` is set"), None)),
+        }
+    }
+
+    /// What the static-resource handler serves (`StaticContent`). `spring.web.resources.*`
+    /// is Boot 2.4+ and `spring.resources.*` before 3.0; both are read when either may apply
+    /// (an unknown Boot version), the newer first.
+    fn static_content(&self, boot: &BootVersion, stack: WebStack) -> StaticContent {
+        let assumed = boot.is_assumed();
+        let mut prefixes = Vec::new();
+        if assumed || boot.at_least(2, 4) {
+            prefixes.push("spring.web.resources");
+        }
+        if assumed || !boot.at_least(3, 0) {
+            prefixes.push("spring.resources");
+        }
+        let mut set_by = Vec::new();
+        for p in &prefixes {
+            match self.lookup(&format!("{p}.add-mappings")) {
+                Lookup::Set(f) if f.value.trim().eq_ignore_ascii_case("false") => {
+                    return StaticContent::Off(Why::new(set_in(&f), at(&f)));
+                }
+                Lookup::Set(_) | Lookup::Unset => {}
+                Lookup::Unknown(w) => return StaticContent::Unknown(w),
+            }
+        }
+        let mut locations: Vec<&'static str> = crate::file_kind::STATIC_LOCATIONS.to_vec();
+        for p in &prefixes {
+            let key = format!("{p}.static-locations");
+            match self.list(&key) {
+                Lookup::Set(l) => {
+                    let label = format!("`{key}` in {}", l.layer.label);
+                    let span = l.props.first().map(|p| p.value_span);
+                    let mut out = Vec::new();
+                    for item in &l.items {
+                        let folder = item
+                            .strip_prefix("classpath:")
+                            .unwrap_or(if item.contains(':') { "" } else { item });
+                        let folder = folder.trim().trim_matches('/');
+                        match crate::file_kind::STATIC_LOCATIONS.iter().find(|l| **l == folder) {
+                            Some(l) => out.push(*l),
+                            None => {
+                                return StaticContent::Unknown(Why::new(
+                                    format!("{label} lists `{item}`, whose files the linter does not list"),
+                                    span,
+                                ))
+                            }
+                        }
+                    }
+                    locations = out;
+                    set_by.push(Why::new(format!("{label} is `{}`", l.items.join(",")), span));
+                    break;
+                }
+                Lookup::Unset => {}
+                Lookup::Unknown(w) => return StaticContent::Unknown(w),
+            }
+        }
+        let keys: &[&str] = match stack {
+            WebStack::Reactive => &["spring.webflux.static-path-pattern"],
+            WebStack::Servlet => &["spring.mvc.static-path-pattern"],
+            _ => &["spring.mvc.static-path-pattern", "spring.webflux.static-path-pattern"],
+        };
+        let mut prefix: Option<String> = None;
+        for key in keys {
+            match self.lookup(key) {
+                Lookup::Set(f) => {
+                    let v = f.value.trim();
+                    let head = v.strip_suffix("/**").filter(|h| h.is_empty() || h.starts_with('/'));
+                    let literal = head.filter(|h| !h.contains(['*', '?', '{', '}']));
+                    let Some(head) = literal else {
+                        return StaticContent::Unknown(Why::new(
+                            format!("{}: only `/**` and `/prefix/**` are evaluated", set_in(&f)),
+                            at(&f),
+                        ));
+                    };
+                    if keys.len() > 1 {
+                        // Two stacks' patterns, and which stack runs is unknown.
+                        return StaticContent::Unknown(Why::new(
+                            format!(
+                                "{}: whether the application is a servlet or a reactive one cannot be told from its build",
+                                set_in(&f)
+                            ),
+                            at(&f),
+                        ));
+                    }
+                    set_by.push(Why::new(set_in(&f), at(&f)));
+                    prefix = Some(head.to_string());
+                }
+                Lookup::Unset => {}
+                Lookup::Unknown(w) => return StaticContent::Unknown(w),
+            }
+        }
+        StaticContent::Under {
+            prefix: prefix.unwrap_or_default(),
+            locations,
+            set_by,
         }
     }
 
@@ -418,7 +537,9 @@ impl Effective {
             f if f.is_no() && f.span().is_none() => server_tls.clone(),
             f => f,
         };
+        let statics = self.static_content(boot, stack);
         Serving {
+            statics,
             port_type,
             server_port,
             management_port,
