@@ -105,3 +105,14 @@ fn static_resources_are_served_paths() {
         "{out}"
     );
 }
+
+#[test]
+fn prometheus_adapter_querying_the_chart_server_runs_its_jobs() {
+    let out = model("fixtures/metrics-path-mismatch/prometheus-adapter-queries-chart-server-annotation-path/repo");
+    assert!(
+        out.contains("installed by the release whose server prometheus-adapter queries (`prometheus.url: http://prometheus-server.monitoring.svc` in monitoring/prometheus-adapter.yaml)"),
+        "{out}"
+    );
+    let out = model("fixtures/metrics-path-mismatch/ok-prometheus-adapter-queries-another-prometheus/repo");
+    assert!(out.contains("scrape jobs (0):"), "{out}");
+}

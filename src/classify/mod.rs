@@ -360,6 +360,8 @@ fn one(path: &str, kind: FileKind, text: &str, spring_names: &[String]) -> Assig
         Assigned::new(Role::HelmValues, "Helm values file name")
     } else if text.contains("prometheusSpec") || s.has_any(&["serverFiles", "extraScrapeConfigs", "kube-prometheus-stack"]) {
         Assigned::new(Role::HelmValues, "Prometheus chart values keys")
+    } else if s.has("prometheus") && s.has_any(&["metricsRelistInterval", "rules"]) && text.contains("url:") {
+        Assigned::new(Role::HelmValues, "prometheus-adapter chart values keys")
     } else {
         Assigned::none("YAML or JSON no program this tool models reads")
     };

@@ -309,6 +309,7 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
     // Values of the prometheus-community `prometheus` chart: `serverFiles."prometheus.yml"`
     // replaces the chart's jobs when it lists `scrape_configs`; otherwise the chart's default
     // jobs (which honour `prometheus.io/*` annotations) run, and they are not in the repo.
+    let unknown_before = ws.wiring.unknown_scrape_config.len();
     for (id, f) in sources.iter() {
         if !yamlish(f.kind) || roles.role(id) == Some(Role::Compose) {
             continue;
@@ -386,6 +387,10 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
             Some((*span, format!("chart `{}` (dependency `prometheus`)", c.name), values))
         })
         .collect();
+    let chart_referenced = !releases.is_empty()
+        || !umbrellas.is_empty()
+        || ws.wiring.unknown_scrape_config.len() > unknown_before
+        || ws.prom_configs.iter().any(|c| matches!(c.source, ConfigSource::ChartDefaults(_)));
     for (at, what, values) in releases.into_iter().chain(umbrellas) {
         for v in &values {
             if let Some(list) = v.path(&["serverFiles", "prometheus.yml", "scrape_configs"]).filter(|l| l.is_seq()) {
@@ -402,6 +407,14 @@ fn compose_and_configs(ws: &mut Workspace, sources: &SourceSet, parsed: &[Parsed
         }
         let refs: Vec<&Node> = values.iter().collect();
         chart_defaults(ws, &refs, at, what, sources, options);
+    }
+    // A prometheus-adapter that queries the `prometheus` chart's server: the chart runs, with
+    // values the repository does not hold, so its annotation jobs are its defaults. Only when
+    // nothing else references the chart (those references say more).
+    if !chart_referenced {
+        if let Some((at, what)) = prometheus_adapter(ws, sources, parsed, roles) {
+            chart_defaults(ws, &[], at, what, sources, options);
+        }
     }
     // kube-prometheus-stack `additionalScrapeConfigs`.
     let extra: Vec<Node> = ws.stack_values.iter().filter_map(|v| v.additional_scrape_configs.clone()).collect();
@@ -490,6 +503,45 @@ fn pod_mounting(ws: &Workspace, cm: &kube::ConfigMap, key: &str) -> Option<PodRu
         }
     }
     best.map(|(_, p)| p)
+}
+
+/// The first prometheus-adapter configuration that queries the `prometheus` chart's server
+/// (`promchart::adapter_points_at_chart_server`): a release of the `prometheus-adapter` chart
+/// (its inline values and values files), else a values file with the adapter's own keys.
+fn prometheus_adapter(ws: &Workspace, sources: &SourceSet, parsed: &[Parsed], roles: &Roles) -> Option<(Span, String)> {
+    let what = |span: Span| {
+        format!(
+            "the release whose server prometheus-adapter queries (`prometheus.url: {}` in {})",
+            sources.get(span.file).slice(span).trim(),
+            sources.path(span.file)
+        )
+    };
+    for r in &ws.wiring.releases {
+        if r.chart.trim_end_matches('/').rsplit('/').next() != Some("prometheus-adapter") {
+            continue;
+        }
+        let files = r.value_files.iter().flat_map(|f| parsed[f.0 as usize].yaml_roots());
+        if let Some(at) = r
+            .values
+            .iter()
+            .chain(files)
+            .find_map(|v| super::promchart::adapter_points_at_chart_server(v, true))
+        {
+            return Some((at, what(at)));
+        }
+    }
+    for (id, f) in sources.iter() {
+        if !yamlish(f.kind) || matches!(roles.role(id), Some(Role::Compose | Role::Manifests)) {
+            continue;
+        }
+        if let Some(at) = parsed[id.0 as usize]
+            .yaml_roots()
+            .find_map(|d| super::promchart::adapter_points_at_chart_server(d, false))
+        {
+            return Some((at, what(at)));
+        }
+    }
+    None
 }
 
 /// The `prometheus` chart's annotation jobs for one reference to the chart (semantics §15.5).

@@ -197,6 +197,31 @@ pub fn defaults(values: &[&Node], at: Span, limits: &Limits) -> Defaults {
     })
 }
 
+/// Where prometheus-adapter values point the adapter at the `prometheus` chart's server: the
+/// `prometheus.url` node, when its host is `prometheus-server` (the chart names its server
+/// Service `<release>-server`, so a release named `prometheus`), bare or qualified with a
+/// namespace (`http://prometheus-server.monitoring.svc`). The values are the adapter's when
+/// `release` says so (a release of the `prometheus-adapter` chart) or they hold its own keys
+/// (prometheus-community/helm-charts charts/prometheus-adapter/values.yaml: `prometheus.url`,
+/// `prometheus.port`, `metricsRelistInterval`, `rules.default`/`custom`/`external`/`resource`).
+pub fn adapter_points_at_chart_server(values: &Node, release: bool) -> Option<Span> {
+    let url = values.path(&["prometheus", "url"])?;
+    let text = url.as_str()?.trim();
+    let own_keys = values.get("metricsRelistInterval").is_some()
+        || values
+            .get("rules")
+            .is_some_and(|r| ["default", "custom", "external", "resource"].iter().any(|k| r.get(k).is_some()));
+    if !(release || own_keys) {
+        return None;
+    }
+    let rest = text
+        .strip_prefix("http://")
+        .or_else(|| text.strip_prefix("https://"))
+        .unwrap_or(text);
+    let host = rest.split(['/', ':']).next().unwrap_or("");
+    (host.split('.').next() == Some("prometheus-server")).then_some(url.span)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,6 +262,13 @@ mod tests {
         assert!(names(&defaults(&[&own], at, &l))[0].starts_with("unknown: the values replace"));
         let changed = values("scrapeConfigs:\n  kubernetes-pods:\n    relabel_configs: []\n");
         assert!(names(&defaults(&[&changed], at, &l))[0].contains("`kubernetes-pods`"));
+        let adapter = values("prometheus:\n  url: http://prometheus-server.monitoring.svc\n  port: 80\nrules:\n  default: true\n");
+        assert!(adapter_points_at_chart_server(&adapter, false).is_some());
+        let elsewhere = values("prometheus:\n  url: http://prometheus-operated.monitoring.svc\nrules:\n  default: true\n");
+        assert!(adapter_points_at_chart_server(&elsewhere, true).is_none());
+        let stack = values("prometheus:\n  url: http://prometheus-server\n  prometheusSpec: {}\n");
+        assert!(adapter_points_at_chart_server(&stack, false).is_none(), "not the adapter's values");
+        assert!(adapter_points_at_chart_server(&stack, true).is_some());
         // Every span points at the reference.
         if let Defaults::Jobs(list) = defaults(&[], Span::new(FileId(3), 5..9), &l) {
             assert!(list
