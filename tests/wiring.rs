@@ -116,3 +116,22 @@ fn prometheus_adapter_querying_the_chart_server_runs_its_jobs() {
     let out = model("fixtures/metrics-path-mismatch/ok-prometheus-adapter-queries-another-prometheus/repo");
     assert!(out.contains("scrape jobs (0):"), "{out}");
 }
+
+#[test]
+fn static_targets_go_through_the_jobs_relabelling() {
+    let out = model("fixtures/metrics-path-mismatch/ok-relabel-sets-static-target-path/repo");
+    assert!(
+        out.contains("scraped (job) on /actuator/prometheus port 8080 over http — job `spring-services`: target label `application: inventory-service`; its relabelling sets the path `/actuator/prometheus` (monitoring/prometheus.yml:12)"),
+        "{out}"
+    );
+    let out = model("fixtures/metrics-path-mismatch/ok-relabel-drops-static-target/repo");
+    assert!(
+        out.contains("target inventory-service:8080 (dropped by the relabel rule at monitoring/prometheus.yml:14)"),
+        "{out}"
+    );
+    let out = model("fixtures/metrics-path-mismatch/ok-relabel-shards-static-targets/repo");
+    assert!(
+        out.contains("(unknown: the job's relabelling: a `keep` rule reads `__tmp_hash`"),
+        "{out}"
+    );
+}

@@ -215,6 +215,7 @@ pub fn render(sources: &SourceSet, a: &Analysis) -> String {
                 Some(TargetKind::Prometheus(w)) => format!(" (Prometheus itself: {w})"),
                 Some(TargetKind::Other(w)) => format!(" ({w}, not a Spring service)"),
                 Some(TargetKind::Unknown(w)) => format!(" (unknown: {w})"),
+                Some(TargetKind::Dropped(w)) => format!(" (dropped {w})"),
                 Some(TargetKind::Unresolved { reason, .. }) => format!(" (matches no service in the repository: {reason})"),
                 None => String::new(),
             };

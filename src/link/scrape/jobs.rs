@@ -4,6 +4,7 @@
 
 use super::compose::services_of_compose;
 use super::ports::{self, published, target_port_reach, Pod};
+use super::target_relabel::{relabel, Relabelled};
 use super::{Cx, PortReach, Reach, TargetKind};
 use crate::link::{Deployment, Scrape, Via};
 use crate::model::prometheus::{ComposeService, Job, Target};
@@ -479,10 +480,65 @@ pub(super) fn job_scrapes(
                 (None, Some(s)) => (s.value.clone(), Some(s.span)),
                 (None, None) => ("http".to_string(), None),
             };
+            // The job's relabelling decides what is scraped, where and how (or drops it).
+            let relabelled = if job.relabel.is_empty() {
+                None
+            } else {
+                match relabel(cx.sources, job, t, (&path, path_span, explicit), (&scheme, scheme_span)) {
+                    Relabelled::Kept(after) => Some(after),
+                    Relabelled::Dropped { by } => {
+                        let at = cx.sources.get(by.file).line_col(by.start).line;
+                        targets.insert(
+                            (ji, ti),
+                            TargetKind::Dropped(format!("by the relabel rule at {}:{at}", cx.sources.path(by.file))),
+                        );
+                        continue;
+                    }
+                    Relabelled::Unknown(why) => {
+                        targets.insert((ji, ti), TargetKind::Unknown(why));
+                        continue;
+                    }
+                }
+            };
+            let relabel_note = relabelled.as_ref().map_or(String::new(), |a| {
+                let mut notes = Vec::new();
+                if a.path.value != path {
+                    let at = cx.sources.get(a.path.span.file).line_col(a.path.span.start).line;
+                    notes.push(format!(
+                        "its relabelling sets the path `{}` ({}:{at})",
+                        a.path.value,
+                        cx.sources.path(a.path.span.file)
+                    ));
+                }
+                if a.scheme != scheme {
+                    notes.push(format!("its relabelling sets the scheme `{}`", a.scheme));
+                }
+                notes.iter().map(|n| format!("; {n}")).collect()
+            });
+            let (t, path, path_span, explicit, scheme, scheme_span, rewritten) = match &relabelled {
+                Some(a) => (
+                    &a.target,
+                    a.path.value.clone(),
+                    a.path.span,
+                    a.path_explicit,
+                    a.scheme.clone(),
+                    a.scheme_span,
+                    a.rewritten,
+                ),
+                None => (t, path, path_span, explicit, scheme, scheme_span, false),
+            };
             let (mut kind, mut hits) = match &t.dns {
                 Some(dns) => super::dns::dns_target(cx, compose_spring, job, t, dns),
                 None => resolve_target(cx, compose_spring, job, t),
             };
+            if let (true, TargetKind::Unresolved { reason, .. }) = (rewritten, &kind) {
+                // The address a relabel rule writes may name what the repository does not run
+                // (an exporter the target is probed through): not a broken link.
+                kind = TargetKind::Unknown(format!(
+                    "{reason} (the job's relabelling rewrites the address to `{}`)",
+                    t.address.value
+                ));
+            }
             let mut other = None;
             hits.retain(|h| match another_listener(cx, h) {
                 Some(why) => {
@@ -515,7 +571,11 @@ pub(super) fn job_scrapes(
                             "job `{}`: dns_sd_configs {} record `{}`: {}",
                             job.name.value, dns.record, dns.name, h.why
                         ),
-                        None => format!("job `{}`: {}", job.name.value, h.why),
+                        None if rewritten => format!(
+                            "job `{}`: its relabelling rewrites the address to `{}`: {}{relabel_note}",
+                            job.name.value, t.address.value, h.why
+                        ),
+                        None => format!("job `{}`: {}{relabel_note}", job.name.value, h.why),
                     },
                     reach: h.reach,
                     scheme: scheme.clone(),

@@ -23,6 +23,7 @@ mod pod_local;
 mod ports;
 mod registry;
 mod select;
+mod target_relabel;
 
 pub use ports::through_service;
 pub use registry::Discovered;
@@ -71,6 +72,8 @@ pub enum TargetKind {
     Other(String),
     /// The repository cannot tell (an IP, a namespace not in the repository).
     Unknown(String),
+    /// Dropped by the job's relabelling: scraped by no job; where.
+    Dropped(String),
     /// Matches nothing the repository defines although it should: reported.
     Unresolved { reason: String, suggestion: Option<String> },
 }

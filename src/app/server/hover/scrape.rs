@@ -259,6 +259,7 @@ fn unlinked(cx: &Cx<'_>, site: &Site) -> String {
                     Some(TargetKind::Prometheus(w)) => format!("Prometheus itself ({w})"),
                     Some(TargetKind::Other(w)) => format!("{w}, not a Spring service"),
                     Some(TargetKind::Unknown(w)) => format!("unknown: {w}"),
+                    Some(TargetKind::Dropped(w)) => format!("dropped {w}"),
                     Some(TargetKind::Unresolved { reason, .. }) => format!("matches nothing in the repository: {reason}"),
                     Some(TargetKind::Services) | None => continue,
                 };
