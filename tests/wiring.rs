@@ -32,6 +32,22 @@ fn workload_linked_by_the_image_its_module_builds() {
 }
 
 #[test]
+fn workload_linked_by_the_image_kotlin_configure_jib_extension_names() {
+    let out = model("fixtures/probe-port-mismatch/jib-image-from-kotlin-configure-extension/repo");
+    let lines = deployment_lines(&out);
+    assert!(
+        lines.iter().any(|l| l.contains("Deployment `ledger`")
+            && l.contains("Jib `jib.to.image` in `subprojects {}` `registry.acme.io/payments/${rootProject.name}-${project.name}` (build.gradle.kts:27)")),
+        "{out}"
+    );
+    let other = model("fixtures/probe-port-mismatch/ok-jib-kotlin-configure-extension-names-another-image/repo");
+    assert!(
+        deployment_lines(&other).iter().all(|l| !l.contains("Deployment `ledger`")),
+        "{other}"
+    );
+}
+
+#[test]
 fn compose_build_linked_by_the_jar_its_dockerfile_copies() {
     let out = model("fixtures/prometheus-endpoint-not-exposed/ok-compose-build-dockerfile-copies-module-jar/repo");
     let lines = deployment_lines(&out);

@@ -1,6 +1,12 @@
 //! The image a Gradle build script names (semantics §20): Jib's `jib { to { image = … } }` /
 //! `jib.to.image = …`, and Spring Boot's `bootBuildImage { imageName = … }` /
-//! `tasks.named<BootBuildImage>("bootBuildImage") { imageName.set(…) }`, in Kotlin or Groovy.
+//! `tasks.named<BootBuildImage>("bootBuildImage") { imageName.set(…) }`, in Kotlin or Groovy;
+//! Kotlin's typed extension accessor `configure<JibExtension> { to { image = … } }` (also
+//! `extensions.configure<JibExtension>`, `the<JibExtension>().apply`) configures the same `jib`
+//! extension: `Project.configure<T> {}` "executes the given configuration block against the
+//! project extension of the specified type" (Gradle Kotlin DSL API, org.gradle.kotlin.dsl
+//! `configure`, https://docs.gradle.org/current/kotlin-dsl/gradle/org.gradle.kotlin.dsl/configure.html);
+//! it is the usual form inside `subprojects {}`, where no type-safe accessor is generated.
 //! Only literal strings are read; a value computed otherwise is reported as unreadable.
 
 use crate::parse::jvm::lexer::{self, Dialect, Kind, Token};
@@ -22,7 +28,7 @@ pub struct Declared {
 }
 
 pub fn declared(text: &str, kotlin: bool) -> Vec<Declared> {
-    if !(text.contains("jib") || text.contains("ootBuildImage")) {
+    if !(text.contains("jib") || text.contains("JibExtension") || text.contains("ootBuildImage")) {
         return vec![];
     }
     let (toks, _) = lexer::lex(text, if kotlin { Dialect::Kotlin } else { Dialect::Groovy });
@@ -101,8 +107,9 @@ fn statement_start(toks: &[Token], k: usize) -> bool {
     }
 }
 
-/// What a `{` opens: `jib`, `to`, `bootBuildImage` (also through `tasks.named("bootBuildImage")`,
-/// `tasks.withType<BootBuildImage>`), else the last identifier before it.
+/// What a `{` opens: `jib` (also through `configure<JibExtension>`), `to`, `bootBuildImage` (also
+/// through `tasks.named("bootBuildImage")`, `tasks.withType<BootBuildImage>`), else the last
+/// identifier before it.
 fn label(toks: &[Token], open: usize) -> Option<String> {
     let mut start = open;
     while start > 0 && !statement_start(toks, start) {
@@ -114,6 +121,9 @@ fn label(toks: &[Token], open: usize) -> Option<String> {
         .any(|t| (t.kind == Kind::Str && t.text == "bootBuildImage") || (t.kind == Kind::Ident && t.text == "BootBuildImage"))
     {
         return Some("bootBuildImage".into());
+    }
+    if head.iter().any(|t| t.kind == Kind::Ident && t.text == "JibExtension") {
+        return Some("jib".into());
     }
     // `to {` inside `jib`, but not a lambda's `x ->`.
     if head.iter().any(|t| t.kind == Kind::Punct && t.text == "->") {
@@ -144,6 +154,18 @@ mod tests {
         assert_eq!(values("jib { to { image = registry + \"/b\" } }\n", true), vec![(Tool::Jib, None)]);
         // `from.image` is the base image.
         assert!(values("jib { from { image = \"x\" } }", true).is_empty());
+    }
+
+    #[test]
+    fn kotlin_typed_extension_forms() {
+        let k = "import com.google.cloud.tools.jib.gradle.JibExtension\nsubprojects {\n  configure<JibExtension> {\n    from { image = \"eclipse-temurin:21\" }\n    to {\n      image = \"acme/${project.name}\"\n    }\n  }\n}\n";
+        assert_eq!(values(k, true), vec![(Tool::Jib, Some("acme/${project.name}".into()))]);
+        let e = "extensions.configure<com.google.cloud.tools.jib.gradle.JibExtension> {\n  to.image = \"acme/ledger:$version\"\n}\n";
+        assert_eq!(values(e, true), vec![(Tool::Jib, Some("acme/ledger:$version".into()))]);
+        let t = "the<JibExtension>().apply {\n  to { image = \"acme/ledger\" }\n}\n";
+        assert_eq!(values(t, true), vec![(Tool::Jib, Some("acme/ledger".into()))]);
+        // Another extension's `to` is not Jib's.
+        assert!(values("configure<OtherExtension> { to { image = \"x\" } }", true).is_empty());
     }
 
     #[test]

@@ -161,4 +161,19 @@ mod tests {
         assert_eq!(substitute("$project.name", &r), "ledger");
         assert_eq!(substitute("${REG}/x", &r), format!("{UNKNOWN}/x"));
     }
+
+    #[test]
+    fn a_version_in_the_tag_is_compared_away_and_in_the_name_is_unknown() {
+        // The builders' resolvers never answer the version (it is not read from the build).
+        let r = |k: &str| (k == "project.name").then(|| "ledger".to_string());
+        for tagged in ["acme/${project.name}:${project.version}", "acme/${project.name}:$version"] {
+            let image = n(&substitute(tagged, &r));
+            assert!(image.may_equal(&n("acme/ledger:2.3.0")), "{tagged}");
+        }
+        for named in ["acme/${project.name}-${project.version}", "acme/$version/ledger"] {
+            let image = ImageName::parse(&substitute(named, &r));
+            assert!(image.is_none_or(|i| i.prefix.is_none() && i.name == "ledger"), "{named}");
+        }
+        assert!(ImageName::parse(&substitute("acme/${project.name}-${project.version}", &r)).is_none());
+    }
 }
