@@ -48,6 +48,20 @@ fn workload_linked_by_the_image_kotlin_configure_jib_extension_names() {
 }
 
 #[test]
+fn secret_from_a_kustomize_secret_generator_is_an_env_source() {
+    let out = model("fixtures/prometheus-endpoint-not-exposed/secret-generator-env-file-include-health/repo");
+    assert!(
+        out.contains("exposed over HTTP: no — `include: health,info` in Secret `catalog-service-settings` (`envFrom` of Deployment `catalog-service`) (k8s/settings.env:2)"),
+        "{out}"
+    );
+    let unknown = model("fixtures/prometheus-endpoint-not-exposed/ok-secret-generator-value-from-build-environment/repo");
+    assert!(
+        unknown.contains("takes environment variables from Secret `catalog-service-settings`, whose content is not in the repository"),
+        "{unknown}"
+    );
+}
+
+#[test]
 fn compose_build_linked_by_the_jar_its_dockerfile_copies() {
     let out = model("fixtures/prometheus-endpoint-not-exposed/ok-compose-build-dockerfile-copies-module-jar/repo");
     let lines = deployment_lines(&out);

@@ -1,6 +1,6 @@
 //! Kustomize, the part teams write by hand: `resources` (files and directories), `namespace`,
 //! `commonLabels`/`labels`, `commonAnnotations`, `namePrefix`/`nameSuffix`, `images`,
-//! `configMapGenerator`, and patches (strategic merge and RFC 6902) that change ports, paths,
+//! `configMapGenerator`/`secretGenerator` (`generators`), and patches (strategic merge and RFC 6902) that change ports, paths,
 //! env or probes. Each top-level kustomization (one no other kustomization includes, usually an
 //! overlay) is rendered in memory into its own group of objects; every value keeps the span of
 //! the file that wrote it (base, patch or kustomization).
@@ -8,6 +8,8 @@
 //! Remote bases, generators/transformers plugins, `replacements`, `vars`, `helmCharts` and
 //! anything else not understood become an analysis gap for that build: never a crash, never a
 //! guess.
+
+mod generators;
 
 use super::tree::{embedded_documents, json_patch, strategic_merge, Kind, Node};
 use crate::parse::yaml::Limits;
@@ -287,9 +289,8 @@ impl<'a> Ctx<'a> {
             }
         }
         // Generators add objects before the transformers run.
-        for g in k.at("configMapGenerator").as_seq() {
-            objects.push(self.config_map(file, dir, g, group));
-        }
+        self.generate(file, dir, k, generators::Generated::ConfigMap, &mut objects, group);
+        self.generate(file, dir, k, generators::Generated::Secret, &mut objects, group);
         // Patches (strategic merge and RFC 6902), in the order kustomize applies them.
         let mut patch_entries: Vec<(FileId, String, Node)> = Vec::new();
         for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
@@ -375,55 +376,6 @@ impl<'a> Ctx<'a> {
             }
         }
         (objects, incomplete)
-    }
-
-    fn config_map(&mut self, file: FileId, dir: &str, g: &Node, group: usize) -> Node {
-        let span = g.span;
-        let mut data: Vec<(Node, Node)> = Vec::new();
-        for lit in g.at("literals").as_seq() {
-            if let Some((key, value)) = lit.as_str().and_then(|s| s.split_once('=')) {
-                data.push((Node::scalar(key, lit.span), Node::scalar(value, lit.span)));
-            }
-        }
-        for f in g.at("files").as_seq() {
-            let Some(spec) = f.as_str() else { continue };
-            let (key, rel) = match spec.split_once('=') {
-                Some((k, r)) => (k.to_string(), r.to_string()),
-                None => (spec.rsplit('/').next().unwrap_or(spec).to_string(), spec.to_string()),
-            };
-            match join(dir, &rel).and_then(|p| self.sources.find(&p)) {
-                Some(fid) => {
-                    let text = &self.sources.get(fid).text;
-                    let whole = Span::new(fid, 0..text.len() as u32);
-                    data.push((Node::scalar(&key, f.span), Node::scalar(text, whole)));
-                }
-                None => self.gap(group, f.span, format!("configMapGenerator file `{rel}` is not in the repository")),
-            }
-        }
-        let mut cm = Node {
-            kind: Kind::Map(vec![]),
-            span,
-            flow: false,
-        };
-        cm.set("apiVersion", Node::scalar("v1", span));
-        cm.set("kind", Node::scalar("ConfigMap", span));
-        let meta = cm.child_map("metadata");
-        if let Some(n) = g.get("name") {
-            meta.set("name", n.clone());
-        }
-        if let Some(ns) = g.get("namespace") {
-            meta.set("namespace", ns.clone());
-        }
-        cm.set(
-            "data",
-            Node {
-                kind: Kind::Map(data),
-                span,
-                flow: false,
-            },
-        );
-        let _ = file;
-        cm
     }
 
     /// Applies one patch entry; false when it could not be understood.

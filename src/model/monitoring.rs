@@ -680,7 +680,7 @@ mod tests {
             ("docker-compose.yml", "services:\n  a: 5\n  prometheus:\n    image: prom/prometheus\n    command: 5\n    volumes: [5, \"./x\", {source: 1}]\n    ports: [\"a:b\", {target: x}, 5]\n    networks: {n: {aliases: 5}}\n"),
             ("deploy/a/kustomization.yaml", "resources: {x: 1}\npatches: [5, {path: 5}, {patch: \"- op: move\\n  from: /a\\n  path: /b\\n\", target: {kind: \"(\"}}]\nimages: [{name: 5}]\ncommonLabels: [1]\nlabels: 5\nnamespace: []\n"),
             ("deploy/b/kustomization.yaml", "resources: [../c]\n"),
-            ("deploy/c/kustomization.yaml", "resources: [../b, missing.yaml, ../../../../etc]\nconfigMapGenerator: [{name: x, files: [nope], literals: [a, b=c]}]\n"),
+            ("deploy/c/kustomization.yaml", "resources: [../b, missing.yaml, ../../../../etc]\nconfigMapGenerator: [{name: x, files: [nope], literals: [a, b=c]}]\nsecretGenerator: [5, {name: s, behavior: merge, envs: [5, nope], literals: [x=y]}, {name: t, behavior: replace, files: [k=nope], env: 7}]\n"),
             ("helmfile.yaml", "releases: [5, {name: x, chart: y/kube-prometheus-stack, values: [5, {prometheus: 5}]}]\n"),
             ("targets.json", "[{\"targets\": \"a\", \"labels\": [1]}, 5]"),
             ("values.yaml", "prometheus:\n  prometheusSpec:\n    serviceMonitorSelector: 5\n    additionalScrapeConfigs: {a: 1}\n"),
