@@ -308,7 +308,13 @@ fn service_deployments(
                     for loc in comma_list(&f.value) {
                         let bare = loc.trim_start_matches("optional:");
                         let scheme = bare.split_once(':').map(|(x, _)| x).unwrap_or("file");
-                        if scheme != "classpath" {
+                        // A Config Server the model already linked: the service's own files
+                        // import `configserver:` and the repository holds what that server
+                        // sends, so its files are in the stack; an environment import of it
+                        // (`SPRING_CONFIG_IMPORT=configserver:http://user:pass@config-server:8888/`)
+                        // adds nothing unseen.
+                        let linked_server = scheme == "configserver" && s.config_server.is_some();
+                        if scheme != "classpath" && !linked_server {
                             layers.push(Layer::unseen(
                                 format!("`{loc}` (`spring.config.import` in {})", f.layer.label),
                                 Why::new(

@@ -22,7 +22,9 @@ impl Rule for ActuatorStarterMissing {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (si, s) in cx.ws.services.iter_enumerated() {
-            let Some(demand) = metrics_demand(cx.links, si) else { continue };
+            let Some(demand) = metrics_demand(cx.ws, cx.links, si) else {
+                continue;
+            };
             let registry = lookup(&cx.ws.modules, s.module, REGISTRY_GROUP, REGISTRY_ARTIFACTS);
             let Some(reg) = registry.found else { continue };
             let actuator = lookup(&cx.ws.modules, s.module, ACTUATOR_GROUP, ACTUATOR_ARTIFACTS);

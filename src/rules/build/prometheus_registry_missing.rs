@@ -21,7 +21,9 @@ impl Rule for PrometheusRegistryMissing {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (si, s) in cx.ws.services.iter_enumerated() {
-            let Some(demand) = metrics_demand(cx.links, si) else { continue };
+            let Some(demand) = metrics_demand(cx.ws, cx.links, si) else {
+                continue;
+            };
             let found = lookup(&cx.ws.modules, s.module, REGISTRY_GROUP, REGISTRY_ARTIFACTS);
             // Present, unknown (`analysis-gap` says why) or only in an unpackaged configuration
             // (`prometheus-registry-not-packaged`): not this rule's business.

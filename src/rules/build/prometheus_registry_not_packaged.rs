@@ -24,7 +24,9 @@ impl Rule for PrometheusRegistryNotPackaged {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         for (si, s) in cx.ws.services.iter_enumerated() {
-            let Some(demand) = metrics_demand(cx.links, si) else { continue };
+            let Some(demand) = metrics_demand(cx.ws, cx.links, si) else {
+                continue;
+            };
             let found = lookup(&cx.ws.modules, s.module, REGISTRY_GROUP, REGISTRY_ARTIFACTS);
             if found.found.is_some() || !found.unknown.is_empty() {
                 continue;

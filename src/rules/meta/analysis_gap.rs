@@ -61,7 +61,7 @@ impl Rule for AnalysisGap {
         // A service that must serve metrics but whose classpath cannot be resolved: say so
         // instead of guessing (the build rules stay silent).
         for (si, s) in cx.ws.services.iter_enumerated() {
-            if crate::link::demand::metrics_demand(cx.links, si).is_none() {
+            if crate::link::demand::metrics_demand(cx.ws, cx.links, si).is_none() {
                 continue;
             }
             let registry = lookup(&cx.ws.modules, s.module, REGISTRY_GROUP, REGISTRY_ARTIFACTS);
