@@ -51,9 +51,21 @@ fn build_facts(ws: &Workspace, s: &Service) -> BuildFacts {
         find_artifact(&ws.modules, s.module, BOOT, &["spring-boot-starter-web"]),
         Presence::Unknown(_)
     );
+    // Spring Cloud Gateway's starter is built on WebFlux and depends on its starter ("Spring
+    // Cloud Gateway is built on Spring Boot, Spring WebFlux, and Project Reactor", Spring Cloud
+    // Gateway reference); its `-mvc`/`-server-webmvc` variants run on the servlet stack.
+    let gateway = matches!(
+        find_artifact(
+            &ws.modules,
+            s.module,
+            "org.springframework.cloud",
+            &["spring-cloud-starter-gateway", "spring-cloud-starter-gateway-server-webflux"],
+        ),
+        Presence::Present(_)
+    );
     let stack = if present("spring-boot-starter-web") {
         WebStack::Servlet
-    } else if present("spring-boot-starter-webflux") {
+    } else if present("spring-boot-starter-webflux") || gateway {
         WebStack::Reactive
     } else if unknown {
         WebStack::Unknown
