@@ -472,6 +472,28 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// The index after the bracket that closes the one at `open` (`(`, `[` or `{`, whichever kind
+/// closes it), or the end of the tokens: the readers of mappings and of security chains skip
+/// an argument list or a block with it.
+pub(crate) fn after_closing(toks: &[Token], open: usize) -> usize {
+    let mut depth = 0i32;
+    for (j, t) in toks.iter().enumerate().skip(open) {
+        if t.kind == Kind::Punct {
+            match t.text.as_str() {
+                "(" | "[" | "{" => depth += 1,
+                ")" | "]" | "}" => {
+                    depth -= 1;
+                    if depth <= 0 {
+                        return j + 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    toks.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@
 //! first (by `@Order`) whose `securityMatcher` matches (reference, "Architecture >
 //! SecurityFilterChain": "Only the first SecurityFilterChain that matches is invoked").
 
-use crate::parse::jvm::lexer::{Kind, Token};
+use crate::parse::jvm::lexer::{self, Kind, Token};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -232,24 +232,7 @@ impl<'a> Reader<'a> {
 
     /// The index after the bracket that closes the one at `open`.
     fn close(&self, open: usize) -> usize {
-        let mut depth = 0i32;
-        let mut j = open;
-        while j < self.toks.len() {
-            if self.toks[j].kind == Kind::Punct {
-                match self.toks[j].text.as_str() {
-                    "(" | "[" | "{" => depth += 1,
-                    ")" | "]" | "}" => {
-                        depth -= 1;
-                        if depth <= 0 {
-                            return j + 1;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            j += 1;
-        }
-        self.toks.len()
+        lexer::after_closing(self.toks, open)
     }
 
     /// A method declaration at `k` (its name) with an `HttpSecurity` / `ServerHttpSecurity`

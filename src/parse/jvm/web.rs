@@ -177,24 +177,7 @@ impl<'a> Reader<'a> {
 
     /// The index after the bracket that closes the one at `open`.
     fn close(&self, open: usize) -> usize {
-        let mut depth = 0i32;
-        let mut j = open;
-        while j < self.toks.len() {
-            if self.toks[j].kind == Kind::Punct {
-                match self.toks[j].text.as_str() {
-                    "(" | "[" | "{" => depth += 1,
-                    ")" | "]" | "}" => {
-                        depth -= 1;
-                        if depth <= 0 {
-                            return j + 1;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            j += 1;
-        }
-        self.toks.len()
+        lexer::after_closing(self.toks, open)
     }
 
     fn run(mut self, text: &str) -> WebSource {
