@@ -165,3 +165,17 @@ fn static_targets_go_through_the_jobs_relabelling() {
         "{out}"
     );
 }
+
+#[test]
+fn consul_local_agent_is_what_localhost_is_where_prometheus_runs() {
+    let out = model("fixtures/metrics-port-mismatch/consul-local-agent-on-host-network/repo");
+    assert!(
+        out.contains("consul_sd_configs `localhost:8500`: Consul agent `localhost:8500` on the host network of `prometheus` is Compose service `consul`"),
+        "{out}"
+    );
+    let out = model("fixtures/metrics-port-mismatch/ok-consul-local-agent-not-in-prometheus-container/repo");
+    assert!(
+        out.contains("unknown: `localhost:8500` is the `prometheus` container itself, where no Consul agent runs"),
+        "{out}"
+    );
+}

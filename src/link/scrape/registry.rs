@@ -240,7 +240,7 @@ pub(super) fn registry_scrapes(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], s
                         }
                         Registers::Yes(r) => r,
                     };
-                    if !registers_here(cx, job, &reg, sd, &server.0) {
+                    if !registers_here(cx, job, &reg, sd, &server.0, dep) {
                         continue;
                     }
                     for entry in reg.entries.iter().filter(|e| sd.kind == RegistryKind::Eureka || listed(sd, e)) {
@@ -278,6 +278,11 @@ fn registry_server(
     let Some(host) = sd.server_host() else {
         return Err((format!("its {kind} `server` is not set"), false));
     };
+    if sd.kind == RegistryKind::Consul && is_loopback(&host) {
+        if let Some(local) = local_agent(cx, compose_spring, job, sd) {
+            return local;
+        }
+    }
     let mut found: Vec<Thing> = things(cx, job, &host)
         .into_iter()
         .filter(|t| runs_server(cx, compose_spring, sd.kind, *t))
@@ -296,13 +301,106 @@ fn registry_server(
     Ok((found, format!("{kind} server `{host}` is {what}")))
 }
 
-/// Whether the client registers with the server the job asks: the same name, or a name of
-/// the same thing.
-fn registers_here(cx: &Cx<'_>, job: &Job, reg: &Registration, sd: &RegistrySd, server: &[Thing]) -> bool {
+/// The things that run a registry server and how that was decided, or why it is unknown and
+/// whether the server is outside the repository.
+type ServerFound = Result<(Vec<Thing>, String), (String, bool)>;
+
+fn is_loopback(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "::1")
+}
+
+/// The Consul agent on Prometheus's own node: `localhost:8500` is Prometheus's default
+/// `server` (Prometheus configuration reference, `consul_sd_config`), and Consul runs an agent
+/// on every node that answers catalog queries for the whole cluster (Consul documentation,
+/// "Agents overview"). What `localhost` is depends on where Prometheus runs: on a Compose
+/// host network, the agent is the Compose service of its project that publishes the port on
+/// the host; inside its own container or pod, only a container the repository shows beside
+/// it could be. `None`: where Prometheus runs is not in the repository (the caller says so).
+fn local_agent(
+    cx: &Cx<'_>,
+    compose_spring: &[Vec<ServiceId>],
+    job: &Job,
+    sd: &RegistrySd,
+) -> Option<ServerFound> {
+    let ws = cx.ws;
+    let cfg = &ws.prom_configs[job.config];
+    let port = sd
+        .server
+        .as_ref()
+        .and_then(|s| {
+            s.value
+                .rsplit_once(':')
+                .and_then(|(_, p)| p.trim_end_matches('/').parse::<u16>().ok())
+        })
+        .unwrap_or(8500);
     let host = sd.server_host().unwrap_or_default();
-    reg.servers
-        .iter()
-        .any(|h| *h == host || things(cx, job, h).iter().any(|t| server.contains(t)))
+    if let Some((pi, _)) = &cfg.mounted_by {
+        let p = &ws.compose_services[*pi];
+        if !p.host_network() {
+            return Some(Err((
+                format!(
+                    "`{host}:{port}` is the `{}` container itself, where no Consul agent runs (it is not on the host network)",
+                    p.name.value
+                ),
+                false,
+            )));
+        }
+        let found: Vec<Thing> = ws
+            .compose_services
+            .iter()
+            .enumerate()
+            .filter(|(ci, c)| {
+                c.project == p.project
+                    && c.ports.iter().any(|pm| pm.host == Some(port))
+                    && runs_server(cx, compose_spring, RegistryKind::Consul, Thing::Compose(*ci))
+            })
+            .map(|(ci, _)| Thing::Compose(ci))
+            .collect();
+        if found.is_empty() {
+            return Some(Err((
+                format!(
+                    "no Consul container of `{}`'s Compose project publishes port `{port}` on the host, so which agent `{host}:{port}` is cannot be told",
+                    p.name.value
+                ),
+                false,
+            )));
+        }
+        let what = found.iter().map(|t| describe(cx, *t)).collect::<Vec<_>>().join(", ");
+        return Some(Ok((
+            found,
+            format!("Consul agent `{host}:{port}` on the host network of `{}` is {what}", p.name.value),
+        )));
+    }
+    if let Some(pod) = &cfg.run_by_pod {
+        return Some(Err((
+            format!(
+                "`{host}:{port}` is the Consul agent in the pod of {} (or on its node): which cluster it joins is not in the repository",
+                ws.workloads[pod.workload].describe()
+            ),
+            false,
+        )));
+    }
+    None
+}
+
+/// Whether the client registers with the server the job asks: the same name, or a name of
+/// the same thing. A loopback name is each side's own: the client's `localhost` is the job's
+/// only for a client on the same host network as the agent the job asks.
+fn registers_here(cx: &Cx<'_>, job: &Job, reg: &Registration, sd: &RegistrySd, server: &[Thing], dep: &crate::link::Deployment) -> bool {
+    let host = sd.server_host().unwrap_or_default();
+    reg.servers.iter().any(|h| {
+        if is_loopback(h) {
+            let client = dep.compose.map(|ci| &cx.ws.compose_services[ci]);
+            return client.is_some_and(|c| {
+                c.host_network()
+                    && server.iter().any(|t| {
+                        matches!(t, Thing::Compose(ai) if cx.ws.compose_services[*ai].project == c.project
+                            && cx.ws.compose_services[*ai].ports.iter().any(|pm| pm.host.is_some()))
+                    })
+            });
+        }
+        *h == host || things(cx, job, h).iter().any(|t| server.contains(t))
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
