@@ -316,12 +316,7 @@ fn is_loopback(host: &str) -> bool {
 /// host network, the agent is the Compose service of its project that publishes the port on
 /// the host; inside its own container or pod, only a container the repository shows beside
 /// it could be. `None`: where Prometheus runs is not in the repository (the caller says so).
-fn local_agent(
-    cx: &Cx<'_>,
-    compose_spring: &[Vec<ServiceId>],
-    job: &Job,
-    sd: &RegistrySd,
-) -> Option<ServerFound> {
+fn local_agent(cx: &Cx<'_>, compose_spring: &[Vec<ServiceId>], job: &Job, sd: &RegistrySd) -> Option<ServerFound> {
     let ws = cx.ws;
     let cfg = &ws.prom_configs[job.config];
     let port = sd
