@@ -349,12 +349,16 @@ fn config(
     if let Some(w) = unknown.into_iter().next() {
         return Config::Unknown(w);
     }
-    // A chain of the application's own makes Boot's default and the auto-configured chains
-    // back off (`@ConditionalOnMissingBean`); only without one can a library's chain decide.
+    // A chain of the application's own makes Boot's default and the auto-configured chains back
+    // off (`@ConditionalOnDefaultWebSecurity`, `@ConditionalOnMissingBean`), but a chain that a
+    // library declares unconditionally (an in-house starter opening the actuator with
+    // `securityMatcher(EndpointRequest.toAnyEndpoint())`) stands beside it: `FilterChainProxy`
+    // tries every `SecurityFilterChain` bean in order and the first that matches decides. A
+    // dependency the linter cannot see into leaves the answer unknown either way.
+    if let Some(w) = from_deps.into_iter().next() {
+        return Config::Unknown(w);
+    }
     if chains.is_empty() {
-        if let Some(w) = from_deps.into_iter().next() {
-            return Config::Unknown(w);
-        }
         if let Some((_, at)) = ignoring.first() {
             return Config::Unknown(Why::new(
                 "`web.ignoring()` without a filter chain of the application's own is not evaluated",
