@@ -12,6 +12,7 @@ pub mod configserver;
 mod facts;
 pub mod files;
 pub mod filtering;
+mod jvm_sources;
 pub mod kubeconfig;
 mod lookup;
 #[cfg(test)]

@@ -7,12 +7,13 @@
 //! no sources at all. Paths here are relative to the server prefix (context path + servlet
 //! path, or the WebFlux base path), which `Serving` owns.
 
+use super::jvm_sources::module_sources;
 use super::serving::StaticContent;
 use super::Why;
 use crate::file_kind::FileKind;
 use crate::ids::IdVec;
 use crate::model::build::known::{gradle_reach, is_public_group, maven_reach, Reach};
-use crate::model::build::{packaged_modules, BuildKind, Coord, Module};
+use crate::model::build::{BuildKind, Coord, Module};
 use crate::model::ModuleId;
 use crate::parse::jvm::web::{Mapping, TypeDecl, WebSource};
 use crate::parse::Parsed;
@@ -166,17 +167,6 @@ const SERVES_PATHS: &[&str] = &[
     "web-services",
 ];
 
-/// Build-file words that add sources the walk does not read: generated controllers (OpenAPI,
-/// Swagger codegen) or other source directories.
-const EXTRA_SOURCES: &[&str] = &[
-    "srcDir",
-    "<sourceDirectory>",
-    "build-helper-maven-plugin",
-    "openapi-generator",
-    "org.openapi.generator",
-    "swagger-codegen",
-];
-
 /// Supertypes that declare no request mapping.
 const PLAIN_SUPERTYPES: &[&str] = &[
     "Object",
@@ -205,47 +195,18 @@ pub fn of_module(
 ) -> Routes {
     let mut out = Routes::default();
     let mut unknown: Vec<Why> = Vec::new();
-    let mut set = vec![module];
-    set.extend(packaged_modules(modules, module));
     let mut webs: Vec<(FileId, &WebSource)> = Vec::new();
-    for (i, &mi) in set.iter().enumerate() {
-        let m = &modules[mi];
-        if let Some(st) = statics_by_dir.get(m.dir.as_str()) {
+    for ms in module_sources(modules, module, sources, by_dir, "its mappings are not read") {
+        if let Some(st) = statics_by_dir.get(ms.module.dir.as_str()) {
             out.statics.extend(st.iter().cloned());
         }
-        let files = by_dir.get(m.dir.as_str()).map_or(&[][..], Vec::as_slice);
-        if i == 0 && files.is_empty() {
-            unknown.push(Why::new(
-                format!("no Java or Kotlin sources were found under `{}src/main`", dir_prefix(&m.dir)),
-                None,
-            ));
-        }
-        if let Some(build) = m.build_file.map(|b| sources.get(b)) {
-            if let Some(w) = EXTRA_SOURCES.iter().find(|w| build.text.contains(*w)) {
-                unknown.push(Why::new(
-                    format!(
-                        "`{}` mentions `{w}`: the build may compile sources that are not under `src/main/java` or `src/main/kotlin`",
-                        build.path
-                    ),
-                    None,
-                ));
-            }
-        }
-        for &id in files {
-            let f = sources.get(id);
-            if f.unread.is_some() {
-                unknown.push(Why::new(format!("`{}` could not be read", f.path), None));
-            } else if !(f.path.ends_with(".java") || f.path.ends_with(".kt")) {
-                unknown.push(Why::new(
-                    format!("`{}` is not Java or Kotlin: its mappings are not read", f.path),
-                    None,
-                ));
-            }
+        unknown.extend(ms.unknown);
+        for &id in ms.files {
             if let Parsed::Source(_, w) = &parsed[id.0 as usize] {
                 webs.push((id, w));
             }
         }
-        classpath(m, i > 0, &mut unknown);
+        classpath(ms.module, ms.transitive, &mut unknown);
     }
     out.files = webs.len();
     let mut types: HashMap<&str, Vec<(FileId, &TypeDecl)>> = HashMap::new();
@@ -317,14 +278,6 @@ pub fn of_module(
     out.routes.dedup_by(|a, b| a.pattern == b.pattern && a.span == b.span);
     out.unknown = unknown.into_iter().next();
     out
-}
-
-fn dir_prefix(dir: &str) -> String {
-    if dir.is_empty() {
-        String::new()
-    } else {
-        format!("{dir}/")
-    }
 }
 
 /// A type-level prefix (if any) combined with a mapping's patterns.

@@ -19,11 +19,12 @@
 //! no chain in the sources the answer is unknown.
 
 use super::facts::WebStack;
+use super::jvm_sources::module_sources;
 use super::routes::unknown_classpath;
 use super::serving::Serving;
 use super::{BootVersion, Why};
 use crate::ids::IdVec;
-use crate::model::build::{find_artifact, packaged_modules, Module, Presence};
+use crate::model::build::{find_artifact, Module, Presence};
 use crate::model::ModuleId;
 use crate::parse::jvm::security::{Access as Rule, Chain, Matcher};
 use crate::parse::Parsed;
@@ -305,37 +306,17 @@ fn config(
     parsed: &[Parsed],
     by_dir: &HashMap<&str, Vec<FileId>>,
 ) -> Config {
-    let mut set = vec![module];
-    set.extend(packaged_modules(modules, module));
     let mut chains = Vec::new();
     let mut ignoring = Vec::new();
     let mut unknown: Vec<Why> = Vec::new();
     let mut from_deps: Vec<Why> = Vec::new();
-    for (i, &mi) in set.iter().enumerate() {
-        let m = &modules[mi];
-        let files = by_dir.get(m.dir.as_str()).map_or(&[][..], Vec::as_slice);
-        if i == 0 && files.is_empty() {
-            unknown.push(Why::new(
-                format!(
-                    "no Java or Kotlin sources were found under `{}src/main`",
-                    if m.dir.is_empty() { String::new() } else { format!("{}/", m.dir) }
-                ),
-                None,
-            ));
-        }
-        for &id in files {
-            let f = sources.get(id);
-            if f.unread.is_some() {
-                unknown.push(Why::new(format!("`{}` could not be read", f.path), None));
-            } else if !(f.path.ends_with(".java") || f.path.ends_with(".kt")) {
-                unknown.push(Why::new(
-                    format!("`{}` is not Java or Kotlin: its security configuration is not read", f.path),
-                    None,
-                ));
-            }
+    for ms in module_sources(modules, module, sources, by_dir, "its security configuration is not read") {
+        unknown.extend(ms.unknown);
+        for &id in ms.files {
             if let Parsed::Source(_, w) = &parsed[id.0 as usize] {
+                let path = &sources.get(id).path;
                 for (why, r) in &w.security.opaque {
-                    unknown.push(Why::new(format!("`{}` {why}", f.path), Some(Span::new(id, r.clone()))));
+                    unknown.push(Why::new(format!("`{path}` {why}"), Some(Span::new(id, r.clone()))));
                 }
                 chains.extend(w.security.chains.iter().map(|c| ChainAt {
                     file: id,
@@ -344,7 +325,7 @@ fn config(
                 ignoring.extend(w.security.ignoring.iter().map(|(m, r)| (m.clone(), Span::new(id, r.clone()))));
             }
         }
-        unknown_classpath(m, i > 0, "a security filter chain", false, &mut from_deps);
+        unknown_classpath(ms.module, ms.transitive, "a security filter chain", false, &mut from_deps);
     }
     if let Some(w) = unknown.into_iter().next() {
         return Config::Unknown(w);
